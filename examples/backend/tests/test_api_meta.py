@@ -2,9 +2,10 @@
 
 import platform
 
+from fastapi.testclient import TestClient
+
 import app.main
 from app import __version__
-from fastapi.testclient import TestClient
 
 
 def test_info_reports_name_version_runtime_and_note_count(client):
@@ -31,7 +32,14 @@ def test_the_module_level_app_serves_its_docs():
     client = TestClient(app.main.app)
 
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/notes", "/notes/{note_id}", "/notes/{note_id}/share", "/shared/{token}", "/text/stats", "/info"} == set(paths)
+    assert set(paths) == {
+        "/notes",
+        "/notes/{note_id}",
+        "/notes/{note_id}/share",
+        "/shared/{token}",
+        "/text/stats",
+        "/info",
+    }
     assert "swagger-ui" in client.get("/docs").text
 
 

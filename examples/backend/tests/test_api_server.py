@@ -1,6 +1,5 @@
 """The app served by a real uvicorn process, called over HTTP on the loopback interface."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -20,12 +19,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(env):
+def server(env, tmp_path):
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=BACKEND_DIR, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    log = tmp_path / "uvicorn.log"
+    # A file, not a pipe: nobody reads a pipe while the test runs, and a full one would block the server.
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=BACKEND_DIR,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -34,8 +38,10 @@ def server(env):
                 httpx.get(f"{base_url}/info", timeout=1)
                 break
             except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"uvicorn did not start:\n{process.stdout.read() if process.poll() is not None else ''}")
+                if process.poll() is not None:
+                    pytest.fail(f"uvicorn exited before serving:\n{log.read_text()}")
+                if time.monotonic() > deadline:
+                    pytest.fail("uvicorn did not answer within 30 s")
                 time.sleep(0.1)
         yield base_url
     finally:

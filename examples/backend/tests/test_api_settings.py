@@ -5,12 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import app
 import pytest
-from app.main import create_app
-from app.settings import Settings
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+
+import app
+from app.main import create_app
+from app.settings import Settings
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 
@@ -73,7 +74,10 @@ def test_the_server_will_not_start_without_the_secret(env, monkeypatch):
     # The way a deployment starts it; the import of app.main is where it stops.
     result = subprocess.run(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--port", "0"],
-        cwd=BACKEND_DIR, capture_output=True, text=True, timeout=60,
+        cwd=BACKEND_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert result.returncode != 0

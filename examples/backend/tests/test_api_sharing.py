@@ -1,7 +1,8 @@
 """Share links are signed with APP_SECRET_KEY: they open one note, read-only, and can't be forged."""
 
-from app.main import create_app
 from fastapi.testclient import TestClient
+
+from app.main import create_app
 
 
 def share(client, note_id: int) -> dict:

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from app.main import create_app
 from fastapi.testclient import TestClient
+
+from app.main import create_app
 
 
 def test_the_database_file_is_created_at_startup_not_at_import(env):
