@@ -22,14 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m space_tools", description=__doc__)
     parser.add_argument("--root", default=".", help="the Space repo (default: current directory)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    modules = {}
-    for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f".{name}_command", __package__)
-        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
-        modules[name] = module
+    parsers = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
+    argv = sys.argv[1:] if argv is None else argv
+    # Only the chosen command's module is imported: deploy's huggingface_hub is not needed to build.
+    chosen = next((arg for arg in argv if arg in COMMANDS), None)
+    module = importlib.import_module(f".{chosen}_command", __package__) if chosen else None
+    if module is not None:
+        module.add_arguments(parsers[chosen])
     args = parser.parse_args(argv)
     try:
-        return modules[args.command].main(args)
+        return module.main(args)
     except SpaceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -148,10 +148,9 @@ build_node() {  # build_node TAG MAJOR
   local npm_spec=npm@10
   if ((major >= 24)); then npm_spec=npm@11; fi
   local npm_tgz corepack_tgz="" yarn_tgz="" yarn_version=""
-  # --node-version: pick releases whose engines accept the image's Node, not this host's.
-  npm_tgz=$(cd "$dl" && npm pack --silent --node-version="$node_version" "$npm_spec" | tail -n 1)
-  if ((major <= 24)); then  # Node.js stopped bundling corepack in 25
-    corepack_tgz=$(cd "$dl" && npm pack --silent --node-version="$node_version" corepack | tail -n 1)
+  npm_tgz=$(cd "$dl" && npm pack --silent "$npm_spec" | tail -n 1)
+  if ((major <= 24)); then  # Node.js stopped bundling corepack in 25; 24 bundles 0.34
+    corepack_tgz=$(cd "$dl" && npm pack --silent corepack@0.34 | tail -n 1)
   fi
   if ((major < 26)); then  # the official images carry Yarn 1 up to Node 25
     yarn_version=1.22.22

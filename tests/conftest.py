@@ -1,0 +1,109 @@
+"""Fixtures shared by the suite: rendering the templates, the example backend's variants, built images."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support import docker
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+EXAMPLE_BACKEND = EXAMPLES / "backend"
+PYTHON_BACKEND_FILES = ("app", "pyproject.toml", "uv.lock")
+# A secret long enough for the example app (it asks for 16+ characters); never a real one.
+TEST_SECRET = "test-secret-0123456789abcdef"
+
+
+def example_answers(runtime: str) -> dict:
+    return yaml.safe_load((EXAMPLES / "answers" / f"{runtime}.yml").read_text())
+
+
+@pytest.fixture
+def render(copie) -> Callable[..., Path]:
+    """Render the template with these answers (defaults otherwise) and return the project folder."""
+
+    def _render(**answers) -> Path:
+        result = copie.copy(extra_answers=answers)
+        assert result.exception is None, f"rendering failed: {result.exception}"
+        return result.project_dir
+
+    return _render
+
+
+@pytest.fixture(scope="session")
+def render_session(copie_session) -> Callable[..., Path]:
+    def _render(**answers) -> Path:
+        result = copie_session.copy(extra_answers=answers)
+        assert result.exception is None, f"rendering failed: {result.exception}"
+        return result.project_dir
+
+    return _render
+
+
+def _copy_python_backend(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in PYTHON_BACKEND_FILES:
+        source = EXAMPLE_BACKEND / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def python_backends(tmp_path_factory) -> dict[str, Path]:
+    """The example FastAPI backend as a user might have it: with uv.lock, pyproject only, requirements only."""
+    root = tmp_path_factory.mktemp("backends")
+    locked = _copy_python_backend(root / "uv-lock")
+    pyproject_only = _copy_python_backend(root / "pyproject")
+    (pyproject_only / "uv.lock").unlink()
+    requirements_only = _copy_python_backend(root / "requirements")
+    subprocess.run(
+        [sys.executable, "-m", "uv", "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project",
+         "--output-file", "requirements.txt"],
+        cwd=requirements_only, check=True, capture_output=True,
+    )
+    (requirements_only / "pyproject.toml").unlink()
+    (requirements_only / "uv.lock").unlink()
+    return {"uv-lock": locked, "pyproject": pyproject_only, "requirements": requirements_only}
+
+
+def python_example_answers(backend: Path, **more) -> dict:
+    return {**example_answers("python"), "backend_path": str(backend), **more}
+
+
+def space_tools(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the generated repo's own `python -m space_tools` inside it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "space_tools", *args], cwd=project, capture_output=True, text=True,
+        env={**__import__("os").environ, "DOCKER": docker.client()},
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"space_tools {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_images(tmp_path_factory):
+    """Build each rendered project once per session: {key: image tag}; images removed at the end."""
+    built: dict[str, str] = {}
+
+    def _build(key: str, project: Path) -> str:
+        if key not in built:
+            tag = docker.unique_tag(f"space-test-{key}")
+            result = space_tools(project, "build", "--network", "host", "--tag", tag)
+            print(f"\n[figures] build {key}: {result.stdout.strip().splitlines()[-1]}")
+            built[key] = tag
+        return built[key]
+
+    yield _build
+    for tag in built.values():
+        docker.remove_image(tag)

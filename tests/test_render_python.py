@@ -1,0 +1,98 @@
+"""Rendering the Python template: each variant gives a complete Space repo whose answers agree everywhere."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import python_example_answers, space_tools
+from tests.support.front_matter import space_card
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
+from space_tools.envfile import parse_env_example  # noqa: E402
+from space_tools.front_matter_rules import problems  # noqa: E402
+
+SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
+
+
+def test_defaults_give_a_starter_space(render):
+    project = render(runtime="python")
+    assert SPACE_FILES <= {path.name for path in project.iterdir()}
+    assert (project / "backend" / "app" / "main.py").is_file(), "no backend given: a starter app is rendered"
+    assert (project / "space_serve" / "__main__.py").is_file()
+    assert (project / "space_tools" / "__main__.py").is_file()
+
+
+@pytest.mark.parametrize("variant", ["uv-lock", "pyproject", "requirements"])
+def test_existing_backend_is_referenced_not_copied(render, python_backends, variant):
+    project = render(**python_example_answers(python_backends[variant]))
+    assert not (project / "backend").exists(), "the code stays in the backend folder until `sync`"
+    assert "/backend/" in (project / ".gitignore").read_text().splitlines()
+    synced = space_tools(project, "sync").stdout
+    assert (project / "backend" / "app" / "main.py").is_file()
+    expected = {"uv-lock": "uv.lock", "pyproject": "pyproject.toml", "requirements": "requirements.txt"}[variant]
+    assert f"dependencies: {expected}" in synced
+
+
+def test_front_matter_is_valid_for_spaces(render):
+    project = render(runtime="python", app_port=8000, space_title="Notes API", emoji="📝", color_from="green")
+    card = space_card(project)
+    assert card.sdk == "docker"
+    assert card.app_port == 8000
+    assert card.title == "Notes API"
+    assert card.emoji == "📝"
+    assert card.colorFrom == "green"
+    assert len(card.short_description) <= 60
+    front = card.to_dict()
+    assert problems(front) == []
+
+
+def test_port_and_health_path_agree_everywhere(render):
+    project = render(runtime="python", app_port=8123, health_path="/live")
+    dockerfile = (project / "Dockerfile").read_text()
+    assert "EXPOSE 8123" in dockerfile
+    assert re.search(r"PORT=8123\b", dockerfile)
+    assert "DEFAULT_PORT = 8123" in (project / "space_serve" / "settings.py").read_text()
+    assert 'HEALTH_PATH = "/live"' in (project / "space_serve" / "settings.py").read_text()
+    readme = (project / "README.md").read_text()
+    assert "app_port: 8123" in readme
+    assert "127.0.0.1:8123/live" in readme
+
+
+def test_env_example_lists_every_variable_marked(render, python_backends):
+    project = render(**python_example_answers(python_backends["uv-lock"]))
+    variables = {var.name: var for var in parse_env_example(project / ".env.example")}
+    assert set(variables) == {"WEB_CONCURRENCY", "APP_SECRET_KEY", "CORS_ORIGINS", "NOTES_DB_PATH", "LOG_LEVEL", "APP_NAME"}
+    assert variables["APP_SECRET_KEY"].secret and variables["APP_SECRET_KEY"].required
+    assert not variables["LOG_LEVEL"].secret and variables["LOG_LEVEL"].default == "INFO"
+    assert 'REQUIRED_VARIABLES = ["APP_SECRET_KEY"]' in (project / "space_serve" / "settings.py").read_text()
+    readme = (project / "README.md").read_text()
+    assert "| `APP_SECRET_KEY` | Secret | yes |" in readme
+
+
+def test_workers_answer_flows_to_image_and_docs(render):
+    project = render(runtime="python", workers=2)
+    assert "WEB_CONCURRENCY=2" in (project / "Dockerfile").read_text()
+    assert "WEB_CONCURRENCY=2" in (project / ".env.example").read_text()
+
+
+def test_python_version_picks_the_base_image(render):
+    project = render(runtime="python", python_version="3.12")
+    assert "ARG PYTHON_IMAGE=python:3.12-slim" in (project / "Dockerfile").read_text()
+    assert 'requires-python = ">=3.12"' in (project / "backend" / "pyproject.toml").read_text()
+
+
+def test_dev_mode_adds_the_tools_spaces_needs(render):
+    plain = (render(runtime="python") / "Dockerfile").read_text()
+    dev = (render(runtime="python", dev_mode=True) / "Dockerfile").read_text()
+    assert "git-lfs" not in plain
+    assert all(tool in dev for tool in ("bash", "curl", "wget", "procps", "git", "git-lfs"))
+
+
+def test_dockerignore_keeps_secrets_out_of_the_build_context(render):
+    ignore = (render(runtime="python") / ".dockerignore").read_text().splitlines()
+    assert ignore[ignore.index("*")] == "*", "allow-list: everything is excluded first"
+    assert {"**/.env", "**/.env.*", "**/.git", "**/.venv"} <= set(ignore)
