@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,9 +99,10 @@ def built_images(tmp_path_factory):
 
     def _build(key: str, project: Path) -> str:
         if key not in built:
-            tag = docker.unique_tag(f"space-test-{key}")
-            result = space_tools(project, "build", "--network", "host", "--tag", tag)
-            print(f"\n[figures] build {key}: {result.stdout.strip().splitlines()[-1]}")
+            tag = docker.unique_tag(f"space-{key}")
+            started = time.monotonic()
+            space_tools(project, "build", "--network", "host", "--tag", tag)
+            print(f"\n[figures] {key}: built in {time.monotonic() - started:.1f} s (warm dependency cache)")
             built[key] = tag
         return built[key]
 

@@ -2,10 +2,11 @@
 # Makes sure a Docker engine answers on this machine: installs Debian's docker.io when missing and
 # starts dockerd without a bridge (builds and containers here use --network host).
 # Idempotent: does nothing when the engine already answers. Prints one line on what it did.
+# Env: DOCKER (client, default /usr/bin/docker), DOCKERD_LOG (default /var/log/dockerd.log).
 set -euo pipefail
 
-DOCKER=/usr/bin/docker  # the 20.10 client; a newer one on PATH refuses BuildKit without buildx
-LOG=/var/log/dockerd.log
+DOCKER="${DOCKER:-/usr/bin/docker}"  # the 20.10 client; a newer one on PATH refuses BuildKit without buildx
+LOG="${DOCKERD_LOG:-/var/log/dockerd.log}"
 WAIT_SECONDS=60
 
 engine_answers() { "$DOCKER" info >/dev/null 2>&1; }
@@ -24,7 +25,8 @@ if engine_answers; then
 fi
 
 # No bridge and no iptables: this machine may not allow them, and nothing here needs them.
-nohup dockerd --bridge=none --iptables=false --ip6tables=false >>"$LOG" 2>&1 &
+# setsid: the engine outlives the shell (and process group) that started it.
+setsid dockerd --bridge=none --iptables=false --ip6tables=false </dev/null >>"$LOG" 2>&1 &
 pid=$!
 
 for ((i = 0; i < WAIT_SECONDS * 2; i++)); do

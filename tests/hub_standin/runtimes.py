@@ -1,0 +1,277 @@
+"""How the stand-in's Spaces build and run after a commit.
+
+ScriptedRuntime plays a timeline of stages (fast, for deploy logic); RealRuntime builds the uploaded files with
+Docker and runs them the way `python -m space_tools run` does, so a deploy ends with a real container answering.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .space_state import Space, now_iso
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "common"))
+from space_tools import docker_client  # noqa: E402
+from space_tools.config import parse_duration  # noqa: E402
+from space_tools.local_space import LocalSpace, injected_env  # noqa: E402
+from space_tools.space_stages import (  # noqa: E402
+    APP_STARTING, BUILD_ERROR, BUILDING, NO_APP_FILE, RUNNING, RUNNING_BUILDING, RUNTIME_ERROR,
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Logs:
+    """Timestamped log lines, as the logs SSE endpoint serves them."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+
+    def add(self, line: str) -> None:
+        with self.lock:
+            self.lines.append((now_iso(), line))
+
+    def replace(self, lines: list[str]) -> None:
+        with self.lock:
+            self.lines = [(now_iso(), line) for line in lines]
+
+    def snapshot(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return list(self.lines)
+
+
+class Runtime:
+    """The interface the server uses; `raw()` is the JSON of GET /api/spaces/{id}/runtime."""
+
+    hardware = "cpu-basic"
+
+    def __init__(self) -> None:
+        self.build_logs = _Logs()
+        self.run_logs = _Logs()
+
+    def stage_and_error(self) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def host(self) -> str | None:
+        return None
+
+    def on_commit(self, space: Space) -> None: ...
+
+    def on_restart(self, space: Space, factory: bool) -> None:
+        self.on_commit(space)
+
+    def close(self) -> None: ...
+
+    def raw(self, space: Space, report_sha: bool) -> dict:
+        stage, error = self.stage_and_error()
+        data = {
+            "stage": stage,
+            "hardware": {"current": space.hardware if stage == RUNNING else None, "requested": space.hardware},
+            "storage": None,
+            "gcTimeout": 172800,
+            "replicas": {"current": 1, "requested": 1},
+            "devMode": False,
+            "domains": [{"domain": f"{space.subdomain}.hf.space", "stage": "READY"}],
+        }
+        if error:
+            data["errorMessage"] = error
+        if report_sha:
+            data["sha"] = getattr(self, "built_sha", None)
+        return data
+
+
+@dataclass
+class Script:
+    """One build's timeline: the previous stage lingers `stale_s`, then BUILDING `build_s`, APP_STARTING `start_s`."""
+
+    stale_s: float = 0.0
+    build_s: float = 0.3
+    start_s: float = 0.2
+    outcome: str = RUNNING  # or BUILD_ERROR, RUNTIME_ERROR
+    error_message: str = ""
+    build_log: list[str] = field(default_factory=lambda: ["Step 1/3 : FROM python:3.13-slim", "Successfully built"])
+    run_log: list[str] = field(default_factory=lambda: ["Application started"])
+    health_status: int = 200
+
+
+class _ScriptedApp(http.server.BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self) -> None:  # noqa: N802
+        body = b'{"status":"ok"}' if self.server.status < 400 else b'{"status":"down"}'
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class ScriptedRuntime(Runtime):
+    def __init__(self, script: Script | None = None) -> None:
+        super().__init__()
+        self.script = script or Script()
+        self.committed_at: float | None = None
+        self.previous = NO_APP_FILE
+        self.previous_error = ""
+        self.built_sha = None
+        self._pending_sha = None
+        self._app: http.server.ThreadingHTTPServer | None = None
+
+    def _timeline(self) -> tuple[str, str]:
+        if self.committed_at is None:
+            return self.previous, self.previous_error
+        s = self.script
+        elapsed = time.monotonic() - self.committed_at
+        if elapsed < s.stale_s:
+            return self.previous, self.previous_error
+        self.built_sha = self._pending_sha
+        if elapsed < s.stale_s + s.build_s:
+            return BUILDING, ""
+        if s.outcome == BUILD_ERROR:
+            return BUILD_ERROR, s.error_message or "Build failed with exit code: 1"
+        if elapsed < s.stale_s + s.build_s + s.start_s:
+            return APP_STARTING, ""
+        if s.outcome == RUNTIME_ERROR:
+            return RUNTIME_ERROR, s.error_message or "launch timed out, space was not healthy after 30 min"
+        return RUNNING, ""
+
+    def stage_and_error(self) -> tuple[str, str]:
+        stage, error = self._timeline()
+        if stage not in (self.previous,) and self.committed_at is not None:
+            if stage in (BUILDING, BUILD_ERROR, APP_STARTING, RUNNING, RUNTIME_ERROR):
+                self.build_logs.replace(self.script.build_log)
+            if stage in (RUNNING, RUNTIME_ERROR):
+                self.run_logs.replace(self.script.run_log)
+        return stage, error
+
+    def on_commit(self, space: Space) -> None:
+        self.previous, self.previous_error = self._timeline()
+        self.committed_at = time.monotonic()
+        self._pending_sha = space.sha
+
+    def host(self) -> str | None:
+        if self.stage_and_error()[0] != RUNNING:
+            return None
+        if self._app is None:
+            self._app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedApp)
+            self._app.status = self.script.health_status
+            threading.Thread(target=self._app.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self._app.server_port}"
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.shutdown()
+            self._app.server_close()
+
+
+class RealRuntime(Runtime):
+    """Builds the Space's files with Docker and runs them on a free loopback port, as Spaces would."""
+
+    def __init__(self, *, stale_s: float = 0.5, startup_timeout_s: float | None = None) -> None:
+        super().__init__()
+        self.stale_s = stale_s
+        self.startup_timeout_s = startup_timeout_s
+        self.stage, self.error = NO_APP_FILE, ""
+        self.built_sha = None
+        self.port = free_port()
+        self.work = Path(tempfile.mkdtemp(prefix="hub-standin-space-"))
+        self.generation = 0
+        self.lock = threading.Lock()
+        self.space: LocalSpace | None = None
+        self.images: set[str] = set()
+        self.threads: list[threading.Thread] = []
+
+    def stage_and_error(self) -> tuple[str, str]:
+        with self.lock:
+            return self.stage, self.error
+
+    def host(self) -> str | None:
+        return f"http://127.0.0.1:{self.port}" if self.stage_and_error()[0] == RUNNING else None
+
+    def _set(self, generation: int, stage: str, error: str = "", sha: str | None = None) -> bool:
+        with self.lock:
+            if generation != self.generation:
+                return False  # a newer commit took over
+            self.stage, self.error = stage, error
+            if sha:
+                self.built_sha = sha
+            return True
+
+    def on_commit(self, space: Space) -> None:
+        with self.lock:
+            self.generation += 1
+            generation = self.generation
+        folder = space.export(self.work / f"{generation:03d}-{space.sha[:7]}")
+        values = {
+            "variables": {k: v["value"] for k, v in space.variables.items()},
+            "secrets": {k: v["value"] for k, v in space.secrets.items()},
+        }
+        thread = threading.Thread(
+            target=self._build_and_run, args=(generation, space.id, space.sha, space.hardware, folder, space.front_matter(), values),
+            daemon=True,
+        )
+        self.threads.append(thread)
+        thread.start()
+
+    def _build_and_run(self, generation, space_id, sha, hardware, folder, front, values) -> None:
+        time.sleep(self.stale_s)  # the Hub keeps reporting the previous build for a moment
+        was_running = self.stage_and_error()[0] == RUNNING
+        if not self._set(generation, RUNNING_BUILDING if was_running else BUILDING, sha=sha):
+            return
+        self.build_logs.replace([])
+        name = space_id.replace("/", "-").lower()
+        app_port = front.get("app_port", 7860)
+        timeout = self.startup_timeout_s or parse_duration(front.get("startup_duration_timeout", "30m"))
+        local = LocalSpace(
+            context=folder, image=f"hub-standin-{name}:{sha[:10]}", container=f"hub-standin-{name}",
+            port=self.port, app_port=app_port, variables=values["variables"], secrets=values["secrets"],
+            injected=injected_env(space_id=space_id, host=f"127.0.0.1:{self.port}", title=str(front.get("title", "")), hardware=hardware),
+        )
+        self.images.add(local.image)
+        if not local.build(on_line=self.build_logs.add):
+            self._set(generation, BUILD_ERROR, "Build failed: docker build exited with an error")
+            return
+        if not self._set(generation, APP_STARTING):
+            return
+        self.space = local
+        local.start()
+        stage, reason = local.wait_until_answering(timeout)
+        self.run_logs.replace(local.logs())
+        if stage == RUNTIME_ERROR:
+            local.stop()
+            self._set(generation, RUNTIME_ERROR, reason)
+        else:
+            self._set(generation, RUNNING)
+            threading.Thread(target=self._follow_run_logs, args=(generation, local), daemon=True).start()
+
+    def _follow_run_logs(self, generation: int, local: LocalSpace) -> None:
+        while self.generation == generation and local.state()[0]:
+            self.run_logs.replace(local.logs())
+            time.sleep(0.5)
+
+    def close(self) -> None:
+        with self.lock:
+            self.generation += 1  # any build still going stops at its next stage change
+        for thread in self.threads:
+            thread.join(timeout=600)
+        if self.space is not None:
+            self.space.stop()
+        for image in self.images:
+            docker_client.run(["image", "rm", "--force", image], capture_output=True)
+        shutil.rmtree(self.work, ignore_errors=True)
