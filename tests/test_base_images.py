@@ -14,7 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support.docker import (
+
+from tests.support.docker import (
     build,
     docker,
     free_port,

@@ -70,6 +70,14 @@ class Runtime:
 
     def on_commit(self, space: Space) -> None: ...
 
+    def build_log_lines(self) -> list[tuple[str, str]]:
+        self.stage_and_error()  # let a scripted timeline catch up
+        return self.build_logs.snapshot()
+
+    def run_log_lines(self) -> list[tuple[str, str]]:
+        self.stage_and_error()
+        return self.run_logs.snapshot()
+
     def on_restart(self, space: Space, factory: bool) -> None:
         self.on_commit(space)
 
@@ -153,10 +161,11 @@ class ScriptedRuntime(Runtime):
 
     def stage_and_error(self) -> tuple[str, str]:
         stage, error = self._timeline()
-        if stage not in (self.previous,) and self.committed_at is not None:
-            if stage in (BUILDING, BUILD_ERROR, APP_STARTING, RUNNING, RUNTIME_ERROR):
+        if self.committed_at is not None and time.monotonic() - self.committed_at >= self.script.stale_s:
+            # The new build's logs replace the old ones once it has started; run logs once it has run.
+            if not self.build_logs.snapshot():
                 self.build_logs.replace(self.script.build_log)
-            if stage in (RUNNING, RUNTIME_ERROR):
+            if stage in (RUNNING, RUNTIME_ERROR) and not self.run_logs.snapshot():
                 self.run_logs.replace(self.script.run_log)
         return stage, error
 
@@ -164,6 +173,8 @@ class ScriptedRuntime(Runtime):
         self.previous, self.previous_error = self._timeline()
         self.committed_at = time.monotonic()
         self._pending_sha = space.sha
+        self.build_logs.replace([])
+        self.run_logs.replace([])
 
     def host(self) -> str | None:
         if self.stage_and_error()[0] != RUNNING:
@@ -252,18 +263,17 @@ class RealRuntime(Runtime):
         self.space = local
         local.start()
         stage, reason = local.wait_until_answering(timeout)
-        self.run_logs.replace(local.logs())
         if stage == RUNTIME_ERROR:
+            self.run_logs.replace(local.logs())  # kept: the Hub still shows them once the container is gone
             local.stop()
             self._set(generation, RUNTIME_ERROR, reason)
         else:
             self._set(generation, RUNNING)
-            threading.Thread(target=self._follow_run_logs, args=(generation, local), daemon=True).start()
 
-    def _follow_run_logs(self, generation: int, local: LocalSpace) -> None:
-        while self.generation == generation and local.state()[0]:
-            self.run_logs.replace(local.logs())
-            time.sleep(0.5)
+    def run_log_lines(self) -> list[tuple[str, str]]:
+        if self.stage_and_error()[0] == RUNNING and self.space is not None:
+            self.run_logs.replace(self.space.logs())
+        return self.run_logs.snapshot()
 
     def close(self) -> None:
         with self.lock:

@@ -1,0 +1,422 @@
+"""A stand-in for the Hugging Face Hub's HTTP API: the endpoints huggingface_hub 2.x calls to create, configure,
+upload to, watch and read the logs of a Space. A real threaded HTTP server on 127.0.0.1; point HF_ENDPOINT at `url`.
+
+Paths and payloads follow huggingface_hub's source (hf_api.py, _commit_api.py, lfs.py, _space_api.py).
+Not emulated: Xet storage (the xet token endpoint answers 501: run clients with HF_HUB_DISABLE_XET=1 when a
+file goes to LFS), pull requests, branches other than main, pagination (one page holds every entry).
+"""
+
+from __future__ import annotations
+
+import base64
+import email.utils
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import yaml
+
+from . import gitignore
+from .runtimes import Runtime, ScriptedRuntime
+from .space_state import Space, StoredFile, now_iso
+
+LFS_THRESHOLD = 10 * 1024 * 1024  # the Hub sends files of this size and more to LFS
+_SPACE = r"/api/spaces/(?P<ns>[^/]+)/(?P<name>[^/]+)"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    token: str | None
+
+    def json(self):
+        return json.loads(self.body or b"{}")
+
+
+class HubError(Exception):
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
+class HubStandin:
+    """The stand-in Hub. `token` is the one valid token (user `user`, member of `orgs`)."""
+
+    def __init__(self, *, token: str = "hf_standin_valid_token", user: str = "alice", orgs: tuple[str, ...] = ("acme",)) -> None:
+        self.token, self.user, self.orgs = token, user, orgs
+        self.spaces: dict[str, Space] = {}
+        self.lfs_objects: dict[str, bytes] = {}
+        self.requests: list[tuple[str, str]] = []
+        self.payment_required = False  # answer 402 to Docker Space creation, as for an account without a paid plan
+        self.report_runtime_sha = False  # add `sha` to the runtime JSON (whether the real Hub does is unverified)
+        self.runtime_factory: Callable[[Space], Runtime] = lambda space: ScriptedRuntime()
+        self.lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def start(self) -> HubStandin:
+        hub = self
+
+        class Handler(_Handler):
+            standin = hub
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, name="hub-standin", daemon=True).start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        for space in self.spaces.values():
+            if space.runtime is not None:
+                space.runtime.close()
+
+    def space(self, space_id: str) -> Space:
+        return self.spaces[space_id]
+
+    def mutating_requests(self) -> list[tuple[str, str]]:
+        return [(m, p) for m, p in self.requests if m != "GET" and p not in ("/api/validate-yaml",)]
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _user_for(self, req: Request, *, required: bool) -> str | None:
+        if req.token is None:
+            if required:
+                raise HubError(401, "Invalid username or password.")
+            return None
+        if req.token != self.token:
+            raise HubError(401, "Invalid credentials in Authorization header")
+        return self.user
+
+    def _can_write(self, namespace: str) -> bool:
+        return namespace == self.user or namespace in self.orgs
+
+    def _find(self, req: Request, ns: str, name: str, *, write: bool = False) -> Space:
+        user = self._user_for(req, required=write)
+        space = self.spaces.get(f"{ns}/{name}")
+        if space is None or (space.visibility == "private" and user is None):
+            raise HubError(404 if user else 401, "Repository not found", "RepoNotFound")
+        if write and not self._can_write(ns):
+            raise HubError(403, f"You don't have the rights to write to {ns}/{name}")
+        return space
+
+    # -- endpoints ---------------------------------------------------------------------------------
+    def whoami(self, req: Request):
+        user = self._user_for(req, required=True)
+        return {
+            "type": "user", "id": "0" * 24, "name": user, "fullname": user.title(),
+            "orgs": [{"type": "org", "name": org, "roleInOrg": "write"} for org in self.orgs],
+            "auth": {"type": "access_token", "accessToken": {"displayName": "standin", "role": "write"}},
+        }
+
+    def create_repo(self, req: Request):
+        user = self._user_for(req, required=True)
+        body = req.json()
+        namespace = body.get("organization") or user
+        space_id = f"{namespace}/{body['name']}"
+        if body.get("type") != "space":
+            raise HubError(400, "the stand-in only hosts Spaces")
+        if not self._can_write(namespace):
+            raise HubError(403, f"You don't have the rights to create a space under the namespace \"{namespace}\"")
+        if body.get("sdk") not in ("gradio", "streamlit", "docker", "static"):
+            raise HubError(400, "sdk is required for a Space")
+        if self.payment_required and body.get("sdk") == "docker":
+            raise HubError(402, "Creating a Docker Space requires a PRO subscription or a Team/Enterprise organization.")
+        if space_id in self.spaces:
+            raise HubError(409, "You already created this space repo")
+        space = Space(space_id, body["sdk"], body.get("visibility") or "public", body.get("hardware") or "cpu-basic")
+        space.initial_files()
+        for item in body.get("variables") or []:
+            space.variables[item["key"]] = {"value": item["value"], "description": item.get("description"), "updatedAt": now_iso()}
+        for item in body.get("secrets") or []:
+            space.secrets[item["key"]] = {"value": item["value"], "description": item.get("description"), "updatedAt": now_iso()}
+        space.runtime = self.runtime_factory(space)
+        space.runtime.hardware = space.hardware
+        self.spaces[space_id] = space
+        return {"url": f"{self.url}/spaces/{space_id}", "name": space_id, "id": "0" * 24}
+
+    def space_info(self, req: Request, ns: str, name: str, rev: str | None = None):
+        space = self._find(req, ns, name)
+        return {
+            "_id": "0" * 24, "id": space.id, "author": space.owner, "sha": space.sha,
+            "createdAt": space.created_at, "lastModified": now_iso(), "private": space.visibility != "public",
+            "gated": False, "disabled": False, "likes": 0, "sdk": space.sdk, "tags": [space.sdk],
+            "cardData": space.front_matter(), "subdomain": space.subdomain, "host": space.runtime.host(),
+            "siblings": [{"rfilename": path} for path in sorted(space.files)],
+            "runtime": space.runtime.raw(space, self.report_runtime_sha),
+        }
+
+    def tree(self, req: Request, ns: str, name: str, rev: str, path: str = ""):
+        space = self._find(req, ns, name)
+        recursive = req.query.get("recursive", ["False"])[0].lower() == "true"
+        prefix = unquote(path).strip("/")
+        entries, folders = [], set()
+        for file_path in sorted(space.files):
+            if prefix and not file_path.startswith(prefix + "/"):
+                continue
+            rest = file_path[len(prefix) + 1:] if prefix else file_path
+            parts = rest.split("/")
+            for depth in range(1, len(parts)):
+                folder = "/".join(([prefix] if prefix else []) + parts[:depth])
+                if folder not in folders and (recursive or depth == 1):
+                    folders.add(folder)
+                    entries.append({"type": "directory", "oid": hashlib.sha1(folder.encode()).hexdigest(), "size": 0, "path": folder})
+            if recursive or len(parts) == 1:
+                entries.append(space.files[file_path].tree_entry(file_path))
+        if prefix and not entries:
+            raise HubError(404, "Entry not found", "EntryNotFound")
+        return entries
+
+    def preupload(self, req: Request, ns: str, name: str, rev: str):
+        space = self._find(req, ns, name, write=True)
+        body = req.json()
+        ignore_text = body.get("gitIgnore")
+        if ignore_text is None and ".gitignore" in space.files:
+            ignore_text = space.files[".gitignore"].data.decode(errors="replace")
+        rules = gitignore.parse(ignore_text or "")
+        answer = []
+        for item in body["files"]:
+            sample = base64.b64decode(item["sample"])
+            lfs = item["size"] >= LFS_THRESHOLD or b"\0" in sample  # binary content goes to LFS
+            existing = space.files.get(item["path"])
+            oid = None
+            if existing is not None:
+                oid = existing.lfs_sha256 if existing.lfs_sha256 else existing.oid
+            answer.append({
+                "path": item["path"], "uploadMode": "lfs" if lfs else "regular",
+                "shouldIgnore": gitignore.ignored(rules, item["path"]), "oid": oid,
+            })
+        return {"files": answer, "commitOid": space.sha}
+
+    def commit(self, req: Request, ns: str, name: str, rev: str):
+        space = self._find(req, ns, name, write=True)
+        header, uploaded, deleted = {}, {}, []
+        for line in req.body.splitlines():
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            key, value = item["key"], item["value"]
+            if key == "header":
+                header = value
+            elif key == "file":
+                uploaded[value["path"]] = StoredFile(base64.b64decode(value["content"]))
+            elif key == "lfsFile":
+                if value["oid"] not in self.lfs_objects:
+                    raise HubError(400, f"LFS object {value['oid']} for {value['path']} was never uploaded")
+                uploaded[value["path"]] = StoredFile(self.lfs_objects[value["oid"]], lfs_sha256=value["oid"])
+            elif key == "deletedFile":
+                if value["path"] not in space.files:
+                    raise HubError(404, f"A file with this name doesn't exist: {value['path']}", "EntryNotFound")
+                deleted.append(value["path"])
+            elif key == "deletedFolder":
+                deleted += [p for p in space.files if p.startswith(value["path"].rstrip("/") + "/")]
+            else:
+                raise HubError(400, f"unknown commit operation {key!r}")
+        if not header.get("summary"):
+            raise HubError(400, "a commit needs a summary")
+        commit = space.commit(header["summary"], header.get("description", ""), uploaded, deleted)
+        if space.sdk == "docker":
+            space.runtime.on_commit(space)  # every commit rebuilds a Docker Space
+        return {
+            "success": True, "commitOid": commit.oid, "commitMessage": commit.title,
+            "commitUrl": f"{self.url}/spaces/{space.id}/commit/{commit.oid}", "hookOutput": "",
+        }
+
+    def validate_yaml(self, req: Request):
+        body = req.json()
+        content = body.get("content", "")
+        errors = []
+        match = re.match(r"^---\r?\n(.*?)\r?\n---", content, re.DOTALL)
+        if not match:
+            return {"errors": [], "warnings": [{"message": "Empty or missing yaml metadata in repo card"}]}
+        try:
+            data = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as error:
+            raise _ValidationFailed([{"message": f"Invalid YAML: {error}"}]) from None
+        if body.get("repoType") == "space":
+            if data.get("sdk") not in ("gradio", "streamlit", "docker", "static"):
+                errors.append({"message": f'"sdk" must be one of gradio, streamlit, docker, static (got {data.get("sdk")!r})'})
+            if len(str(data.get("short_description", ""))) > 60:
+                errors.append({"message": '"short_description" length must be less than or equal to 60 characters long'})
+        if errors:
+            raise _ValidationFailed(errors)
+        return {"errors": [], "warnings": []}
+
+    def lfs_batch(self, req: Request, ns: str, name: str):
+        self._find(req, ns, name, write=True)
+        body = req.json()
+        objects = []
+        for obj in body["objects"]:
+            entry = {"oid": obj["oid"], "size": obj["size"], "authenticated": True}
+            if obj["oid"] not in self.lfs_objects:
+                entry["actions"] = {
+                    "upload": {"href": f"{self.url}/lfs-upload/{obj['oid']}"},
+                    "verify": {"href": f"{self.url}/lfs-verify/{obj['oid']}"},
+                }
+            objects.append(entry)
+        return {"transfer": "basic", "objects": objects, "hash_algo": "sha256"}
+
+    def lfs_upload(self, req: Request, oid: str):
+        if hashlib.sha256(req.body).hexdigest() != oid:
+            raise HubError(400, "uploaded content does not match its oid")
+        self.lfs_objects[oid] = req.body
+        return {}
+
+    def lfs_verify(self, req: Request, oid: str):
+        if oid not in self.lfs_objects:
+            raise HubError(404, "object not found")
+        return {}
+
+    def variables(self, req: Request, ns: str, name: str):
+        space = self._find(req, ns, name, write=req.method != "GET")
+        body = req.json() if req.method != "GET" else {}
+        if req.method == "POST":
+            if body["key"] in space.secrets:
+                raise HubError(409, f"A secret named {body['key']} already exists")
+            space.variables[body["key"]] = {"value": body["value"], "description": body.get("description"), "updatedAt": now_iso()}
+        elif req.method == "DELETE":
+            space.variables.pop(body["key"], None)
+        return {key: dict(item) for key, item in space.variables.items()}
+
+    def secrets(self, req: Request, ns: str, name: str):
+        space = self._find(req, ns, name, write=True)
+        body = req.json() if req.method != "GET" else {}
+        if req.method == "POST":
+            if body["key"] in space.variables:
+                raise HubError(409, f"A variable named {body['key']} already exists")
+            space.secrets[body["key"]] = {"value": body["value"], "description": body.get("description"), "updatedAt": now_iso()}
+            return {}
+        if req.method == "DELETE":
+            space.secrets.pop(body["key"], None)
+            return {}
+        return {key: {"description": item["description"], "updatedAt": item["updatedAt"]} for key, item in space.secrets.items()}
+
+    def runtime(self, req: Request, ns: str, name: str):
+        space = self._find(req, ns, name)
+        return space.runtime.raw(space, self.report_runtime_sha)
+
+    def restart(self, req: Request, ns: str, name: str):
+        space = self._find(req, ns, name, write=True)
+        space.runtime.on_restart(space, factory=req.query.get("factory", ["false"])[0] == "true")
+        return space.runtime.raw(space, self.report_runtime_sha)
+
+    def logs(self, req: Request, ns: str, name: str, kind: str):
+        space = self._find(req, ns, name, write=True)
+        lines = space.runtime.build_log_lines() if kind == "build" else space.runtime.run_log_lines()
+        events = "".join(f"data: {json.dumps({'data': text + chr(10), 'timestamp': ts})}\n\n" for ts, text in lines)
+        return _Raw(events.encode(), "text/event-stream")
+
+    def xet_token(self, req: Request, ns: str, name: str, rev: str):
+        raise HubError(501, "Xet storage is not emulated by the stand-in Hub: run the client with HF_HUB_DISABLE_XET=1")
+
+    ROUTES = [
+        ("GET", r"/api/whoami-v2", "whoami"),
+        ("POST", r"/api/repos/create", "create_repo"),
+        ("POST", r"/api/validate-yaml", "validate_yaml"),
+        ("GET", _SPACE + r"/tree/(?P<rev>[^/]+)(?:/(?P<path>.+))?", "tree"),
+        ("POST", _SPACE + r"/preupload/(?P<rev>[^/]+)", "preupload"),
+        ("POST", _SPACE + r"/commit/(?P<rev>[^/]+)", "commit"),
+        ("GET|POST|DELETE", _SPACE + r"/variables", "variables"),
+        ("GET|POST|DELETE", _SPACE + r"/secrets", "secrets"),
+        ("GET", _SPACE + r"/runtime", "runtime"),
+        ("POST", _SPACE + r"/restart", "restart"),
+        ("GET", _SPACE + r"/logs/(?P<kind>build|run)", "logs"),
+        ("GET", _SPACE + r"/xet-write-token/(?P<rev>[^/]+)", "xet_token"),
+        ("GET", _SPACE + r"(?:/revision/(?P<rev>[^/]+))?", "space_info"),
+        ("POST", r"/spaces/(?P<ns>[^/]+)/(?P<name>[^/]+)\.git/info/lfs/objects/batch", "lfs_batch"),
+        ("PUT", r"/lfs-upload/(?P<oid>[0-9a-f]{64})", "lfs_upload"),
+        ("POST", r"/lfs-verify/(?P<oid>[0-9a-f]{64})", "lfs_verify"),
+    ]
+
+
+class _ValidationFailed(HubError):
+    def __init__(self, errors: list[dict]) -> None:
+        super().__init__(400, "Invalid metadata")
+        self.errors = errors
+
+
+@dataclass
+class _Raw:
+    body: bytes
+    content_type: str
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
+    standin: HubStandin
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json", headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Date", email.utils.formatdate(usegmt=True))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _handle(self) -> None:
+        hub = self.standin
+        split = urlsplit(self.path)
+        auth = self.headers.get("Authorization", "")
+        req = Request(
+            self.command, split.path, parse_qs(split.query), dict(self.headers), self._body(),
+            auth[len("Bearer "):] if auth.startswith("Bearer ") else None,
+        )
+        with hub.lock:
+            hub.requests.append((req.method, req.path))
+        for methods, pattern, handler in HubStandin.ROUTES:
+            match = re.fullmatch(pattern, req.path)
+            if match and req.method in methods.split("|"):
+                break
+        else:
+            self._send(404, json.dumps({"error": f"no such endpoint: {req.method} {req.path}"}).encode())
+            return
+        try:
+            with hub.lock:
+                result = getattr(hub, handler)(req, **{k: v for k, v in match.groupdict().items() if v is not None})
+        except _ValidationFailed as error:
+            self._send(400, json.dumps({"errors": error.errors, "warnings": []}).encode())
+            return
+        except HubError as error:
+            headers = {"X-Error-Message": error.message}
+            if error.code:
+                headers["X-Error-Code"] = error.code
+            self._send(error.status, json.dumps({"error": error.message}).encode(), headers=headers)
+            return
+        if isinstance(result, _Raw):
+            self._send(200, result.body, result.content_type)
+        else:
+            self._send(200, json.dumps(result).encode())
+
+    do_GET = do_POST = do_PUT = do_DELETE = _handle

@@ -1,0 +1,67 @@
+"""A backend that can't become a Space is refused before anything is written, with what to do."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import python_example_answers, space_tools
+from tests.support import docker
+
+
+def _project_for(render, backend: Path, **answers) -> Path:
+    return render(**python_example_answers(backend, **answers))
+
+
+@pytest.fixture
+def backend(python_backends, tmp_path) -> Path:
+    copy = tmp_path / "backend"
+    shutil.copytree(python_backends["uv-lock"], copy)
+    return copy
+
+
+def _refused(project: Path, command: str, message: str) -> None:
+    result = space_tools(project, command, check=False)
+    assert result.returncode == 2
+    assert message in result.stderr, result.stderr
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert not (project / "backend").exists(), "nothing is written when the backend is refused"
+
+
+def test_missing_backend_folder(render, tmp_path):
+    project = _project_for(render, tmp_path / "nowhere")
+    _refused(project, "sync", "is not a folder; fix it with `copier update --data backend_path=")
+
+
+def test_backend_without_a_manifest(render, backend):
+    (backend / "pyproject.toml").unlink()
+    (backend / "uv.lock").unlink()
+    _refused(_project_for(render, backend), "sync", "has neither pyproject.toml nor requirements.txt")
+
+
+def test_asgi_app_that_is_not_there(render, backend):
+    _refused(_project_for(render, backend, asgi_app="service.api:app"), "sync", "asgi_app 'service.api:app' points at")
+
+
+def test_python_version_outside_requires_python(render, backend):
+    pyproject = backend / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('requires-python = ">=3.11"', 'requires-python = ">=3.11,<3.13"'))
+    _refused(_project_for(render, backend), "check", "python_version 3.13 does not satisfy requires-python '>=3.11,<3.13'")
+
+
+def test_backend_without_uvicorn(render, backend):
+    (backend / "uv.lock").unlink()
+    pyproject = backend / "pyproject.toml"
+    pyproject.write_text("\n".join(line for line in pyproject.read_text().splitlines() if "uvicorn" not in line))
+    _refused(_project_for(render, backend), "sync", "uvicorn is not among the backend's dependencies")
+
+
+def test_stale_lock_fails_the_build_with_uv_own_message(render, backend):
+    pyproject = backend / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('dependencies = [', 'dependencies = [\n    "idna>=3",', 1))
+    project = _project_for(render, backend)
+    result = space_tools(project, "build", "--network", "host", "--tag", docker.unique_tag("stale-lock"), check=False)
+    assert result.returncode != 0
+    assert "The lockfile at `uv.lock` needs to be updated" in result.stdout + result.stderr

