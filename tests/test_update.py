@@ -1,0 +1,111 @@
+"""`copier update` from the previous release keeps the user's edits, gains the template's changes,
+and leaves an unedited project identical to a fresh copy; the runtime can't be switched."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import copier
+import pytest
+
+from tests.conftest import REPO
+
+# The "previous release" is HEAD without this line; the update must bring it in.
+CHANGED_FILE = Path("common/partials/gitignore.jinja")
+CHANGED_LINE = ".mypy_cache/\n"
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+def _copy_working_tree(dest: Path) -> None:
+    files = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, files):
+        source = REPO / name
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the working tree
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(os.readlink(source))
+        else:
+            shutil.copy2(source, target)
+
+
+@pytest.fixture(scope="module")
+def template_repo(tmp_path_factory) -> Path:
+    """A git repo of this template with two tags: v0.1.0 (without CHANGED_LINE) and v0.2.0 (HEAD)."""
+    repo = tmp_path_factory.mktemp("template")
+    _copy_working_tree(repo)
+    changed = repo / CHANGED_FILE
+    current = changed.read_text()
+    assert CHANGED_LINE in current
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    changed.write_text(current.replace(CHANGED_LINE, ""))
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "release 0.1.0")
+    git(repo, "tag", "v0.1.0")
+    changed.write_text(current)
+    git(repo, "commit", "--quiet", "--all", "-m", "release 0.2.0")
+    git(repo, "tag", "v0.2.0")
+    return repo
+
+
+def _generate(template: Path, dest: Path, ref: str) -> Path:
+    copier.run_copy(str(template), dest, data={"runtime": "python", "space_name": "demo"}, defaults=True,
+                    vcs_ref=ref, quiet=True)
+    git(dest, "init", "--quiet", "--initial-branch=main")
+    git(dest, "add", "--all")
+    git(dest, "commit", "--quiet", "-m", "generated")
+    return dest
+
+
+def _update(project: Path, **data) -> None:
+    copier.run_update(project, data=data, defaults=True, overwrite=True, quiet=True, vcs_ref="v0.2.0")
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if ".git" not in p.parts and p.is_file())
+
+
+def test_update_keeps_user_edits_and_gains_template_changes(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "edited", "v0.1.0")
+    assert ".mypy_cache/" not in (project / ".gitignore").read_text()
+    main = project / "backend" / "app" / "main.py"
+    main.write_text(main.read_text() + '\n\n@app.get("/mine")\ndef mine() -> dict:\n    return {"edited": True}\n')
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\n## Our notes\n\nKept across updates.\n")
+    git(project, "commit", "--quiet", "--all", "-m", "user edits")
+
+    _update(project)
+
+    assert ".mypy_cache/" in (project / ".gitignore").read_text(), "the template's change arrived"
+    assert '@app.get("/mine")' in main.read_text(), "the user's code edit is kept"
+    assert "Kept across updates." in readme.read_text(), "the user's README edit is kept"
+    assert "_commit: v0.2.0" in (project / ".copier-answers.yml").read_text()
+
+
+def test_unedited_project_updated_equals_a_fresh_copy(template_repo, tmp_path):
+    updated = _generate(template_repo, tmp_path / "old", "v0.1.0")
+    _update(updated)
+    fresh = tmp_path / "fresh"
+    copier.run_copy(str(template_repo), fresh, data={"runtime": "python", "space_name": "demo"}, defaults=True,
+                    vcs_ref="v0.2.0", quiet=True)
+    assert _tree(updated) == _tree(fresh)
+    _, mismatch, errors = filecmp.cmpfiles(updated, fresh, _tree(fresh), shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_switching_runtime_on_update_is_refused(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "switch", "v0.1.0")
+    with pytest.raises(ValueError, match="switching to node on update is not supported"):
+        _update(project, runtime="node")
+    assert (project / "space_serve").is_dir(), "the project is left as it was"
