@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import docker
+from tests.support import docker, figures
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -102,10 +102,18 @@ def built_images(tmp_path_factory):
             tag = docker.unique_tag(f"space-{key}")
             started = time.monotonic()
             space_tools(project, "build", "--network", "host", "--tag", tag)
-            print(f"\n[figures] {key}: built in {time.monotonic() - started:.1f} s (warm dependency cache)")
+            figures.record(f"{key}: built in {time.monotonic() - started:.1f} s (warm dependency cache)")
             built[key] = tag
         return built[key]
 
     yield _build
     for tag in built.values():
         docker.remove_image(tag)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print what the run measured (image sizes, seconds to health, stop times) after the results."""
+    if figures.FIGURES:
+        terminalreporter.section("figures")
+        for line in figures.FIGURES:
+            terminalreporter.write_line(line)

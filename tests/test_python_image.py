@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import TEST_SECRET, python_example_answers
-from tests.support import docker
+from tests.support import docker, figures
 
 BASE = "python:3.13-slim"
 EXAMPLE_VARIANTS = ["uv-lock", "pyproject", "requirements"]
@@ -55,8 +55,8 @@ def test_serves_health_and_real_routes_as_uid_1000(image):
     container, port = _start(tag)
     with container:
         seconds = docker.wait_http(f"http://127.0.0.1:{port}/healthz", container=container, timeout=60)
-        print(f"\n[figures] python-{variant}: first health 200 after {seconds:.2f} s; "
-              f"image {docker.image_size(tag) / 1e6:.1f} MB, +{docker.added_size(tag, BASE) / 1e6:.1f} MB on {BASE}")
+        figures.record(f"python-{variant}: first health 200 after {seconds:.2f} s; image "
+                       f"{docker.image_size(tag) / 1e6:.1f} MB, +{docker.added_size(tag, BASE) / 1e6:.1f} MB on {BASE}")
         base = f"http://127.0.0.1:{port}"
         if variant == "starter":
             status, body = docker.http_get(f"{base}/echo/space?times=2")
@@ -73,7 +73,7 @@ def test_serves_health_and_real_routes_as_uid_1000(image):
         assert container.exec("sh", "-c", "touch /app/probe && echo ok").stdout.strip() == "ok", "code dir writable"
         docker.wait_healthy(container, timeout=30)
         stop_seconds = container.stop(timeout=10)
-        print(f"[figures] python-{variant}: docker stop took {stop_seconds:.2f} s")
+        figures.record(f"python-{variant}: docker stop took {stop_seconds:.2f} s")
         assert stop_seconds < 5
         assert container.exit_code() == 0
 
