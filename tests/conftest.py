@@ -26,8 +26,7 @@ def example_answers(runtime: str) -> dict:
     return yaml.safe_load((EXAMPLES / "answers" / f"{runtime}.yml").read_text())
 
 
-@pytest.fixture
-def render(copie) -> Callable[..., Path]:
+def _renderer(copie) -> Callable[..., Path]:
     """Render the template with these answers (defaults otherwise) and return the project folder."""
 
     def _render(**answers) -> Path:
@@ -38,14 +37,14 @@ def render(copie) -> Callable[..., Path]:
     return _render
 
 
+@pytest.fixture
+def render(copie) -> Callable[..., Path]:
+    return _renderer(copie)
+
+
 @pytest.fixture(scope="session")
 def render_session(copie_session) -> Callable[..., Path]:
-    def _render(**answers) -> Path:
-        result = copie_session.copy(extra_answers=answers)
-        assert result.exception is None, f"rendering failed: {result.exception}"
-        return result.project_dir
-
-    return _render
+    return _renderer(copie_session)
 
 
 def _copy_python_backend(dest: Path) -> Path:
