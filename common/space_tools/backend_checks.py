@@ -87,15 +87,44 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     if not package.is_file():
         raise SpaceError(f"{folder} has no package.json: the image installs the dependencies from it.")
     try:
-        json.loads(package.read_text())
+        manifest = json.loads(package.read_text())
     except ValueError as error:
         raise SpaceError(f"{package} is not valid JSON: {error}.") from None
     entry = config.answers.get("entry_file", "")
     if not (folder / entry).is_file():
         raise SpaceError(f"entry_file {entry!r} is not in {folder}; {_fix_answer('entry_file', 'server.ts')}.")
-    if not (folder / "package-lock.json").is_file():
+    if "better-auth" not in (manifest.get("dependencies") or {}):
+        where = "is only in devDependencies" if "better-auth" in (manifest.get("devDependencies") or {}) else "is not"
         raise SpaceError(
-            f"{folder} has no package-lock.json, so `npm ci` can't install exactly what you tested: "
+            f"better-auth {where} among the dependencies in {package}; the image installs only `dependencies` "
+            "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
+        )
+    lock = folder / "package-lock.json"
+    if not lock.is_file():
+        others = [name for name in ("yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb") if (folder / name).is_file()]
+        instead = f" (it has {others[0]}, which npm does not read)" if others else ""
+        raise SpaceError(
+            f"{folder} has no package-lock.json{instead}, so `npm ci` can't install exactly what you tested: "
             "run `npm install --package-lock-only` in the backend and commit the lock file."
         )
+    _check_lock_matches(manifest, lock)
     return ["dependencies: package-lock.json (npm ci)"]
+
+
+def _check_lock_matches(manifest: dict, lock: Path) -> None:
+    """The lock's own copy of package.json's dependency lists: npm ci refuses a lock that differs."""
+    try:
+        packages = json.loads(lock.read_text()).get("packages")
+    except ValueError as error:
+        raise SpaceError(f"{lock} is not valid JSON: {error}.") from None
+    if not isinstance(packages, dict) or "" not in packages:
+        return  # lockfileVersion 1 (npm 6) keeps no copy; npm ci itself judges it
+    root = packages[""]
+    for kind in ("dependencies", "devDependencies", "optionalDependencies"):
+        wanted, locked = manifest.get(kind) or {}, root.get(kind) or {}
+        changed = sorted(name for name in set(wanted) | set(locked) if wanted.get(name) != locked.get(name))
+        if changed:
+            raise SpaceError(
+                f"{lock} is out of date with package.json ({kind} differ: {', '.join(changed)}), so `npm ci` would "
+                "refuse it: run `npm install` in the backend and commit the lock file."
+            )

@@ -38,8 +38,8 @@ def sync(config: SpaceConfig) -> list[str]:
     notes = check_backend(config, source)
     staging = config.root / ".backend.sync"
     shutil.rmtree(staging, ignore_errors=True)
-    copied = 0
     try:
+        staging.mkdir()
         for entry in config.backend_files:
             path = source / entry
             if not path.exists() or _ignored(path.name):
@@ -47,11 +47,11 @@ def sync(config: SpaceConfig) -> list[str]:
             target = staging / entry
             target.parent.mkdir(parents=True, exist_ok=True)
             if path.is_dir():
-                shutil.copytree(path, target, ignore=_ignore)
-                copied += sum(1 for item in target.rglob("*") if item.is_file())
+                # Entries may overlap (an entry file inside src/, and src/ itself).
+                shutil.copytree(path, target, ignore=_ignore, dirs_exist_ok=True)
             else:
                 shutil.copy2(path, target)
-                copied += 1
+        copied = sum(1 for item in staging.rglob("*") if item.is_file())
         shutil.rmtree(config.code_dir, ignore_errors=True)
         staging.rename(config.code_dir)
     finally:

@@ -17,22 +17,44 @@ TAIL = 30
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--space-id", help="OWNER/NAME (default: space_owner/space_name of .copier-answers.yml; "
-                        "an empty space_owner means the token's user)")
+    parser.add_argument(
+        "--space-id",
+        help="OWNER/NAME (default: space_owner/space_name of .copier-answers.yml; "
+        "an empty space_owner means the token's user)",
+    )
     parser.add_argument("--visibility", choices=VISIBILITIES, help="for a new Space (default: the answers' visibility)")
     parser.add_argument("--private", action="store_true", help="same as --visibility private")
     parser.add_argument("--hardware", help="for a new Space, e.g. cpu-basic (default: the answers' hardware)")
-    parser.add_argument("--prune", action="store_true",
-                        help="also delete Space Variables and Secrets that .env.example does not declare")
-    parser.add_argument("--env-from-environ", action="store_true",
-                        help="take values missing from .env from this process's environment (e.g. CI secrets)")
-    parser.add_argument("--restart", action="store_true",
-                        help="restart the Space even when no file changed (e.g. after rotating a Secret)")
-    parser.add_argument("--timeout", type=float, default=1800.0,
-                        help="seconds to wait for the build and start (default: 1800)")
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="also delete Space Variables and Secrets that .env.example does not declare",
+    )
+    parser.add_argument(
+        "--env-from-environ",
+        action="store_true",
+        help="take values missing from .env from this process's environment (e.g. CI secrets)",
+    )
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="restart the Space even when no file changed (e.g. after rotating a Secret)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="seconds to wait for the build and start (default: 1800)"
+    )
     parser.add_argument("--poll-interval", type=float, default=5.0, help="seconds between status checks (default: 5)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print what would be uploaded and set, and the Space's settings; contact nobody")
+    parser.add_argument(
+        "--health-timeout",
+        type=float,
+        default=60.0,
+        help="seconds the health path may take to answer 2xx once RUNNING (default: 60)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be uploaded and set, and the Space's settings; contact nobody",
+    )
 
 
 def space_url(host: str | None, subdomain: str | None, space_id: str) -> str:
@@ -49,19 +71,25 @@ def _names(values, label: str = "") -> str:
 
 def _dry_run(settings, space_id, visibility, hardware, values, files, message, prune) -> int:
     print("Dry run: nothing is sent to the Hub.")
-    print(f"Space: {space_id or '<token user>/' + settings.space_name} (docker; if created: {visibility}, {hardware}; "
-          "an existing Space keeps its visibility and hardware)")
+    print(
+        f"Space: {space_id or '<token user>/' + settings.space_name} (docker; if created: {visibility}, {hardware}; "
+        "an existing Space keeps its visibility and hardware)"
+    )
     variables = [v for v in values if not v.var.secret and v.value is not None]
     secrets = [v for v in values if v.var.secret and v.value is not None]
     print(f"Variables to set: {_names(variables, 'source')}")
-    print(f"Secrets to set: {_names(secrets, 'source')} (values are never shown)")
+    print(f"Secrets to set: {_names(secrets, 'source')}" + (" (values are never shown)" if secrets else ""))
     absent = [v for v in values if v.value is None]
     if absent:
-        print("Not set here (left as the Space has them): " + ", ".join(
-            v.name + (" [required: must already be set on the Space]" if v.var.required else "") for v in absent))
+        print(
+            "Not set here (left as the Space has them): "
+            + ", ".join(
+                v.name + (" [required: must already be set on the Space]" if v.var.required else "") for v in absent
+            )
+        )
     if prune:
         print("Prune: Space Variables and Secrets not in .env.example would be deleted.")
-    print(f"Files ({len(files)}), in one commit \"{message}\"; Space files not listed here are deleted:")
+    print(f'Files ({len(files)}), in one commit "{message}"; Space files not listed here are deleted:')
     for path in files:
         print(f"  {path}")
     return 0
@@ -76,8 +104,14 @@ def _apply_env(hub, space_id: str, changes: env_sync.EnvChanges) -> None:
         hub.set_variable(space_id, v.name, v.value, v.var.help)
     for v in changes.set_secrets:
         hub.set_secret(space_id, v.name, v.value, v.var.help)
-    print(f"Variables: set {_names(changes.set_variables)}; unchanged {', '.join(changes.same_variables) or 'none'}")
-    print(f"Secrets: set {_names(changes.set_secrets)} (values are never shown)")
+    parts = [
+        f"set {_names(changes.set_variables)}" if changes.set_variables else "",
+        f"unchanged {', '.join(changes.same_variables)}" if changes.same_variables else "",
+    ]
+    print(f"Variables: {'; '.join(p for p in parts if p) or 'none to set'}")
+    if changes.set_secrets:
+        # Always sent: the Hub never shows a Secret's value, so a change can't be detected.
+        print(f"Secrets: sent {_names(changes.set_secrets)} (values never shown)")
     if changes.kept_on_space:
         print(f"Kept as on the Space (not in .env): {', '.join(changes.kept_on_space)}")
     deleted = changes.delete_variables + changes.delete_secrets
@@ -94,12 +128,22 @@ def _print_tail(lines: list[str]) -> None:
 
 def _report_failure(hub, space_id: str, outcome: space_wait.Outcome, timeout: float) -> int:
     message = outcome.raw.get("errorMessage") or ""
-    if outcome.timed_out:
-        print(f"error: still {outcome.stage} after {timeout:g} s (--timeout); the Space carries on: "
-              f"watch it at {hub.space_page(space_id)}")
+    if outcome.timed_out and not outcome.new_build_seen:
+        print(
+            f"error: no new build started within {timeout:g} s (--timeout); the Space still reports the previous "
+            f"one as {outcome.stage}: check it at {hub.space_page(space_id)}"
+        )
+    elif outcome.timed_out:
+        print(
+            f"error: still {outcome.stage} after {timeout:g} s (--timeout); the Space carries on: "
+            f"watch it at {hub.space_page(space_id)}"
+        )
         _print_tail(hub.log_tail(space_id, build=outcome.stage != RUNNING, lines=TAIL))
     elif outcome.stage in HALTED:
-        print(f"error: the Space is {outcome.stage}; restart it from {hub.space_page(space_id)}/settings, then deploy again.")
+        print(
+            f"error: the Space is {outcome.stage}; restart it from {hub.space_page(space_id)}/settings, "
+            "then deploy again."
+        )
     else:
         print(f"error: {outcome.stage}" + (f": {message}" if message else ""))
         build = outcome.stage == BUILD_ERROR
@@ -113,50 +157,64 @@ def main(args) -> int:
     for note in sync(settings):
         print(note)
     values = space_env.resolve(settings, from_environ=args.env_from_environ)
+    for name in space_env.undeclared(settings):
+        print(f"note: .env sets {name}, which .env.example does not declare: it is not sent to the Space.")
     files = upload_plan.local_files(settings.root)
     visibility = "private" if args.private else (args.visibility or settings.visibility)
     hardware = args.hardware or settings.hardware
     message = git_source.commit_message(settings.root)
     if args.dry_run:
-        return _dry_run(settings, args.space_id or settings.space_id, visibility, hardware, values, files, message,
-                        args.prune)
+        return _dry_run(
+            settings, args.space_id or settings.space_id, visibility, hardware, values, files, message, args.prune
+        )
 
     from .hub_client import Hub  # huggingface_hub is needed from here on only
 
     hub = Hub()
     env_sync.refuse_token(values, hub.token)
-    user = hub.username()
-    space_id = args.space_id or settings.space_id or f"{user}/{settings.space_name}"
+    # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
+    space_id = args.space_id or settings.space_id or f"{hub.username()}/{settings.space_name}"
     info = hub.space_info(space_id)
     if info is None:
         changes = env_sync.plan(values, {}, set(), prune=False)  # a missing required value stops us before creating
         hub.create_space(space_id, visibility, hardware)
-        print(f"Space {space_id}: created (docker, {visibility}, {hardware}) as {user}")
+        print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
     else:
         changes = env_sync.plan(values, hub.variables(space_id), hub.secret_names(space_id), prune=args.prune)
-        print(f"Space {space_id}: exists; deploying as {user}")
+        print(f"Space {space_id}: exists")
         if visibility != "protected" and info.private is not None and info.private != (visibility == "private"):
-            print(f"note: the Space is {'private' if info.private else 'not private'} but the answers say {visibility}; "
-                  "deploy leaves an existing Space's visibility alone: change it in its settings.")
+            print(
+                f"note: the Space is {'private' if info.private else 'not private'} but the answers say {visibility}; "
+                "deploy leaves an existing Space's visibility alone: change it in its settings."
+            )
     _apply_env(hub, space_id, changes)
 
     plan = upload_plan.diff(settings.root, files, hub.remote_files(space_id))
+    stage, raw = hub.runtime(space_id)
+    baseline = (stage, raw.get("errorMessage") or "")  # what "the previous build" looks like
     commit_oid = None
     if plan.has_changes:
         commit_oid = hub.commit(space_id, settings.root, plan, message)
-        print(f"Files: {plan.summary()}; commit {commit_oid[:7]} \"{message}\"")
+        print(f'Files: {plan.summary()}; commit {commit_oid[:7]} "{message}"')
     else:
         print(f"Files: {plan.summary()}; nothing to commit")
     expect_new_build = commit_oid is not None
     if not expect_new_build and (changes.needs_restart or args.restart):
         hub.restart(space_id, factory=bool(changes.set_variables))  # Variables are build args: rebuild for them
-        print("Restarted the Space so it sees the new values" + (" (rebuild: a Variable changed)" if changes.set_variables else ""))
+        print(
+            "Restarted the Space so it sees the new values"
+            + (" (rebuild: a Variable changed)" if changes.set_variables else "")
+        )
         expect_new_build = True
 
     print(f"Waiting for the Space (up to {args.timeout:g} s):", flush=True)
     outcome = space_wait.wait(
         lambda: hub.runtime(space_id),
-        expect_new_build=expect_new_build, commit_oid=commit_oid, timeout=args.timeout, poll=args.poll_interval,
+        expect_new_build=expect_new_build,
+        commit_oid=commit_oid,
+        baseline=baseline,
+        timeout=args.timeout,
+        poll=args.poll_interval,
         say=lambda line: print(line, flush=True),
     )
     if outcome.note:
@@ -166,9 +224,11 @@ def main(args) -> int:
 
     info = hub.space_info(space_id)
     url = space_url(info.host, getattr(info, "subdomain", None), space_id)
-    # A private Space answers only its members: show the check who we are (over https only).
-    headers = {"Authorization": f"Bearer {hub.token}"} if info.private and url.startswith("https://") else None
-    status = health.wait_healthy(url + settings.health_path, within=60, headers=headers)
+    # A private Space answers only its members: show the check who we are (over https only). A protected one's
+    # app is public: it never sees the token.
+    members_only = info.private and visibility != "protected" and url.startswith("https://")
+    headers = {"Authorization": f"Bearer {hub.token}"} if members_only else None
+    status = health.wait_healthy(url + settings.health_path, within=args.health_timeout, headers=headers)
     if status is None or not 200 <= status < 300:
         print(f"error: {RUNNING}, but GET {url}{settings.health_path} answered {status or 'nothing'}; run logs:")
         _print_tail(hub.log_tail(space_id, build=False, lines=TAIL))
@@ -176,4 +236,3 @@ def main(args) -> int:
     print(f"Healthy: GET {settings.health_path} answered {status}")
     print(f"Live at {url}  (Space page: {hub.space_page(space_id)})")
     return 0
-

@@ -80,7 +80,10 @@ def translated(action: str, space_id: str, endpoint: str) -> Iterator[None]:
 
 class Hub:
     def __init__(self) -> None:
-        self.token = huggingface_hub.get_token()
+        try:
+            self.token = huggingface_hub.get_token()  # HF_TOKEN, `hf auth login`, or a keyless OIDC exchange in CI
+        except Exception as error:  # noqa: BLE001 - e.g. OIDCError: HF_OIDC_RESOURCE set but no id token
+            raise SpaceError(f"could not get a Hugging Face token: {error}") from None
         if not self.token:
             raise SpaceError(f"no Hugging Face token: {TOKEN_HELP}.")
         self.api = HfApi(token=self.token)
@@ -144,10 +147,15 @@ class Hub:
 
     def commit(self, space_id: str, root: Path, plan: UploadPlan, message: str) -> str:
         """Upload the added and changed files and delete the removed ones, in one commit; return its id."""
-        operations = [CommitOperationAdd(path, str(root / path)) for path in plan.to_upload]
-        operations += [CommitOperationDelete(path) for path in plan.removed]
+        additions = [CommitOperationAdd(path, str(root / path)) for path in plan.to_upload]
+        deletions = [CommitOperationDelete(path) for path in plan.removed]
         with self._call(f"uploading to {space_id}", space_id):
-            info = self.api.create_commit(space_id, operations, commit_message=message, repo_type="space")
+            # The Hub drops from an upload, silently, whatever the Space's own .gitignore matches (an old one may
+            # list /backend/); deploy already chose the files, so it asks with an empty .gitignore.
+            self.api.preupload_lfs_files(
+                space_id, additions, repo_type="space", free_memory=False, gitignore_content=""
+            )
+            info = self.api.create_commit(space_id, [*deletions, *additions], commit_message=message, repo_type="space")
         return info.oid
 
     def runtime(self, space_id: str) -> tuple[str, dict]:

@@ -112,7 +112,16 @@ class LocalSpace:
         try:
             # An env file, not -e NAME=value: values never appear in a process list.
             _write_private(env_dir / "env", "".join(f"{name}={value}\n" for name, value in env.items()))
-            command = ["run", "--detach", "--name", self.container, "--user", "1000", "--env-file", str(env_dir / "env")]
+            command = [
+                "run",
+                "--detach",
+                "--name",
+                self.container,
+                "--user",
+                "1000",
+                "--env-file",
+                str(env_dir / "env"),
+            ]
             if self.network == "host":
                 command += ["--network", "host"]
             else:
@@ -127,7 +136,8 @@ class LocalSpace:
         """(running, exit code once it stopped)."""
         result = docker_client.run(
             ["inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", self.container],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             return False, None
@@ -135,7 +145,7 @@ class LocalSpace:
         return running == "true", None if running == "true" else int(code)
 
     def wait_until_answering(self, timeout: float, *, poll: float = 0.5) -> tuple[str, str]:
-        """Like Spaces: RUNNING once the port answers HTTP at all; RUNTIME_ERROR if the app exits or the time runs out."""
+        """Like Spaces: RUNNING once the port answers HTTP at all; RUNTIME_ERROR if the app exits or time runs out."""
         deadline = time.monotonic() + timeout
         while True:
             if health.get(self.url + "/", timeout=2) is not None:
@@ -149,7 +159,9 @@ class LocalSpace:
 
     def logs(self, tail: int | None = None) -> list[str]:
         command = ["logs", *(["--tail", str(tail)] if tail else []), self.container]
-        result = docker_client.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        result = docker_client.run(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
         return result.stdout.splitlines()
 
     def follow_logs(self) -> subprocess.Popen:

@@ -19,22 +19,29 @@ def add_arguments(parser) -> None:
         "port answers (BUILDING, BUILD_ERROR, APP_STARTING, RUNNING, RUNTIME_ERROR), then GET the health path."
     )
     parser.add_argument(
-        "--port", type=int,
+        "--port",
+        type=int,
         help="port to answer on here (default: app_port). With host networking the container gets PORT=<port> "
         "when it differs from app_port, so several Spaces can run side by side; Spaces itself never sets PORT.",
     )
     parser.add_argument(
-        "--network", default="host",
+        "--network",
+        default="host",
         help="Docker network (default: host, which works where Docker has no bridge network); any other network "
         "publishes app_port on 127.0.0.1:<port> instead.",
     )
-    parser.add_argument("--timeout", type=float, help="seconds to wait for the port (default: startup_duration_timeout)")
+    parser.add_argument(
+        "--timeout", type=float, help="seconds to wait for the port (default: startup_duration_timeout)"
+    )
     parser.add_argument("--detach", action="store_true", help="leave it running and print how to stop it")
-    parser.add_argument("--name", help="container name (default: <space_name>-local); a container of that name is replaced")
+    parser.add_argument(
+        "--name", help="container name (default: <space_name>-local); a container of that name is replaced"
+    )
     parser.add_argument("--no-cache", action="store_true", help="build without Docker's layer cache")
     parser.add_argument("--verbose", "-v", action="store_true", help="show docker build's output as it runs")
     parser.add_argument(
-        "--placeholder-secrets", action="store_true",
+        "--placeholder-secrets",
+        action="store_true",
         help="give required Secrets missing from .env random throwaway values (for CI health checks)",
     )
 
@@ -49,6 +56,8 @@ def main(args) -> int:
     for note in sync(settings):
         print(note)
     values = space_env.resolve(settings)
+    for name in space_env.undeclared(settings):
+        print(f"note: .env sets {name}, which .env.example does not declare: the container does not get it.")
     if args.placeholder_secrets:
         values = space_env.with_placeholder_secrets(values)
     space_env.require_local(values)
@@ -64,20 +73,28 @@ def main(args) -> int:
         variables=space_env.variables(values),
         secrets=space_env.secrets(values),
         injected=injected_env(
-            space_id=space_id, host=f"127.0.0.1:{port}",
-            title=str(settings.front_matter.get("title", settings.space_name)), hardware=settings.hardware,
+            space_id=space_id,
+            host=f"127.0.0.1:{port}",
+            title=str(settings.front_matter.get("title", settings.space_name)),
+            hardware=settings.hardware,
         ),
         network=args.network,
     )
 
     names = lambda items: ", ".join(items) or "none"  # noqa: E731
-    print(f"{BUILDING}: {space.image} (build args: {names(space.variables)}; BuildKit secrets: {names(space.secrets)})", flush=True)
+    print(
+        f"{BUILDING}: {space.image} (build args: {names(space.variables)}; BuildKit secrets: {names(space.secrets)})",
+        flush=True,
+    )
     if not space.build(on_line=print if args.verbose else None, no_cache=args.no_cache):
         print(f"{BUILD_ERROR}: docker build failed; its last lines:")
         _print_tail(list(space.build_log))
         return 1
 
-    print(f"{APP_STARTING}: container {space.container} as uid 1000, waiting up to {timeout:g} s for port {port}", flush=True)
+    print(
+        f"{APP_STARTING}: container {space.container} as uid 1000, waiting up to {timeout:g} s for port {port}",
+        flush=True,
+    )
     started = time.monotonic()
     space.start()
     try:
@@ -88,7 +105,10 @@ def main(args) -> int:
             space.stop()
             return 1
         status = health.wait_healthy(space.url + settings.health_path, within=10)
-        print(f"{RUNNING}: after {time.monotonic() - started:.1f} s; GET {settings.health_path} answered {status or 'nothing'}")
+        print(
+            f"{RUNNING}: after {time.monotonic() - started:.1f} s; "
+            f"GET {settings.health_path} answered {status or 'nothing'}"
+        )
         if status is None or not 200 <= status < 300:
             print("error: the health check failed; the container's last lines:")
             _print_tail(space.logs(tail=TAIL))

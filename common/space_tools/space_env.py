@@ -39,10 +39,18 @@ def resolve(config: SpaceConfig, *, from_environ: bool = False) -> list[Value]:
     return values
 
 
+def undeclared(config: SpaceConfig) -> list[str]:
+    """Names in .env that .env.example does not declare: they reach neither the Space nor the local container."""
+    declared = {var.name for var in config.variables()}
+    return sorted(set(read_env_file(config.root / ".env")) - declared)
+
+
 def with_placeholder_secrets(values: list[Value]) -> list[Value]:
     """Missing required Secrets get random throwaway values (a CI health check has no real ones)."""
     return [
-        Value(v.var, random_tokens.token_hex(32), "placeholder") if v.var.secret and v.var.required and v.value is None else v
+        Value(v.var, random_tokens.token_hex(32), "placeholder")
+        if v.var.secret and v.var.required and v.value is None
+        else v
         for v in values
     ]
 

@@ -9,10 +9,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Folders never uploaded, wherever they are: VCS, environments, dependencies, caches, build output.
-SKIP_DIRS = frozenset({
-    ".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache",
-    ".mypy_cache", ".tox", ".nox", "dist", "build", ".backend.sync",
-})
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".mypy_cache",
+        ".tox",
+        ".nox",
+        "dist",
+        "build",
+        ".backend.sync",
+    }
+)
 # Files never uploaded, wherever they are: local values and secrets (.env.example documents them, so it goes).
 SKIP_FILES = (".env", ".env.*", "*.py[cod]", ".DS_Store")
 KEEP_FILES = (".env.example",)
@@ -39,7 +53,8 @@ def local_files(root: Path) -> list[str]:
         here = Path(folder)
         at_root = here == root
         dirs[:] = sorted(
-            d for d in dirs
+            d
+            for d in dirs
             if d not in SKIP_DIRS
             and not (at_root and d in SKIP_AT_ROOT)
             and not (here / d / "pyvenv.cfg").exists()  # a virtual environment under any name

@@ -49,7 +49,7 @@ def parse(text: str) -> list[_Rule]:
 def ignored(rules: list[_Rule], path: str) -> bool:
     """Whether git would ignore the file at `path` (a POSIX path from the repo root)."""
     parts = path.split("/")
-    # A file is ignored when its own path or any folder above it is (a re-included file under an ignored folder stays out).
+    # A file is ignored when its path or a folder above it is (re-including a file under an ignored folder fails).
     for depth in range(1, len(parts) + 1):
         candidate = "/".join(parts[:depth])
         is_dir = depth < len(parts)

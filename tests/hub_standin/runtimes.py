@@ -23,7 +23,13 @@ from space_tools import docker_client  # noqa: E402
 from space_tools.config import parse_duration  # noqa: E402
 from space_tools.local_space import LocalSpace, injected_env  # noqa: E402
 from space_tools.space_stages import (  # noqa: E402
-    APP_STARTING, BUILD_ERROR, BUILDING, NO_APP_FILE, RUNNING, RUNNING_BUILDING, RUNTIME_ERROR,
+    APP_STARTING,
+    BUILD_ERROR,
+    BUILDING,
+    NO_APP_FILE,
+    RUNNING,
+    RUNNING_BUILDING,
+    RUNTIME_ERROR,
 )
 
 
@@ -131,9 +137,12 @@ class _ScriptedApp(http.server.BaseHTTPRequestHandler):
 
 
 class ScriptedRuntime(Runtime):
+    """`script` is what the next commit plays; a test may swap it between deploys."""
+
     def __init__(self, script: Script | None = None) -> None:
         super().__init__()
         self.script = script or Script()
+        self._active = self.script  # the script of the build under way
         self.committed_at: float | None = None
         self.previous = NO_APP_FILE
         self.previous_error = ""
@@ -144,7 +153,7 @@ class ScriptedRuntime(Runtime):
     def _timeline(self) -> tuple[str, str]:
         if self.committed_at is None:
             return self.previous, self.previous_error
-        s = self.script
+        s = self._active
         elapsed = time.monotonic() - self.committed_at
         if elapsed < s.stale_s:
             return self.previous, self.previous_error
@@ -161,16 +170,17 @@ class ScriptedRuntime(Runtime):
 
     def stage_and_error(self) -> tuple[str, str]:
         stage, error = self._timeline()
-        if self.committed_at is not None and time.monotonic() - self.committed_at >= self.script.stale_s:
+        if self.committed_at is not None and time.monotonic() - self.committed_at >= self._active.stale_s:
             # The new build's logs replace the old ones once it has started; run logs once it has run.
             if not self.build_logs.snapshot():
-                self.build_logs.replace(self.script.build_log)
+                self.build_logs.replace(self._active.build_log)
             if stage in (RUNNING, RUNTIME_ERROR) and not self.run_logs.snapshot():
-                self.run_logs.replace(self.script.run_log)
+                self.run_logs.replace(self._active.run_log)
         return stage, error
 
     def on_commit(self, space: Space) -> None:
         self.previous, self.previous_error = self._timeline()
+        self._active = self.script
         self.committed_at = time.monotonic()
         self._pending_sha = space.sha
         self.build_logs.replace([])
@@ -181,8 +191,8 @@ class ScriptedRuntime(Runtime):
             return None
         if self._app is None:
             self._app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedApp)
-            self._app.status = self.script.health_status
             threading.Thread(target=self._app.serve_forever, daemon=True).start()
+        self._app.status = self._active.health_status
         return f"http://127.0.0.1:{self._app.server_port}"
 
     def close(self) -> None:
@@ -234,7 +244,8 @@ class RealRuntime(Runtime):
             "secrets": {k: v["value"] for k, v in space.secrets.items()},
         }
         thread = threading.Thread(
-            target=self._build_and_run, args=(generation, space.id, space.sha, space.hardware, folder, space.front_matter(), values),
+            target=self._build_and_run,
+            args=(generation, space.id, space.sha, space.hardware, folder, space.front_matter(), values),
             daemon=True,
         )
         self.threads.append(thread)
@@ -250,9 +261,16 @@ class RealRuntime(Runtime):
         app_port = front.get("app_port", 7860)
         timeout = self.startup_timeout_s or parse_duration(front.get("startup_duration_timeout", "30m"))
         local = LocalSpace(
-            context=folder, image=f"hub-standin-{name}:{sha[:10]}", container=f"hub-standin-{name}",
-            port=self.port, app_port=app_port, variables=values["variables"], secrets=values["secrets"],
-            injected=injected_env(space_id=space_id, host=f"127.0.0.1:{self.port}", title=str(front.get("title", "")), hardware=hardware),
+            context=folder,
+            image=f"hub-standin-{name}:{sha[:10]}",
+            container=f"hub-standin-{name}",
+            port=self.port,
+            app_port=app_port,
+            variables=values["variables"],
+            secrets=values["secrets"],
+            injected=injected_env(
+                space_id=space_id, host=f"127.0.0.1:{self.port}", title=str(front.get("title", "")), hardware=hardware
+            ),
         )
         self.images.add(local.image)
         if not local.build(on_line=self.build_logs.add):

@@ -9,7 +9,6 @@ file goes to LFS), pull requests, branches other than main, pagination (one page
 from __future__ import annotations
 
 import base64
-import email.utils
 import hashlib
 import json
 import re
@@ -51,8 +50,12 @@ class HubError(Exception):
 class HubStandin:
     """The stand-in Hub. `token` is the one valid token (user `user`, member of `orgs`)."""
 
-    def __init__(self, *, token: str = "hf_standin_valid_token", user: str = "alice", orgs: tuple[str, ...] = ("acme",)) -> None:
+    def __init__(
+        self, *, token: str = "hf_standin_valid_token", user: str = "alice", orgs: tuple[str, ...] = ("acme",)
+    ) -> None:
         self.token, self.user, self.orgs = token, user, orgs
+        self.oidc_id_token = "github-oidc-id-token-for-tests"  # what a CI provider would mint
+        self.scoped_tokens: dict[str, str] = {}  # keyless (OIDC) token -> the one Space it may write to
         self.spaces: dict[str, Space] = {}
         self.lfs_objects: dict[str, bytes] = {}
         self.requests: list[tuple[str, str]] = []
@@ -98,11 +101,13 @@ class HubStandin:
             if required:
                 raise HubError(401, "Invalid username or password.")
             return None
-        if req.token != self.token:
+        if req.token != self.token and req.token not in self.scoped_tokens:
             raise HubError(401, "Invalid credentials in Authorization header")
         return self.user
 
-    def _can_write(self, namespace: str) -> bool:
+    def _can_write(self, req: Request, namespace: str, space_id: str | None) -> bool:
+        if req.token in self.scoped_tokens:  # a keyless token writes to its one Space, nowhere else
+            return self.scoped_tokens[req.token] == f"spaces/{space_id}"
         return namespace == self.user or namespace in self.orgs
 
     def _find(self, req: Request, ns: str, name: str, *, write: bool = False) -> Space:
@@ -110,15 +115,31 @@ class HubStandin:
         space = self.spaces.get(f"{ns}/{name}")
         if space is None or (space.visibility == "private" and user is None):
             raise HubError(404 if user else 401, "Repository not found", "RepoNotFound")
-        if write and not self._can_write(ns):
+        if write and not self._can_write(req, ns, space.id):
             raise HubError(403, f"You don't have the rights to write to {ns}/{name}")
         return space
 
     # -- endpoints ---------------------------------------------------------------------------------
+    def oauth_token(self, req: Request):
+        """Trusted Publishers: a CI id token exchanged for a short-lived token scoped to one repo (RFC 8693)."""
+        body = req.json()
+        if body.get("grant_type") != "urn:ietf:params:oauth:grant-type:token-exchange":
+            raise HubError(400, "unsupported grant_type")
+        if body.get("subject_token") != self.oidc_id_token:
+            raise HubError(401, "This id token matches no Trusted Publisher")
+        token = f"hf_oidc_{len(self.scoped_tokens)}_{body['resource'].replace('/', '_')}"
+        self.scoped_tokens[token] = body["resource"]
+        return {"access_token": token, "token_type": "bearer", "expires_in": 3600}
+
     def whoami(self, req: Request):
+        if req.token in self.scoped_tokens:  # unverified on the real Hub; the stand-in assumes the narrowest answer
+            raise HubError(401, "This token can't be used for whoami")
         user = self._user_for(req, required=True)
         return {
-            "type": "user", "id": "0" * 24, "name": user, "fullname": user.title(),
+            "type": "user",
+            "id": "0" * 24,
+            "name": user,
+            "fullname": user.title(),
             "orgs": [{"type": "org", "name": org, "roleInOrg": "write"} for org in self.orgs],
             "auth": {"type": "access_token", "accessToken": {"displayName": "standin", "role": "write"}},
         }
@@ -130,20 +151,30 @@ class HubStandin:
         space_id = f"{namespace}/{body['name']}"
         if body.get("type") != "space":
             raise HubError(400, "the stand-in only hosts Spaces")
-        if not self._can_write(namespace):
-            raise HubError(403, f"You don't have the rights to create a space under the namespace \"{namespace}\"")
+        if req.token in self.scoped_tokens or not self._can_write(req, namespace, space_id):
+            raise HubError(403, f'You don\'t have the rights to create a space under the namespace "{namespace}"')
         if body.get("sdk") not in ("gradio", "streamlit", "docker", "static"):
             raise HubError(400, "sdk is required for a Space")
         if self.payment_required and body.get("sdk") == "docker":
-            raise HubError(402, "Creating a Docker Space requires a PRO subscription or a Team/Enterprise organization.")
+            raise HubError(
+                402, "Creating a Docker Space requires a PRO subscription or a Team/Enterprise organization."
+            )
         if space_id in self.spaces:
             raise HubError(409, "You already created this space repo")
         space = Space(space_id, body["sdk"], body.get("visibility") or "public", body.get("hardware") or "cpu-basic")
         space.initial_files()
         for item in body.get("variables") or []:
-            space.variables[item["key"]] = {"value": item["value"], "description": item.get("description"), "updatedAt": now_iso()}
+            space.variables[item["key"]] = {
+                "value": item["value"],
+                "description": item.get("description"),
+                "updatedAt": now_iso(),
+            }
         for item in body.get("secrets") or []:
-            space.secrets[item["key"]] = {"value": item["value"], "description": item.get("description"), "updatedAt": now_iso()}
+            space.secrets[item["key"]] = {
+                "value": item["value"],
+                "description": item.get("description"),
+                "updatedAt": now_iso(),
+            }
         space.runtime = self.runtime_factory(space)
         space.runtime.hardware = space.hardware
         self.spaces[space_id] = space
@@ -152,10 +183,21 @@ class HubStandin:
     def space_info(self, req: Request, ns: str, name: str, rev: str | None = None):
         space = self._find(req, ns, name)
         return {
-            "_id": "0" * 24, "id": space.id, "author": space.owner, "sha": space.sha,
-            "createdAt": space.created_at, "lastModified": now_iso(), "private": space.visibility != "public",
-            "gated": False, "disabled": False, "likes": 0, "sdk": space.sdk, "tags": [space.sdk],
-            "cardData": space.front_matter(), "subdomain": space.subdomain, "host": space.runtime.host(),
+            "_id": "0" * 24,
+            "id": space.id,
+            "author": space.owner,
+            "sha": space.sha,
+            "createdAt": space.created_at,
+            "lastModified": now_iso(),
+            "private": space.visibility != "public",
+            "gated": False,
+            "disabled": False,
+            "likes": 0,
+            "sdk": space.sdk,
+            "tags": [space.sdk],
+            "cardData": space.front_matter(),
+            "subdomain": space.subdomain,
+            "host": space.runtime.host(),
             "siblings": [{"rfilename": path} for path in sorted(space.files)],
             "runtime": space.runtime.raw(space, self.report_runtime_sha),
         }
@@ -168,13 +210,20 @@ class HubStandin:
         for file_path in sorted(space.files):
             if prefix and not file_path.startswith(prefix + "/"):
                 continue
-            rest = file_path[len(prefix) + 1:] if prefix else file_path
+            rest = file_path[len(prefix) + 1 :] if prefix else file_path
             parts = rest.split("/")
             for depth in range(1, len(parts)):
                 folder = "/".join(([prefix] if prefix else []) + parts[:depth])
                 if folder not in folders and (recursive or depth == 1):
                     folders.add(folder)
-                    entries.append({"type": "directory", "oid": hashlib.sha1(folder.encode()).hexdigest(), "size": 0, "path": folder})
+                    entries.append(
+                        {
+                            "type": "directory",
+                            "oid": hashlib.sha1(folder.encode()).hexdigest(),
+                            "size": 0,
+                            "path": folder,
+                        }
+                    )
             if recursive or len(parts) == 1:
                 entries.append(space.files[file_path].tree_entry(file_path))
         if prefix and not entries:
@@ -196,10 +245,14 @@ class HubStandin:
             oid = None
             if existing is not None:
                 oid = existing.lfs_sha256 if existing.lfs_sha256 else existing.oid
-            answer.append({
-                "path": item["path"], "uploadMode": "lfs" if lfs else "regular",
-                "shouldIgnore": gitignore.ignored(rules, item["path"]), "oid": oid,
-            })
+            answer.append(
+                {
+                    "path": item["path"],
+                    "uploadMode": "lfs" if lfs else "regular",
+                    "shouldIgnore": gitignore.ignored(rules, item["path"]),
+                    "oid": oid,
+                }
+            )
         return {"files": answer, "commitOid": space.sha}
 
     def commit(self, req: Request, ns: str, name: str, rev: str):
@@ -232,8 +285,11 @@ class HubStandin:
         if space.sdk == "docker":
             space.runtime.on_commit(space)  # every commit rebuilds a Docker Space
         return {
-            "success": True, "commitOid": commit.oid, "commitMessage": commit.title,
-            "commitUrl": f"{self.url}/spaces/{space.id}/commit/{commit.oid}", "hookOutput": "",
+            "success": True,
+            "commitOid": commit.oid,
+            "commitMessage": commit.title,
+            "commitUrl": f"{self.url}/spaces/{space.id}/commit/{commit.oid}",
+            "hookOutput": "",
         }
 
     def validate_yaml(self, req: Request):
@@ -249,9 +305,13 @@ class HubStandin:
             raise _ValidationFailed([{"message": f"Invalid YAML: {error}"}]) from None
         if body.get("repoType") == "space":
             if data.get("sdk") not in ("gradio", "streamlit", "docker", "static"):
-                errors.append({"message": f'"sdk" must be one of gradio, streamlit, docker, static (got {data.get("sdk")!r})'})
+                errors.append(
+                    {"message": f'"sdk" must be one of gradio, streamlit, docker, static (got {data.get("sdk")!r})'}
+                )
             if len(str(data.get("short_description", ""))) > 60:
-                errors.append({"message": '"short_description" length must be less than or equal to 60 characters long'})
+                errors.append(
+                    {"message": '"short_description" length must be less than or equal to 60 characters long'}
+                )
         if errors:
             raise _ValidationFailed(errors)
         return {"errors": [], "warnings": []}
@@ -287,7 +347,11 @@ class HubStandin:
         if req.method == "POST":
             if body["key"] in space.secrets:
                 raise HubError(409, f"A secret named {body['key']} already exists")
-            space.variables[body["key"]] = {"value": body["value"], "description": body.get("description"), "updatedAt": now_iso()}
+            space.variables[body["key"]] = {
+                "value": body["value"],
+                "description": body.get("description"),
+                "updatedAt": now_iso(),
+            }
         elif req.method == "DELETE":
             space.variables.pop(body["key"], None)
         return {key: dict(item) for key, item in space.variables.items()}
@@ -298,12 +362,19 @@ class HubStandin:
         if req.method == "POST":
             if body["key"] in space.variables:
                 raise HubError(409, f"A variable named {body['key']} already exists")
-            space.secrets[body["key"]] = {"value": body["value"], "description": body.get("description"), "updatedAt": now_iso()}
+            space.secrets[body["key"]] = {
+                "value": body["value"],
+                "description": body.get("description"),
+                "updatedAt": now_iso(),
+            }
             return {}
         if req.method == "DELETE":
             space.secrets.pop(body["key"], None)
             return {}
-        return {key: {"description": item["description"], "updatedAt": item["updatedAt"]} for key, item in space.secrets.items()}
+        return {
+            key: {"description": item["description"], "updatedAt": item["updatedAt"]}
+            for key, item in space.secrets.items()
+        }
 
     def runtime(self, req: Request, ns: str, name: str):
         space = self._find(req, ns, name)
@@ -325,6 +396,7 @@ class HubStandin:
 
     ROUTES = [
         ("GET", r"/api/whoami-v2", "whoami"),
+        ("POST", r"/oauth/token", "oauth_token"),
         ("POST", r"/api/repos/create", "create_repo"),
         ("POST", r"/api/validate-yaml", "validate_yaml"),
         ("GET", _SPACE + r"/tree/(?P<rev>[^/]+)(?:/(?P<path>.+))?", "tree"),
@@ -375,11 +447,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json", headers: dict | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str = "application/json", headers: dict | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Date", email.utils.formatdate(usegmt=True))
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
@@ -390,12 +463,16 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         auth = self.headers.get("Authorization", "")
         req = Request(
-            self.command, split.path, parse_qs(split.query), dict(self.headers), self._body(),
-            auth[len("Bearer "):] if auth.startswith("Bearer ") else None,
+            self.command,
+            split.path,
+            parse_qs(split.query),
+            dict(self.headers),
+            self._body(),
+            auth[len("Bearer ") :] if auth.startswith("Bearer ") else None,
         )
         with hub.lock:
             hub.requests.append((req.method, req.path))
-        for methods, pattern, handler in HubStandin.ROUTES:
+        for methods, pattern, handler in HubStandin.ROUTES:  # noqa: B007 - the match is used after the loop
             match = re.fullmatch(pattern, req.path)
             if match and req.method in methods.split("|"):
                 break

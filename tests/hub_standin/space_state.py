@@ -43,7 +43,11 @@ class StoredFile:
     def tree_entry(self, path: str) -> dict:
         entry = {"type": "file", "oid": self.oid, "size": len(self.data), "path": path}
         if self.lfs_sha256:
-            entry["lfs"] = {"oid": self.lfs_sha256, "size": len(self.data), "pointerSize": len(lfs_pointer(self.lfs_sha256, len(self.data)))}
+            entry["lfs"] = {
+                "oid": self.lfs_sha256,
+                "size": len(self.data),
+                "pointerSize": len(lfs_pointer(self.lfs_sha256, len(self.data))),
+            }
         return entry
 
 
@@ -66,7 +70,9 @@ class Space:
     files: dict[str, StoredFile] = field(default_factory=dict)
     commits: list[Commit] = field(default_factory=list)
     variables: dict[str, dict] = field(default_factory=dict)  # key -> {value, description, updatedAt}
-    secrets: dict[str, dict] = field(default_factory=dict)  # key -> {value, description, updatedAt}; values never served
+    secrets: dict[str, dict] = field(
+        default_factory=dict
+    )  # key -> {value, description, updatedAt}; values never served
     runtime: object = None
 
     @property
@@ -116,8 +122,15 @@ class Space:
 
     def initial_files(self) -> None:
         """A new Space holds what the Hub puts there: LFS rules and a README with front matter."""
-        readme = f"---\ntitle: {self.name}\nemoji: 🚀\ncolorFrom: blue\ncolorTo: gray\nsdk: {self.sdk}\npinned: false\n---\n"
-        self.commit("initial commit", "", {
-            ".gitattributes": StoredFile(DEFAULT_GITATTRIBUTES.encode()),
-            "README.md": StoredFile(readme.encode()),
-        }, [])
+        readme = (
+            f"---\ntitle: {self.name}\nemoji: 🚀\ncolorFrom: blue\ncolorTo: gray\nsdk: {self.sdk}\npinned: false\n---\n"
+        )
+        self.commit(
+            "initial commit",
+            "",
+            {
+                ".gitattributes": StoredFile(DEFAULT_GITATTRIBUTES.encode()),
+                "README.md": StoredFile(readme.encode()),
+            },
+            [],
+        )

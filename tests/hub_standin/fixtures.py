@@ -1,0 +1,255 @@
+"""Fixtures for the deploy and local-run tests: a stand-in Hub, hand-made Space repos, and the CLI run as users run it.
+
+Import what a test module needs: `from tests.hub_standin.fixtures import hub, make_space, cli  # noqa: F401`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support import docker
+
+from .server import HubStandin
+
+REPO = Path(__file__).resolve().parents[2]
+SPACE_TOOLS = REPO / "common" / "space_tools"
+SECRET_VALUE = "sk-test-SECRET-VALUE-7f3a9c"  # must never show up in any output
+GREETING = "bonjour"
+
+# A backend small enough to build in seconds: stdlib only, tells the test what the container saw.
+APP = """\
+import json, os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/health":
+            body = {"status": "ok"}
+        elif self.path == "/info":
+            names = ("SPACE_ID", "SPACE_HOST", "SPACE_AUTHOR_NAME", "SPACE_REPO_NAME", "SPACE_TITLE",
+                     "CPU_CORES", "MEMORY", "GREETING", "PORT")
+            body = {name: os.environ.get(name) for name in names}
+            body["uid"] = os.getuid()
+            body["api_key_length"] = len(os.environ.get("API_KEY", ""))
+            body["greeting_at_build"] = open("/build-greeting").read().strip()
+            body["secret_at_build"] = open("/build-secret-check").read().strip()
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format, *args):
+        print("request", self.path, flush=True)
+
+
+print("app starting on port", os.environ.get("PORT"), flush=True)
+ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "7860"))), Handler).serve_forever()
+"""
+
+# Variables reach the build as build args; the Secret only as a BuildKit secret (required: the build fails without it).
+DOCKERFILE = """\
+FROM python:3.13-slim
+RUN useradd --create-home --uid 1000 user
+ARG GREETING=unset
+RUN echo "$GREETING" > /build-greeting
+RUN --mount=type=secret,id=API_KEY,required=true test -s /run/secrets/API_KEY && echo mounted > /build-secret-check
+COPY --chown=1000:1000 backend/ /app/
+WORKDIR /app
+USER 1000
+ENV PORT={port}
+CMD {cmd}
+"""
+SERVE = '["python", "app.py"]'
+NEVER_LISTENS = '["python", "-c", "import time; print(\'busy, never listening\', flush=True); time.sleep(3600)"]'
+
+ENV_EXAMPLE = """\
+# Every variable the test Space reads.
+
+# [variable, required] What the app says.
+GREETING=hello
+# [variable, optional] How much it logs.
+LOG_LEVEL=info
+# [secret, required] Key for an upstream API.
+API_KEY=
+# [secret, optional] A token nobody sets.
+OPTIONAL_TOKEN=
+"""
+
+
+@dataclass
+class SpaceRepo:
+    root: Path
+    space_id: str
+
+    def write(self, relative: str, text: str) -> None:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+    def git_commit(self, message: str = "change") -> str:
+        subprocess.run(["git", "add", "-A"], cwd=self.root, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "commit", "-qm", message], cwd=self.root, check=True, capture_output=True, env=_git_env()
+        )
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=self.root, check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+
+def _git_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+
+
+@pytest.fixture
+def make_space(tmp_path) -> Callable[..., SpaceRepo]:
+    """A Space repo as the templates generate it (the contract), with a tiny stdlib app as its backend.
+
+    The image and container a local run makes of it (`<name>:local`, `<name>-local`) are removed afterwards.
+    """
+    names: list[str] = []
+
+    def _make(
+        *,
+        name: str | None = None,
+        owner: str = "alice",
+        app_port: int = 7860,
+        cmd: str = SERVE,
+        dockerfile: str | None = None,
+        env: dict[str, str] | None = None,
+        startup: str = "30m",
+        visibility: str = "public",
+    ) -> SpaceRepo:
+        name = name or f"space-{uuid.uuid4().hex[:8]}"
+        names.append(name)
+        root = tmp_path / name
+        repo = SpaceRepo(root, f"{owner or 'alice'}/{name}")  # no owner: the token's user (alice on the stand-in)
+        front = {
+            "title": f"Test {name}",
+            "emoji": "🧪",
+            "colorFrom": "blue",
+            "colorTo": "gray",
+            "sdk": "docker",
+            "app_port": app_port,
+            "short_description": "A Space made by the tests",
+            "startup_duration_timeout": startup,
+        }
+        repo.write("README.md", f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n# {name}\n")
+        answers = {
+            "_commit": "test",
+            "_src_path": str(REPO),
+            "runtime": "python",
+            "space_name": name,
+            "space_owner": owner,
+            "health_path": "/health",
+            "backend_path": "",
+            "backend_files": ["app.py"],
+            "visibility": visibility,
+            "hardware": "cpu-basic",
+            "asgi_app": "app:app",
+            "python_version": "3.13",
+        }
+        repo.write(".copier-answers.yml", yaml.safe_dump(answers))
+        repo.write(".env.example", ENV_EXAMPLE)
+        values = {"GREETING": GREETING, "API_KEY": SECRET_VALUE} if env is None else env
+        repo.write(".env", "".join(f"{k}={v}\n" for k, v in values.items()))
+        repo.write("Dockerfile", dockerfile or DOCKERFILE.format(port=app_port, cmd=cmd))
+        repo.write(".dockerignore", "*\n!Dockerfile\n!backend/\n**/__pycache__\n")
+        repo.write(".gitignore", ".env\n.env.*\n!.env.example\n/backend/\n__pycache__/\n")
+        repo.write("backend/app.py", APP)
+        # The backend checks want a manifest naming uvicorn; this app runs on the stdlib, so nothing is installed.
+        repo.write("backend/requirements.txt", "uvicorn\n")
+        repo.write(".github/workflows/deploy.yml", "name: deploy\n")
+        shutil.copytree(SPACE_TOOLS, root / "space_tools", ignore=shutil.ignore_patterns("__pycache__"))
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+        repo.git_commit("generated")
+        return repo
+
+    yield _make
+    for name in names:
+        docker.docker("rm", "--force", f"{name}-local", check=False)
+        docker.remove_image(f"{name}:local")
+
+
+@pytest.fixture
+def hub(monkeypatch):
+    """A running stand-in Hub (scripted runtimes unless a test sets `hub.runtime_factory`)."""
+    monkeypatch.setenv("DOCKER", docker.client())  # the real runtime builds with space_tools' docker client
+    standin = HubStandin().start()
+    yield standin
+    standin.stop()
+
+
+@dataclass
+class Result:
+    returncode: int
+    output: str  # stdout and stderr together, as a user reads them
+
+
+@pytest.fixture
+def cli(tmp_path) -> Callable[..., Result]:
+    """`python -m space_tools ARGS` run inside the Space repo, against `hub` when given."""
+    hf_home = tmp_path / "hf-home"
+
+    def _run(
+        repo: SpaceRepo,
+        *args: str,
+        hub: HubStandin | None = None,
+        token: str | None = "valid",
+        extra_env: dict[str, str] | None = None,
+        timeout: float = 900,
+    ) -> Result:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+        env.update(
+            {
+                "DOCKER": docker.client(),
+                "HF_HOME": str(hf_home),
+                "HF_HUB_DISABLE_TELEMETRY": "1",
+                "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        if hub is not None:
+            env["HF_ENDPOINT"] = hub.url
+            if token is not None:
+                env["HF_TOKEN"] = hub.token if token == "valid" else token
+        else:
+            env["HF_ENDPOINT"] = (
+                "http://127.0.0.1:9"  # nothing listens there: a command that must not call the Hub can't
+            )
+        env.update(extra_env or {})
+        completed = subprocess.run(
+            [sys.executable, "-m", "space_tools", *args],
+            cwd=repo.root,
+            env=env,
+            timeout=timeout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        return Result(completed.returncode, completed.stdout)
+
+    return _run
