@@ -116,3 +116,83 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("figures")
         for line in figures.FIGURES:
             terminalreporter.write_line(line)
+
+
+# --- The Node.js (Better Auth) Space -------------------------------------------------------------------------
+
+from tests.support import node as node_support  # noqa: E402
+from tests.support.postgres import PostgresCluster  # noqa: E402
+
+NODE_BACKEND_FILES = ("auth-server.ts", "package.json", "package-lock.json", "tsconfig.json")
+NODE_BASE = "node:24-slim"
+# Better Auth wants 32+ characters; never a real one.
+AUTH_SECRET = "test-auth-secret-0123456789abcdefghijkl"
+
+
+def copy_node_backend(dest: Path) -> Path:
+    """The example's Better Auth server as a user has it (its own tests left out)."""
+    dest.mkdir(parents=True)
+    for name in NODE_BACKEND_FILES:
+        shutil.copy2(EXAMPLE_BACKEND / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def node_backend(tmp_path_factory) -> Path:
+    return copy_node_backend(tmp_path_factory.mktemp("node-backend") / "backend")
+
+
+def node_example_answers(backend: Path, **more) -> dict:
+    return {**example_answers("node"), "backend_path": str(backend), **more}
+
+
+# The Node variants the image tests build: answers on top of examples/answers/node.yml (None: the starter).
+NODE_VARIANTS: dict[str, dict | None] = {
+    "sqlite": {},
+    "postgres": {"database": "postgres"},
+    "iframe": {"iframe": True},
+    "starter": None,
+}
+
+
+@pytest.fixture(scope="session")
+def node_image(render_session, node_backend, built_images) -> Callable[[str], str]:
+    """Build a Node variant once per session: node_image("sqlite") -> image tag."""
+
+    def _image(variant: str) -> str:
+        answers = NODE_VARIANTS[variant]
+        project = render_session(runtime="node") if answers is None else render_session(
+            **node_example_answers(node_backend, **answers))
+        return built_images(f"node-{variant}", project)
+
+    return _image
+
+
+@pytest.fixture(scope="session")
+def node24() -> Path:
+    """Node.js 24's bin folder on the host (tools/node/install-node.sh)."""
+    return node_support.install_node()
+
+
+@pytest.fixture(scope="session")
+def auth_client(node24) -> node_support.AuthClient:
+    """Better Auth's own client (tests/auth_client), run from Node on the host."""
+    return node_support.prepare_auth_client(node24)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> PostgresCluster:
+    """A throwaway PostgreSQL cluster (Debian's server) on a free loopback port, for the whole session."""
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def example_node_project(tmp_path_factory, node24) -> Path:
+    """The example's Better Auth server with its own tests and all its locked dependencies (the Better Auth CLI
+    among them), installed by Node 24's npm in a temporary folder: never node_modules in the repository."""
+    dest = copy_node_backend(tmp_path_factory.mktemp("node-example") / "backend")
+    shutil.copytree(EXAMPLE_BACKEND / "tests" / "auth", dest / "tests" / "auth")
+    node_support.npm_ci(dest, node24)
+    return dest

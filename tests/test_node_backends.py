@@ -1,0 +1,192 @@
+"""Better Auth servers that differ from the example each get a clear path or a clear error, never a broken image.
+
+A server run with tsx and no build script, from an entry other than auth-server.ts; a schema made with the
+Better Auth CLI; a project without (or with a stale) package-lock.json; an entry that exports no `auth`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AUTH_SECRET, copy_node_backend, node_example_answers, space_tools
+from tests.support import docker, node
+
+HEALTH = "/api/auth/ok"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def backend(tmp_path) -> Path:
+    return copy_node_backend(tmp_path / "backend")
+
+
+def _edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def _refused(project: Path, message: str) -> str:
+    result = space_tools(project, "check", check=False)
+    assert result.returncode == 2
+    assert message in result.stderr, result.stderr
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    return result.stderr
+
+
+def _start(tag: str, *, volumes: dict[str, str] | None = None, **env: str) -> tuple[docker.Container, str]:
+    port = docker.free_port()
+    base = f"http://127.0.0.1:{port}"
+    container = docker.run(tag, env={"PORT": str(port), "BETTER_AUTH_SECRET": AUTH_SECRET, "BETTER_AUTH_URL": base,
+                                     **env}, volumes=volumes)
+    return container, base
+
+
+def _data_folder(tmp_path: Path) -> Path:
+    """A folder to mount at /home/node/data, owned by uid 1000 as the image's own folder is."""
+    data = tmp_path / "data"
+    data.mkdir(parents=True)
+    os.chown(data, 1000, 1000)
+    return data
+
+
+def test_tsx_server_with_another_entry_and_no_build_script(render_session, built_images, auth_client, tmp_path):
+    """src/server.ts, started with tsx in development, no build script, trusted origins left to the Space."""
+    backend = copy_node_backend(tmp_path / "backend")
+    (backend / "src").mkdir()
+    server = (backend / "auth-server.ts").read_text()
+    server = re.sub(r"\n  trustedOrigins: .*?\.filter\(Boolean\),", "", server, flags=re.DOTALL)
+    assert "trustedOrigins" not in server
+    (backend / "src" / "server.ts").write_text(server)
+    (backend / "auth-server.ts").unlink()
+    _edit_json(backend / "package.json", lambda manifest: manifest.update(scripts={"start": "tsx src/server.ts"}))
+
+    project = render_session(**node_example_answers(backend, entry_file="src/server.ts"))
+    tag = built_images("node-tsx-src-entry", project)
+    container, base = _start(tag, TRUSTED_ORIGINS="https://app.example.test, https://admin.example.test")
+    with container:
+        docker.wait_http(base + HEALTH, container=container, timeout=30)
+        email = f"user-{uuid.uuid4().hex[:12]}@example.test"
+        report = auth_client.run("full", baseURL=base, origin="https://app.example.test", email=email,
+                                 password=PASSWORD, name="Tess")
+        assert report["signUp"]["ok"] and report["session"]["email"] == email, "TRUSTED_ORIGINS reached Better Auth"
+        other = auth_client.run("sign-in", baseURL=base, origin="https://elsewhere.example.test", email=email,
+                                password=PASSWORD)
+        assert (other["signIn"]["status"], other["signIn"]["code"]) == (403, "INVALID_ORIGIN")
+
+
+def test_schema_made_with_the_better_auth_cli(render_session, built_images, auth_client, example_node_project,
+                                              node24, tmp_path):
+    """migrate_on_start=false: the image leaves the schema alone; the team's own `auth migrate` makes it."""
+    project = render_session(**node_example_answers(example_node_project, migrate_on_start=False))
+    tag = built_images("node-cli-schema", project)
+
+    empty = _data_folder(tmp_path / "empty")
+    container, base = _start(tag, volumes={str(empty): "/home/node/data"})
+    with container:
+        docker.wait_http(base + HEALTH, status=500, container=container, timeout=30)
+        assert "space: database schema" not in container.logs(), "nothing touches the schema at start"
+
+    data = _data_folder(tmp_path / "migrated")
+    database = data / "auth.db"
+    migrate = subprocess.run(
+        [str(node24 / "npm"), "run", "migrate"], cwd=example_node_project, capture_output=True, text=True, timeout=300,
+        env=node.node_env(node24, DATABASE_PATH=str(database), PORT="0", BETTER_AUTH_SECRET=AUTH_SECRET),
+    )
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    assert "migration was completed successfully" in migrate.stdout + migrate.stderr
+    for path in data.iterdir():
+        os.chown(path, 1000, 1000)
+
+    container, base = _start(tag, volumes={str(data): "/home/node/data"})
+    with container:
+        docker.wait_http(base + HEALTH, container=container, timeout=30)
+        email = f"user-{uuid.uuid4().hex[:12]}@example.test"
+        report = auth_client.run("full", baseURL=base, origin=base, email=email, password=PASSWORD, name="Cleo")
+        assert report["signUp"]["ok"] and report["session"]["email"] == email
+
+
+def test_missing_lock_file_is_refused_with_the_way_out(render, backend):
+    (backend / "package-lock.json").unlink()
+    stderr = _refused(render(**node_example_answers(backend)), "has no package-lock.json, so `npm ci` can't install")
+    assert "run `npm install --package-lock-only` in the backend and commit the lock file" in stderr
+
+
+def test_yarn_project_is_told_npm_does_not_read_its_lock(render, backend):
+    (backend / "package-lock.json").rename(backend / "yarn.lock")
+    _refused(render(**node_example_answers(backend)), "(it has yarn.lock, which npm does not read)")
+
+
+def test_missing_lock_file_fails_a_plain_docker_build_with_the_same_advice(render):
+    project = render(runtime="node")
+    (project / "backend" / "package-lock.json").unlink()
+    with pytest.raises(docker.BuildFailed) as failed:
+        docker.build(project, docker.unique_tag("node-no-lock"))
+    assert "backend/package-lock.json is missing" in failed.value.log
+    assert "npm install --package-lock-only" in failed.value.log
+
+
+def test_stale_lock_is_refused_by_check_and_by_npm_ci(render, backend):
+    add_dependency = lambda manifest: manifest["dependencies"].update({"left-pad": "^1.3.0"})  # noqa: E731
+    _edit_json(backend / "package.json", add_dependency)
+    _refused(render(**node_example_answers(backend)), "is out of date with package.json (dependencies differ: left-pad)")
+
+    starter = render(runtime="node")
+    _edit_json(starter / "backend" / "package.json", add_dependency)
+    with pytest.raises(docker.BuildFailed) as failed:
+        docker.build(starter, docker.unique_tag("node-stale-lock"))
+    assert "can only install packages when your package.json and package-lock.json" in failed.value.log
+
+
+def test_entry_file_that_is_not_there(render, backend):
+    _refused(render(**node_example_answers(backend, entry_file="server.ts")), "entry_file 'server.ts' is not in")
+
+
+def test_better_auth_only_in_dev_dependencies(render, backend):
+    def move(manifest: dict) -> None:
+        manifest["devDependencies"]["better-auth"] = manifest["dependencies"].pop("better-auth")
+
+    _edit_json(backend / "package.json", move)
+    _refused(render(**node_example_answers(backend)), "better-auth is only in devDependencies")
+
+
+def test_entry_that_exports_no_auth_stops_with_one_line(render_session, built_images):
+    project = render_session(runtime="node", entry_file="server.mjs")
+    (project / "backend" / "server.mjs").write_text(
+        'import { createServer } from "node:http";\n'
+        'import { betterAuth } from "better-auth";\n'
+        "const auth = betterAuth({ emailAndPassword: { enabled: true } });\n"
+        "createServer((req, res) => res.end(String(Boolean(auth)))).listen(Number(process.env.PORT));\n"
+    )
+    tag = built_images("node-no-auth-export", project)
+    container, _ = _start(tag)
+    with container:
+        assert container.wait_exit(timeout=10) == 78
+        assert container.logs().strip().splitlines()[-1].startswith(
+            "space: server.mjs exports no `auth` (the betterAuth(...) instance)")
+
+
+
+def test_entry_that_awaits_its_own_listen_stops_with_one_line(render_session, built_images):
+    """A top-level `await` on listen() would wait forever for the held listen: the start says so instead."""
+    project = render_session(runtime="node", entry_file="server.mjs")
+    (project / "backend" / "server.mjs").write_text(
+        'import { createServer } from "node:http";\n'
+        'import { betterAuth } from "better-auth";\n'
+        "export const auth = betterAuth({ emailAndPassword: { enabled: true } });\n"
+        "const server = createServer((req, res) => res.end());\n"
+        "await new Promise((resolve) => server.listen(Number(process.env.PORT), resolve));\n"
+    )
+    tag = built_images("node-awaits-listen", project)
+    container, _ = _start(tag)
+    with container:
+        assert container.wait_exit(timeout=30) == 78
+        assert container.logs().strip().splitlines()[-1].startswith(
+            "space: server.mjs waits for its own server to listen while it loads (a top-level await)")
