@@ -42,7 +42,7 @@ def test_backend_without_a_manifest(render, backend):
 
 
 def test_asgi_app_that_is_not_there(render, backend):
-    _refused(_project_for(render, backend, asgi_app="service.api:app"), "sync", "asgi_app 'service.api:app' points at")
+    _refused(_project_for(render, backend, asgi_app="service.api:app"), "sync", "Found app.main:app in the backend.")
 
 
 def test_python_version_outside_requires_python(render, backend):

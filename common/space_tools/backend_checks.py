@@ -42,9 +42,12 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     module, _, _ = config.answers["asgi_app"].partition(":")
     module_path = folder.joinpath(*module.split("."))
     if not module_path.with_suffix(".py").is_file() and not (module_path / "__init__.py").is_file():
+        found = detect_asgi_apps(folder)
+        example = found[0] if found else "package.module:app"
+        hint = f" Found {', '.join(found)} in the backend." if found else ""
         raise SpaceError(
             f"asgi_app {config.answers['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
-            f"in {folder}; {_fix_answer('asgi_app', 'package.module:app')}."
+            f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
     manifests = " ".join(path.read_text() for path in (pyproject, lock, requirements) if path.is_file())
     if not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard", manifests):
@@ -63,6 +66,28 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     else:
         notes.append("dependencies: pyproject.toml (no lock: run `uv lock` in the backend to pin them)")
     return notes
+
+
+# Module-level `x = FastAPI(...)` (or Starlette, Quart, Litestar), or `app = create_app()`: how ASGI apps are made.
+_ASGI_ASSIGNMENT = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=]+)?=\s*(?:fastapi\.)?(?:FastAPI|Starlette|Quart|Litestar)\("
+    r"|^(?P<conventional>app|application|api)\s*=\s*[A-Za-z_][\w.]*\(",
+    re.M,
+)
+_SKIPPED_DIRS = {".venv", "venv", "node_modules", "__pycache__", "tests", ".git"}
+
+
+def detect_asgi_apps(folder: Path) -> list[str]:
+    """`module:attribute` candidates for asgi_app, found by reading the backend's Python files."""
+    found: list[str] = []
+    for path in sorted(folder.rglob("*.py")):
+        relative = path.relative_to(folder)
+        if _SKIPPED_DIRS & set(relative.parts) or len(relative.parts) > 4:
+            continue
+        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        text = path.read_text(errors="ignore")
+        found += [f"{module}:{m['name'] or m['conventional']}" for m in _ASGI_ASSIGNMENT.finditer(text)]
+    return found
 
 
 def _requires_python(pyproject: Path, lock: Path) -> list[tuple[str, str]]:
