@@ -109,3 +109,16 @@ def test_switching_runtime_on_update_is_refused(template_repo, tmp_path):
     with pytest.raises(ValueError, match="switching to node on update is not supported"):
         _update(project, runtime="node")
     assert (project / "space_serve").is_dir(), "the project is left as it was"
+
+
+def test_conflicting_edit_is_shown_with_both_sides(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "conflict", "v0.1.0")
+    gitignore = project / ".gitignore"
+    gitignore.write_text(gitignore.read_text().replace(".ruff_cache/\n", ".ruff_cache/\n.tox/\n"))
+    git(project, "commit", "--quiet", "--all", "-m", "user adds .tox/ where the template adds .mypy_cache/")
+
+    _update(project)
+
+    merged = gitignore.read_text()
+    assert "<<<<<<<" in merged and ">>>>>>>" in merged, "the conflict is marked in the file"
+    assert ".tox/" in merged and ".mypy_cache/" in merged, "both sides are kept for the user to choose"
