@@ -1,0 +1,132 @@
+"""bench/run's options and the order of the measurements."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bench import load, machine, measures, node_example, python_example, report, say, subjects
+from bench.cleanup import Leftovers
+from bench.subjects import Pair
+from tests.support import docker
+
+RESULTS = Path(__file__).parent / "results"
+PAIRS = {"python": python_example.prepare, "node": node_example.prepare}
+RUNTIMES = tuple(PAIRS)
+COLD_BUILD = (
+    "`docker builder prune --all --force` (all BuildKit cache, uv/npm cache mounts included), then a build whose "
+    "log shows no step reused"
+)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run",
+        description="Build and run each template's image on the example backend next to the Dockerfile a user "
+        "would otherwise write; print a Markdown table and write it, with a JSON file, to bench/results/.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="1 run, 2 s load at 8 connections (a smoke test: the figures are rough)"
+    )
+    parser.add_argument("--runs", type=int, help="runs per figure, medians reported (default 3; 1 with --quick)")
+    parser.add_argument("--only", choices=RUNTIMES, help="one template only")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.md and latest.json")
+    args = parser.parse_args(argv)
+    if args.runs is not None and args.runs < 1:
+        parser.error("--runs must be at least 1")
+    args.runs = args.runs or (1 if args.quick else 3)
+    args.load = load.Load(seconds=2, connections=8, threads=2, warmup=1) if args.quick else load.Load()
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _run(parse(argv))
+    except KeyboardInterrupt:
+        say("interrupted; its containers, images and scratch folder are removed")
+        return 130
+    except (docker.DockerError, RuntimeError) as error:
+        say(f"failed: {error}")
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    runtimes = [args.only] if args.only else list(RUNTIMES)
+    load.wrk()  # fail now, not after the builds
+    session = uuid.uuid4().hex[:8]
+    started = time.monotonic()
+    results = {
+        "machine": machine.describe(sorted({subjects.PYTHON_IMAGE, subjects.NODE_IMAGE})),
+        "settings": {
+            "runs": args.runs,
+            "quick": args.quick,
+            "load_seconds": args.load.seconds,
+            "warmup_seconds": args.load.warmup,
+            "connections": args.load.connections,
+            "threads": args.load.threads,
+            "cold_build": COLD_BUILD,
+        },
+        "templates": {},
+    }
+    with Leftovers() as leftovers:
+        workspace = leftovers.folder(Path(tempfile.mkdtemp(prefix="hf-space-bench-")))
+        for runtime in runtimes:
+            say(f"{runtime}: preparing the Space and the baseline in {workspace / runtime}")
+            subjects.require_template(runtime)
+            pair = PAIRS[runtime](workspace / runtime)
+            results["templates"][runtime] = report.summarize(_measure(pair, args, leftovers, session))
+    results["seconds"] = round(time.monotonic() - started, 1)
+    table, data = report.write(results, args.out)
+    print()
+    print(report.markdown(results))
+    print(f"Written to {table} and {data} in {results['seconds']:.0f} s.")
+    return 0
+
+
+def _measure(pair: Pair, args: argparse.Namespace, leftovers: Leftovers, session: str) -> dict:
+    template = {"runtime": pair.runtime, "route": pair.route.describe(), "notes": pair.notes,
+                "variable_title": pair.variable_title}  # fmt: skip
+    for subject in pair.subjects:
+        template[subject.kind] = {"health_path": subject.health_path, "samples": []}
+    images: dict[str, str] = {}
+    for run in range(args.runs):
+        for subject in _order(pair, run):
+            say(f"{subject.name}: builds, run {run + 1}/{args.runs}")
+            figures, tag = measures.builds(pair, subject, leftovers, session)
+            template[subject.kind]["samples"].append(figures)
+            if subject.kind in images:
+                leftovers.drop_image(images[subject.kind])
+            images[subject.kind] = tag
+    for run in range(args.runs):
+        for subject in _order(pair, run):
+            say(f"{subject.name}: serving, run {run + 1}/{args.runs}")
+            template[subject.kind]["samples"][run] |= measures.serving(
+                pair, subject, images[subject.kind], args.load, leftovers
+            )
+    if pair.variable:
+        template["variants"] = _variants(pair, images["ours"], template["ours"]["samples"], args, leftovers)
+    return template
+
+
+def _variants(pair: Pair, image: str, shipped: list[dict], args: argparse.Namespace, leftovers: Leftovers) -> dict:
+    """Ours served with each of `pair.values` for `pair.variable`; the image's own value reuses the main runs."""
+    env = dict(item.split("=", 1) for item in docker.inspect_image(image)["Config"]["Env"])
+    rows = {}
+    for value in pair.values:
+        if env.get(pair.variable) == value:
+            rows[f"{pair.variable}={value}"] = {"image_default": True, "samples": shipped}
+            continue
+        samples = []
+        for run in range(args.runs):
+            say(f"{pair.ours.name}: {pair.variable}={value}, run {run + 1}/{args.runs}")
+            samples.append(measures.serving(pair, pair.ours, image, args.load, leftovers, env={pair.variable: value}))
+        rows[f"{pair.variable}={value}"] = {"image_default": False, "samples": samples}
+    return rows
+
+
+def _order(pair: Pair, run: int) -> tuple:
+    """Alternate which image goes first, so a slow drift of the machine doesn't favour one."""
+    return pair.subjects if run % 2 == 0 else pair.subjects[::-1]

@@ -1,0 +1,81 @@
+"""The benchmark command (bench/run) keeps working: one quick iteration reports every figure for both images.
+
+It only proves the command runs end to end and measures everything; the figures of a 2-second load are rough
+and never asserted against the targets (README, "Benchmarks", has the real run).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.figures import KEYS
+from tests.support import docker, figures
+
+REPO = Path(__file__).resolve().parents[1]
+TIMEOUT_SECONDS = 900
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory) -> tuple[dict, str]:
+    out = tmp_path_factory.mktemp("bench-results")
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(REPO / "bench" / "run"), "--quick", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, f"bench/run --quick failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    figures.record(f"bench/run --quick: {time.monotonic() - started:.0f} s")
+    return json.loads((out / "latest.json").read_text()), (out / "latest.md").read_text()
+
+
+def test_every_figure_is_measured_for_ours_and_the_baseline(quick_run):
+    data, _ = quick_run
+    assert set(data["templates"]) == {"python", "node"}
+    for runtime, template in data["templates"].items():
+        for kind in ("ours", "baseline"):
+            median = template[kind]["median"]
+            missing = [key for key in KEYS if not isinstance(median.get(key), int | float) or median[key] <= 0]
+            assert not missing, f"{runtime} {kind}: no positive figure for {missing}"
+        assert all(template["ratio"][key] is not None for key in KEYS), f"{runtime}: a ratio is missing"
+        assert template["targets"], f"{runtime}: targets were not evaluated"
+
+
+def test_both_routes_answer_without_errors_under_load(quick_run):
+    """Every request counted in requests/s was a success: no rate limit, schema or origin refusal slipped in."""
+    data, _ = quick_run
+    for runtime, template in data["templates"].items():
+        for kind in ("ours", "baseline"):
+            for sample in template[kind]["samples"]:
+                assert (sample["health_errors"], sample["route_errors"]) == (0, 0), f"{runtime} {kind}: {sample}"
+
+
+def test_uvicorn_workers_and_node_env_are_compared(quick_run):
+    data, _ = quick_run
+    assert set(data["templates"]["python"]["variants"]) == {"WEB_CONCURRENCY=1", "WEB_CONCURRENCY=2"}
+    assert set(data["templates"]["node"]["variants"]) == {"NODE_ENV=production", "NODE_ENV=development"}
+    for template in data["templates"].values():
+        for row in template["variants"].values():
+            assert row["median"]["route_rps"] > 0
+
+
+def test_the_table_and_the_machine_are_printed(quick_run):
+    data, table = quick_run
+    assert "| figure | ours | baseline | ours/baseline | target |" in table
+    assert f"Docker {data['machine']['docker']}" in table
+    assert data["machine"]["cpus"] >= 1
+
+
+def test_nothing_is_left_running(quick_run):
+    names = docker.docker("ps", "--all", "--format", "{{.Names}}").stdout.split()
+    assert not [name for name in names if name.startswith("bench-")], "bench/run left containers behind"
