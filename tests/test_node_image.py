@@ -228,14 +228,3 @@ def test_rendered_dockerfile_builds_without_space_tools(render, tmp_path):
         assert docker.image_exists(tag)
     finally:
         docker.remove_image(tag)
-
-
-def test_dev_mode_image_has_what_spaces_dev_mode_needs(render_session, built_images):
-    tag = built_images("node-dev-mode", render_session(runtime="node", dev_mode=True))
-    probe = "bash --version >/dev/null && curl --version >/dev/null && wget --version >/dev/null && " \
-            "git --version >/dev/null && git lfs version >/dev/null && ps -p 1 >/dev/null && stat -c %u /app"
-    result = docker.docker("run", "--rm", "--network", "host", "--entrypoint", "sh", tag, "-c", probe)
-    assert result.stdout.strip() == "1000", "code in /app belongs to uid 1000"
-    assert docker.inspect_image(tag)["Config"]["Cmd"] == ["node", "/app/start.mjs"]
-    figures.record(f"node-dev-mode: image {docker.image_size(tag) / 1e6:.1f} MB, "
-                   f"+{docker.added_size(tag, NODE_BASE) / 1e6:.1f} MB on {NODE_BASE}")

@@ -113,13 +113,3 @@ def test_invalid_port_is_refused_clearly(image):
     with container:
         assert container.wait_exit(timeout=10) != 0
         assert "PORT='http' is not a whole number" in container.logs()
-
-
-def test_dev_mode_image_has_what_spaces_dev_mode_needs(render_session, built_images):
-    tag = built_images("python-dev-mode", render_session(runtime="python", dev_mode=True))
-    probe = "bash --version >/dev/null && curl --version >/dev/null && wget --version >/dev/null && " \
-            "git --version >/dev/null && git lfs version >/dev/null && ps -p 1 >/dev/null && stat -c %u /app"
-    result = docker.docker("run", "--rm", "--network", "host", "--entrypoint", "sh", tag, "-c", probe)
-    assert result.stdout.strip() == "1000", "code in /app belongs to uid 1000"
-    assert docker.inspect_image(tag)["Config"]["Cmd"] == ["python", "-m", "space_serve"]
-    figures.record(f"python-dev-mode: image {docker.image_size(tag) / 1e6:.1f} MB")

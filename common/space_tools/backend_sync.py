@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import shutil
-from pathlib import Path
 
 from .backend_checks import check_backend
 from .config import SpaceConfig

@@ -1,0 +1,40 @@
+"""What both templates promise alike, checked on each runtime."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import docker, figures
+
+DEV_MODE_TOOLS = ("bash", "curl", "wget", "procps", "git", "git-lfs")
+START = {"python": ["python", "-m", "space_serve"], "node": ["node", "/app/start.mjs"]}
+BASE = {"python": "python:3.13-slim", "node": "node:24-slim"}
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_dev_mode_is_off_by_default_and_adds_its_tools_when_asked(render, runtime):
+    plain = (render(runtime=runtime) / "Dockerfile").read_text()
+    dev = (render(runtime=runtime, dev_mode=True) / "Dockerfile").read_text()
+    assert "git-lfs" not in plain
+    assert all(tool in dev for tool in DEV_MODE_TOOLS)
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_dev_mode_image_has_what_spaces_dev_mode_needs(render_session, built_images, runtime):
+    tag = built_images(f"{runtime}-dev-mode", render_session(runtime=runtime, dev_mode=True))
+    probe = "bash --version >/dev/null && curl --version >/dev/null && wget --version >/dev/null && " \
+            "git --version >/dev/null && git lfs version >/dev/null && ps -p 1 >/dev/null && stat -c %u /app"
+    result = docker.docker("run", "--rm", "--network", "host", "--entrypoint", "sh", tag, "-c", probe)
+    assert result.stdout.strip() == "1000", "code in /app belongs to uid 1000"
+    assert docker.inspect_image(tag)["Config"]["Cmd"] == START[runtime], "Dev Mode needs a CMD"
+    figures.record(f"{runtime}-dev-mode: image {docker.image_size(tag) / 1e6:.1f} MB, "
+                   f"+{docker.added_size(tag, BASE[runtime]) / 1e6:.1f} MB on {BASE[runtime]}")
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_dockerignore_lets_only_the_image_inputs_through(render, runtime):
+    rules = [line for line in (render(runtime=runtime) / ".dockerignore").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert rules[0] == "*", "allow-list: everything is excluded first"
+    assert {"!Dockerfile", "!backend/", "!space_serve/"} <= set(rules)
+    assert {"**/.env", "**/.env.*", "**/.git", "**/.venv", "**/node_modules", "**/__pycache__"} <= set(rules)
