@@ -77,6 +77,14 @@ def test_serves_health_as_uid_1000_and_stops_cleanly(variant_image, postgres_clu
         assert container.exit_code() == 0
 
 
+def test_health_path_is_not_rate_limited_in_production(node_image):
+    container, base = _start(node_image("sqlite"))  # NODE_ENV=production: Better Auth's rate limiter is on
+    with container:
+        docker.wait_http(base + HEALTH, container=container, timeout=30)
+        statuses = {docker.http_get(base + HEALTH)[0] for _ in range(150)}  # the limiter allows 100 per 10 s
+        assert statuses == {200}
+
+
 def test_image_holds_only_the_bundle(node_image):
     tag = node_image("sqlite")
     config = docker.inspect_image(tag)["Config"]
