@@ -157,7 +157,8 @@ build_node() {  # build_node TAG MAJOR
     yarn_tgz=$(cd "$dl" && npm pack --silent "yarn@$yarn_version" | tail -n 1)
   fi
 
-  debian_rootfs "$root" ""
+  # Node 26's binary links libatomic.so.1, which minbase lacks; harmless for older majors.
+  debian_rootfs "$root" libatomic1
   tar -xzf "$dl/$node_tgz" -C "$dl" package/bin/node
   install -m 755 "$dl/package/bin/node" "$root/usr/local/bin/node"
   ln -s node "$root/usr/local/bin/nodejs"
