@@ -19,7 +19,7 @@ from space_tools.front_matter_rules import problems  # noqa: E402
 
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "environment.mjs", "deferred-listen.mjs", "graceful-stop.mjs",
-                 "migrate.mjs", "iframe-cookies.mjs", "healthcheck.mjs"}
+                 "migrate.mjs", "iframe-cookies.mjs", "health-rate-limit.mjs", "healthcheck.mjs"}
 
 
 def _settings(project: Path) -> str:
