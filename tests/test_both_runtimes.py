@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.support import docker, figures
+from tests.support.front_matter import space_card
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
+from space_tools.front_matter_rules import problems  # noqa: E402
 
 DEV_MODE_TOOLS = ("bash", "curl", "wget", "procps", "git", "git-lfs")
 START = {"python": ["python", "-m", "space_serve"], "node": ["node", "/app/start.mjs"]}
@@ -38,3 +45,13 @@ def test_dockerignore_lets_only_the_image_inputs_through(render, runtime):
     assert rules[0] == "*", "allow-list: everything is excluded first"
     assert {"!Dockerfile", "!backend/", "!space_serve/"} <= set(rules)
     assert {"**/.env", "**/.env.*", "**/.git", "**/.venv", "**/node_modules", "**/__pycache__"} <= set(rules)
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_front_matter_is_what_spaces_accepts(render, runtime):
+    card = space_card(render(runtime=runtime, app_port=8000, space_title="My Space", emoji="📝",
+                             color_from="green", color_to="purple"))
+    assert (card.sdk, card.app_port, card.title, card.emoji) == ("docker", 8000, "My Space", "📝")
+    assert (card.colorFrom, card.colorTo) == ("green", "purple")
+    assert len(card.short_description) <= 60
+    assert problems(card.to_dict()) == [], "every rule Spaces enforces holds"

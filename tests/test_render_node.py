@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import node_example_answers, space_tools
-from tests.support.front_matter import space_card
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
 from space_tools.envfile import parse_env_example  # noqa: E402
-from space_tools.front_matter_rules import problems  # noqa: E402
 
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "environment.mjs", "deferred-listen.mjs", "graceful-stop.mjs",
@@ -70,18 +68,6 @@ def test_existing_backend_is_referenced_not_copied(render, node_backend):
     assert "dependencies: package-lock.json (npm ci)" in synced
     assert {p.name for p in (project / "backend").iterdir()} == {
         "auth-server.ts", "package.json", "package-lock.json", "tsconfig.json"}
-
-
-def test_front_matter_is_valid_for_spaces(render):
-    project = render(runtime="node", app_port=3000, space_title="Sign In", emoji="🔐", color_to="purple")
-    card = space_card(project)
-    assert card.sdk == "docker"
-    assert card.app_port == 3000
-    assert card.title == "Sign In"
-    assert card.emoji == "🔐"
-    assert card.colorTo == "purple"
-    assert len(card.short_description) <= 60
-    assert problems(card.to_dict()) == []
 
 
 def test_port_and_health_path_agree_everywhere(render):

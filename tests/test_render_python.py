@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import python_example_answers, space_tools
-from tests.support.front_matter import space_card
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
 from space_tools.envfile import parse_env_example  # noqa: E402
-from space_tools.front_matter_rules import problems  # noqa: E402
 
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
 
@@ -35,19 +33,6 @@ def test_existing_backend_is_referenced_not_copied(render, python_backends, vari
     assert (project / "backend" / "app" / "main.py").is_file()
     expected = {"uv-lock": "uv.lock", "pyproject": "pyproject.toml", "requirements": "requirements.txt"}[variant]
     assert f"dependencies: {expected}" in synced
-
-
-def test_front_matter_is_valid_for_spaces(render):
-    project = render(runtime="python", app_port=8000, space_title="Notes API", emoji="📝", color_from="green")
-    card = space_card(project)
-    assert card.sdk == "docker"
-    assert card.app_port == 8000
-    assert card.title == "Notes API"
-    assert card.emoji == "📝"
-    assert card.colorFrom == "green"
-    assert len(card.short_description) <= 60
-    front = card.to_dict()
-    assert problems(front) == []
 
 
 def test_port_and_health_path_agree_everywhere(render):
