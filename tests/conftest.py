@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,7 @@ def space_tools(project: Path, *args: str, check: bool = True) -> subprocess.Com
     """Run the generated repo's own `python -m space_tools` inside it."""
     result = subprocess.run(
         [sys.executable, "-m", "space_tools", *args], cwd=project, capture_output=True, text=True,
-        env={**__import__("os").environ, "DOCKER": docker.client()},
+        env={**os.environ, "DOCKER": docker.client()},
     )
     if check and result.returncode != 0:
         raise AssertionError(f"space_tools {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")

@@ -157,36 +157,34 @@ def test_better_auth_only_in_dev_dependencies(render, backend):
     _refused(render(**node_example_answers(backend)), "better-auth is only in devDependencies")
 
 
-def test_entry_that_exports_no_auth_stops_with_one_line(render_session, built_images):
-    project = render_session(runtime="node", entry_file="server.mjs")
-    (project / "backend" / "server.mjs").write_text(
-        'import { createServer } from "node:http";\n'
-        'import { betterAuth } from "better-auth";\n'
+BROKEN_ENTRIES = {
+    # migrate_on_start and iframe need the Better Auth instance, exported as `auth`.
+    "no-auth-export": (
         "const auth = betterAuth({ emailAndPassword: { enabled: true } });\n"
-        "createServer((req, res) => res.end(String(Boolean(auth)))).listen(Number(process.env.PORT));\n"
-    )
-    tag = built_images("node-no-auth-export", project)
-    container, _ = _start(tag)
-    with container:
-        assert container.wait_exit(timeout=10) == 78
-        assert container.logs().strip().splitlines()[-1].startswith(
-            "space: server.mjs exports no `auth` (the betterAuth(...) instance)")
-
-
-
-def test_entry_that_awaits_its_own_listen_stops_with_one_line(render_session, built_images):
-    """A top-level `await` on listen() would wait forever for the held listen: the start says so instead."""
-    project = render_session(runtime="node", entry_file="server.mjs")
-    (project / "backend" / "server.mjs").write_text(
-        'import { createServer } from "node:http";\n'
-        'import { betterAuth } from "better-auth";\n'
+        "createServer((req, res) => res.end(String(Boolean(auth)))).listen(Number(process.env.PORT));\n",
+        10,
+        "space: server.mjs exports no `auth` (the betterAuth(...) instance)",
+    ),
+    # A top-level `await` on listen() would wait forever for the held listen: the start says so instead.
+    "awaits-listen": (
         "export const auth = betterAuth({ emailAndPassword: { enabled: true } });\n"
         "const server = createServer((req, res) => res.end());\n"
-        "await new Promise((resolve) => server.listen(Number(process.env.PORT), resolve));\n"
+        "await new Promise((resolve) => server.listen(Number(process.env.PORT), resolve));\n",
+        30,
+        "space: server.mjs waits for its own server to listen while it loads (a top-level await)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_ENTRIES, ids=BROKEN_ENTRIES)
+def test_entry_the_wrapper_cannot_serve_stops_with_one_line(render_session, built_images, case):
+    body, seconds, message = BROKEN_ENTRIES[case]
+    project = render_session(runtime="node", entry_file="server.mjs")
+    (project / "backend" / "server.mjs").write_text(
+        'import { createServer } from "node:http";\nimport { betterAuth } from "better-auth";\n' + body
     )
-    tag = built_images("node-awaits-listen", project)
+    tag = built_images(f"node-{case}", project)
     container, _ = _start(tag)
     with container:
-        assert container.wait_exit(timeout=30) == 78
-        assert container.logs().strip().splitlines()[-1].startswith(
-            "space: server.mjs waits for its own server to listen while it loads (a top-level await)")
+        assert container.wait_exit(timeout=seconds) == 78
+        assert container.logs().strip().splitlines()[-1].startswith(message)

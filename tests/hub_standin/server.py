@@ -343,38 +343,33 @@ class HubStandin:
 
     def variables(self, req: Request, ns: str, name: str):
         space = self._find(req, ns, name, write=req.method != "GET")
-        body = req.json() if req.method != "GET" else {}
-        if req.method == "POST":
-            if body["key"] in space.secrets:
-                raise HubError(409, f"A secret named {body['key']} already exists")
-            space.variables[body["key"]] = {
-                "value": body["value"],
-                "description": body.get("description"),
-                "updatedAt": now_iso(),
-            }
-        elif req.method == "DELETE":
-            space.variables.pop(body["key"], None)
+        self._change_entry(req, space.variables, space.secrets, other_kind="secret")
         return {key: dict(item) for key, item in space.variables.items()}
 
     def secrets(self, req: Request, ns: str, name: str):
         space = self._find(req, ns, name, write=True)
-        body = req.json() if req.method != "GET" else {}
-        if req.method == "POST":
-            if body["key"] in space.variables:
-                raise HubError(409, f"A variable named {body['key']} already exists")
-            space.secrets[body["key"]] = {
-                "value": body["value"],
-                "description": body.get("description"),
-                "updatedAt": now_iso(),
-            }
+        if self._change_entry(req, space.secrets, space.variables, other_kind="variable"):
             return {}
-        if req.method == "DELETE":
-            space.secrets.pop(body["key"], None)
-            return {}
+        # The Hub never returns a secret's value.
         return {
             key: {"description": item["description"], "updatedAt": item["updatedAt"]}
             for key, item in space.secrets.items()
         }
+
+    @staticmethod
+    def _change_entry(req: Request, entries: dict, others: dict, *, other_kind: str) -> bool:
+        """POST adds or updates, DELETE removes; a name can't be both a variable and a secret (409)."""
+        if req.method == "POST":
+            body = req.json()
+            if body["key"] in others:
+                raise HubError(409, f"A {other_kind} named {body['key']} already exists")
+            entries[body["key"]] = {"value": body["value"], "description": body.get("description"),
+                                    "updatedAt": now_iso()}
+            return True
+        if req.method == "DELETE":
+            entries.pop(req.json()["key"], None)
+            return True
+        return False
 
     def runtime(self, req: Request, ns: str, name: str):
         space = self._find(req, ns, name)
