@@ -36,7 +36,6 @@ FAST = ("--poll-interval", "0.1")
 EXPECTED_FILES = {
     ".gitattributes",
     ".dockerignore",
-    ".env.example",
     "Dockerfile",
     "README.md",
     "backend/app.py",
@@ -103,7 +102,7 @@ def test_redeploy_changes_nothing_when_nothing_changed_and_then_uploads_only_the
 
     assert again.returncode == 0, again.output
     assert len(hub.space(repo.space_id).commits) == commits
-    assert "0 added, 0 changed, 0 removed, 6 unchanged; nothing to commit" in again.output
+    assert "0 added, 0 changed, 0 removed, 5 unchanged; nothing to commit" in again.output
     assert "Variables: unchanged GREETING, LOG_LEVEL" in again.output
     assert ("POST", f"/api/spaces/{repo.space_id}/variables") not in hub.requests[requests_before:]
     assert ("POST", f"/api/spaces/{repo.space_id}/restart") not in hub.requests[requests_before:]

@@ -12,11 +12,11 @@ from pathlib import Path
 import copier
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, space_tools
 
 # The "previous release" is HEAD without this line; the update must bring it in.
 CHANGED_FILE = Path("common/partials/gitignore.jinja")
-CHANGED_LINE = ".mypy_cache/\n"
+CHANGED_LINE = "dist/\n"
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com"}
 
@@ -78,7 +78,7 @@ def _tree(root: Path) -> list[str]:
 
 def test_update_keeps_user_edits_and_gains_template_changes(template_repo, tmp_path):
     project = _generate(template_repo, tmp_path / "edited", "v0.1.0")
-    assert ".mypy_cache/" not in (project / ".gitignore").read_text()
+    assert "dist/" not in (project / ".gitignore").read_text()
     main = project / "backend" / "app" / "main.py"
     main.write_text(main.read_text() + '\n\n@app.get("/mine")\ndef mine() -> dict:\n    return {"edited": True}\n')
     readme = project / "README.md"
@@ -87,7 +87,7 @@ def test_update_keeps_user_edits_and_gains_template_changes(template_repo, tmp_p
 
     _update(project)
 
-    assert ".mypy_cache/" in (project / ".gitignore").read_text(), "the template's change arrived"
+    assert "dist/" in (project / ".gitignore").read_text(), "the template's change arrived"
     assert '@app.get("/mine")' in main.read_text(), "the user's code edit is kept"
     assert "Kept across updates." in readme.read_text(), "the user's README edit is kept"
     assert "_commit: v0.2.0" in (project / ".copier-answers.yml").read_text()
@@ -114,11 +114,26 @@ def test_switching_runtime_on_update_is_refused(template_repo, tmp_path):
 def test_conflicting_edit_is_shown_with_both_sides(template_repo, tmp_path):
     project = _generate(template_repo, tmp_path / "conflict", "v0.1.0")
     gitignore = project / ".gitignore"
-    gitignore.write_text(gitignore.read_text().replace(".ruff_cache/\n", ".ruff_cache/\n.tox/\n"))
-    git(project, "commit", "--quiet", "--all", "-m", "user adds .tox/ where the template adds .mypy_cache/")
+    gitignore.write_text(gitignore.read_text().replace("!.env.example\n", "!.env.example\nnotes/\n"))
+    git(project, "commit", "--quiet", "--all", "-m", "user adds notes/ where the template adds dist/")
 
     _update(project)
 
     merged = gitignore.read_text()
     assert "<<<<<<<" in merged and ">>>>>>>" in merged, "the conflict is marked in the file"
-    assert ".tox/" in merged and ".mypy_cache/" in merged, "both sides are kept for the user to choose"
+    assert "notes/" in merged and "dist/" in merged, "both sides are kept for the user to choose"
+
+
+def test_an_unresolved_update_is_refused_by_check_and_deploy(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "unresolved", "v0.1.0")
+    gitignore = project / ".gitignore"
+    gitignore.write_text(gitignore.read_text().replace("!.env.example\n", "!.env.example\nnotes/\n"))
+    git(project, "commit", "--quiet", "--all", "-m", "user edit that will conflict")
+    _update(project)
+    (project / "README.md.rej").write_text("@@ -1 +1 @@\n-old\n+new\n")  # as a patch that did not apply leaves
+
+    for command in (["check"], ["deploy", "--dry-run"]):
+        result = space_tools(project, *command, check=False)
+        assert result.returncode == 2, result.stdout
+        assert result.stderr.startswith("error: an update left unresolved conflicts: ")
+        assert ".gitignore (conflict markers)" in result.stderr and "README.md.rej (a rejected change)" in result.stderr

@@ -18,6 +18,9 @@ BAD_ANSWERS = [
     ({"health_path": "healthz"}, "is not a URL path"),
     ({"health_path": "/health?x=1"}, "is not a URL path"),
     ({"base_path": "docs"}, "is not a URL path starting with /"),
+    ({"health_path": "/"}, "health_path \"/\" would answer in place of the app's home page: pick a path such as"),
+    ({"health_path": "/docs"}, 'health_path "/docs" is the page Spaces opens first (base_path): pick another path'),
+    ({"health_path": "/status/", "base_path": "/status"}, "is the page Spaces opens first (base_path)"),
     ({"asgi_app": "app/main.py"}, "is not an import path like app.main:app"),
     ({"workers": 0}, "Workers must be between 1 and 32"),
     ({"backend_path": "../backend", "backend_files": []}, "must be a non-empty list"),
@@ -33,6 +36,7 @@ BAD_ANSWERS = [
 NODE_BAD_ANSWERS = [
     ({"entry_file": "server.py"}, "is not a .ts/.mts/.js/.mjs file path"),
     ({"visibility": "private"}, "An auth server must be reachable"),
+    ({"base_path": "/api/auth/ok"}, 'health_path "/api/auth/ok" is the page Spaces opens first (base_path)'),
 ]
 
 

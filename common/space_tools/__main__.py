@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 
+from . import redaction
 from .errors import SpaceError
 
 # Each command lives in its own module exposing `add_arguments(parser)` and `main(args) -> int`.
@@ -30,10 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     if module is not None:
         module.add_arguments(parsers[chosen])
     args = parser.parse_args(argv)
+    redaction.install()
     try:
         return module.main(args)
     except SpaceError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as error:  # a file the user edited, saved in another encoding
+        print(f"error: a file is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8.", file=sys.stderr)
+        return 2
+    except OSError as error:  # a file or folder the command needs can't be read or written
+        print(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from . import config, front_matter_rules
-from .backend_checks import check_backend
-from .envfile import read_env_file
+from . import backend_sync, config, env_sync, front_matter_rules, redaction, space_env, update_leftovers
 from .errors import SpaceError
 
 
@@ -14,14 +12,19 @@ def add_arguments(parser) -> None:
 
 def main(args) -> int:
     settings = config.load(args.root)
+    update_leftovers.refuse(settings.root, skip_backend=settings.backend_path is not None)
     broken = front_matter_rules.problems(settings.front_matter)
     if broken:
         raise SpaceError("README.md front matter: " + "; ".join(broken) + ".")
-    folder = settings.backend_path or settings.code_dir
-    for note in check_backend(settings, folder):
+    for note in backend_sync.sync(settings, dry_run=True):  # the backend's checks, its links, ./backend's state
         print(note)
-    local = read_env_file(settings.root / ".env")
-    missing = [var.name for var in settings.variables() if var.required and not local.get(var.name)]
+    values = space_env.resolve(settings)
+    redaction.register(*(v.value for v in values if v.var.secret))
+    try:
+        env_sync.refuse_public_secrets(values, set())
+    except SpaceError as warning:  # deploy refuses it; here it is advice
+        print(f"note: {warning}".replace(" Nothing was sent.", ""))
+    missing = [v.name for v in values if v.var.required and v.value is None]
     if missing:
         print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")
     print(f"ok: {settings.space_name} ({settings.runtime}) on port {settings.app_port}, health {settings.health_path}")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
-from . import config, env_sync, git_source, health, space_env, space_wait, upload_plan
-from .backend_sync import sync
+from . import backend_sync, config, env_sync, git_source, health, redaction, space_env, space_wait, update_leftovers
+from . import upload_plan
+from .errors import SpaceError
+from .sent_secrets import SentSecrets
 from .space_stages import BUILD_ERROR, HALTED, RUNNING
 
 VISIBILITIES = ("public", "protected", "private")
@@ -29,6 +31,13 @@ def add_arguments(parser) -> None:
         "--prune",
         action="store_true",
         help="also delete Space Variables and Secrets that .env.example does not declare",
+    )
+    parser.add_argument(
+        "--public",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="confirm that Variable NAME, whose name or value looks like a secret, may be public (repeatable)",
     )
     parser.add_argument(
         "--env-from-environ",
@@ -53,7 +62,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--dry-run",
         action="store_true",
-        help="print what would be uploaded and set, and the Space's settings; contact nobody",
+        help="print what would be uploaded and set, and the Space's settings; contact nobody, write nothing",
     )
 
 
@@ -95,23 +104,32 @@ def _dry_run(settings, space_id, visibility, hardware, values, files, message, p
     return 0
 
 
-def _apply_env(hub, space_id: str, changes: env_sync.EnvChanges) -> None:
+def _apply_env(hub, space_id: str, changes: env_sync.EnvChanges, sent: SentSecrets) -> None:
     for name in changes.delete_variables:
         hub.delete_variable(space_id, name)
     for name in changes.delete_secrets:
         hub.delete_secret(space_id, name)
+        sent.forget(name)
     for v in changes.set_variables:
         hub.set_variable(space_id, v.name, v.value, v.var.help)
     for v in changes.set_secrets:
         hub.set_secret(space_id, v.name, v.value, v.var.help)
+    if changes.set_secrets:
+        updated = hub.secrets(space_id)
+        for v in changes.set_secrets:
+            sent.sent(v.name, v.value, updated.get(v.name))
+    sent.save()
     parts = [
         f"set {_names(changes.set_variables)}" if changes.set_variables else "",
         f"unchanged {', '.join(changes.same_variables)}" if changes.same_variables else "",
     ]
     print(f"Variables: {'; '.join(p for p in parts if p) or 'none to set'}")
-    if changes.set_secrets:
-        # Always sent: the Hub never shows a Secret's value, so a change can't be detected.
-        print(f"Secrets: sent {_names(changes.set_secrets)} (values never shown)")
+    parts = [
+        f"sent {_names(changes.set_secrets)} (values never shown)" if changes.set_secrets else "",
+        f"unchanged {', '.join(changes.same_secrets)}" if changes.same_secrets else "",
+    ]
+    if any(parts):
+        print(f"Secrets: {'; '.join(p for p in parts if p)}")
     if changes.kept_on_space:
         print(f"Kept as on the Space (not in .env): {', '.join(changes.kept_on_space)}")
     deleted = changes.delete_variables + changes.delete_secrets
@@ -152,14 +170,28 @@ def _report_failure(hub, space_id: str, outcome: space_wait.Outcome, timeout: fl
     return 1
 
 
-def main(args) -> int:
+def _prepare(args):
+    """Everything decided locally, before the Hub is asked anything; a dry run writes nothing here."""
     settings = config.load(args.root)
-    for note in sync(settings):
+    for note in backend_sync.sync(settings, dry_run=args.dry_run):
         print(note)
+    update_leftovers.refuse(settings.root, skip_backend=settings.backend_path is not None)
     values = space_env.resolve(settings, from_environ=args.env_from_environ)
+    redaction.register(*(v.value for v in values if v.var.secret))
     for name in space_env.undeclared(settings):
         print(f"note: .env sets {name}, which .env.example does not declare: it is not sent to the Space.")
-    files = upload_plan.local_files(settings.root)
+    env_sync.refuse_public_secrets(values, set(args.public))
+    planned = backend_sync.plan(settings).files if args.dry_run and settings.backend_path else None
+    files = upload_plan.local_files(settings.root, backend=planned)
+    return settings, values, files
+
+
+def _settled(hub, space_id: str, args) -> tuple[str, dict]:
+    return space_wait.settle(lambda: hub.runtime(space_id), timeout=args.timeout, poll=args.poll_interval, say=print)
+
+
+def main(args) -> int:
+    settings, values, files = _prepare(args)
     visibility = "private" if args.private else (args.visibility or settings.visibility)
     hardware = args.hardware or settings.hardware
     message = git_source.commit_message(settings.root)
@@ -174,58 +206,69 @@ def main(args) -> int:
     env_sync.refuse_token(values, hub.token)
     # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
     space_id = args.space_id or settings.space_id or f"{hub.username()}/{settings.space_name}"
+    sent = SentSecrets(space_id)
     info = hub.space_info(space_id)
     if info is None:
-        changes = env_sync.plan(values, {}, set(), prune=False)  # a missing required value stops us before creating
+        changes = env_sync.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
         hub.create_space(space_id, visibility, hardware)
         print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
     else:
-        changes = env_sync.plan(values, hub.variables(space_id), hub.secret_names(space_id), prune=args.prune)
         print(f"Space {space_id}: exists")
+        stage, _ = _settled(hub, space_id, args)
+        if stage in HALTED:
+            raise SpaceError(
+                f"the Space is {stage}, and a deploy does not wake it: restart it from "
+                f"{hub.space_page(space_id)}/settings, then deploy again. Nothing was changed."
+            )
+        changes = env_sync.plan(
+            values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent
+        )
         if visibility != "protected" and info.private is not None and info.private != (visibility == "private"):
             print(
                 f"note: the Space is {'private' if info.private else 'not private'} but the answers say {visibility}; "
                 "deploy leaves an existing Space's visibility alone: change it in its settings."
             )
-    _apply_env(hub, space_id, changes)
+    _apply_env(hub, space_id, changes, sent)
 
     plan = upload_plan.diff(settings.root, files, hub.remote_files(space_id))
-    stage, raw = hub.runtime(space_id)
-    baseline = (stage, raw.get("errorMessage") or "")  # what "the previous build" looks like
+    stage, raw = _settled(hub, space_id, args)  # what "the previous build" looks like, with none under way
     commit_oid = None
     if plan.has_changes:
         commit_oid = hub.commit(space_id, settings.root, plan, message)
         print(f'Files: {plan.summary()}; commit {commit_oid[:7]} "{message}"')
     else:
         print(f"Files: {plan.summary()}; nothing to commit")
-    expect_new_build = commit_oid is not None
-    if not expect_new_build and (changes.needs_restart or args.restart):
+    if commit_oid is None and not (changes.needs_restart or args.restart):
+        print(f"Nothing changed, so nothing restarts: the Space is {stage}.")
+        if stage != RUNNING:
+            return _report_failure(hub, space_id, space_wait.Outcome(stage, raw), args.timeout)
+        return _check_health(hub, space_id, settings, visibility, args)
+    if commit_oid is None:
         hub.restart(space_id, factory=bool(changes.set_variables))  # Variables are build args: rebuild for them
         print(
             "Restarted the Space so it sees the new values"
             + (" (rebuild: a Variable changed)" if changes.set_variables else "")
         )
-        expect_new_build = True
 
     print(f"Waiting for the Space (up to {args.timeout:g} s):", flush=True)
     outcome = space_wait.wait(
         lambda: hub.runtime(space_id),
-        expect_new_build=expect_new_build,
         commit_oid=commit_oid,
-        baseline=baseline,
+        baseline=space_wait.state_of(raw, stage),
         timeout=args.timeout,
         poll=args.poll_interval,
         say=lambda line: print(line, flush=True),
     )
-    if outcome.note:
-        print(f"note: {outcome.note}")
     if outcome.timed_out or outcome.stage != RUNNING:
         return _report_failure(hub, space_id, outcome, args.timeout)
+    return _check_health(hub, space_id, settings, visibility, args)
 
+
+def _check_health(hub, space_id: str, settings, visibility: str, args) -> int:
     info = hub.space_info(space_id)
     url = space_url(info.host, getattr(info, "subdomain", None), space_id)
-    # A private Space answers only its members: show the check who we are (over https only). A protected one's
-    # app is public: it never sees the token.
+    # A private Space answers only its members: show the check who we are (over https only, and never to another
+    # host a redirect names). A protected one's app is public: it never sees the token.
     members_only = info.private and visibility != "protected" and url.startswith("https://")
     headers = {"Authorization": f"Bearer {hub.token}"} if members_only else None
     status = health.wait_healthy(url + settings.health_path, within=args.health_timeout, headers=headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ def parse_env_example(path: Path) -> list[EnvVar]:
         raise SpaceError(f"{path} is missing: it lists the variables the Space reads (run `copier update` to restore it).")
     variables: list[EnvVar] = []
     marker: re.Match[str] | None = None
-    for number, raw in enumerate(path.read_text().splitlines(), start=1):
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if not line:
             marker = None
@@ -72,16 +73,24 @@ def parse_env_example(path: Path) -> list[EnvVar]:
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """The NAME=value pairs of a dotenv file; an absent file is empty."""
-    values: dict[str, str] = {}
+    """The values of a dotenv file exactly as python-dotenv (what the app's own settings loaders use) reads them;
+    an absent file is empty, a name without a value is unset."""
     if not path.is_file():
-        return values
-    for number, raw in enumerate(path.read_text().splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        assign = _ASSIGN.match(line)
-        if not assign:
-            raise SpaceError(f"{path}:{number}: expected NAME=value (the value of this line is not shown).")
-        values[assign["name"]] = _unquote(assign["value"])
-    return values
+        return {}
+    try:
+        from dotenv import dotenv_values
+        from dotenv.parser import parse_stream
+    except ModuleNotFoundError:
+        raise SpaceError("space_tools reads .env with python-dotenv: `pip install python-dotenv`.") from None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SpaceError(f"{path} is not UTF-8 text (byte {error.start}): save it as UTF-8.") from None
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise SpaceError(
+                f"{path}:{binding.original.line}: python-dotenv can't read this line (its value is not shown): "
+                "check its quotes; see .env.example for the form NAME=value."
+            )
+    values = dotenv_values(stream=io.StringIO(text), interpolate=True)
+    return {name: value for name, value in values.items() if value is not None}

@@ -10,11 +10,27 @@ from urllib.parse import urlsplit
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+class _CredentialsStayHome(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but send Authorization only to the origin it was meant for."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and _origin(newurl) != _origin(req.full_url):
+            new.remove_header("Authorization")
+        return new
+
+
 def _opener(url: str) -> urllib.request.OpenerDirector:
+    handlers = [_CredentialsStayHome()]
     # A local container is reached directly, never through a proxy the environment may name.
     if urlsplit(url).hostname in _LOOPBACK:
-        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    return urllib.request.build_opener()
+        handlers.append(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener(*handlers)
 
 
 def get(url: str, *, timeout: float = 5.0, headers: dict[str, str] | None = None) -> int | None:
@@ -25,7 +41,7 @@ def get(url: str, *, timeout: float = 5.0, headers: dict[str, str] | None = None
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, ValueError):
         return None
 
 

@@ -18,6 +18,7 @@ try:  # huggingface_hub re-exports its HTTP client: httpx (1.x) or httpx2 (2.x)
 except ImportError:  # pragma: no cover - older 1.x
     import httpx
 
+from . import redaction
 from .errors import SpaceError
 from .upload_plan import RemoteFile, UploadPlan
 
@@ -86,6 +87,7 @@ class Hub:
             raise SpaceError(f"could not get a Hugging Face token: {error}") from None
         if not self.token:
             raise SpaceError(f"no Hugging Face token: {TOKEN_HELP}.")
+        redaction.register(self.token)
         self.api = HfApi(token=self.token)
         self.endpoint = self.api.endpoint
 
@@ -116,9 +118,11 @@ class Hub:
         with self._call(f"reading the Variables of {space_id}", space_id):
             return {key: item.value for key, item in self.api.get_space_variables(space_id).items()}
 
-    def secret_names(self, space_id: str) -> set[str]:
+    def secrets(self, space_id: str) -> dict[str, str | None]:
+        """Each Secret's name and when it was last set (the Hub never shows a value)."""
         with self._call(f"reading the Secret names of {space_id}", space_id):
-            return set(self.api.get_space_secrets(space_id))
+            found = self.api.get_space_secrets(space_id)
+        return {name: item.updated_at.isoformat() if item.updated_at else None for name, item in found.items()}
 
     def set_variable(self, space_id: str, name: str, value: str, description: str) -> None:
         with self._call(f"setting Variable {name}", space_id):

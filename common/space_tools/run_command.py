@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from . import config, health, space_env
+from . import config, health, redaction, space_env
 from .backend_sync import sync
 from .local_space import LocalSpace, injected_env
 from .space_stages import APP_STARTING, BUILD_ERROR, BUILDING, RUNNING, RUNTIME_ERROR
@@ -56,6 +56,7 @@ def main(args) -> int:
     for note in sync(settings):
         print(note)
     values = space_env.resolve(settings)
+    redaction.register(*(v.value for v in values if v.var.secret))
     for name in space_env.undeclared(settings):
         print(f"note: .env sets {name}, which .env.example does not declare: the container does not get it.")
     if args.placeholder_secrets:

@@ -1,4 +1,11 @@
-"""Waiting for a Space on the Hub: first for the new build to start, then for it to run or fail."""
+"""Waiting for a Space on the Hub: for a build under way to end, and for the build a deploy started.
+
+The runtime the Hub reports does not always say which commit it describes (production answers carry no `sha`),
+and right after a commit it still describes the previous build. So a deploy first lets any build under way end
+(`settle`), and then counts a state as its own build's only on evidence: the runtime's `sha` naming the new
+commit where the Hub gives one; otherwise a build or start seen after the commit, or a state that differs from
+the one read just before it. Without such evidence it never reports an outcome: it times out and says so.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,9 @@ from dataclasses import dataclass
 from .errors import SpaceError
 from .space_stages import FAILED, HALTED, IN_PROGRESS, RUNNING
 
-# Right after a commit the runtime can still report the previous build (RUNNING, or an old error).
-# Past this many seconds without a sign of the new build, the stage it reports is taken as the answer.
-BUILD_START_GRACE_S = 120.0
 FAILED_READS_TOLERATED = 3  # a long wait outlives a passing network or Hub hiccup
+
+Runtime = Callable[[], "tuple[str, dict]"]
 
 
 @dataclass
@@ -21,54 +27,84 @@ class Outcome:
     raw: dict
     timed_out: bool = False
     new_build_seen: bool = True
-    note: str = ""
+
+
+class _Reader:
+    def __init__(self, runtime: Runtime, poll: float, say: Callable[[str], None]) -> None:
+        self.runtime, self.poll, self.say = runtime, poll, say
+        self.failed = 0
+
+    def read(self) -> tuple[str, dict] | None:
+        try:
+            answer = self.runtime()
+        except SpaceError as error:
+            self.failed += 1
+            if self.failed > FAILED_READS_TOLERATED:
+                raise
+            self.say(f"  (could not read the Space's state, retrying: {error})")
+            time.sleep(self.poll)
+            return None
+        self.failed = 0
+        return answer
+
+
+def state_of(raw: dict, stage: str) -> tuple[str, str]:
+    return stage, raw.get("errorMessage") or ""
+
+
+def settle(runtime: Runtime, *, timeout: float, poll: float, say: Callable[[str], None] = print) -> tuple[str, dict]:
+    """Return the Space's state once no build or start is under way, so the next one seen is ours."""
+    reader, started, told = _Reader(runtime, poll, say), time.monotonic(), False
+    while True:
+        answer = reader.read()
+        if answer is None:
+            continue
+        stage, raw = answer
+        if stage not in IN_PROGRESS:
+            return stage, raw
+        if not told:
+            say(f"  the Space is {stage} (an earlier build or restart): waiting for it to end first, so its outcome "
+                "is not taken for this deploy's")
+            told = True
+        if time.monotonic() - started >= timeout:
+            raise SpaceError(
+                f"the Space is still {stage} from an earlier build after {timeout:g} s; nothing was changed: "
+                "deploy again once it ends (or stop it in the Space's settings)."
+            )
+        time.sleep(poll)
+
+
+def _is_ours(stage: str, raw: dict, commit_oid: str | None, baseline: tuple[str, str]) -> bool:
+    if commit_oid and raw.get("sha"):
+        return raw["sha"] == commit_oid  # the Hub names the build: only ours counts
+    return stage in IN_PROGRESS or state_of(raw, stage) != baseline
 
 
 def wait(
-    runtime: Callable[[], tuple[str, dict]],
+    runtime: Runtime,
     *,
-    expect_new_build: bool,
     commit_oid: str | None,
-    baseline: tuple[str, str] | None = None,
+    baseline: tuple[str, str],
     timeout: float,
     poll: float,
     say: Callable[[str], None] = print,
 ) -> Outcome:
-    started = time.monotonic()
-    new_build_seen = not expect_new_build
-    note = ""
-    shown = None
-    failed_reads = 0
+    """Follow the build (or restart) started after `baseline` was read until it runs, fails or time runs out."""
+    reader, started = _Reader(runtime, poll, say), time.monotonic()
+    seen, shown = False, None
     while True:
-        try:
-            stage, raw = runtime()
-            failed_reads = 0
-        except SpaceError as error:
-            failed_reads += 1
-            if failed_reads > FAILED_READS_TOLERATED:
-                raise
-            say(f"  (could not read the Space's state, retrying: {error})")
-            time.sleep(poll)
+        answer = reader.read()
+        if answer is None:
             continue
+        stage, raw = answer
+        seen = seen or _is_ours(stage, raw, commit_oid, baseline)
         elapsed = time.monotonic() - started
-        if not new_build_seen:
-            # Signs of the new build: a build or start under way; the runtime's sha, where the Hub gives it; any
-            # change from the state read just before the commit (a build can fail between two polls).
-            if (
-                stage in IN_PROGRESS
-                or (commit_oid and raw.get("sha") == commit_oid)
-                or (baseline is not None and (stage, raw.get("errorMessage") or "") != baseline)
-            ):
-                new_build_seen = True
-            elif elapsed >= BUILD_START_GRACE_S:
-                new_build_seen = True
-                note = f"no sign of a new build after {elapsed:.0f} s; taking {stage} as the Space's state"
-        label = stage if new_build_seen else f"{stage} (previous build)"
+        label = stage if seen else f"{stage} (previous build)"
         if label != shown:
             say(f"  {elapsed:5.0f} s  {label}")
             shown = label
-        if new_build_seen and (stage == RUNNING or stage in FAILED or stage in HALTED):
-            return Outcome(stage, raw, note=note)
+        if seen and (stage == RUNNING or stage in FAILED or stage in HALTED):
+            return Outcome(stage, raw)
         if elapsed >= timeout:
-            return Outcome(stage, raw, timed_out=True, new_build_seen=new_build_seen, note=note)
+            return Outcome(stage, raw, timed_out=True, new_build_seen=seen)
         time.sleep(poll)

@@ -2,68 +2,68 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Folders never uploaded, wherever they are: VCS, environments, dependencies, caches, build output.
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".venv",
-        "venv",
-        "node_modules",
-        "__pycache__",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".mypy_cache",
-        ".tox",
-        ".nox",
-        "dist",
-        "build",
-        ".backend.sync",
-    }
-)
-# Files never uploaded, wherever they are: local values and secrets (.env.example documents them, so it goes).
-SKIP_FILES = (".env", ".env.*", "*.py[cod]", ".DS_Store")
-KEEP_FILES = (".env.example",)
-# At the root only: tooling that runs here, not in the Space.
-#   space_tools/, .github/  deploy and CI tooling;
-#   .copier-answers.yml     template bookkeeping (it holds local paths such as backend_path);
-#   .gitignore              the Hub applies an uploaded .gitignore to the upload itself, so its `/backend/`
-#                           line (backend assembled by sync) would silently drop the code from the commit.
-SKIP_AT_ROOT = frozenset({"space_tools", ".github", ".copier-answers.yml", ".gitignore"})
+from . import dockerignore, never_ship
+from .errors import SpaceError
+
+# Besides the build context, the files Spaces itself reads: its configuration, the build recipe, LFS rules.
+SPACES_READS = ("README.md", "Dockerfile", ".dockerignore", ".gitattributes")
+# The Hub applies an uploaded .gitignore to the upload itself: its `/backend/` line would drop the code.
+NEVER_AT_ROOT = frozenset({".gitignore"})
 # The Hub keeps this one (LFS rules) and so must we.
 HUB_OWNED = frozenset({".gitattributes"})
 
 
-def _skip_file(name: str) -> bool:
-    if name in KEEP_FILES:
-        return False
-    return any(fnmatch.fnmatch(name, pattern) for pattern in SKIP_FILES)
+def _link_target(root: Path, path: Path, relative: str) -> None:
+    """A link may ship only as the regular file it names inside this repo."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise SpaceError(f"{relative} is a link that dangles or loops: fix or remove it before deploying.") from None
+    if root not in real.parents or not real.is_file():
+        raise SpaceError(
+            f"{relative} is a link to {real}, {'outside this repo' if root not in real.parents else 'not a file'}: "
+            "deploy never follows a link out of the repo; put a real file there."
+        )
 
 
-def local_files(root: Path) -> list[str]:
-    """The repo's files the Space needs, as sorted POSIX paths relative to the root."""
+def local_files(root: Path, *, backend: dict[str, Path] | None = None) -> list[str]:
+    """The repo's files the Space gets: the build context .dockerignore admits, plus what Spaces reads.
+
+    `backend` (path in ./backend -> source) stands in for ./backend as sync would write it (dry runs)."""
+    if not (root / ".dockerignore").is_file():
+        raise SpaceError(
+            "no .dockerignore: it says what the image (and so the upload) may hold; restore it with `copier update`."
+        )
+    patterns = dockerignore.read(root)
+
+    def admitted(relative: str) -> bool:
+        if never_ship.never(relative) or relative in NEVER_AT_ROOT:
+            return False
+        return relative in SPACES_READS or not dockerignore.excluded(patterns, relative)
+
     found = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
-        at_root = here == root
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIP_DIRS
-            and not (at_root and d in SKIP_AT_ROOT)
-            and not (here / d / "pyvenv.cfg").exists()  # a virtual environment under any name
-        )
+        for name in list(dirs):
+            relative = (here / name).relative_to(root).as_posix()
+            skip = never_ship.never(relative, is_dir=True) or (backend is not None and relative == "backend")
+            if skip or (here / name).is_symlink():
+                dirs.remove(name)
+                if not skip and admitted(relative):
+                    raise SpaceError(f"{relative} is a link to a folder: put a real folder there before deploying.")
         for name in files:
             path = here / name
-            if _skip_file(name) or (at_root and name in SKIP_AT_ROOT) or not path.is_file():
-                continue
-            found.append(path.relative_to(root).as_posix())
+            relative = path.relative_to(root).as_posix()
+            if admitted(relative):
+                if path.is_symlink():
+                    _link_target(root, path, relative)
+                found.append(relative)
+    found += [f"backend/{relative}" for relative in (backend or {}) if admitted(f"backend/{relative}")]
     return sorted(found)
 
 

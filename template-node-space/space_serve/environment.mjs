@@ -14,14 +14,23 @@ export function fail(message) {
 
 export function checkEnvironment(settings, env = process.env) {
   const required = new Set(["BETTER_AUTH_SECRET", ...settings.REQUIRED_VARIABLES]);
-  const missing = [...required].filter((name) => !env[name]);
+  const missing = [...required].filter((name) => !(env[name] ?? "").trim());
   if (missing.length > 0) {
     fail(
       `missing required environment variable(s): ${missing.join(", ")}. ` +
         "Set them as Space Secrets/Variables, or in .env for local runs (see .env.example).",
     );
   }
-  const secretLength = env.BETTER_AUTH_SECRET.length;
+  // Never print the value: it may be a real secret that only looks like a placeholder.
+  const secrets = new Set(["BETTER_AUTH_SECRET", ...settings.REQUIRED_SECRETS]);
+  const placeholders = [...secrets].filter((name) => isPlaceholder(env[name], settings.PLACEHOLDER_SECRETS));
+  if (placeholders.length > 0) {
+    fail(
+      `required secret(s) set to a placeholder, not a real value: ${placeholders.join(", ")}. ` +
+        "Set the real value as a Space Secret, or in .env for local runs.",
+    );
+  }
+  const secretLength = env.BETTER_AUTH_SECRET.trim().length;
   if (secretLength < MIN_SECRET_LENGTH) {
     fail(
       `BETTER_AUTH_SECRET has ${secretLength} characters; Better Auth needs at least ${MIN_SECRET_LENGTH}. ` +
@@ -50,6 +59,11 @@ export function checkEnvironment(settings, env = process.env) {
       .filter(Boolean)
       .join(",");
   }
+}
+
+function isPlaceholder(value, { values, patterns }) {
+  const text = value.trim().toLowerCase();
+  return values.includes(text) || patterns.some((pattern) => new RegExp(`^(?:${pattern})$`).test(text));
 }
 
 function checkWritableFolder(databasePath) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from . import settings
@@ -20,19 +21,33 @@ def _fail(message: str) -> None:
     sys.exit(78)  # EX_CONFIG: the container's configuration is wrong, not the code
 
 
+def _is_placeholder(value: str) -> bool:
+    value = value.strip().lower()
+    known = settings.PLACEHOLDER_SECRETS
+    return value in known["values"] or any(re.fullmatch(pattern, value) for pattern in known["patterns"])
+
+
 def main() -> None:
-    missing = [name for name in settings.REQUIRED_VARIABLES if not os.environ.get(name)]
+    missing = [name for name in settings.REQUIRED_VARIABLES if not os.environ.get(name, "").strip()]
     if missing:
         _fail(
             f"missing required environment variable(s): {', '.join(missing)}. "
             "Set them as Space Secrets/Variables, or in .env for local runs (see .env.example)."
+        )
+    # Never print the value: it may be a real secret that only looks like a placeholder.
+    placeholders = [name for name in settings.REQUIRED_SECRETS if _is_placeholder(os.environ[name])]
+    if placeholders:
+        _fail(
+            f"required secret(s) set to a placeholder, not a real value: {', '.join(placeholders)}. "
+            "Set the real value as a Space Secret, or in .env for local runs."
         )
     port = _positive_int("PORT", settings.DEFAULT_PORT, 65535)
     workers = _positive_int("WEB_CONCURRENCY", settings.DEFAULT_WORKERS, 64)
     import uvicorn  # imported late so a configuration error costs no start-up time
 
     uvicorn.run(
-        "space_serve.asgi:app",
+        "space_serve.asgi:create_app",
+        factory=True,  # the backend loads when uvicorn calls it, so space_serve.asgi imports without one
         host="0.0.0.0",  # Spaces' proxy reaches the container from outside its loopback
         port=port,
         workers=workers,

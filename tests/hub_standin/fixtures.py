@@ -177,7 +177,7 @@ def make_space(tmp_path) -> Callable[..., SpaceRepo]:
         values = {"GREETING": GREETING, "API_KEY": SECRET_VALUE} if env is None else env
         repo.write(".env", "".join(f"{k}={v}\n" for k, v in values.items()))
         repo.write("Dockerfile", dockerfile or DOCKERFILE.format(port=app_port, cmd=cmd))
-        repo.write(".dockerignore", "*\n!Dockerfile\n!backend/\n**/__pycache__\n")
+        repo.write(".dockerignore", "*\n!Dockerfile\n!backend/\n**/__pycache__\n**/dist\n")
         repo.write(".gitignore", ".env\n.env.*\n!.env.example\n/backend/\n__pycache__/\n")
         repo.write("backend/app.py", APP)
         # The backend checks want a manifest naming uvicorn; this app runs on the stdlib, so nothing is installed.

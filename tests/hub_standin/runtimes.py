@@ -136,41 +136,59 @@ class _ScriptedApp(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@dataclass
+class _Build:
+    """One commit's build as the Hub plays it; until it starts, the build before it goes on (`before`)."""
+
+    script: Script
+    started_at: float
+    sha: str | None
+    before: _Build | tuple[str, str]
+
+    def state(self, now: float) -> tuple[str, str, str | None]:
+        """(stage, errorMessage, the sha of the build this state belongs to)."""
+        s, elapsed = self.script, now - self.started_at
+        if elapsed < s.stale_s:
+            return self.before.state(now) if isinstance(self.before, _Build) else (*self.before, None)
+        self.before = ("", "")  # started: what came before no longer shows
+        if elapsed < s.stale_s + s.build_s:
+            return BUILDING, "", self.sha
+        if s.outcome == BUILD_ERROR:
+            return BUILD_ERROR, s.error_message or "Build failed with exit code: 1", self.sha
+        if elapsed < s.stale_s + s.build_s + s.start_s:
+            return APP_STARTING, "", self.sha
+        if s.outcome == RUNTIME_ERROR:
+            return RUNTIME_ERROR, s.error_message or "launch timed out, space was not healthy after 30 min", self.sha
+        return RUNNING, "", self.sha
+
+    def started(self, now: float) -> bool:
+        return now - self.started_at >= self.script.stale_s
+
+
 class ScriptedRuntime(Runtime):
-    """`script` is what the next commit plays; a test may swap it between deploys."""
+    """`script` is what the next commit plays; a test may swap it between deploys. Until a new build starts
+    (`stale_s`), the one before it carries on: a build still under way can still end, in success or error."""
 
     def __init__(self, script: Script | None = None) -> None:
         super().__init__()
         self.script = script or Script()
-        self._active = self.script  # the script of the build under way
-        self.committed_at: float | None = None
-        self.previous = NO_APP_FILE
-        self.previous_error = ""
+        self.build: _Build | None = None
         self.built_sha = None
-        self._pending_sha = None
         self._app: http.server.ThreadingHTTPServer | None = None
 
-    def _timeline(self) -> tuple[str, str]:
-        if self.committed_at is None:
-            return self.previous, self.previous_error
-        s = self._active
-        elapsed = time.monotonic() - self.committed_at
-        if elapsed < s.stale_s:
-            return self.previous, self.previous_error
-        self.built_sha = self._pending_sha
-        if elapsed < s.stale_s + s.build_s:
-            return BUILDING, ""
-        if s.outcome == BUILD_ERROR:
-            return BUILD_ERROR, s.error_message or "Build failed with exit code: 1"
-        if elapsed < s.stale_s + s.build_s + s.start_s:
-            return APP_STARTING, ""
-        if s.outcome == RUNTIME_ERROR:
-            return RUNTIME_ERROR, s.error_message or "launch timed out, space was not healthy after 30 min"
-        return RUNNING, ""
+    def _state(self) -> tuple[str, str]:
+        if self.build is None:
+            return NO_APP_FILE, ""
+        stage, error, self.built_sha = self.build.state(time.monotonic())
+        return stage, error
+
+    @property
+    def _active(self) -> Script:
+        return self.build.script if self.build else self.script
 
     def stage_and_error(self) -> tuple[str, str]:
-        stage, error = self._timeline()
-        if self.committed_at is not None and time.monotonic() - self.committed_at >= self._active.stale_s:
+        stage, error = self._state()
+        if self.build is not None and self.build.started(time.monotonic()):
             # The new build's logs replace the old ones once it has started; run logs once it has run.
             if not self.build_logs.snapshot():
                 self.build_logs.replace(self._active.build_log)
@@ -179,10 +197,8 @@ class ScriptedRuntime(Runtime):
         return stage, error
 
     def on_commit(self, space: Space) -> None:
-        self.previous, self.previous_error = self._timeline()
-        self._active = self.script
-        self.committed_at = time.monotonic()
-        self._pending_sha = space.sha
+        before = self.build if self.build is not None else self._state()
+        self.build = _Build(self.script, time.monotonic(), space.sha, before)
         self.build_logs.replace([])
         self.run_logs.replace([])
 
