@@ -44,7 +44,7 @@ def test_dockerignore_lets_only_the_image_inputs_through(render, runtime):
              if line and not line.startswith("#")]
     assert rules[0] == "*", "allow-list: everything is excluded first"
     assert {"!Dockerfile", "!backend/", "!space_serve/"} <= set(rules)
-    assert {"**/.env", "**/.env.*", "**/.git", "**/.venv", "**/node_modules", "**/__pycache__"} <= set(rules)
+    assert {"**/.env*", "**/.git", "**/.venv", "**/node_modules", "**/__pycache__"} <= set(rules)
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])

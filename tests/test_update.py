@@ -111,25 +111,26 @@ def test_switching_runtime_on_update_is_refused(template_repo, tmp_path):
     assert (project / "space_serve").is_dir(), "the project is left as it was"
 
 
-def test_conflicting_edit_is_shown_with_both_sides(template_repo, tmp_path):
-    project = _generate(template_repo, tmp_path / "conflict", "v0.1.0")
+def _conflicting_update(template_repo, dest: Path) -> Path:
+    """The user adds notes/ to .gitignore where the next release adds dist/, then updates."""
+    project = _generate(template_repo, dest, "v0.1.0")
     gitignore = project / ".gitignore"
     gitignore.write_text(gitignore.read_text().replace("!.env.example\n", "!.env.example\nnotes/\n"))
     git(project, "commit", "--quiet", "--all", "-m", "user adds notes/ where the template adds dist/")
-
     _update(project)
+    return project
 
-    merged = gitignore.read_text()
+
+def test_conflicting_edit_is_shown_with_both_sides(template_repo, tmp_path):
+    project = _conflicting_update(template_repo, tmp_path / "conflict")
+
+    merged = (project / ".gitignore").read_text()
     assert "<<<<<<<" in merged and ">>>>>>>" in merged, "the conflict is marked in the file"
     assert "notes/" in merged and "dist/" in merged, "both sides are kept for the user to choose"
 
 
 def test_an_unresolved_update_is_refused_by_check_and_deploy(template_repo, tmp_path):
-    project = _generate(template_repo, tmp_path / "unresolved", "v0.1.0")
-    gitignore = project / ".gitignore"
-    gitignore.write_text(gitignore.read_text().replace("!.env.example\n", "!.env.example\nnotes/\n"))
-    git(project, "commit", "--quiet", "--all", "-m", "user edit that will conflict")
-    _update(project)
+    project = _conflicting_update(template_repo, tmp_path / "unresolved")
     (project / "README.md.rej").write_text("@@ -1 +1 @@\n-old\n+new\n")  # as a patch that did not apply leaves
 
     for command in (["check"], ["deploy", "--dry-run"]):

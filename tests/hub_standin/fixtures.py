@@ -227,6 +227,7 @@ def cli(tmp_path) -> Callable[..., Result]:
             {
                 "DOCKER": docker.client(),
                 "HF_HOME": str(hf_home),
+                "XDG_STATE_HOME": str(tmp_path / "state"),  # deploy's record of sent Secrets, per test
                 "HF_HUB_DISABLE_TELEMETRY": "1",
                 "HF_HUB_DISABLE_PROGRESS_BARS": "1",
                 "PYTHONUNBUFFERED": "1",

@@ -60,7 +60,8 @@ class HubStandin:
         self.lfs_objects: dict[str, bytes] = {}
         self.requests: list[tuple[str, str]] = []
         self.payment_required = False  # answer 402 to Docker Space creation, as for an account without a paid plan
-        self.report_runtime_sha = False  # add `sha` to the runtime JSON (whether the real Hub does is unverified)
+        self.report_runtime_sha = False  # add `sha` to the runtime JSON (recorded production answers have none)
+        self.echo_rejected_secrets = False  # refuse Secret values with an error body that quotes the value
         self.runtime_factory: Callable[[Space], Runtime] = lambda space: ScriptedRuntime()
         self.lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -348,6 +349,8 @@ class HubStandin:
 
     def secrets(self, req: Request, ns: str, name: str):
         space = self._find(req, ns, name, write=True)
+        if self.echo_rejected_secrets and req.method == "POST":
+            raise HubError(400, f"Invalid value for secret {req.json()['key']}: {req.json()['value']!r}")
         if self._change_entry(req, space.secrets, space.variables, other_kind="variable"):
             return {}
         # The Hub never returns a secret's value.
