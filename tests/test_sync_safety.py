@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.conftest import REPO, space_tools
+from tests.support import copier_cli as rendering
 
 # Copier's message and space_tools' message for the same wrong answer are the same words.
 INSIDE_THE_SPACE = "is this Space's own folder or inside it: point it at your backend outside the Space"
@@ -22,13 +22,7 @@ OUTSIDE_THE_BACKEND = "backend_files must be paths inside the backend folder, ne
 
 
 def copier_copy(dest: Path, **data: str) -> subprocess.CompletedProcess[str]:
-    """`copier copy` of this template from the command line, as a user runs it."""
-    args = [arg for name, value in data.items() for arg in ("--data", f"{name}={value}")]
-    return subprocess.run(
-        [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults", "--vcs-ref", "HEAD",
-         "--data-file", str(REPO / "examples" / "answers" / "python.yml"), *args, str(REPO), str(dest)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    return rendering.copier_copy(dest, REPO / "examples" / "answers" / "python.yml", **data)
 
 
 @pytest.fixture

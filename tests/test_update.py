@@ -138,3 +138,22 @@ def test_an_unresolved_update_is_refused_by_check_and_deploy(template_repo, tmp_
         assert result.returncode == 2, result.stdout
         assert result.stderr.startswith("error: an update left unresolved conflicts: ")
         assert ".gitignore (conflict markers)" in result.stderr and "README.md.rej (a rejected change)" in result.stderr
+
+
+def test_switching_from_the_starter_to_backend_path_keeps_the_starter_code_recoverable(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "api", "v0.1.0")
+    main = project / "backend" / "app" / "main.py"
+    main.write_text(main.read_text() + "\n# our own route, to be kept\n")
+    git(project, "commit", "--quiet", "--all", "-m", "our edit of the starter")
+    (project / "backend" / ".env").write_text("APP_NAME=ours\n")  # git-ignored: only the disk has it
+    backend = tmp_path / "backend"
+    shutil.copytree(REPO / "examples" / "backend", backend, ignore=shutil.ignore_patterns("node_modules", "tests"))
+
+    _update(project, backend_path="../backend")
+    synced = space_tools(project, "sync")
+
+    assert "# our own route, to be kept" in git(project, "show", "HEAD:backend/app/main.py"), "in git history"
+    kept = [p for p in project.iterdir() if p.name.startswith("backend.kept-")]
+    assert len(kept) == 1 and f"moved ./backend to ./{kept[0].name}" in synced.stdout
+    assert (kept[0] / ".env").read_text() == "APP_NAME=ours\n"
+    assert (project / "backend" / "app" / "main.py").read_text() == (backend / "app" / "main.py").read_text()

@@ -67,7 +67,7 @@ def add_arguments(parser) -> None:
 
 
 def space_url(host: str | None, subdomain: str | None, space_id: str) -> str:
-    """The app's base URL: the Hub's `host` as given (a stand-in may say http://...), else https on hf.space."""
+    """The app's base URL: the Hub's `host` (with its scheme when it gives one), else https on hf.space."""
     if host:
         return host.rstrip("/") if "://" in host else f"https://{host.rstrip('/')}"
     name = subdomain or re.sub(r"[^a-z0-9]+", "-", space_id.lower()).strip("-")

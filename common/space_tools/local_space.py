@@ -1,7 +1,4 @@
-"""A Space on this machine: built and started the way Spaces does it, watched through the same stages.
-
-Used by `run`, and by the test Hub stand-in to run what a deploy uploaded.
-"""
+"""A Space on this machine: built and started the way Spaces does it, watched through the same stages (`run`)."""
 
 from __future__ import annotations
 

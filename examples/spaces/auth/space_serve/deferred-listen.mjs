@@ -1,0 +1,47 @@
+// Holds back every `server.listen()` the backend calls while it loads, so nothing is served before the
+// database schema and cookie settings are ready (Better Auth remembers a failed schema check until restart).
+import net from "node:net";
+
+const originalListen = net.Server.prototype.listen;
+
+/** Every server the backend has asked to listen, held or not: the ones to close on SIGTERM. */
+export const servers = new Set();
+
+export function holdListening() {
+  let held = [];
+  let firstHeldAt;
+  // http.Server and https.Server inherit listen() from net.Server; patching it reaches them all.
+  net.Server.prototype.listen = function listen(...args) {
+    servers.add(this);
+    if (held === null) return originalListen.apply(this, args);
+    firstHeldAt ??= Date.now();
+    held.push([this, args]);
+    return this;
+  };
+  return {
+    /** Listen for real, in the order the backend asked. */
+    release() {
+      const waiting = held;
+      held = null;
+      for (const [server, args] of waiting) originalListen.apply(server, args);
+      return waiting.length;
+    },
+    /** Whether listen() calls are still held back. */
+    holding() {
+      return held !== null;
+    },
+    /** Resolves once a listen() has been held for `ms`: the backend then waits on its own listen. */
+    stuck(ms) {
+      return new Promise((resolve) => {
+        const timer = setInterval(() => {
+          if (held !== null && firstHeldAt !== undefined && Date.now() - firstHeldAt >= ms) {
+            clearInterval(timer);
+            resolve();
+          }
+          if (held === null) clearInterval(timer);
+        }, 100);
+        timer.unref();
+      });
+    },
+  };
+}

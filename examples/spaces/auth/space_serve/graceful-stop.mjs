@@ -1,0 +1,25 @@
+// SIGTERM and SIGINT end the process cleanly even when the backend handles neither: Node as PID 1 has no
+// default handler (docker stop would wait 10 s and kill), and Spaces can't run the container with --init.
+const GRACE_MS = 800; // in-flight requests get this long; docker stop's own grace is 10 s
+
+export function stopOnSignals(servers) {
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) process.exit(0); // a second signal: don't wait any longer
+    stopping = true;
+    process.stderr.write(`space: ${signal}: closing ${servers.size} server(s)\n`);
+    setTimeout(() => process.exit(0), GRACE_MS).unref();
+    let open = servers.size;
+    if (open === 0) process.exit(0);
+    for (const server of servers) {
+      // Stop accepting, drop idle keep-alive connections; busy ones finish within the grace period.
+      server.close(() => {
+        open -= 1;
+        if (open === 0) process.exit(0);
+      });
+      server.closeIdleConnections?.();
+    }
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}

@@ -1,0 +1,19 @@
+// Cookies that still work inside the huggingface.co page: a third-party iframe needs SameSite=None, Secure
+// and Partitioned (CHIPS). Set on the running Better Auth instance, so the backend's code stays as it is.
+export const IFRAME_COOKIE_ATTRIBUTES = Object.freeze({ sameSite: "none", secure: true, partitioned: true });
+
+export async function useIframeCookies(auth) {
+  // Better Auth computes its cookies once, while it starts: change the computed ones and the factory.
+  const context = await auth.$context;
+  const advanced = context.options.advanced ?? {};
+  context.options.advanced = {
+    ...advanced,
+    defaultCookieAttributes: { ...advanced.defaultCookieAttributes, ...IFRAME_COOKIE_ATTRIBUTES },
+  };
+  for (const cookie of Object.values(context.authCookies)) Object.assign(cookie.attributes, IFRAME_COOKIE_ATTRIBUTES);
+  const createCookie = context.createAuthCookie;
+  context.createAuthCookie = (...args) => {
+    const cookie = createCookie(...args);
+    return { ...cookie, attributes: { ...cookie.attributes, ...IFRAME_COOKIE_ATTRIBUTES } };
+  };
+}

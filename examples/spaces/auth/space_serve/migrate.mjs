@@ -1,0 +1,25 @@
+// Creates or migrates Better Auth's tables with its own programmatic migration (what `auth migrate` does);
+// a second run finds nothing to do, so every start may run it.
+import { getMigrations } from "better-auth/db/migration";
+
+const TIMEOUT_MS = 60_000; // a database that never answers (a blocked port) fails the start, not hangs it
+
+export async function migrateSchema(auth) {
+  const work = (async () => {
+    const { toBeCreated, toBeAdded, runMigrations } = await getMigrations(auth.options);
+    await runMigrations();
+    return { created: toBeCreated.map((table) => table.table), altered: toBeAdded.map((table) => table.table) };
+  })();
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the database did not answer within ${TIMEOUT_MS / 1000} s`)),
+      TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,55 @@
+// Entry point of the image. Checks the environment, loads the backend's server with its listen() held back,
+// creates or migrates the database schema, sets the cookie attributes and exempts the health path from rate
+// limiting, and only then lets it listen.
+import { holdListening, servers } from "./deferred-listen.mjs";
+import { checkEnvironment, fail } from "./environment.mjs";
+import { stopOnSignals } from "./graceful-stop.mjs";
+import * as settings from "./settings.mjs";
+
+const STUCK_MS = 10_000; // a backend that awaits its own listen() at top level would otherwise wait forever
+const STUCK = `${settings.ENTRY_FILE} waits for its own server to listen while it loads (a top-level await); ` +
+  "the schema must be ready first: don't await listen() at the top level of the entry file.";
+
+checkEnvironment(settings);
+stopOnSignals(servers);
+const hold = holdListening();
+// With nothing else pending, Node itself ends such a load with code 13 ("unsettled top-level await").
+process.on("exit", (code) => {
+  if (code === 13 && hold.holding()) {
+    process.stderr.write(`space: ${STUCK}\n`);
+    process.exitCode = 78;
+  }
+});
+const backend = await Promise.race([settings.loadEntry(), hold.stuck(STUCK_MS).then(() => fail(STUCK))]);
+
+const auth = backend.auth ?? backend.default?.auth;
+const isAuth = typeof auth?.$context?.then === "function" && typeof auth.options === "object";
+if ((settings.MIGRATE_ON_START || settings.IFRAME) && !isAuth) {
+  fail(
+    `${settings.ENTRY_FILE} exports no \`auth\` (the betterAuth(...) instance), which migrate_on_start and iframe need: ` +
+      "add `export const auth = betterAuth({...})`, or answer migrate_on_start=false and iframe=false.",
+  );
+}
+if (settings.MIGRATE_ON_START) {
+  const { migrateSchema } = await import("./migrate.mjs");
+  try {
+    const { created, altered } = await migrateSchema(auth);
+    const changes = [...created.map((t) => `created ${t}`), ...altered.map((t) => `altered ${t}`)];
+    process.stderr.write(`space: database schema ${changes.length ? changes.join(", ") : "up to date"}\n`);
+  } catch (error) {
+    const reason = error.message || error.code || String(error);
+    const hint = settings.DATABASE === "postgres" ? " (from a Space, only ports 80, 443 and 8080 are reachable)" : "";
+    fail(`could not create or migrate the database schema: ${reason}${hint}.`);
+  }
+}
+if (settings.IFRAME) {
+  const { useIframeCookies } = await import("./iframe-cookies.mjs");
+  await useIframeCookies(auth);
+}
+if (isAuth) {
+  const { exemptHealthPath } = await import("./health-rate-limit.mjs");
+  await exemptHealthPath(auth, settings.HEALTH_PATH);
+}
+if (hold.release() === 0) {
+  process.stderr.write(`space: warning: ${settings.ENTRY_FILE} loaded but started no server (server.listen).\n`);
+}

@@ -1,0 +1,51 @@
+"""`python -m space_tools <command>`: check, sync, build, run and deploy this Space."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import redaction
+from .errors import SpaceError
+
+# Each command lives in its own module exposing `add_arguments(parser)` and `main(args) -> int`.
+COMMANDS = {
+    "check": "Validate the backend folder, the answers and .env against what the Space needs.",
+    "sync": "Copy the backend's files into ./backend (the Docker build context).",
+    "build": "Sync, then build the image exactly as Spaces will.",
+    "run": "Build and run the Space locally the way Spaces does, and wait until it answers.",
+    "deploy": "Create or update the Space on the Hub, set its variables and secrets, upload, wait, check health.",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m space_tools", description=__doc__)
+    parser.add_argument("--root", default=".", help="the Space repo (default: current directory)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
+    argv = sys.argv[1:] if argv is None else argv
+    # Only the chosen command's module is imported: deploy's huggingface_hub is not needed to build.
+    chosen = next((arg for arg in argv if arg in COMMANDS), None)
+    module = importlib.import_module(f".{chosen}_command", __package__) if chosen else None
+    if module is not None:
+        module.add_arguments(parsers[chosen])
+    args = parser.parse_args(argv)
+    redaction.install()
+    try:
+        return module.main(args)
+    except SpaceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as error:  # a file the user edited, saved in another encoding
+        print(f"error: a file is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8.", file=sys.stderr)
+        return 2
+    except OSError as error:  # a file or folder the command needs can't be read or written
+        print(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

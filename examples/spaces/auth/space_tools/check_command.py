@@ -1,0 +1,31 @@
+"""`check`: the backend, the README front matter and .env agree with what the Space needs."""
+
+from __future__ import annotations
+
+from . import backend_sync, config, env_sync, front_matter_rules, redaction, space_env, update_leftovers
+from .errors import SpaceError
+
+
+def add_arguments(parser) -> None:
+    parser.set_defaults()
+
+
+def main(args) -> int:
+    settings = config.load(args.root)
+    update_leftovers.refuse(settings.root, skip_backend=settings.backend_path is not None)
+    broken = front_matter_rules.problems(settings.front_matter)
+    if broken:
+        raise SpaceError("README.md front matter: " + "; ".join(broken) + ".")
+    for note in backend_sync.sync(settings, dry_run=True):  # the backend's checks, its links, ./backend's state
+        print(note)
+    values = space_env.resolve(settings)
+    redaction.register(*(v.value for v in values if v.var.secret))
+    try:
+        env_sync.refuse_public_secrets(values, set())
+    except SpaceError as warning:  # deploy refuses it; here it is advice
+        print(f"note: {warning}".replace(" Nothing was sent.", ""))
+    missing = [v.name for v in values if v.var.required and v.value is None]
+    if missing:
+        print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")
+    print(f"ok: {settings.space_name} ({settings.runtime}) on port {settings.app_port}, health {settings.health_path}")
+    return 0

@@ -1,0 +1,170 @@
+"""A Space on this machine: built and started the way Spaces does it, watched through the same stages (`run`)."""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import docker_client, health
+from .errors import SpaceError
+from .space_stages import RUNNING, RUNTIME_ERROR
+
+# What Spaces reports for the hardware (CPU_CORES, MEMORY); other flavours get cpu-basic's.
+HARDWARE_SIZE = {"cpu-basic": ("2", "16Gi"), "cpu-upgrade": ("8", "32Gi")}
+LOG_LINES_KEPT = 400
+
+
+def injected_env(*, space_id: str, host: str, title: str, hardware: str) -> dict[str, str]:
+    """The variables Spaces sets in every container it runs."""
+    author, _, name = space_id.partition("/")
+    cores, memory = HARDWARE_SIZE.get(hardware, HARDWARE_SIZE["cpu-basic"])
+    return {
+        "SPACE_ID": space_id,
+        "SPACE_HOST": host,
+        "SPACE_AUTHOR_NAME": author,
+        "SPACE_REPO_NAME": name,
+        "SPACE_TITLE": title,
+        "CPU_CORES": cores,
+        "MEMORY": memory,
+    }
+
+
+def _private_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="space-tools-"))  # mkdtemp makes it 0700
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def _remove_tree(folder: Path) -> None:
+    for item in folder.iterdir():
+        item.unlink()
+    folder.rmdir()
+
+
+@dataclass
+class LocalSpace:
+    context: Path  # the Space repo: Dockerfile at its root
+    image: str
+    container: str
+    port: int  # where it answers on this machine
+    app_port: int  # the front matter's app_port
+    variables: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+    injected: dict[str, str] = field(default_factory=dict)
+    network: str = "host"  # host: the container listens on `port` itself; otherwise app_port is published there
+    build_log: collections.deque = field(default_factory=lambda: collections.deque(maxlen=LOG_LINES_KEPT))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def build(self, on_line: Callable[[str], None] | None = None, *, no_cache: bool = False) -> bool:
+        """docker build as Spaces does it: Variables as build args, Secrets only as BuildKit secrets."""
+        secret_dir = _private_dir()
+        try:
+            command = ["build", "--progress", "plain", "--network", "host", "--tag", self.image]
+            if no_cache:
+                command.append("--no-cache")
+            for name, value in self.variables.items():
+                command += ["--build-arg", f"{name}={value}"]
+            for name, value in self.secrets.items():
+                _write_private(secret_dir / name, value)
+                command += ["--secret", f"id={name},src={secret_dir / name}"]
+            process = subprocess.Popen(
+                [docker_client.client(), *command, str(self.context)],
+                env=docker_client.environment(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                errors="replace",
+            )
+            for line in process.stdout:
+                self.build_log.append(line.rstrip("\n"))
+                if on_line:
+                    on_line(line.rstrip("\n"))
+            return process.wait() == 0
+        finally:
+            _remove_tree(secret_dir)  # secret values never outlive the build
+
+    def start(self) -> None:
+        """Replace any container of the same name, then start this one as uid 1000 with the Spaces environment."""
+        self.stop()
+        env = {**self.injected, **self.variables, **self.secrets}
+        if self.network == "host" and self.port != self.app_port:
+            env["PORT"] = str(self.port)  # host networking: the app must listen on the chosen port itself
+        for name, value in env.items():
+            if "\n" in value:
+                raise SpaceError(f"{name}'s value spans lines; a container environment value can't.")
+        env_dir = _private_dir()
+        try:
+            # An env file, not -e NAME=value: values never appear in a process list.
+            _write_private(env_dir / "env", "".join(f"{name}={value}\n" for name, value in env.items()))
+            command = [
+                "run",
+                "--detach",
+                "--name",
+                self.container,
+                "--user",
+                "1000",
+                "--env-file",
+                str(env_dir / "env"),
+            ]
+            if self.network == "host":
+                command += ["--network", "host"]
+            else:
+                command += ["--network", self.network, "--publish", f"127.0.0.1:{self.port}:{self.app_port}"]
+            result = docker_client.run([*command, self.image], capture_output=True, text=True)
+        finally:
+            _remove_tree(env_dir)
+        if result.returncode != 0:
+            raise SpaceError(f"docker run failed: {result.stderr.strip()}")
+
+    def state(self) -> tuple[bool, int | None]:
+        """(running, exit code once it stopped)."""
+        result = docker_client.run(
+            ["inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", self.container],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            return False, None
+        running, code = result.stdout.split()
+        return running == "true", None if running == "true" else int(code)
+
+    def wait_until_answering(self, timeout: float, *, poll: float = 0.5) -> tuple[str, str]:
+        """Like Spaces: RUNNING once the port answers HTTP at all; RUNTIME_ERROR if the app exits or time runs out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if health.get(self.url + "/", timeout=2) is not None:
+                return RUNNING, ""
+            running, code = self.state()
+            if not running:
+                return RUNTIME_ERROR, f"the container exited with code {code}"
+            if time.monotonic() >= deadline:
+                return RUNTIME_ERROR, f"launch timed out: nothing answered on port {self.port} within {timeout:g} s"
+            time.sleep(poll)
+
+    def logs(self, tail: int | None = None) -> list[str]:
+        command = ["logs", *(["--tail", str(tail)] if tail else []), self.container]
+        result = docker_client.run(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
+        return result.stdout.splitlines()
+
+    def follow_logs(self) -> subprocess.Popen:
+        return subprocess.Popen(
+            [docker_client.client(), "logs", "--follow", self.container], env=docker_client.environment()
+        )
+
+    def stop(self) -> None:
+        docker_client.run(["rm", "--force", self.container], capture_output=True)

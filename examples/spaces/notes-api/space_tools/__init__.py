@@ -1,0 +1,1 @@
+"""Tools that build, run and deploy this Hugging Face Docker Space (`python -m space_tools --help`)."""

@@ -1,0 +1,207 @@
+"""Copies the backend's listed files into ./backend, the build context's code folder, and never loses a file.
+
+sync records what it wrote (RECORD_FILE). Before replacing ./backend it compares the folder with that record:
+a file edited or added there since, or a ./backend sync never wrote, is never deleted: sync stops and names
+it, or with `force` sets the whole folder aside as ./backend.kept-<time>. Links are followed only while they
+stay inside the backend; one that leaves it, dangles or loops stops sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import never_ship
+from .backend_checks import check_backend
+from .config import SpaceConfig
+from .errors import SpaceError
+
+RECORD_FILE = ".backend-sync.json"
+STAGING = ".backend.sync"  # the next ./backend, assembled before it replaces the current one
+RETIRED = ".backend.old"  # the current ./backend while the new one takes its place
+SHOWN = 10  # files named in a message before "and N more"
+
+
+@dataclass
+class SyncPlan:
+    source: Path
+    files: dict[str, Path] = field(default_factory=dict)  # path in ./backend -> the real file it copies
+    notes: list[str] = field(default_factory=list)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _listing(names: list[str]) -> str:
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return ", ".join(names[:SHOWN]) + more
+
+
+class _Collector:
+    def __init__(self, source: Path, root: Path) -> None:
+        self.source, self.root = source, root
+        self.plan = SyncPlan(source)
+
+    def _real(self, path: Path, shown: str) -> Path:
+        try:
+            real = path.resolve(strict=True)
+        except FileNotFoundError:
+            raise SpaceError(
+                f"backend file {shown} is a link to {os.readlink(path)}, which does not exist: fix or remove the link."
+            ) from None
+        except (RuntimeError, OSError):  # a loop of links: RuntimeError up to Python 3.12, OSError (ELOOP) after
+            raise SpaceError(f"backend file {shown} is a link that loops: fix or remove the link.") from None
+        if real != self.source and self.source not in real.parents:
+            raise SpaceError(
+                f"backend file {shown} is a link to {real}, outside the backend: sync never follows a link out of "
+                "the backend; copy what the Space needs into the backend instead."
+            )
+        if real == self.root or self.root in real.parents:
+            raise SpaceError(f"backend file {shown} leads into this Space's own folder: leave it out of backend_files.")
+        return real
+
+    def visit(self, path: Path, relative: PurePosixPath, chain: tuple[Path, ...] = ()) -> None:
+        shown = relative.as_posix()
+        is_link = path.is_symlink()
+        real = self._real(path, shown)
+        is_dir = real.is_dir()
+        target = real.relative_to(self.source).as_posix()
+        if never_ship.never(shown, is_dir=is_dir) or (is_link and never_ship.never(target, is_dir=is_dir)):
+            if is_link:
+                self.plan.notes.append(f"left out {shown}: a link to {target}, which never ships")
+            return
+        local = never_ship.local_only(shown, is_dir=is_dir) or never_ship.local_only(target, is_dir=is_dir)
+        if local:
+            self.plan.notes.append(
+                f"left out {shown} (local state or build output, {local}): if the app needs it, build or create it "
+                "in the Dockerfile"
+            )
+            return
+        if is_dir:
+            if real in chain:
+                raise SpaceError(f"backend folder {shown} is a link that loops back into itself: fix or remove the link.")
+            for child in sorted(os.listdir(real)):
+                self.visit(path / child, relative / child, (*chain, real))
+        elif real.is_file():
+            self.plan.files[shown] = real
+        else:
+            self.plan.notes.append(f"left out {shown}: not a regular file")
+
+
+def plan(config: SpaceConfig) -> SyncPlan:
+    """What sync would copy, read without writing anything."""
+    source = config.backend_path
+    if source is None or not source.is_dir():
+        raise SpaceError(
+            f"backend_path {config.answers.get('backend_path')!r} resolves to {source}, which is not a folder; "
+            "fix it with `copier update --data backend_path=<path to your backend>`."
+        )
+    collector = _Collector(source, config.root)
+    for entry in config.backend_files:
+        relative = PurePosixPath(os.path.normpath(entry))
+        path = source / relative
+        if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
+            collector.visit(path, relative)
+    return collector.plan
+
+
+def _read_record(root: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads((root / RECORD_FILE).read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return files if isinstance(files, dict) else None
+
+
+def _not_written_by_sync(code: Path, record: dict[str, str]) -> list[str]:
+    """Files in ./backend that sync did not write as they are now: edited, added, or links."""
+    found = []
+    for folder, dirs, files in os.walk(code):
+        here = Path(folder)
+        for name in sorted(files + [d for d in dirs if (here / d).is_symlink()]):
+            path = here / name
+            relative = path.relative_to(code).as_posix()
+            if path.is_symlink() or relative not in record:
+                found.append(f"backend/{relative} (added)")
+            elif _digest(path) != record[relative]:
+                found.append(f"backend/{relative} (edited)")
+    return sorted(found)
+
+
+def _set_aside(config: SpaceConfig) -> Path:
+    kept = config.root / f"backend.kept-{time.strftime('%Y%m%d-%H%M%S')}"
+    while kept.exists():
+        kept = kept.with_name(kept.name + "-1")
+    config.code_dir.rename(kept)
+    return kept
+
+
+def _copy(plan_: SyncPlan, staging: Path) -> dict[str, str]:
+    written = {}
+    for relative, real in plan_.files.items():
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(real, target)
+        written[relative] = _digest(target)
+    return written
+
+
+def _write_record(root: Path, source: Path, written: dict[str, str]) -> None:
+    partial = root / (RECORD_FILE + ".tmp")
+    partial.write_text(json.dumps({"source": str(source), "files": written}, indent=1, sort_keys=True) + "\n")
+    partial.replace(root / RECORD_FILE)
+
+
+def guard_code_dir(config: SpaceConfig) -> None:
+    if config.code_dir.is_symlink():
+        raise SpaceError(
+            f"./backend is a link (to {os.readlink(config.code_dir)}); the build context needs a real folder there: "
+            "remove the link" + (" (sync finds the code through backend_path)." if config.backend_path else ".")
+        )
+
+
+def sync(config: SpaceConfig, *, force: bool = False, dry_run: bool = False) -> list[str]:
+    """Check the backend, then mirror its listed files into ./backend; return notes for the user."""
+    guard_code_dir(config)
+    if config.backend_path is None:
+        return check_backend(config, config.code_dir)
+    planned = plan(config)
+    notes = [*planned.notes, *check_backend(config, planned.source)]
+    code = config.code_dir
+    record = _read_record(config.root)
+    unwritten = code.exists() and record is None
+    changed = _not_written_by_sync(code, record) if code.exists() and record is not None else []
+    if changed and not force:
+        raise SpaceError(
+            f"./backend has files sync did not write: {_listing(changed)}. Make the change in {planned.source} "
+            "instead, or move them away, or run `python -m space_tools sync --force` to set ./backend aside as "
+            "./backend.kept-<time> and copy afresh."
+        )
+    if dry_run:
+        aside = " (./backend, which sync did not write, would be set aside first)" if unwritten else ""
+        return [f"would sync {len(planned.files)} files from {planned.source} into ./backend{aside}", *notes]
+    if unwritten or changed:
+        kept = _set_aside(config)
+        what = "sync did not write it" if unwritten else "it held files sync did not write"
+        notes.insert(0, f"moved ./backend to ./{kept.name} ({what}): nothing in it was deleted")
+    staging, retired = config.root / STAGING, config.root / RETIRED
+    for leftover in (staging, retired):  # our own names, left by an interrupted sync
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        staging.mkdir()
+        written = _copy(planned, staging)
+        if code.exists():
+            code.rename(retired)
+        staging.rename(code)
+        _write_record(config.root, planned.source, written)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
+    return [f"synced {len(written)} files from {planned.source} into ./backend", *notes]

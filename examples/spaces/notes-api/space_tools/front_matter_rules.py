@@ -1,0 +1,39 @@
+"""The README front matter rules Spaces enforces (a wrong one ends in CONFIG_ERROR or a rejected upload)."""
+
+from __future__ import annotations
+
+import re
+
+COLORS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
+CUSTOM_HEADERS = {"cross-origin-embedder-policy", "cross-origin-opener-policy", "cross-origin-resource-policy"}
+
+
+def problems(front: dict) -> list[str]:
+    """Each rule the front matter breaks, as a sentence naming the key."""
+    found: list[str] = []
+    if front.get("sdk") != "docker":
+        found.append(f"sdk must be docker, not {front.get('sdk')!r}")
+    port = front.get("app_port", 7860)
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        found.append(f"app_port must be a port number, not {port!r}")
+    for key in ("colorFrom", "colorTo"):
+        if key in front and front[key] not in COLORS:
+            found.append(f"{key} must be one of {', '.join(sorted(COLORS))}, not {front[key]!r}")
+    if len(str(front.get("short_description", ""))) > 60:
+        found.append("short_description must be at most 60 characters")
+    if not isinstance(front.get("title", ""), str) or not front.get("title"):
+        found.append("title must be a non-empty string")
+    for key in ("pinned", "fullWidth", "disable_embedding"):
+        if key in front and not isinstance(front[key], bool):
+            found.append(f"{key} must be true or false")
+    if "header" in front and front["header"] not in ("mini", "default"):
+        found.append("header must be mini or default")
+    if "base_path" in front and not str(front["base_path"]).startswith("/"):
+        found.append("base_path must start with /")
+    timeout = front.get("startup_duration_timeout")
+    if timeout is not None and not re.fullmatch(r"[1-9][0-9]*[smh]", str(timeout)):
+        found.append("startup_duration_timeout must be a duration like 30m or 1h")
+    for header in front.get("custom_headers") or {}:
+        if header not in CUSTOM_HEADERS:
+            found.append(f"custom_headers may only set {', '.join(sorted(CUSTOM_HEADERS))}, not {header}")
+    return found

@@ -1,0 +1,24 @@
+"""The git commit the deployed files come from, named in the Space's commit message."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def commit_message(root: Path) -> str:
+    """`Deploy from git abc1234` for the Space repo's commit, or its enclosing repository's."""
+    sha = _git(root, "rev-parse", "--short", "HEAD")
+    if sha is None:
+        return "Deploy (the source is not in a git repository)"
+    # Tracked files only: the assembled ./backend is usually ignored, and that is no local edit.
+    dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
+    return f"Deploy from git {sha}" + (" with uncommitted changes" if dirty else "")

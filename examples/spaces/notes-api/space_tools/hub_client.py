@@ -1,0 +1,184 @@
+"""The Hub calls deploy makes, through huggingface_hub, with every failure turned into a message that says what to do.
+
+Only deploy imports this module: the other commands run without huggingface_hub installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import huggingface_hub
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub.errors import HfHubHTTPError
+
+try:  # huggingface_hub re-exports its HTTP client: httpx (1.x) or httpx2 (2.x)
+    from huggingface_hub.utils import httpx
+except ImportError:  # pragma: no cover - older 1.x
+    import httpx
+
+from . import redaction
+from .errors import SpaceError
+from .upload_plan import RemoteFile, UploadPlan
+
+TOKEN_HELP = (
+    "create a token with write access at https://huggingface.co/settings/tokens, then `export HF_TOKEN=hf_...` "
+    "(or run `hf auth login`)"
+)
+
+
+def _server_message(error: HfHubHTTPError) -> str:
+    response = error.response
+    message = response.headers.get("X-Error-Message") if response is not None else None
+    if not message and response is not None:
+        with contextlib.suppress(Exception):
+            body = response.json()
+            message = body.get("error") if isinstance(body, dict) else None
+    return f" (the Hub says: {message})" if message else ""
+
+
+@contextlib.contextmanager
+def translated(action: str, space_id: str, endpoint: str) -> Iterator[None]:
+    """Run one Hub call; turn its failure into a SpaceError that names the cause and the fix."""
+    try:
+        yield
+    except HfHubHTTPError as error:
+        status = error.response.status_code if error.response is not None else None
+        said = _server_message(error)
+        owner = space_id.split("/")[0]
+        if status == 401:
+            raise SpaceError(f"{action}: the Hub rejected the token (401){said}; {TOKEN_HELP}.") from None
+        if status == 403:
+            raise SpaceError(
+                f"{action}: the token may not do this in {owner!r} (403){said}; use a token with write access "
+                f"to {owner} (a fine-grained token needs write access to that user's or organization's repos)."
+            ) from None
+        if status == 402:
+            raise SpaceError(
+                f"{action}: the Hub answered 402 Payment Required{said}: creating a Docker Space needs a paid plan "
+                "(PRO for a user, Team or Enterprise for an organization): https://huggingface.co/pricing."
+            ) from None
+        if status == 404:
+            raise SpaceError(
+                f"{action}: {space_id} was not found (404){said}; check space_owner and space_name in "
+                ".copier-answers.yml (or --space-id), and that the token can see the Space."
+            ) from None
+        if status == 409:
+            raise SpaceError(
+                f"{action}: conflict (409){said}; a repo named {space_id} may exist that this token can't see, or "
+                "another operation on it is in progress: check the name, then retry."
+            ) from None
+        raise SpaceError(f"{action}: the Hub answered {status}{said}; retry later or check the Hub's status.") from None
+    except (httpx.TransportError, ConnectionError) as error:
+        raise SpaceError(
+            f"{action}: could not reach {endpoint} ({type(error).__name__}: {error}); check the network, "
+            "a proxy, or HF_ENDPOINT."
+        ) from None
+    except ValueError as error:  # huggingface_hub's own checks: a malformed repo id, invalid README metadata
+        raise SpaceError(f"{action}: {error}") from None
+
+
+class Hub:
+    def __init__(self) -> None:
+        try:
+            self.token = huggingface_hub.get_token()  # HF_TOKEN, `hf auth login`, or a keyless OIDC exchange in CI
+        except Exception as error:  # noqa: BLE001 - e.g. OIDCError: HF_OIDC_RESOURCE set but no id token
+            raise SpaceError(f"could not get a Hugging Face token: {error}") from None
+        if not self.token:
+            raise SpaceError(f"no Hugging Face token: {TOKEN_HELP}.")
+        redaction.register(self.token)
+        self.api = HfApi(token=self.token)
+        self.endpoint = self.api.endpoint
+
+    def _call(self, action: str, space_id: str = "-/-"):
+        return translated(action, space_id, self.endpoint)
+
+    def username(self) -> str:
+        with self._call("checking the token"):
+            return self.api.whoami()["name"]
+
+    def space_info(self, space_id: str):
+        """The Space's info, or None when it does not exist yet."""
+        with self._call(f"reading {space_id}", space_id):
+            try:
+                return self.api.space_info(space_id)
+            except HfHubHTTPError as error:
+                if error.response is not None and error.response.status_code == 404:
+                    return None
+                raise
+
+    def create_space(self, space_id: str, visibility: str, hardware: str) -> None:
+        with self._call(f"creating {space_id}", space_id):
+            self.api.create_repo(
+                space_id, repo_type="space", space_sdk="docker", visibility=visibility, space_hardware=hardware
+            )
+
+    def variables(self, space_id: str) -> dict[str, str]:
+        with self._call(f"reading the Variables of {space_id}", space_id):
+            return {key: item.value for key, item in self.api.get_space_variables(space_id).items()}
+
+    def secrets(self, space_id: str) -> dict[str, str | None]:
+        """Each Secret's name and when it was last set (the Hub never shows a value)."""
+        with self._call(f"reading the Secret names of {space_id}", space_id):
+            found = self.api.get_space_secrets(space_id)
+        return {name: item.updated_at.isoformat() if item.updated_at else None for name, item in found.items()}
+
+    def set_variable(self, space_id: str, name: str, value: str, description: str) -> None:
+        with self._call(f"setting Variable {name}", space_id):
+            self.api.add_space_variable(space_id, name, value, description=description or None)
+
+    def set_secret(self, space_id: str, name: str, value: str, description: str) -> None:
+        with self._call(f"setting Secret {name}", space_id):
+            self.api.add_space_secret(space_id, name, value, description=description or None)
+
+    def delete_variable(self, space_id: str, name: str) -> None:
+        with self._call(f"deleting Variable {name}", space_id):
+            self.api.delete_space_variable(space_id, name)
+
+    def delete_secret(self, space_id: str, name: str) -> None:
+        with self._call(f"deleting Secret {name}", space_id):
+            self.api.delete_space_secret(space_id, name)
+
+    def remote_files(self, space_id: str) -> list[RemoteFile]:
+        with self._call(f"listing the files of {space_id}", space_id):
+            entries = self.api.list_repo_tree(space_id, repo_type="space", recursive=True)
+            return [
+                RemoteFile(entry.path, entry.blob_id, entry.lfs.sha256 if entry.lfs else None)
+                for entry in entries
+                if hasattr(entry, "blob_id")  # files, not folders
+            ]
+
+    def commit(self, space_id: str, root: Path, plan: UploadPlan, message: str) -> str:
+        """Upload the added and changed files and delete the removed ones, in one commit; return its id."""
+        additions = [CommitOperationAdd(path, str(root / path)) for path in plan.to_upload]
+        deletions = [CommitOperationDelete(path) for path in plan.removed]
+        with self._call(f"uploading to {space_id}", space_id):
+            # The Hub drops from an upload, silently, whatever the Space's own .gitignore matches (an old one may
+            # list /backend/); deploy already chose the files, so it asks with an empty .gitignore.
+            self.api.preupload_lfs_files(
+                space_id, additions, repo_type="space", free_memory=False, gitignore_content=""
+            )
+            info = self.api.create_commit(space_id, [*deletions, *additions], commit_message=message, repo_type="space")
+        return info.oid
+
+    def runtime(self, space_id: str) -> tuple[str, dict]:
+        with self._call(f"reading the state of {space_id}", space_id):
+            runtime = self.api.get_space_runtime(space_id)
+        return runtime.stage, runtime.raw
+
+    def restart(self, space_id: str, *, factory: bool) -> None:
+        with self._call(f"restarting {space_id}", space_id):
+            self.api.restart_space(space_id, factory_reboot=factory)
+
+    def log_tail(self, space_id: str, *, build: bool, lines: int = 30) -> list[str]:
+        """The last lines of the build or run logs; a failure to read them is reported, not raised."""
+        try:
+            with self._call("reading logs", space_id):
+                text = "".join(self.api.fetch_space_logs(space_id, build=build))
+        except SpaceError as error:
+            return [f"(logs unavailable: {error})"]
+        return text.splitlines()[-lines:]
+
+    def space_page(self, space_id: str) -> str:
+        return f"{self.endpoint}/spaces/{space_id}"

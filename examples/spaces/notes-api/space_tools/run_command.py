@@ -1,0 +1,130 @@
+"""`run`: build and run this Space on this machine the way Spaces does, and report the same stages."""
+
+from __future__ import annotations
+
+import time
+
+from . import config, health, redaction, space_env
+from .backend_sync import sync
+from .local_space import LocalSpace, injected_env
+from .space_stages import APP_STARTING, BUILD_ERROR, BUILDING, RUNNING, RUNTIME_ERROR
+
+TAIL = 40
+
+
+def add_arguments(parser) -> None:
+    parser.description = (
+        "Build the image as Spaces does (Variables as build args, Secrets only as BuildKit secrets), run it as "
+        "uid 1000 with the environment Spaces injects plus the Variables and Secrets from .env, and wait until the "
+        "port answers (BUILDING, BUILD_ERROR, APP_STARTING, RUNNING, RUNTIME_ERROR), then GET the health path."
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        help="port to answer on here (default: app_port). With host networking the container gets PORT=<port> "
+        "when it differs from app_port, so several Spaces can run side by side; Spaces itself never sets PORT.",
+    )
+    parser.add_argument(
+        "--network",
+        default="host",
+        help="Docker network (default: host, which works where Docker has no bridge network); any other network "
+        "publishes app_port on 127.0.0.1:<port> instead.",
+    )
+    parser.add_argument(
+        "--timeout", type=float, help="seconds to wait for the port (default: startup_duration_timeout)"
+    )
+    parser.add_argument("--detach", action="store_true", help="leave it running and print how to stop it")
+    parser.add_argument(
+        "--name", help="container name (default: <space_name>-local); a container of that name is replaced"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="build without Docker's layer cache")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show docker build's output as it runs")
+    parser.add_argument(
+        "--placeholder-secrets",
+        action="store_true",
+        help="give required Secrets missing from .env random throwaway values (for CI health checks)",
+    )
+
+
+def _print_tail(lines: list[str]) -> None:
+    for line in lines[-TAIL:]:
+        print(f"  | {line}")
+
+
+def main(args) -> int:
+    settings = config.load(args.root)
+    for note in sync(settings):
+        print(note)
+    values = space_env.resolve(settings)
+    redaction.register(*(v.value for v in values if v.var.secret))
+    for name in space_env.undeclared(settings):
+        print(f"note: .env sets {name}, which .env.example does not declare: the container does not get it.")
+    if args.placeholder_secrets:
+        values = space_env.with_placeholder_secrets(values)
+    space_env.require_local(values)
+    port = args.port or settings.app_port
+    timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
+    space_id = settings.space_id or f"local/{settings.space_name}"
+    space = LocalSpace(
+        context=settings.root,
+        image=settings.image.lower(),
+        container=args.name or f"{settings.space_name.lower()}-local",
+        port=port,
+        app_port=settings.app_port,
+        variables=space_env.variables(values),
+        secrets=space_env.secrets(values),
+        injected=injected_env(
+            space_id=space_id,
+            host=f"127.0.0.1:{port}",
+            title=str(settings.front_matter.get("title", settings.space_name)),
+            hardware=settings.hardware,
+        ),
+        network=args.network,
+    )
+
+    names = lambda items: ", ".join(items) or "none"  # noqa: E731
+    print(
+        f"{BUILDING}: {space.image} (build args: {names(space.variables)}; BuildKit secrets: {names(space.secrets)})",
+        flush=True,
+    )
+    if not space.build(on_line=print if args.verbose else None, no_cache=args.no_cache):
+        print(f"{BUILD_ERROR}: docker build failed; its last lines:")
+        _print_tail(list(space.build_log))
+        return 1
+
+    print(
+        f"{APP_STARTING}: container {space.container} as uid 1000, waiting up to {timeout:g} s for port {port}",
+        flush=True,
+    )
+    started = time.monotonic()
+    space.start()
+    try:
+        stage, reason = space.wait_until_answering(timeout)
+        if stage == RUNTIME_ERROR:
+            print(f"{RUNTIME_ERROR}: {reason}; the container's last lines:")
+            _print_tail(space.logs(tail=TAIL))
+            space.stop()
+            return 1
+        status = health.wait_healthy(space.url + settings.health_path, within=10)
+        print(
+            f"{RUNNING}: after {time.monotonic() - started:.1f} s; "
+            f"GET {settings.health_path} answered {status or 'nothing'}"
+        )
+        if status is None or not 200 <= status < 300:
+            print("error: the health check failed; the container's last lines:")
+            _print_tail(space.logs(tail=TAIL))
+            space.stop()
+            return 1
+        if args.detach:
+            print(f"Running at {space.url} (stop it with: docker rm -f {space.container})")
+            return 0
+        print(f"Running at {space.url}; its logs follow (Ctrl-C stops it).", flush=True)
+        space.follow_logs().wait()
+        _, code = space.state()
+        print(f"{RUNTIME_ERROR}: the container exited with code {code}")
+        space.stop()
+        return 1
+    except KeyboardInterrupt:
+        space.stop()
+        print(f"\nstopped {space.container}")
+        return 0

@@ -1,0 +1,69 @@
+"""What users receive is in the repository (examples/spaces/, written by tools/render-examples) and is what the
+templates render today; and no rendered file talks about our workshop: our machines, tests or stand-ins."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from tests.support.copier_cli import copier_copy
+
+ANSWERS = sorted((REPO / "examples" / "answers").glob("*.yml"))
+# Copier's record of where and from which commit it rendered, which tools/render-examples replaces.
+BOOKKEEPING = re.compile(r"^(_commit|_src_path): .*$", re.M)
+# Words that belong to this repository's docs, never to a user's Space repo.
+WORKSHOP = re.compile(
+    r"docker 20\.10|stand-?in|hub_standin|not reachable everywhere|measured here|tests of this template"
+    r"|our (tests|machines|benchmarks|ci)\b|on this machine here",
+    re.I,
+)
+VARIANTS = {
+    "python-starter": {"runtime": "python"},
+    "python-everything": {"runtime": "python", "dev_mode": True, "workers": 2, "backend_path": "../backend"},
+    "node-starter": {"runtime": "node"},
+    "node-everything": {"runtime": "node", "database": "postgres", "iframe": True, "dev_mode": True,
+                        "backend_path": "../backend"},
+}
+
+
+def _committed(folder: Path) -> list[str]:
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "."],
+                            cwd=folder, capture_output=True, text=True, check=True).stdout
+    return sorted(name for name in listed.split("\0") if name and (folder / name).is_file())
+
+
+def _text(path: Path) -> str:
+    return BOOKKEEPING.sub(lambda match: match.group(1), path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("answers", ANSWERS, ids=[path.stem for path in ANSWERS])
+def test_the_committed_example_is_what_the_template_renders_today(answers, tmp_path):
+    name = yaml.safe_load(answers.read_text())["space_name"]
+    committed = REPO / "examples" / "spaces" / name
+    fresh = tmp_path / "examples" / "spaces" / name
+    (tmp_path / "examples" / "backend").mkdir(parents=True)
+
+    result = copier_copy(fresh, answers, backend_path="../../backend")
+
+    assert result.returncode == 0, result.stderr
+    rendered = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
+    stale = "examples/spaces is stale: run tools/render-examples and commit the diff"
+    assert _committed(committed) == rendered, stale
+    assert [path for path in rendered if _text(committed / path) != _text(fresh / path)] == [], stale
+
+
+@pytest.mark.parametrize("answers", VARIANTS.values(), ids=VARIANTS.keys())
+def test_no_rendered_file_speaks_of_our_workshop(render, answers):
+    project = render(**answers)
+    found = [
+        f"{path.relative_to(project)}:{number}: {line.strip()}"
+        for path in sorted(project.rglob("*")) if path.is_file()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if WORKSHOP.search(line)
+    ]
+    assert found == []
