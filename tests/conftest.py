@@ -15,6 +15,9 @@ import yaml
 
 from tests.support import docker, figures
 
+# The stand-in Hub's fixtures (hub, make_space, cli) for every module that deploys or runs a Space.
+pytest_plugins = ["tests.hub_standin.fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 EXAMPLE_BACKEND = EXAMPLES / "backend"

@@ -58,6 +58,7 @@ def test_backend_without_uvicorn(render, backend):
     _refused(_project_for(render, backend), "sync", "uvicorn is not among the backend's dependencies")
 
 
+@pytest.mark.docker
 def test_stale_lock_fails_the_build_with_uv_own_message(render, backend):
     pyproject = backend / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('dependencies = [', 'dependencies = [\n    "idna>=3",', 1))

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.support import docker, figures
 from tests.support.front_matter import space_card
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
-from space_tools.front_matter_rules import problems  # noqa: E402
+from space_tools.front_matter_rules import problems
 
 DEV_MODE_TOOLS = ("bash", "curl", "wget", "procps", "git", "git-lfs")
 START = {"python": ["python", "-m", "space_serve"], "node": ["node", "/app/start.mjs"]}
@@ -26,6 +23,7 @@ def test_dev_mode_is_off_by_default_and_adds_its_tools_when_asked(render, runtim
     assert all(tool in dev for tool in DEV_MODE_TOOLS)
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize("runtime", ["python", "node"])
 def test_dev_mode_image_has_what_spaces_dev_mode_needs(render_session, built_images, runtime):
     tag = built_images(f"{runtime}-dev-mode", render_session(runtime=runtime, dev_mode=True))

@@ -10,26 +10,15 @@ import subprocess
 import sys
 import uuid
 import zlib
-from pathlib import Path
 
 import pytest
 import yaml
 
+from space_tools.envfile import parse_env_example
 from tests.hub_standin import RealRuntime, Script, ScriptedRuntime
-from tests.hub_standin.fixtures import (  # noqa: F401
-    GREETING,
-    NEVER_LISTENS,
-    SECRET_VALUE,
-    SpaceRepo,
-    cli,
-    hub,
-    make_space,
-)
+from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo
 from tests.hub_standin.space_state import StoredFile
 from tests.support import docker
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
-from space_tools.envfile import parse_env_example  # noqa: E402
 
 FAST = ("--poll-interval", "0.1")
 # What a Space needs from the generated repo, and nothing else (.gitattributes is the Hub's own).
@@ -434,6 +423,7 @@ def test_binary_files_go_through_lfs_and_are_not_uploaded_again(hub, make_space,
 # --- real mode: the stand-in builds and runs what was uploaded -------------------------------------------
 
 
+@pytest.mark.docker
 def test_end_to_end_a_deploy_ends_with_a_real_container_answering_its_health_check(hub, make_space, deploy):
     hub.runtime_factory = lambda space: RealRuntime(stale_s=1.0, startup_timeout_s=60)
     repo = make_space()
@@ -459,6 +449,7 @@ def test_end_to_end_a_deploy_ends_with_a_real_container_answering_its_health_che
     assert json.loads(docker.http_get(url + "/health")[1]) == {"status": "ok-v2"}
 
 
+@pytest.mark.docker
 def test_end_to_end_a_real_build_failure_shows_dockers_own_error(hub, make_space, deploy):
     hub.runtime_factory = lambda space: RealRuntime(stale_s=0.2)
     repo = make_space(dockerfile="FROM python:3.13-slim\nRUN echo 'the build breaks here' && exit 3\n")
@@ -470,6 +461,7 @@ def test_end_to_end_a_real_build_failure_shows_dockers_own_error(hub, make_space
     assert "the build breaks here" in result.output
 
 
+@pytest.mark.docker
 def test_end_to_end_an_app_that_never_listens_ends_in_runtime_error(hub, make_space, deploy):
     hub.runtime_factory = lambda space: RealRuntime(stale_s=0.2, startup_timeout_s=3)
     repo = make_space(cmd=NEVER_LISTENS)
@@ -517,6 +509,7 @@ def test_dry_run_and_the_other_commands_work_without_huggingface_hub(make_space)
     assert "Dry run: nothing is sent to the Hub." in result.stdout
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize("runtime", ["python", "node"])
 def test_end_to_end_the_templates_deploy_to_a_running_space(hub, render, deploy, runtime):
     hub.runtime_factory = lambda space: RealRuntime(stale_s=0.5, startup_timeout_s=120)

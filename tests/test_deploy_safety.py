@@ -18,7 +18,7 @@ from dotenv import dotenv_values
 
 from tests.conftest import python_example_answers
 from tests.hub_standin import Script, ScriptedRuntime
-from tests.hub_standin.fixtures import SECRET_VALUE, cli, hub, make_space  # noqa: F401
+from tests.hub_standin.fixtures import SECRET_VALUE
 
 FAST = ("--poll-interval", "0.1")
 CREDENTIALS = (".envrc", "prod.env", ".env_prod", ".npmrc", ".pypirc", ".netrc", "id_rsa", "id_ed25519.pub",

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo, cli, make_space  # noqa: F401
+from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo
 from tests.support import docker
+
+pytestmark = pytest.mark.docker
 
 STAGES = {"BUILDING", "BUILD_ERROR", "APP_STARTING", "RUNNING", "RUNTIME_ERROR"}
 

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from common.space_tools import dockerignore
+from space_tools import dockerignore
 from tests.conftest import REPO, node_example_answers, python_example_answers, space_tools
 from tests.support import docker
 

@@ -57,6 +57,7 @@ def _data_folder(tmp_path: Path) -> Path:
     return data
 
 
+@pytest.mark.docker
 def test_tsx_server_with_another_entry_and_no_build_script(render_session, built_images, auth_client, tmp_path):
     """src/server.ts, started with tsx in development, no build script, trusted origins left to the Space."""
     backend = copy_node_backend(tmp_path / "backend")
@@ -82,6 +83,7 @@ def test_tsx_server_with_another_entry_and_no_build_script(render_session, built
         assert (other["signIn"]["status"], other["signIn"]["code"]) == (403, "INVALID_ORIGIN")
 
 
+@pytest.mark.docker
 def test_schema_made_with_the_better_auth_cli(render_session, built_images, auth_client, example_node_project,
                                               node24, tmp_path):
     """migrate_on_start=false: the image leaves the schema alone; the team's own `auth migrate` makes it."""
@@ -124,6 +126,7 @@ def test_yarn_project_is_told_npm_does_not_read_its_lock(render, backend):
     _refused(render(**node_example_answers(backend)), "(it has yarn.lock, which npm does not read)")
 
 
+@pytest.mark.docker
 def test_missing_lock_file_fails_a_plain_docker_build_with_the_same_advice(render):
     project = render(runtime="node")
     (project / "backend" / "package-lock.json").unlink()
@@ -133,6 +136,7 @@ def test_missing_lock_file_fails_a_plain_docker_build_with_the_same_advice(rende
     assert "npm install --package-lock-only" in failed.value.log
 
 
+@pytest.mark.docker
 def test_stale_lock_is_refused_by_check_and_by_npm_ci(render, backend):
     add_dependency = lambda manifest: manifest["dependencies"].update({"left-pad": "^1.3.0"})  # noqa: E731
     _edit_json(backend / "package.json", add_dependency)
@@ -176,6 +180,7 @@ BROKEN_ENTRIES = {
 }
 
 
+@pytest.mark.docker
 @pytest.mark.parametrize("case", BROKEN_ENTRIES, ids=BROKEN_ENTRIES)
 def test_entry_the_wrapper_cannot_serve_stops_with_one_line(render_session, built_images, case):
     body, seconds, message = BROKEN_ENTRIES[case]

@@ -17,6 +17,8 @@ from tests.conftest import AUTH_SECRET, NODE_BASE, NODE_VARIANTS
 from tests.support import docker, figures
 from tests.support.postgres import PostgresCluster
 
+pytestmark = pytest.mark.docker
+
 HEALTH = "/api/auth/ok"
 PASSWORD = "correct horse battery staple"
 SESSION_COOKIE = "better-auth.session_token"

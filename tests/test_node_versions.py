@@ -7,6 +7,8 @@ import pytest
 from tests.conftest import AUTH_SECRET
 from tests.support import docker, figures
 
+pytestmark = pytest.mark.docker
+
 
 @pytest.mark.parametrize("version", ["22", "26"])  # 24, the default, is built by every other Node test
 def test_starter_builds_and_serves_on_each_offered_node(render_session, built_images, version):

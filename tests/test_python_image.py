@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import TEST_SECRET, python_example_answers
 from tests.support import docker, figures
 
+pytestmark = pytest.mark.docker
+
 BASE = "python:3.13-slim"
 EXAMPLE_VARIANTS = ["uv-lock", "pyproject", "requirements"]
 

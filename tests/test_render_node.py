@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import node_example_answers, space_tools
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
-from space_tools.envfile import parse_env_example  # noqa: E402
+from space_tools.envfile import parse_env_example
 
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "environment.mjs", "deferred-listen.mjs", "graceful-stop.mjs",

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import python_example_answers, space_tools
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
-from space_tools.envfile import parse_env_example  # noqa: E402
+from space_tools.envfile import parse_env_example
 
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import shutil
 import uuid
 
 from tests.conftest import python_example_answers
 from tests.support import docker
+
+pytestmark = pytest.mark.docker
 
 
 def test_canary_secret_appears_in_no_layer_or_history(render, python_backends, built_images, tmp_path):

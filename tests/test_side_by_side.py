@@ -7,6 +7,8 @@ import pytest
 from tests.conftest import AUTH_SECRET, TEST_SECRET, python_example_answers
 from tests.support import docker
 
+pytestmark = pytest.mark.docker
+
 PYTHON_HEALTH = "/healthz"
 NODE_HEALTH = "/api/auth/ok"
 

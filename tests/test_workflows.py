@@ -17,7 +17,6 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((REPO / "common" / "github" / "workflows").glob("*.yml"))
-sys.path.insert(0, str(REPO / "common"))
 
 
 def _tool(name: str, package: str) -> str:

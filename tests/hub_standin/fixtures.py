@@ -1,6 +1,6 @@
 """Fixtures for the deploy and local-run tests: a stand-in Hub, hand-made Space repos, and the CLI run as users run it.
 
-Import what a test module needs: `from tests.hub_standin.fixtures import hub, make_space, cli  # noqa: F401`.
+tests/conftest.py loads them for every test module (`pytest_plugins`).
 """
 
 from __future__ import annotations
@@ -125,10 +125,11 @@ def _git_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def make_space(tmp_path) -> Callable[..., SpaceRepo]:
+def make_space(tmp_path, request) -> Callable[..., SpaceRepo]:
     """A Space repo as the templates generate it (the contract), with a tiny stdlib app as its backend.
 
-    The image and container a local run makes of it (`<name>:local`, `<name>-local`) are removed afterwards.
+    The image and container a local run (a `docker`-marked test) makes of it (`<name>:local`, `<name>-local`) are
+    removed afterwards.
     """
     names: list[str] = []
 
@@ -189,6 +190,8 @@ def make_space(tmp_path) -> Callable[..., SpaceRepo]:
         return repo
 
     yield _make
+    if request.node.get_closest_marker("docker") is None:
+        return
     for name in names:
         docker.docker("rm", "--force", f"{name}-local", check=False)
         docker.remove_image(f"{name}:local")

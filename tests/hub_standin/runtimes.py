@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.server
 import shutil
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -18,11 +17,10 @@ from pathlib import Path
 
 from .space_state import Space, now_iso
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "common"))
-from space_tools import docker_client  # noqa: E402
-from space_tools.config import parse_duration  # noqa: E402
-from space_tools.local_space import LocalSpace, injected_env  # noqa: E402
-from space_tools.space_stages import (  # noqa: E402
+from space_tools import docker_client
+from space_tools.config import parse_duration
+from space_tools.local_space import LocalSpace, injected_env
+from space_tools.space_stages import (
     APP_STARTING,
     BUILD_ERROR,
     BUILDING,
