@@ -81,7 +81,9 @@ def read_env_file(path: Path) -> dict[str, str]:
         from dotenv import dotenv_values
         from dotenv.parser import parse_stream
     except ModuleNotFoundError:
-        raise SpaceError("space_tools reads .env with python-dotenv: `pip install python-dotenv`.") from None
+        raise SpaceError(
+            "space_tools reads .env with python-dotenv: `pip install -r space_tools/requirements.txt`."
+        ) from None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
