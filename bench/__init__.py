@@ -1,5 +1,5 @@
 """Benchmarks: what the generated images cost and how fast they serve, against the Dockerfiles users would
-otherwise write. Run it with `bench/run` (see README, "Benchmarks")."""
+otherwise write. Run it with `bench/run` (see bench/README.md)."""
 
 import sys
 

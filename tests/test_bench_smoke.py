@@ -1,7 +1,7 @@
 """The benchmark command (bench/run) keeps working: one quick iteration reports every figure for both images.
 
 It only proves the command runs end to end and measures everything; the figures of a 2-second load are rough
-and never asserted against the targets (README, "Benchmarks", has the real run).
+and never asserted against the targets (bench/README.md has the real run).
 """
 
 from __future__ import annotations

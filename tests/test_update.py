@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import copier
@@ -157,3 +159,18 @@ def test_switching_from_the_starter_to_backend_path_keeps_the_starter_code_recov
     assert len(kept) == 1 and f"moved ./backend to ./{kept[0].name}" in synced.stdout
     assert (kept[0] / ".env").read_text() == "APP_NAME=ours\n"
     assert (project / "backend" / "app" / "main.py").read_text() == (backend / "app" / "main.py").read_text()
+
+
+def test_the_generated_readmes_update_command_works_as_written(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "documented", "v0.1.0")
+    line = next(line for line in (project / "README.md").read_text().splitlines() if "copier update --" in line)
+    command = shlex.split(line.split("#")[0])
+    assert command[:2] == ["copier", "update"] and "--data" in command
+
+    result = subprocess.run([sys.executable, "-m", "copier", *command[1:]], cwd=project, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+    assert result.returncode == 0, result.stderr
+    answers = (project / ".copier-answers.yml").read_text()
+    assert "workers: 2" in answers and "space_name: demo" in answers, "the one answer changed, the others kept"
+    assert "WEB_CONCURRENCY=2" in (project / "Dockerfile").read_text()
