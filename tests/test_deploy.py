@@ -14,7 +14,7 @@ import zlib
 import pytest
 import yaml
 
-from space_tools.envfile import parse_env_example
+from space_tools.dotenv_files import parse_env_example
 from tests.hub_standin import RealRuntime, Script, ScriptedRuntime
 from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo
 from tests.hub_standin.space_state import StoredFile

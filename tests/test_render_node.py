@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import node_example_answers, space_tools
 
-from space_tools.envfile import parse_env_example
+from space_tools.dotenv_files import parse_env_example
 
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "environment.mjs", "deferred-listen.mjs", "graceful-stop.mjs",

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import python_example_answers, space_tools
 
-from space_tools.envfile import parse_env_example
+from space_tools.dotenv_files import parse_env_example
 
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
 

@@ -22,6 +22,8 @@ WORKSHOP = re.compile(
     r"|our (tests|machines|benchmarks|ci)\b|on this machine here",
     re.I,
 )
+# The first line of every file of space_tools/ and space_serve/ in a Space repo.
+HEADER = "From this Space's Copier template; `copier update` brings its new versions and keeps your edits."
 VARIANTS = {
     "python-starter": {"runtime": "python"},
     "python-everything": {"runtime": "python", "dev_mode": True, "workers": 2, "backend_path": "../backend"},
@@ -67,3 +69,11 @@ def test_no_rendered_file_speaks_of_our_workshop(render, answers):
         if WORKSHOP.search(line)
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("answers", ANSWERS, ids=[path.stem for path in ANSWERS])
+def test_every_file_of_the_tools_and_the_wrapper_says_where_it_comes_from(answers):
+    space = REPO / "examples" / "spaces" / yaml.safe_load(answers.read_text())["space_name"]
+    files = sorted(p for folder in ("space_tools", "space_serve") for p in (space / folder).iterdir() if p.is_file())
+    first_lines = {p.relative_to(space).as_posix(): p.read_text().splitlines()[0] for p in files}
+    assert files and all(HEADER in line for line in first_lines.values()), first_lines

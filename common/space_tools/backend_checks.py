@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """What a backend folder must hold before it becomes a Space, checked before anything is written."""
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """`check`: the backend, the README front matter and .env agree with what the Space needs."""
 
 from __future__ import annotations
 
-from . import backend_sync, config, env_sync, front_matter_rules, redaction, space_env, update_leftovers
+from . import backend_sync, config, deploy_env_plan, env_values, front_matter_rules, redaction, update_leftovers
 from .errors import SpaceError
 
 
@@ -18,10 +19,10 @@ def main(args) -> int:
         raise SpaceError("README.md front matter: " + "; ".join(broken) + ".")
     for note in backend_sync.sync(settings, dry_run=True):  # the backend's checks, its links, ./backend's state
         print(note)
-    values = space_env.resolve(settings)
+    values = env_values.resolve(settings)
     redaction.register(*(v.value for v in values if v.var.secret))
     try:
-        env_sync.refuse_public_secrets(values, set())
+        deploy_env_plan.refuse_public_secrets(values, set())
     except SpaceError as warning:  # deploy refuses it; here it is advice
         print(f"note: {warning}".replace(" Nothing was sent.", ""))
     missing = [v.name for v in values if v.var.required and v.value is None]

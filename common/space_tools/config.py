@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The Space's settings, read from where they are written once: Copier's answers and the README front matter."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from . import answer_rules
-from .envfile import EnvVar, parse_env_example
+from .dotenv_files import EnvVar, parse_env_example
 from .errors import SpaceError
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -78,7 +79,9 @@ def read_answers(root: Path) -> dict:
     try:
         answers = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise SpaceError(f"{path} can't be read ({_first_line(error)}): restore it from git or re-run copier.") from None
+        raise SpaceError(
+            f"{path} can't be read ({_first_line(error)}): restore it from git or re-run copier."
+        ) from None
     if not isinstance(answers, dict):
         raise SpaceError(f"{path} is not a mapping of answers: restore it from git or re-run copier.")
     broken = answer_rules.problems(answers, root)

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The git commit the deployed files come from, named in the Space's commit message."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """`sync`: copy the backend's files into ./backend."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // The environment checked before any of the backend's code runs: one clear line and exit 78 when wrong,
 // then the defaults a Space needs (public URL, trusted origins) filled in where Better Auth reads them.
 import { accessSync, constants, mkdirSync } from "node:fs";

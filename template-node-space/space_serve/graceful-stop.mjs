@@ -1,3 +1,4 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // SIGTERM and SIGINT end the process cleanly even when the backend handles neither: Node as PID 1 has no
 // default handler (docker stop would wait 10 s and kill), and Spaces can't run the container with --init.
 const GRACE_MS = 800; // in-flight requests get this long; docker stop's own grace is 10 s

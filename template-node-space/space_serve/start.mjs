@@ -1,3 +1,4 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Entry point of the image. Checks the environment, loads the backend's server with its listen() held back,
 // creates or migrates the database schema, sets the cookie attributes and exempts the health path from rate
 // limiting, and only then lets it listen.

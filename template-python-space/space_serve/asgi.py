@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The backend's ASGI app, unchanged, behind a health route that says whether the app has started."""
 
 from __future__ import annotations

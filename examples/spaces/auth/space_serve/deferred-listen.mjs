@@ -1,3 +1,4 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Holds back every `server.listen()` the backend calls while it loads, so nothing is served before the
 // database schema and cookie settings are ready (Better Auth remembers a failed schema check until restart).
 import net from "node:net";

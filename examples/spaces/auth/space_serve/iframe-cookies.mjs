@@ -1,3 +1,4 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Cookies that still work inside the huggingface.co page: a third-party iframe needs SameSite=None, Secure
 // and Partitioned (CHIPS). Set on the running Better Auth instance, so the backend's code stays as it is.
 export const IFRAME_COOKIE_ATTRIBUTES = Object.freeze({ sameSite: "none", secure: true, partitioned: true });

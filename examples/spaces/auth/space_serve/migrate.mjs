@@ -1,3 +1,4 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Creates or migrates Better Auth's tables with its own programmatic migration (what `auth migrate` does);
 // a second run finds nothing to do, so every start may run it.
 import { getMigrations } from "better-auth/db/migration";

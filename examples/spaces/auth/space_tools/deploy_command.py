@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """`deploy`: create or update the Space on the Hub, set its Variables and Secrets, upload, wait, check health.
 
 huggingface_hub is imported only when a deploy really talks to the Hub (see hub_client), so the other commands,
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from . import backend_sync, config, env_sync, git_source, health, redaction, space_env, space_wait, update_leftovers
-from . import upload_plan
+from . import backend_sync, config, deploy_env_plan, env_values, git_source, health, hub_wait, redaction
+from . import update_leftovers, upload_plan
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
 from .space_stages import BUILD_ERROR, HALTED, RUNNING
@@ -104,7 +105,7 @@ def _dry_run(settings, space_id, visibility, hardware, values, files, message, p
     return 0
 
 
-def _apply_env(hub, space_id: str, changes: env_sync.EnvChanges, sent: SentSecrets) -> None:
+def _apply_env(hub, space_id: str, changes: deploy_env_plan.EnvChanges, sent: SentSecrets) -> None:
     for name in changes.delete_variables:
         hub.delete_variable(space_id, name)
     for name in changes.delete_secrets:
@@ -144,7 +145,7 @@ def _print_tail(lines: list[str]) -> None:
         print(f"  | {line}")
 
 
-def _report_failure(hub, space_id: str, outcome: space_wait.Outcome, timeout: float) -> int:
+def _report_failure(hub, space_id: str, outcome: hub_wait.Outcome, timeout: float) -> int:
     message = outcome.raw.get("errorMessage") or ""
     if outcome.timed_out and not outcome.new_build_seen:
         print(
@@ -176,18 +177,18 @@ def _prepare(args):
     for note in backend_sync.sync(settings, dry_run=args.dry_run):
         print(note)
     update_leftovers.refuse(settings.root, skip_backend=settings.backend_path is not None)
-    values = space_env.resolve(settings, from_environ=args.env_from_environ)
+    values = env_values.resolve(settings, from_environ=args.env_from_environ)
     redaction.register(*(v.value for v in values if v.var.secret))
-    for name in space_env.undeclared(settings):
+    for name in env_values.undeclared(settings):
         print(f"note: .env sets {name}, which .env.example does not declare: it is not sent to the Space.")
-    env_sync.refuse_public_secrets(values, set(args.public))
+    deploy_env_plan.refuse_public_secrets(values, set(args.public))
     planned = backend_sync.plan(settings).files if args.dry_run and settings.backend_path else None
     files = upload_plan.local_files(settings.root, backend=planned)
     return settings, values, files
 
 
 def _settled(hub, space_id: str, args) -> tuple[str, dict]:
-    return space_wait.settle(lambda: hub.runtime(space_id), timeout=args.timeout, poll=args.poll_interval, say=print)
+    return hub_wait.settle(lambda: hub.runtime(space_id), timeout=args.timeout, poll=args.poll_interval, say=print)
 
 
 def main(args) -> int:
@@ -203,13 +204,13 @@ def main(args) -> int:
     from .hub_client import Hub  # huggingface_hub is needed from here on only
 
     hub = Hub()
-    env_sync.refuse_token(values, hub.token)
+    deploy_env_plan.refuse_token(values, hub.token)
     # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
     space_id = args.space_id or settings.space_id or f"{hub.username()}/{settings.space_name}"
     sent = SentSecrets(space_id)
     info = hub.space_info(space_id)
     if info is None:
-        changes = env_sync.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
+        changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
         hub.create_space(space_id, visibility, hardware)
         print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
     else:
@@ -220,7 +221,7 @@ def main(args) -> int:
                 f"the Space is {stage}, and a deploy does not wake it: restart it from "
                 f"{hub.space_page(space_id)}/settings, then deploy again. Nothing was changed."
             )
-        changes = env_sync.plan(
+        changes = deploy_env_plan.plan(
             values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent
         )
         if visibility != "protected" and info.private is not None and info.private != (visibility == "private"):
@@ -241,7 +242,7 @@ def main(args) -> int:
     if commit_oid is None and not (changes.needs_restart or args.restart):
         print(f"Nothing changed, so nothing restarts: the Space is {stage}.")
         if stage != RUNNING:
-            return _report_failure(hub, space_id, space_wait.Outcome(stage, raw), args.timeout)
+            return _report_failure(hub, space_id, hub_wait.Outcome(stage, raw), args.timeout)
         return _check_health(hub, space_id, settings, visibility, args)
     if commit_oid is None:
         hub.restart(space_id, factory=bool(changes.set_variables))  # Variables are build args: rebuild for them
@@ -251,10 +252,10 @@ def main(args) -> int:
         )
 
     print(f"Waiting for the Space (up to {args.timeout:g} s):", flush=True)
-    outcome = space_wait.wait(
+    outcome = hub_wait.wait(
         lambda: hub.runtime(space_id),
         commit_oid=commit_oid,
-        baseline=space_wait.state_of(raw, stage),
+        baseline=hub_wait.state_of(raw, stage),
         timeout=args.timeout,
         poll=args.poll_interval,
         say=lambda line: print(line, flush=True),

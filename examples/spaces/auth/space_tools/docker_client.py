@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The docker command line, as this machine has it: `DOCKER` names the client, BuildKit always on."""
 
 from __future__ import annotations

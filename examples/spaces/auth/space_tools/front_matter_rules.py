@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The README front matter rules Spaces enforces (a wrong one ends in CONFIG_ERROR or a rejected upload)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The Hub calls deploy makes, through huggingface_hub, with every failure turned into a message that says what to do.
 
 Only deploy imports this module: the other commands run without huggingface_hub installed.

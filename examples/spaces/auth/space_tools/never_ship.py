@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The one list of what never ships (never_ship.yml), and the test of a path against it."""
 
 from __future__ import annotations

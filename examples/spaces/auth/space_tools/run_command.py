@@ -1,10 +1,11 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """`run`: build and run this Space on this machine the way Spaces does, and report the same stages."""
 
 from __future__ import annotations
 
 import time
 
-from . import config, health, redaction, space_env
+from . import config, env_values, health, redaction
 from .backend_sync import sync
 from .local_space import LocalSpace, injected_env
 from .space_stages import APP_STARTING, BUILD_ERROR, BUILDING, RUNNING, RUNTIME_ERROR
@@ -55,13 +56,13 @@ def main(args) -> int:
     settings = config.load(args.root)
     for note in sync(settings):
         print(note)
-    values = space_env.resolve(settings)
+    values = env_values.resolve(settings)
     redaction.register(*(v.value for v in values if v.var.secret))
-    for name in space_env.undeclared(settings):
+    for name in env_values.undeclared(settings):
         print(f"note: .env sets {name}, which .env.example does not declare: the container does not get it.")
     if args.placeholder_secrets:
-        values = space_env.with_placeholder_secrets(values)
-    space_env.require_local(values)
+        values = env_values.with_placeholder_secrets(values)
+    env_values.require_local(values)
     port = args.port or settings.app_port
     timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
     space_id = settings.space_id or f"local/{settings.space_name}"
@@ -71,8 +72,8 @@ def main(args) -> int:
         container=args.name or f"{settings.space_name.lower()}-local",
         port=port,
         app_port=settings.app_port,
-        variables=space_env.variables(values),
-        secrets=space_env.secrets(values),
+        variables=env_values.variables(values),
+        secrets=env_values.secrets(values),
         injected=injected_env(
             space_id=space_id,
             host=f"127.0.0.1:{port}",

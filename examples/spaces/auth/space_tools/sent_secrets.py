@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """What deploy last sent as each Secret, so an unchanged Secret is not sent again (which restarts the Space).
 
 The Hub never shows a Secret's value, only when it was last set. For each Space, this machine keeps a keyed

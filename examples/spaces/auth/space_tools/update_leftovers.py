@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """What an unfinished `copier update` leaves behind: conflict markers in files, and *.rej files."""
 
 from __future__ import annotations

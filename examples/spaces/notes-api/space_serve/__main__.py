@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Entry point of the image: check the environment in one clear line, then hand over to uvicorn."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Docker HEALTHCHECK without curl: exit 0 when the health path answers 200 on the local port."""
 
 import os

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Answers given to the template, rendered once; `copier update --data NAME=value` changes them."""
 
 ASGI_APP = "app.main:app"

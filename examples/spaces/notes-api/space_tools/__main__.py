@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """`python -m space_tools <command>`: check, sync, build, run and deploy this Space."""
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except UnicodeDecodeError as error:  # a file the user edited, saved in another encoding
-        print(f"error: a file is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8.", file=sys.stderr)
+        print(f"error: a file is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8.",
+              file=sys.stderr)
         return 2
     except OSError as error:  # a file or folder the command needs can't be read or written
         print(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)

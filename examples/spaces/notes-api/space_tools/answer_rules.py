@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The answers' rules, checked again whenever the tools read `.copier-answers.yml` (it can be edited by hand).
 
 Each message is the one Copier's validator gives for the same value (copier/questions/*.yml).

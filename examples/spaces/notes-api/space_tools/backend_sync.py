@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Copies the backend's listed files into ./backend, the build context's code folder, and never loses a file.
 
 sync records what it wrote (RECORD_FILE). Before replacing ./backend it compares the folder with that record:
@@ -85,7 +86,9 @@ class _Collector:
             return
         if is_dir:
             if real in chain:
-                raise SpaceError(f"backend folder {shown} is a link that loops back into itself: fix or remove the link.")
+                raise SpaceError(
+                    f"backend folder {shown} is a link that loops back into itself: fix or remove the link."
+                )
             for child in sorted(os.listdir(real)):
                 self.visit(path / child, relative / child, (*chain, real))
         elif real.is_file():

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """`build`: sync the backend, then build the image from this folder exactly as Spaces does."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Which files of a folder `docker build` sends, read from its .dockerignore with Docker's own rules.
 
 Docker's rules (moby/patternmatcher): patterns are cleaned paths from the context root, `*` and `?` stop at

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The one error type the CLI turns into a clear message and a non-zero exit."""
 
 

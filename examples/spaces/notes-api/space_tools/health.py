@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """One HTTP GET against the app, the way a user's first request would reach it."""
 
 from __future__ import annotations

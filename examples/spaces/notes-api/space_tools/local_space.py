@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """A Space on this machine: built and started the way Spaces does it, watched through the same stages (`run`)."""
 
 from __future__ import annotations

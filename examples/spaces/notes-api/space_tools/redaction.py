@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Secret values never reach the terminal: everything the tools print passes through `scrub`."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The stages a Space goes through, as the Hub names them (`SpaceRuntime.stage`); the local run reports the same."""
 
 from __future__ import annotations

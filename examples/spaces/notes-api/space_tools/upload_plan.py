@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Which files of this repo the Space gets, and how they differ from what the Space holds now."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Just enough of PEP 440 specifiers to tell whether a Python version satisfies `requires-python`."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Waiting for a Space on the Hub: for a build under way to end, and for the build a deploy started.
 
 The runtime the Hub reports does not always say which commit it describes (production answers carry no `sha`),

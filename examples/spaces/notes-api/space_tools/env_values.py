@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The values of the Space's Variables and Secrets, taken from `.env` as `.env.example` marks them."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ import secrets as random_tokens
 from dataclasses import dataclass
 
 from .config import SpaceConfig
-from .envfile import EnvVar, read_env_file
+from .dotenv_files import EnvVar, read_env_file
 from .errors import SpaceError
 
 

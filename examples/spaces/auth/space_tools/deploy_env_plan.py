@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """What deploy changes in the Space's Variables and Secrets so they match `.env` as `.env.example` marks them."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
-from .space_env import Value
+from .env_values import Value
 
 # Words of a name that say its value is a secret (API_KEY, DB_PASSWORD, GITHUB_TOKEN, ...).
 SECRET_WORDS = frozenset(

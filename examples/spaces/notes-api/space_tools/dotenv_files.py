@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Reads `.env.example` (what the Space reads, and how) and `.env` (the local values)."""
 
 from __future__ import annotations
