@@ -13,6 +13,7 @@ BAD_ANSWERS = [
     ({"emoji": "rocket"}, "is not a single emoji"),
     ({"license": "MIT License"}, "is not a license id"),
     ({"startup_duration_timeout": "30 minutes"}, "is not a duration like 30m"),
+    ({"color_from": "orange"}, "'orange' is not in ['red', 'yellow'"),
     ({"app_port": 80}, "pick 1024-65535"),
     ({"app_port": 70000}, "pick 1024-65535"),
     ({"health_path": "healthz"}, "is not a URL path"),

@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-COLORS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
-CUSTOM_HEADERS = {"cross-origin-embedder-policy", "cross-origin-opener-policy", "cross-origin-resource-policy"}
+import yaml
+
+RULES = yaml.safe_load(Path(__file__).with_name("front_matter_rules.yml").read_text(encoding="utf-8"))
+COLORS = set(RULES["colors"])
+CUSTOM_HEADERS = set(RULES["custom_headers"])
 
 
 def problems(front: dict) -> list[str]:
@@ -20,19 +24,19 @@ def problems(front: dict) -> list[str]:
     for key in ("colorFrom", "colorTo"):
         if key in front and front[key] not in COLORS:
             found.append(f"{key} must be one of {', '.join(sorted(COLORS))}, not {front[key]!r}")
-    if len(str(front.get("short_description", ""))) > 60:
-        found.append("short_description must be at most 60 characters")
+    if len(str(front.get("short_description", ""))) > RULES["short_description_max"]:
+        found.append(f"short_description must be at most {RULES['short_description_max']} characters")
     if not isinstance(front.get("title", ""), str) or not front.get("title"):
         found.append("title must be a non-empty string")
-    for key in ("pinned", "fullWidth", "disable_embedding"):
+    for key in RULES["booleans"]:
         if key in front and not isinstance(front[key], bool):
             found.append(f"{key} must be true or false")
-    if "header" in front and front["header"] not in ("mini", "default"):
-        found.append("header must be mini or default")
+    if "header" in front and front["header"] not in RULES["headers"]:
+        found.append(f"header must be {' or '.join(RULES['headers'])}")
     if "base_path" in front and not str(front["base_path"]).startswith("/"):
         found.append("base_path must start with /")
     timeout = front.get("startup_duration_timeout")
-    if timeout is not None and not re.fullmatch(r"[1-9][0-9]*[smh]", str(timeout)):
+    if timeout is not None and not re.search(RULES["duration"], str(timeout)):
         found.append("startup_duration_timeout must be a duration like 30m or 1h")
     for header in front.get("custom_headers") or {}:
         if header not in CUSTOM_HEADERS:
