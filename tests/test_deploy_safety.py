@@ -8,6 +8,7 @@ says; an unchanged Secret is not sent again; and the outcome reported is the one
 from __future__ import annotations
 
 import http.server
+import shutil
 import ssl
 import subprocess
 import threading
@@ -18,7 +19,7 @@ from dotenv import dotenv_values
 
 from tests.conftest import python_example_answers
 from tests.hub_standin import Script, ScriptedRuntime
-from tests.hub_standin.fixtures import SECRET_VALUE
+from tests.hub_standin.fixtures import SECRET_VALUE, SpaceRepo
 
 FAST = ("--poll-interval", "0.1")
 CREDENTIALS = (".envrc", "prod.env", ".env_prod", ".npmrc", ".pypirc", ".netrc", "id_rsa", "id_ed25519.pub",
@@ -49,7 +50,7 @@ def one_line_refusal(result, message: str) -> None:
 def test_the_upload_of_a_generated_space_is_exactly_what_the_image_needs(hub, render, python_backends, tmp_path,
                                                                          deploy):
     backend = tmp_path / "backend"
-    subprocess.run(["cp", "-r", str(python_backends["uv-lock"]), str(backend)], check=True)
+    shutil.copytree(python_backends["uv-lock"], backend)
     for name in CREDENTIALS:
         (backend / name).write_text("credential\n")
         (backend / "app" / name).write_text("credential\n")
@@ -57,7 +58,7 @@ def test_the_upload_of_a_generated_space_is_exactly_what_the_image_needs(hub, re
     for name in (*CREDENTIALS, "private-notes.md", "TODO.txt"):
         (project / name).write_text("local only\n")
     (project / ".env").write_text(f"APP_SECRET_KEY={SECRET_VALUE}\n")
-    repo = type("Repo", (), {"root": project, "space_id": "alice/notes"})
+    repo = SpaceRepo(project, "alice/notes")
 
     dry = deploy(repo, "--dry-run")
     result = deploy(repo)

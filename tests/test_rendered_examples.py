@@ -1,5 +1,6 @@
-"""What users receive is in the repository (examples/spaces/, written by tools/render-examples) and is what the
-templates render today; and no rendered file talks about our workshop: our machines, tests or stand-ins."""
+"""What users receive is in the repository (examples/spaces/, written by tools/render-examples: every file the
+templates render, less those they copy unchanged) and is what the templates render today; and no rendered file
+talks about our workshop: our machines, tests or stand-ins."""
 
 from __future__ import annotations
 
@@ -39,13 +40,26 @@ def _committed(folder: Path) -> list[str]:
     return sorted(name for name in listed.split("\0") if name and (folder / name).is_file())
 
 
+def _rendered(project: Path, runtime: str) -> list[str]:
+    """The files Copier wrote from a template, not copied unchanged from the template's folder."""
+    source = REPO / f"template-{runtime}-space"
+    return sorted(
+        path.relative_to(project).as_posix() for path in project.rglob("*")
+        if path.is_file() and not (
+            (source / path.relative_to(project)).is_file()
+            and (source / path.relative_to(project)).read_bytes() == path.read_bytes()
+        )
+    )
+
+
 def _text(path: Path) -> str:
     return BOOKKEEPING.sub(lambda match: match.group(1), path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("answers", ANSWERS, ids=[path.stem for path in ANSWERS])
 def test_the_committed_example_is_what_the_template_renders_today(answers, tmp_path):
-    name = yaml.safe_load(answers.read_text())["space_name"]
+    chosen = yaml.safe_load(answers.read_text())
+    name = chosen["space_name"]
     committed = REPO / "examples" / "spaces" / name
     fresh = tmp_path / "examples" / "spaces" / name
     (tmp_path / "examples" / "backend").mkdir(parents=True)
@@ -53,7 +67,7 @@ def test_the_committed_example_is_what_the_template_renders_today(answers, tmp_p
     result = copier_copy(fresh, answers, backend_path="../../backend")
 
     assert result.returncode == 0, result.stderr
-    rendered = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
+    rendered = _rendered(fresh, chosen["runtime"])
     stale = "examples/spaces is stale: run tools/render-examples and commit the diff"
     assert _committed(committed) == rendered, stale
     assert [path for path in rendered if _text(committed / path) != _text(fresh / path)] == [], stale
@@ -71,9 +85,9 @@ def test_no_rendered_file_speaks_of_our_workshop(render, answers):
     assert found == []
 
 
-@pytest.mark.parametrize("answers", ANSWERS, ids=[path.stem for path in ANSWERS])
-def test_every_file_of_the_tools_and_the_wrapper_says_where_it_comes_from(answers):
-    space = REPO / "examples" / "spaces" / yaml.safe_load(answers.read_text())["space_name"]
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_every_file_of_the_tools_and_the_wrapper_says_where_it_comes_from(render, runtime):
+    space = render(runtime=runtime)
     files = sorted(p for folder in ("space_tools", "space_serve") for p in (space / folder).iterdir() if p.is_file())
     first_lines = {p.relative_to(space).as_posix(): p.read_text().splitlines()[0] for p in files}
     assert files and all(HEADER in line for line in first_lines.values()), first_lines

@@ -114,6 +114,29 @@ def plan(config: SpaceConfig) -> SyncPlan:
     return collector.plan
 
 
+def _needed(config: SpaceConfig) -> list[tuple[str, ...]]:
+    """Files the image can't start without, each as its alternatives (paths inside the backend)."""
+    if config.runtime == "python":
+        module = config.answers["asgi_app"].partition(":")[0].replace(".", "/")
+        return [(f"{module}.py", f"{module}/__init__.py"), ("pyproject.toml", "requirements.txt")]
+    return [(config.answers["entry_file"],), ("package.json",), ("package-lock.json",)]
+
+
+def _refuse_missing(config: SpaceConfig, planned: SyncPlan) -> None:
+    """What the backend has but backend_files leaves out never reaches the image: say so before a build fails."""
+    for alternatives in _needed(config):
+        if any(path in planned.files for path in alternatives):
+            continue
+        present = next((path for path in alternatives if (planned.source / path).is_file()), None)
+        if present:
+            entry = present.split("/")[0]
+            suggested = json.dumps([*config.backend_files, entry])
+            raise SpaceError(
+                f"{present} is in the backend but backend_files does not list it, so the image would not get "
+                f"it: add {entry!r} with `copier update --defaults --data 'backend_files={suggested}'`."
+            )
+
+
 def _read_record(root: Path) -> dict[str, str] | None:
     try:
         data = json.loads((root / RECORD_FILE).read_text(encoding="utf-8"))
@@ -170,13 +193,14 @@ def guard_code_dir(config: SpaceConfig) -> None:
         )
 
 
-def sync(config: SpaceConfig, *, force: bool = False, dry_run: bool = False) -> list[str]:
-    """Check the backend, then mirror its listed files into ./backend; return notes for the user."""
+def sync(config: SpaceConfig, *, force: bool = False, dry_run: bool = False) -> SyncPlan:
+    """Check the backend, then mirror its listed files into ./backend; return what it copies, with notes."""
     guard_code_dir(config)
     if config.backend_path is None:
-        return check_backend(config, config.code_dir)
+        return SyncPlan(config.code_dir, notes=check_backend(config, config.code_dir))
     planned = plan(config)
     notes = [*planned.notes, *check_backend(config, planned.source)]
+    _refuse_missing(config, planned)
     code = config.code_dir
     record = _read_record(config.root)
     unwritten = code.exists() and record is None
@@ -189,7 +213,8 @@ def sync(config: SpaceConfig, *, force: bool = False, dry_run: bool = False) -> 
         )
     if dry_run:
         aside = " (./backend, which sync did not write, would be set aside first)" if unwritten else ""
-        return [f"would sync {len(planned.files)} files from {planned.source} into ./backend{aside}", *notes]
+        planned.notes = [f"would sync {len(planned.files)} files from {planned.source} into ./backend{aside}", *notes]
+        return planned
     if unwritten or changed:
         kept = _set_aside(config)
         what = "sync did not write it" if unwritten else "it held files sync did not write"
@@ -207,4 +232,5 @@ def sync(config: SpaceConfig, *, force: bool = False, dry_run: bool = False) -> 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)
-    return [f"synced {len(written)} files from {planned.source} into ./backend", *notes]
+    planned.notes = [f"synced {len(written)} files from {planned.source} into ./backend", *notes]
+    return planned

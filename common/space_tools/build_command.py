@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
 
 def main(args) -> int:
     settings = config.load(args.root)
-    for note in sync(settings):
+    for note in sync(settings).notes:
         print(note)
     command = ["build", "--tag", args.tag or settings.image]
     if args.no_cache:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import backend_sync, config, deploy_env_plan, env_values, front_matter_rules, redaction, update_leftovers
+from . import backend_sync, config, deploy_env_plan, env_values, front_matter_rules, update_leftovers
 from .errors import SpaceError
 
 
@@ -17,14 +17,12 @@ def main(args) -> int:
     broken = front_matter_rules.problems(settings.front_matter)
     if broken:
         raise SpaceError("README.md front matter: " + "; ".join(broken) + ".")
-    for note in backend_sync.sync(settings, dry_run=True):  # the backend's checks, its links, ./backend's state
+    for note in backend_sync.sync(settings, dry_run=True).notes:  # the backend's checks, links, ./backend
         print(note)
     values = env_values.resolve(settings)
-    redaction.register(*(v.value for v in values if v.var.secret))
-    try:
-        deploy_env_plan.refuse_public_secrets(values, set())
-    except SpaceError as warning:  # deploy refuses it; here it is advice
-        print(f"note: {warning}".replace(" Nothing was sent.", ""))
+    for name in deploy_env_plan.public_secret_suspects(values, set()):
+        print(f"note: {name} looks like a secret but is marked [variable]: deploy refuses it unless you mark it "
+              f"[secret] in .env.example or confirm it with `deploy --public {name}`.")
     missing = [v.name for v in values if v.var.required and v.value is None]
     if missing:
         print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")

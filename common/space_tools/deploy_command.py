@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from . import backend_sync, config, deploy_env_plan, env_values, git_source, health, hub_wait, redaction
-from . import update_leftovers, upload_plan
+from . import backend_sync, config, deploy_env_plan, env_values, git_source, health, hub_wait, update_leftovers
+from . import upload_plan
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
 from .space_stages import BUILD_ERROR, HALTED, RUNNING
@@ -174,15 +174,16 @@ def _report_failure(hub, space_id: str, outcome: hub_wait.Outcome, timeout: floa
 def _prepare(args):
     """Everything decided locally, before the Hub is asked anything; a dry run writes nothing here."""
     settings = config.load(args.root)
-    for note in backend_sync.sync(settings, dry_run=args.dry_run):
+    synced = backend_sync.sync(settings, dry_run=args.dry_run)
+    for note in synced.notes:
         print(note)
     update_leftovers.refuse(settings.root, skip_backend=settings.backend_path is not None)
     values = env_values.resolve(settings, from_environ=args.env_from_environ)
-    redaction.register(*(v.value for v in values if v.var.secret))
     for name in env_values.undeclared(settings):
         print(f"note: .env sets {name}, which .env.example does not declare: it is not sent to the Space.")
     deploy_env_plan.refuse_public_secrets(values, set(args.public))
-    planned = backend_sync.plan(settings).files if args.dry_run and settings.backend_path else None
+    # A dry run wrote no ./backend: the upload lists the files sync would write there.
+    planned = synced.files if args.dry_run and settings.backend_path else None
     files = upload_plan.local_files(settings.root, backend=planned)
     return settings, values, files
 

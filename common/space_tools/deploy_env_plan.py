@@ -105,12 +105,17 @@ def looks_secret(name: str, value: str) -> bool:
     return bool(SECRET_WORDS & set(name.upper().split("_")) or SECRET_VALUE.search(value))
 
 
-def refuse_public_secrets(values: list[Value], allowed: set[str]) -> None:
-    """A Variable is public: one whose name or value looks like a secret needs the user's word for it."""
-    suspects = [
+def public_secret_suspects(values: list[Value], allowed: set[str]) -> list[str]:
+    """Variables (public) whose name or value looks like a secret, and which the user has not confirmed."""
+    return [
         v.name for v in values
         if not v.var.secret and v.value and v.name not in allowed and looks_secret(v.name, v.value)
     ]
+
+
+def refuse_public_secrets(values: list[Value], allowed: set[str]) -> None:
+    """A Variable is public: one that looks like a secret needs the user's word for it."""
+    suspects = public_secret_suspects(values, allowed)
     if suspects:
         flags = " ".join(f"--public {name}" for name in suspects)
         raise SpaceError(

@@ -7,6 +7,7 @@ import os
 import secrets as random_tokens
 from dataclasses import dataclass
 
+from . import redaction
 from .config import SpaceConfig
 from .dotenv_files import EnvVar, read_env_file
 from .errors import SpaceError
@@ -37,6 +38,7 @@ def resolve(config: SpaceConfig, *, from_environ: bool = False) -> list[Value]:
             values.append(Value(var, var.default, "default"))
         else:
             values.append(Value(var, None, ""))
+    redaction.register(*(v.value for v in values if v.var.secret))  # masked in all output from here on
     return values
 
 

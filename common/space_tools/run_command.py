@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from . import config, env_values, health, redaction
+from . import config, env_values, health
 from .backend_sync import sync
 from .local_space import LocalSpace, injected_env
 from .space_stages import APP_STARTING, BUILD_ERROR, BUILDING, RUNNING, RUNTIME_ERROR
@@ -54,10 +54,9 @@ def _print_tail(lines: list[str]) -> None:
 
 def main(args) -> int:
     settings = config.load(args.root)
-    for note in sync(settings):
+    for note in sync(settings).notes:
         print(note)
     values = env_values.resolve(settings)
-    redaction.register(*(v.value for v in values if v.var.secret))
     for name in env_values.undeclared(settings):
         print(f"note: .env sets {name}, which .env.example does not declare: the container does not get it.")
     if args.placeholder_secrets:

@@ -17,6 +17,6 @@ def add_arguments(parser) -> None:
 
 
 def main(args) -> int:
-    for note in sync(config.load(args.root), force=args.force, dry_run=args.dry_run):
+    for note in sync(config.load(args.root), force=args.force, dry_run=args.dry_run).notes:
         print(note)
     return 0
