@@ -10,7 +10,7 @@ from types import FrameType, TracebackType
 from typing import Self
 
 from bench import say
-from tests.support import docker
+from harness import docker
 
 LATE_IMAGE_SECONDS = 15  # how long an interrupted build may take to finish exporting its image
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from bench import load, machine, measures, node_example, python_example, report, say, subjects
 from bench.cleanup import Leftovers
 from bench.subjects import Pair
-from tests.support import docker
+from harness import docker
 
 RESULTS = Path(__file__).parent / "results"
 PAIRS = {"python": python_example.prepare, "node": node_example.prepare}

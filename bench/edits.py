@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support import docker
+from harness import docker
 
 # Small, dependency-free packages a service of each kind commonly adds next.
 PYTHON_DEPENDENCY = "python-multipart"  # FastAPI's form parsing

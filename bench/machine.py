@@ -7,7 +7,7 @@ import os
 import platform
 from pathlib import Path
 
-from tests.support import docker
+from harness import docker
 
 
 def describe(base_images: list[str]) -> dict:

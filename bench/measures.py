@@ -13,7 +13,7 @@ from bench import load, say
 from bench.cleanup import Leftovers
 from bench.edits import code_edit
 from bench.subjects import Pair, Subject
-from tests.support import docker
+from harness import docker
 
 IDLE_SECONDS = 2.0  # after the first 200, before memory is read: start-up allocations settle
 BURST = 150  # sequential health requests from one client address

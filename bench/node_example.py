@@ -23,7 +23,7 @@ from bench.subjects import (
     render,
     space_tools_build,
 )
-from tests.support import docker
+from harness import docker
 
 USER = {"email": "bench@example.com", "password": "benchmark-password-0123", "name": "Bench"}
 

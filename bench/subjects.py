@@ -19,17 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bench import edits
 from bench.load import Request
-from tests.support import docker
+from harness import docker
+from harness.images import NODE_IMAGE, PYTHON_IMAGE
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"
 EXAMPLE_BACKEND = REPO / "examples" / "backend"
-PYTHON_IMAGE = "python:3.13-slim"
-NODE_IMAGE = "node:24-slim"
 # Never a real secret: long enough for the example apps' checks.
 BENCH_SECRET = "benchmark-secret-0123456789abcdef"
 # Loopback requests never go through a proxy, whatever the environment says.
@@ -103,15 +100,15 @@ def copy_backend(dest: Path) -> Path:
 
 
 def render(runtime: str, backend: Path, dest: Path) -> dict:
-    """Render the Space from the working tree (Copier includes uncommitted changes at HEAD); its answers."""
+    """Render the Space from the working tree (Copier includes uncommitted changes at HEAD); its settings."""
     answers_file = REPO / "examples" / "answers" / f"{runtime}.yml"
     subprocess.run(
         [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults", "--overwrite", "--vcs-ref", "HEAD",
          "--data-file", str(answers_file), "--data", f"backend_path={backend}", str(REPO), str(dest)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
-    answers: dict = yaml.safe_load((dest / ".copier-answers.yml").read_text())
-    return answers
+    settings: dict = json.loads((dest / "space.json").read_text())
+    return settings
 
 
 def space_tools_build(space: Path) -> Callable[[str], docker.BuildResult]:

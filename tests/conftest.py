@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import docker, figures
+from harness import docker
+from harness.images import NODE_IMAGE
+from tests.support import figures
 
 # The stand-in Hub's fixtures (hub, make_space, cli) for every module that deploys or runs a Space.
 pytest_plugins = ["tests.hub_standin.fixtures"]
@@ -128,7 +130,7 @@ from tests.support import node as node_support  # noqa: E402
 from tests.support.postgres import PostgresCluster  # noqa: E402
 
 NODE_BACKEND_FILES = ("auth-server.ts", "package.json", "package-lock.json", "tsconfig.json")
-NODE_BASE = "node:24-slim"
+NODE_BASE = NODE_IMAGE
 # Better Auth wants 32+ characters; never a real one.
 AUTH_SECRET = "test-auth-secret-0123456789abcdefghijkl"
 

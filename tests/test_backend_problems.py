@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from harness import docker
 from tests.conftest import python_example_answers, space_tools
-from tests.support import docker
 
 
 def _project_for(render, backend: Path, **answers) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.docker import (
+from harness.docker import (
     build,
     docker,
     free_port,
@@ -27,9 +27,8 @@ from tests.support.docker import (
     unique_tag,
     wait_http,
 )
+from harness.images import NODE_IMAGE, PYTHON_IMAGE
 
-PYTHON_IMAGE = "python:3.13-slim"
-NODE_IMAGE = "node:24-slim"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 pytestmark = pytest.mark.docker

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench.figures import KEYS
-from tests.support import docker, figures
+from harness import docker
+from tests.support import figures
 
 REPO = Path(__file__).resolve().parents[1]
 TIMEOUT_SECONDS = 900

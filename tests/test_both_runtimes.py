@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-
 import pytest
-
-from tests.support import docker, figures
-from tests.support.front_matter import space_card
-
 from space_tools.front_matter_rules import problems
+
+from harness import docker
+from harness.images import NODE_IMAGE, PYTHON_IMAGE
+from tests.support import figures
+from tests.support.front_matter import space_card
 
 DEV_MODE_TOOLS = ("bash", "curl", "wget", "procps", "git", "git-lfs")
 START = {"python": ["python", "-m", "space_serve"], "node": ["node", "/app/start.mjs"]}
-BASE = {"python": "python:3.13-slim", "node": "node:24-slim"}
+BASE = {"python": PYTHON_IMAGE, "node": NODE_IMAGE}
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])

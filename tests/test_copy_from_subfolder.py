@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copier
 import pytest
 
+import copier
 from tests.conftest import REPO
 
 

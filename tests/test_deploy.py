@@ -12,13 +12,12 @@ import uuid
 import zlib
 
 import pytest
-import yaml
 
-from space_tools.dotenv_files import parse_env_example
+from harness import docker
+from harness.images import PYTHON_IMAGE
 from tests.hub_standin import RealRuntime, Script, ScriptedRuntime
 from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo
 from tests.hub_standin.space_state import StoredFile
-from tests.support import docker
 
 FAST = ("--poll-interval", "0.1")
 # What a Space needs from the generated repo, and nothing else (.gitattributes is the Hub's own).
@@ -121,7 +120,7 @@ def test_files_removed_locally_are_removed_from_the_space(hub, make_space, deplo
     assert "0 added, 0 changed, 1 removed" in result.output
 
 
-def test_variables_and_secrets_follow_the_marking_of_env_example(hub, make_space, deploy):
+def test_variables_and_secrets_are_sent_as_space_json_declares_them(hub, make_space, deploy):
     repo = make_space(env={"GREETING": GREETING, "API_KEY": SECRET_VALUE, "NOT_DECLARED": "x"})
 
     result = deploy(repo)
@@ -133,7 +132,7 @@ def test_variables_and_secrets_follow_the_marking_of_env_example(hub, make_space
     assert space.variables["GREETING"]["description"] == "What the app says."
     assert "OPTIONAL_TOKEN" not in space.variables and "OPTIONAL_TOKEN" not in space.secrets
     assert "NOT_DECLARED" not in space.variables and "NOT_DECLARED" not in space.secrets
-    assert "note: .env sets NOT_DECLARED, which .env.example does not declare: it is not sent to the Space." in (
+    assert "note: .env sets NOT_DECLARED, which space.json does not declare: it is not sent to the Space." in (
         result.output
     )
 
@@ -212,10 +211,7 @@ def test_no_secret_value_or_token_appears_in_any_output(hub, make_space, deploy,
 
 def test_the_deploying_token_is_refused_as_a_value_and_never_stored(hub, make_space, deploy):
     repo = make_space()
-    repo.write(
-        ".env.example",
-        (repo.root / ".env.example").read_text() + "# [secret, optional] A Hub token for the app.\nHF_TOKEN=\n",
-    )
+    repo.declare("HF_TOKEN", secret=True, help="A Hub token for the app.")
     repo.write(".env", f"GREETING=hi\nAPI_KEY={SECRET_VALUE}\nHF_TOKEN={hub.token}\n")
 
     refused = deploy(repo)
@@ -452,7 +448,7 @@ def test_end_to_end_a_deploy_ends_with_a_real_container_answering_its_health_che
 @pytest.mark.docker
 def test_end_to_end_a_real_build_failure_shows_dockers_own_error(hub, make_space, deploy):
     hub.runtime_factory = lambda space: RealRuntime(stale_s=0.2)
-    repo = make_space(dockerfile="FROM python:3.13-slim\nRUN echo 'the build breaks here' && exit 3\n")
+    repo = make_space(dockerfile=f"FROM {PYTHON_IMAGE}\nRUN echo 'the build breaks here' && exit 3\n")
 
     result = deploy(repo)
 
@@ -515,8 +511,8 @@ def test_end_to_end_the_templates_deploy_to_a_running_space(hub, render, deploy,
     hub.runtime_factory = lambda space: RealRuntime(stale_s=0.5, startup_timeout_s=120)
     name = f"deploy-{runtime}-{uuid.uuid4().hex[:6]}"
     project = render(runtime=runtime, space_name=name, space_owner="acme")  # an organization the token may write to
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    required_secrets = [v.name for v in parse_env_example(project / ".env.example") if v.secret and v.required]
+    answers = json.loads((project / "space.json").read_text())
+    required_secrets = [name for name, v in answers["variables"].items() if v["secret"] and v["required"]]
     (project / ".env").write_text("".join(f"{n}={SECRET_VALUE}-{'x' * 32}\n" for n in required_secrets))
 
     result = deploy(SpaceRepo(project, f"acme/{name}"))

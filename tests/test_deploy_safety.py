@@ -34,8 +34,8 @@ def deploy(cli, hub):
     return _deploy
 
 
-def add_variable(repo, name: str, help_text: str = "A setting.", marking: str = "variable, optional") -> None:
-    repo.write(".env.example", (repo.root / ".env.example").read_text() + f"# [{marking}] {help_text}\n{name}=\n")
+def add_variable(repo, name: str, help_text: str = "A setting.", *, secret: bool = False) -> None:
+    repo.declare(name, secret=secret, help=help_text)
 
 
 def one_line_refusal(result, message: str) -> None:
@@ -67,7 +67,7 @@ def test_the_upload_of_a_generated_space_is_exactly_what_the_image_needs(hub, re
     code = sorted(p.relative_to(python_backends["uv-lock"]).as_posix()
                   for p in python_backends["uv-lock"].rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     serve = sorted(p.name for p in (project / "space_serve").iterdir() if p.is_file())
-    expected = {".gitattributes", ".dockerignore", "Dockerfile", "README.md",
+    expected = {".gitattributes", ".dockerignore", "Dockerfile", "README.md", "space.json",
                 *(f"backend/{path}" for path in code), *(f"space_serve/{name}" for name in serve)}
     assert set(hub.space(repo.space_id).files) == expected
     listed = {line.strip() for line in dry.output.splitlines() if line.startswith("  ")}
@@ -150,7 +150,7 @@ def test_the_health_check_of_a_private_space_never_sends_the_token_to_another_ho
                                   "export HF_API_TOKEN='{token}'", "HF_API_TOKEN=Bearer {token}"])
 def test_the_deploying_token_is_refused_whatever_the_dotenv_syntax(hub, make_space, deploy, line):
     repo = make_space()
-    add_variable(repo, "HF_API_TOKEN", "A token for the app.", "secret, optional")
+    add_variable(repo, "HF_API_TOKEN", "A token for the app.", secret=True)
     repo.write(".env", f"GREETING=hi\nAPI_KEY={SECRET_VALUE}\n" + line.format(token=hub.token) + "\n")
 
     result = deploy(repo)
@@ -170,7 +170,7 @@ def test_a_variable_that_looks_like_a_secret_is_public_only_when_confirmed(hub, 
 
     refused = deploy(repo)
 
-    one_line_refusal(refused, f"{name} looks like a secret but is marked [variable] in .env.example")
+    one_line_refusal(refused, f"{name} looks like a secret but is a Variable in space.json")
     assert f"--public {name}" in refused.output and hub.mutating_requests() == []
 
     confirmed = deploy(repo, "--public", name)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
-import subprocess
 
 import pytest
 

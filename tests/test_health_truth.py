@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from harness import docker
 from tests.conftest import REPO
-from tests.support import docker
 
 ASGI_PY = REPO / "template-python-space" / "space_serve" / "asgi.py"
 REQUIREMENTS = "fastapi>=0.110\nuvicorn>=0.30\n"

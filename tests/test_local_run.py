@@ -14,10 +14,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 
+from harness import docker
+from harness.images import PYTHON_IMAGE
 from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo
-from tests.support import docker
 
 pytestmark = pytest.mark.docker
 
@@ -145,7 +145,7 @@ def test_an_app_that_exits_at_start_is_a_runtime_error_with_its_exit_code(make_s
 
 
 def test_a_failing_build_is_a_build_error_with_dockers_own_lines(make_space, cli):
-    repo = make_space(dockerfile="FROM python:3.13-slim\nRUN echo 'cannot install the dependencies' && exit 7\n")
+    repo = make_space(dockerfile=f"FROM {PYTHON_IMAGE}\nRUN echo 'cannot install the dependencies' && exit 7\n")
 
     result = cli(repo, "run", "--port", str(docker.free_port()))
 
@@ -171,7 +171,7 @@ def _render_starter(render, runtime: str) -> tuple[Path, str, str]:
     """A Space rendered from the template with its starter backend: (folder, space_name, health_path)."""
     name = f"run-{runtime}-{uuid.uuid4().hex[:6]}"
     project = render(runtime=runtime, space_name=name)
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    answers = json.loads((project / "space.json").read_text())
     return project, name, answers["health_path"]
 
 

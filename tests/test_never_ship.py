@@ -26,10 +26,11 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
-
 from space_tools import dockerignore
+
+from harness import docker
+from harness.images import PYTHON_IMAGE
 from tests.conftest import REPO, node_example_answers, python_example_answers, space_tools
-from tests.support import docker
 
 RULES = yaml.safe_load((REPO / "common" / "space_tools" / "never_ship.yml").read_text(encoding="utf-8"))
 NEVER: list[str] = RULES["never"]
@@ -314,8 +315,8 @@ def test_deploy_uploads_no_never_sample_even_through_a_dockerignore_that_admits_
 
 # --- 2d. docker ------------------------------------------------------------------------------------------------
 
-LIST_CONTEXT = """\
-FROM python:3.13-slim
+LIST_CONTEXT = f"""\
+FROM {PYTHON_IMAGE}
 COPY . /ctx
 RUN cd /ctx && find . -type f | cut -c3- | sort > /ctx-list
 """

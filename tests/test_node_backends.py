@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from harness import docker
 from tests.conftest import AUTH_SECRET, copy_node_backend, node_example_answers, space_tools
-from tests.support import docker, node
+from tests.support import node
 
 HEALTH = "/api/auth/ok"
 PASSWORD = "correct horse battery staple"

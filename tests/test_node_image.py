@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from harness import docker
 from tests.conftest import AUTH_SECRET, NODE_BASE, NODE_VARIANTS
-from tests.support import docker, figures
+from tests.support import figures
 from tests.support.postgres import PostgresCluster
 
 pytestmark = pytest.mark.docker

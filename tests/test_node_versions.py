@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from harness import docker
 from tests.conftest import AUTH_SECRET
-from tests.support import docker, figures
+from tests.support import figures
 
 pytestmark = pytest.mark.docker
 

@@ -8,12 +8,14 @@ import urllib.request
 
 import pytest
 
+from harness import docker
+from harness.images import PYTHON_IMAGE
 from tests.conftest import TEST_SECRET, python_example_answers
-from tests.support import docker, figures
+from tests.support import figures
 
 pytestmark = pytest.mark.docker
 
-BASE = "python:3.13-slim"
+BASE = PYTHON_IMAGE
 EXAMPLE_VARIANTS = ["uv-lock", "pyproject", "requirements"]
 
 

@@ -1,16 +1,15 @@
-"""Rendering the Python template: each variant gives a complete Space repo whose answers agree everywhere."""
+"""Rendering the Python template: each variant gives a complete Space repo."""
 
 from __future__ import annotations
 
-import re
+import json
 
 import pytest
 
 from tests.conftest import python_example_answers, space_tools
 
-from space_tools.dotenv_files import parse_env_example
-
-SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml"}
+SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml",
+               "space.json"}
 
 
 def test_defaults_give_a_starter_space(render):
@@ -32,33 +31,21 @@ def test_existing_backend_is_referenced_not_copied(render, python_backends, vari
     assert f"dependencies: {expected}" in synced
 
 
-def test_port_and_health_path_agree_everywhere(render):
-    project = render(runtime="python", app_port=8123, health_path="/live")
-    dockerfile = (project / "Dockerfile").read_text()
-    assert "EXPOSE 8123" in dockerfile
-    assert re.search(r"PORT=8123\b", dockerfile)
-    assert "DEFAULT_PORT = 8123" in (project / "space_serve" / "settings.py").read_text()
-    assert 'HEALTH_PATH = "/live"' in (project / "space_serve" / "settings.py").read_text()
-    readme = (project / "README.md").read_text()
-    assert "app_port: 8123" in readme
-    assert "127.0.0.1:8123/live" in readme
-
-
-def test_env_example_lists_every_variable_marked(render, python_backends):
+def test_space_json_declares_the_template_variables_then_the_backend_ones(render, python_backends):
     project = render(**python_example_answers(python_backends["uv-lock"]))
-    variables = {var.name: var for var in parse_env_example(project / ".env.example")}
-    assert set(variables) == {"WEB_CONCURRENCY", "APP_SECRET_KEY", "CORS_ORIGINS", "NOTES_DB_PATH", "LOG_LEVEL", "APP_NAME"}
-    assert variables["APP_SECRET_KEY"].secret and variables["APP_SECRET_KEY"].required
-    assert not variables["LOG_LEVEL"].secret and variables["LOG_LEVEL"].default == "INFO"
-    assert 'REQUIRED_VARIABLES = ["APP_SECRET_KEY"]' in (project / "space_serve" / "settings.py").read_text()
-    readme = (project / "README.md").read_text()
-    assert "| `APP_SECRET_KEY` | Secret | yes |" in readme
+    variables = json.loads((project / "space.json").read_text())["variables"]
+    assert list(variables) == ["WEB_CONCURRENCY", "APP_SECRET_KEY", "CORS_ORIGINS", "NOTES_DB_PATH", "LOG_LEVEL", "APP_NAME"]
+    assert variables["APP_SECRET_KEY"]["secret"] and variables["APP_SECRET_KEY"]["required"]
+    assert not variables["LOG_LEVEL"]["secret"] and variables["LOG_LEVEL"]["default"] == "INFO"
+    assert "APP_SECRET_KEY=\n" in (project / ".env.example").read_text()
+    assert "- `APP_SECRET_KEY` (Secret, required): " in (project / "README.md").read_text()
 
 
-def test_workers_answer_flows_to_image_and_docs(render):
+def test_workers_answer_is_the_default_of_web_concurrency(render):
     project = render(runtime="python", workers=2)
-    assert "WEB_CONCURRENCY=2" in (project / "Dockerfile").read_text()
+    assert json.loads((project / "space.json").read_text())["variables"]["WEB_CONCURRENCY"]["default"] == "2"
     assert "WEB_CONCURRENCY=2" in (project / ".env.example").read_text()
+    assert "WEB_CONCURRENCY" not in (project / "Dockerfile").read_text(), "the image reads it from space.json"
 
 
 def test_python_version_picks_the_base_image(render):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 import shutil
 import uuid
 
+import pytest
+
+from harness import docker
+from harness.images import PYTHON_IMAGE
 from tests.conftest import python_example_answers
-from tests.support import docker
 
 pytestmark = pytest.mark.docker
 
@@ -26,7 +27,7 @@ def test_canary_secret_appears_in_no_layer_or_history(render, python_backends, b
 
     assert not list((project / "backend").rglob(".env*")), "sync never copies .env files"
     assert not any(canary in line for line in docker.history(tag))
-    for layer in docker.save_layers(tag, tmp_path / "layers", skip_base="python:3.13-slim"):
+    for layer in docker.save_layers(tag, tmp_path / "layers", skip_base=PYTHON_IMAGE):
         for path in layer.rglob("*"):
             if path.is_file():
                 assert canary.encode() not in path.read_bytes(), f"canary found in {path.relative_to(layer)}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness import docker
 from tests.conftest import AUTH_SECRET, TEST_SECRET, python_example_answers
-from tests.support import docker
 
 pytestmark = pytest.mark.docker
 

@@ -3,13 +3,13 @@ the answers again, with one clear line for each mistake a user makes in a real r
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import REPO, space_tools
 from tests.support import copier_cli as rendering
@@ -57,11 +57,12 @@ def space(user_repo) -> Path:
     return dest
 
 
-def edit_answers(space: Path, **changes) -> None:
-    path = space / ".copier-answers.yml"
-    answers = yaml.safe_load(path.read_text())
-    answers.update(changes)
-    path.write_text(yaml.safe_dump(answers))
+def edit_settings(space: Path, **changes) -> None:
+    """A hand edit of space.json, where the Space's owner changes its settings."""
+    path = space / "space.json"
+    settings = json.loads(path.read_text())
+    settings.update(changes)
+    path.write_text(json.dumps(settings, indent=2))
 
 
 def refused(result: subprocess.CompletedProcess[str], message: str) -> None:
@@ -85,7 +86,7 @@ def test_copier_refuses_a_backend_path_inside_the_space_and_the_real_backend_is_
 @pytest.mark.parametrize("command", [["sync"], ["check"], ["build"], ["run"], ["deploy", "--dry-run"]])
 def test_every_command_refuses_a_hand_edited_backend_path_into_the_space(space, user_repo, command):
     space_tools(space, "sync")
-    edit_answers(space, backend_path="backend")
+    edit_settings(space, backend_path="backend")
     before = snapshot(user_repo)
 
     refused(space_tools(space, *command, check=False), f'backend_path "backend" {INSIDE_THE_SPACE}')
@@ -106,13 +107,13 @@ def test_the_space_inside_the_backend_is_refused_unless_backend_files_keep_it_ou
     assert sorted(p.name for p in (dest / "backend").iterdir()) == ["app", "pyproject.toml", "uv.lock"]
 
     for files, message in ((["."], WHOLE_BACKEND), (["spaces/api"], HOLDS_THE_SPACE), (["../README.md"], OUTSIDE_THE_BACKEND)):
-        edit_answers(dest, backend_files=files)
+        edit_settings(dest, backend_files=files)
         refused(space_tools(dest, "sync", check=False), message)
 
 
 def test_an_entry_pointing_out_of_the_backend_never_overwrites_the_space_readme(space):
     readme = (space / "README.md").read_bytes()
-    edit_answers(space, backend_files=["app", "pyproject.toml", "../README.md"])
+    edit_settings(space, backend_files=["app", "pyproject.toml", "../README.md"])
 
     refused(space_tools(space, "sync", check=False), f'"../README.md": {OUTSIDE_THE_BACKEND}')
 
@@ -150,7 +151,7 @@ def test_a_backend_folder_sync_never_wrote_is_set_aside_not_deleted(tmp_path, py
     before = snapshot(starter / "backend")
     backend = tmp_path / "backend"
     shutil.copytree(python_backends["uv-lock"], backend)
-    edit_answers(starter, backend_path="../backend", backend_files=["app", "pyproject.toml", "uv.lock"])
+    edit_settings(starter, backend_path="../backend", backend_files=["app", "pyproject.toml", "uv.lock"])
 
     result = space_tools(starter, "sync")
 
@@ -248,10 +249,10 @@ def test_a_dotenv_python_dotenv_cannot_read_gets_one_line_without_the_value(spac
     refused(space_tools(space, "check", check=False), ".env is not UTF-8 text (byte 12): save it as UTF-8.")
 
 
-def test_a_hand_broken_answers_file_gets_one_line(space):
-    answers = (space / ".copier-answers.yml").read_text()
-    (space / ".copier-answers.yml").write_text("runtime: python\nspace_name: [unclosed\n")
-    refused(space_tools(space, "check", check=False), ".copier-answers.yml can't be read")
-    (space / ".copier-answers.yml").write_text(answers)
-    edit_answers(space, health_path="/")
+def test_a_hand_broken_settings_file_gets_one_line(space):
+    settings = (space / "space.json").read_text()
+    (space / "space.json").write_text('{"runtime": "python", "space_name": ')
+    refused(space_tools(space, "check", check=False), "space.json is not valid JSON")
+    (space / "space.json").write_text(settings)
+    edit_settings(space, health_path="/")
     refused(space_tools(space, "check", check=False), "would answer in place of the app's home page")

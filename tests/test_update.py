@@ -4,6 +4,7 @@ and leaves an unedited project identical to a fresh copy; the runtime can't be s
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shlex
 import shutil
@@ -11,9 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import copier
 import pytest
+from space_tools import config, derived_files
 
+import copier
 from tests.conftest import REPO, space_tools
 
 # The "previous release" is HEAD without this line; the update must bring it in.
@@ -61,8 +63,8 @@ def template_repo(tmp_path_factory) -> Path:
     return repo
 
 
-def _generate(template: Path, dest: Path, ref: str) -> Path:
-    copier.run_copy(str(template), dest, data={"runtime": "python", "space_name": "demo"}, defaults=True,
+def _generate(template: Path, dest: Path, ref: str, runtime: str = "python") -> Path:
+    copier.run_copy(str(template), dest, data={"runtime": runtime, "space_name": "demo"}, defaults=True,
                     vcs_ref=ref, quiet=True)
     git(dest, "init", "--quiet", "--initial-branch=main")
     git(dest, "add", "--all")
@@ -163,7 +165,7 @@ def test_switching_from_the_starter_to_backend_path_keeps_the_starter_code_recov
 
 def test_the_generated_readmes_update_command_works_as_written(template_repo, tmp_path):
     project = _generate(template_repo, tmp_path / "documented", "v0.1.0")
-    line = next(line for line in (project / "README.md").read_text().splitlines() if "copier update --" in line)
+    line = next(line for line in (project / "README.md").read_text().splitlines() if line.startswith("copier update --defaults --data"))
     command = shlex.split(line.split("#")[0])
     assert command[:2] == ["copier", "update"] and "--data" in command
 
@@ -173,4 +175,32 @@ def test_the_generated_readmes_update_command_works_as_written(template_repo, tm
     assert result.returncode == 0, result.stderr
     answers = (project / ".copier-answers.yml").read_text()
     assert "workers: 2" in answers and "space_name: demo" in answers, "the one answer changed, the others kept"
-    assert "WEB_CONCURRENCY=2" in (project / "Dockerfile").read_text()
+    assert json.loads((project / "space.json").read_text())["variables"]["WEB_CONCURRENCY"]["default"] == "2"
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_a_setting_changed_once_with_update_reaches_every_file_that_uses_it(template_repo, tmp_path, runtime):
+    project = _generate(template_repo, tmp_path / runtime, "v0.2.0", runtime)
+
+    _update(project, app_port=8124)
+
+    loaded = config.load(project)
+    assert loaded.app_port == 8124 and loaded.front_matter()["app_port"] == 8124
+    assert "EXPOSE 8124" in (project / "Dockerfile").read_text()
+    assert derived_files.drift(loaded) == []
+
+
+def test_a_hand_edit_of_space_json_is_named_by_check_and_the_update_it_suggests_completes_it(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "hand", "v0.2.0")
+    settings = json.loads((project / "space.json").read_text())
+    (project / "space.json").write_text(json.dumps({**settings, "app_port": 8125}, indent=2, ensure_ascii=False))
+    git(project, "commit", "--quiet", "--all", "-m", "port 8125")
+
+    refused = space_tools(project, "check", check=False)
+    assert "README.md front matter: app_port is 7860 but space.json's app_port is 8125" in refused.stderr
+    assert "`copier update --defaults --data app_port=<value>`" in refused.stderr
+
+    _update(project, app_port=8125)
+
+    assert space_tools(project, "check").returncode == 0
+    assert not list(project.rglob("*.rej")) and "<<<<<<<" not in (project / "space.json").read_text()

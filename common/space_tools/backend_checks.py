@@ -40,20 +40,20 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         )
     if lock.is_file() and not pyproject.is_file():
         raise SpaceError(f"{folder} has uv.lock but no pyproject.toml; uv needs both (run `uv lock` in the backend).")
-    module, _, _ = config.answers["asgi_app"].partition(":")
+    module, _, _ = config.settings["asgi_app"].partition(":")
     module_path = folder.joinpath(*module.split("."))
     if not module_path.with_suffix(".py").is_file() and not (module_path / "__init__.py").is_file():
         found = detect_asgi_apps(folder)
         example = found[0] if found else "package.module:app"
         hint = f" Found {', '.join(found)} in the backend." if found else ""
         raise SpaceError(
-            f"asgi_app {config.answers['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
+            f"asgi_app {config.settings['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
     manifests = " ".join(path.read_text() for path in (pyproject, lock, requirements) if path.is_file())
     if not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard", manifests):
         raise SpaceError("uvicorn is not among the backend's dependencies; the image serves the app with it: `uv add uvicorn`.")
-    python = str(config.answers.get("python_version", ""))
+    python = str(config.settings.get("python_version", ""))
     for source, spec in _requires_python(pyproject, lock):
         if not allows(spec, python):
             raise SpaceError(
@@ -116,7 +116,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         manifest = json.loads(package.read_text())
     except ValueError as error:
         raise SpaceError(f"{package} is not valid JSON: {error}.") from None
-    entry = config.answers.get("entry_file", "")
+    entry = config.settings.get("entry_file", "")
     if not (folder / entry).is_file():
         raise SpaceError(f"entry_file {entry!r} is not in {folder}; {_fix_answer('entry_file', 'server.ts')}.")
     if "better-auth" not in (manifest.get("dependencies") or {}):

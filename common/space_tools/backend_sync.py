@@ -102,7 +102,7 @@ def plan(config: SpaceConfig) -> SyncPlan:
     source = config.backend_path
     if source is None or not source.is_dir():
         raise SpaceError(
-            f"backend_path {config.answers.get('backend_path')!r} resolves to {source}, which is not a folder; "
+            f"backend_path {config.settings.get('backend_path')!r} resolves to {source}, which is not a folder; "
             "fix it with `copier update --data backend_path=<path to your backend>`."
         )
     collector = _Collector(source, config.root)
@@ -117,9 +117,9 @@ def plan(config: SpaceConfig) -> SyncPlan:
 def _needed(config: SpaceConfig) -> list[tuple[str, ...]]:
     """Files the image can't start without, each as its alternatives (paths inside the backend)."""
     if config.runtime == "python":
-        module = config.answers["asgi_app"].partition(":")[0].replace(".", "/")
+        module = config.settings["asgi_app"].partition(":")[0].replace(".", "/")
         return [(f"{module}.py", f"{module}/__init__.py"), ("pyproject.toml", "requirements.txt")]
-    return [(config.answers["entry_file"],), ("package.json",), ("package-lock.json",)]
+    return [(config.settings["entry_file"],), ("package.json",), ("package-lock.json",)]
 
 
 def _refuse_missing(config: SpaceConfig, planned: SyncPlan) -> None:

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import re
 
-from . import backend_sync, config, deploy_env_plan, env_values, git_source, health, hub_wait, update_leftovers
-from . import upload_plan
+from . import (
+    backend_sync,
+    config,
+    deploy_env_plan,
+    derived_files,
+    env_values,
+    git_source,
+    health,
+    hub_wait,
+    update_leftovers,
+    upload_plan,
+)
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
 from .space_stages import BUILD_ERROR, HALTED, RUNNING
@@ -22,7 +32,7 @@ TAIL = 30
 def add_arguments(parser) -> None:
     parser.add_argument(
         "--space-id",
-        help="OWNER/NAME (default: space_owner/space_name of .copier-answers.yml; "
+        help="OWNER/NAME (default: space_owner/space_name of space.json; "
         "an empty space_owner means the token's user)",
     )
     parser.add_argument("--visibility", choices=VISIBILITIES, help="for a new Space (default: the answers' visibility)")
@@ -31,7 +41,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--prune",
         action="store_true",
-        help="also delete Space Variables and Secrets that .env.example does not declare",
+        help="also delete Space Variables and Secrets that space.json does not declare",
     )
     parser.add_argument(
         "--public",
@@ -98,7 +108,7 @@ def _dry_run(settings, space_id, visibility, hardware, values, files, message, p
             )
         )
     if prune:
-        print("Prune: Space Variables and Secrets not in .env.example would be deleted.")
+        print("Prune: Space Variables and Secrets not in space.json would be deleted.")
     print(f'Files ({len(files)}), in one commit "{message}"; Space files not listed here are deleted:')
     for path in files:
         print(f"  {path}")
@@ -178,9 +188,10 @@ def _prepare(args):
     for note in synced.notes:
         print(note)
     update_leftovers.refuse(settings.root, skip_backend=settings.backend_path is not None)
+    derived_files.refuse(settings)
     values = env_values.resolve(settings, from_environ=args.env_from_environ)
     for name in env_values.undeclared(settings):
-        print(f"note: .env sets {name}, which .env.example does not declare: it is not sent to the Space.")
+        print(f"note: .env sets {name}, which space.json does not declare: it is not sent to the Space.")
     deploy_env_plan.refuse_public_secrets(values, set(args.public))
     # A dry run wrote no ./backend: the upload lists the files sync would write there.
     planned = synced.files if args.dry_run and settings.backend_path else None

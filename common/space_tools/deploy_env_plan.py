@@ -1,14 +1,14 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""What deploy changes in the Space's Variables and Secrets so they match `.env` as `.env.example` marks them."""
+"""What deploy changes in the Space's Variables and Secrets so they match `.env` as space.json declares them."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from .env_values import Value
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
-from .env_values import Value
 
 # Words of a name that say its value is a secret (API_KEY, DB_PASSWORD, GITHUB_TOKEN, ...).
 SECRET_WORDS = frozenset(
@@ -60,7 +60,7 @@ def plan(
                 missing.append(v.name)
             if v.var.secret and v.name in space_variables:
                 changes.notes.append(
-                    f"{v.name} is marked secret but is a public Variable on the Space: put its value in .env "
+                    f"{v.name} is a secret in space.json but a public Variable on the Space: put its value in .env "
                     "to move it to a Secret."
                 )
             continue
@@ -120,7 +120,7 @@ def refuse_public_secrets(values: list[Value], allowed: set[str]) -> None:
         flags = " ".join(f"--public {name}" for name in suspects)
         raise SpaceError(
             f"{', '.join(suspects)} {'looks' if len(suspects) == 1 else 'look'} like a secret but "
-            f"{'is' if len(suspects) == 1 else 'are'} marked [variable] in .env.example, so deploy would make "
-            f"{'its value' if len(suspects) == 1 else 'their values'} public: mark it [secret], or confirm with "
+            f"{'is a Variable' if len(suspects) == 1 else 'are Variables'} in space.json, so deploy would make "
+            f"{'its value' if len(suspects) == 1 else 'their values'} public: make it a secret there, or confirm with "
             f"{flags}. Nothing was sent."
         )

@@ -1,5 +1,5 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""The values of the Space's Variables and Secrets, taken from `.env` as `.env.example` marks them."""
+"""The values of the Space's Variables and Secrets: declared in space.json, taken from `.env`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import secrets as random_tokens
 from dataclasses import dataclass
 
 from . import redaction
-from .config import SpaceConfig
-from .dotenv_files import EnvVar, read_env_file
+from .config import EnvVar, SpaceConfig
+from .dotenv_files import read_env_file
 from .errors import SpaceError
 
 
@@ -26,7 +26,7 @@ class Value:
 
 def resolve(config: SpaceConfig, *, from_environ: bool = False) -> list[Value]:
     """Each declared variable with its local value: `.env`, else (opt-in) the process environment,
-    else, for a Variable only, its `.env.example` default. A Secret's example value is a placeholder, never used."""
+    else, for a Variable only, its default in space.json. A Secret's example value is a placeholder, never used."""
     local = read_env_file(config.root / ".env")
     values = []
     for var in config.variables():
@@ -43,7 +43,7 @@ def resolve(config: SpaceConfig, *, from_environ: bool = False) -> list[Value]:
 
 
 def undeclared(config: SpaceConfig) -> list[str]:
-    """Names in .env that .env.example does not declare: they reach neither the Space nor the local container."""
+    """Names in .env that space.json does not declare: they reach neither the Space nor the local container."""
     declared = {var.name for var in config.variables()}
     return sorted(set(read_env_file(config.root / ".env")) - declared)
 

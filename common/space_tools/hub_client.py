@@ -63,7 +63,7 @@ def translated(action: str, space_id: str, endpoint: str) -> Iterator[None]:
         if status == 404:
             raise SpaceError(
                 f"{action}: {space_id} was not found (404){said}; check space_owner and space_name in "
-                ".copier-answers.yml (or --space-id), and that the token can see the Space."
+                "space.json (or --space-id), and that the token can see the Space."
             ) from None
         if status == 409:
             raise SpaceError(

@@ -76,7 +76,7 @@ def main(args) -> int:
         injected=injected_env(
             space_id=space_id,
             host=f"127.0.0.1:{port}",
-            title=str(settings.front_matter.get("title", settings.space_name)),
+            title=str(settings.front_matter().get("title", settings.space_name)),
             hardware=settings.hardware,
         ),
         network=args.network,

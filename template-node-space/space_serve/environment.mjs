@@ -14,8 +14,11 @@ export function fail(message) {
 }
 
 export function checkEnvironment(settings, env = process.env) {
-  const required = new Set(["BETTER_AUTH_SECRET", ...settings.REQUIRED_VARIABLES]);
-  const missing = [...required].filter((name) => !(env[name] ?? "").trim());
+  // A Variable's default applies wherever it is not set, as deploy sets it on the Space.
+  for (const [name, spec] of Object.entries(settings.VARIABLES)) {
+    if (!spec.secret && spec.default !== "" && !(env[name] ?? "").trim()) env[name] = String(spec.default);
+  }
+  const missing = settings.REQUIRED_VARIABLES.filter((name) => !(env[name] ?? "").trim());
   if (missing.length > 0) {
     fail(
       `missing required environment variable(s): ${missing.join(", ")}. ` +
@@ -23,15 +26,14 @@ export function checkEnvironment(settings, env = process.env) {
     );
   }
   // Never print the value: it may be a real secret that only looks like a placeholder.
-  const secrets = new Set(["BETTER_AUTH_SECRET", ...settings.REQUIRED_SECRETS]);
-  const placeholders = [...secrets].filter((name) => isPlaceholder(env[name], settings.PLACEHOLDER_SECRETS));
+  const placeholders = settings.REQUIRED_SECRETS.filter((name) => isPlaceholder(env[name], settings.PLACEHOLDER_SECRETS));
   if (placeholders.length > 0) {
     fail(
       `required secret(s) set to a placeholder, not a real value: ${placeholders.join(", ")}. ` +
         "Set the real value as a Space Secret, or in .env for local runs.",
     );
   }
-  const secretLength = env.BETTER_AUTH_SECRET.trim().length;
+  const secretLength = (env.BETTER_AUTH_SECRET ?? "").trim().length;
   if (secretLength < MIN_SECRET_LENGTH) {
     fail(
       `BETTER_AUTH_SECRET has ${secretLength} characters; Better Auth needs at least ${MIN_SECRET_LENGTH}. ` +

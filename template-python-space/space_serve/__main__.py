@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 
 from . import settings
 
@@ -13,37 +12,32 @@ from . import settings
 def _positive_int(name: str, default: int, upper: int) -> int:
     raw = os.environ.get(name, "").strip() or str(default)
     if not raw.isdigit() or not 1 <= int(raw) <= upper:
-        _fail(f"{name}={raw!r} is not a whole number between 1 and {upper}.")
+        settings.fail(f"{name}={raw!r} is not a whole number between 1 and {upper}.")
     return int(raw)
-
-
-def _fail(message: str) -> None:
-    print(f"space: {message}", file=sys.stderr, flush=True)
-    sys.exit(78)  # EX_CONFIG: the container's configuration is wrong, not the code
 
 
 def _is_placeholder(value: str) -> bool:
     value = value.strip().lower()
-    known = settings.PLACEHOLDER_SECRETS
-    return value in known["values"] or any(re.fullmatch(pattern, value) for pattern in known["patterns"])
+    return value in settings.PLACEHOLDER_VALUES or any(re.fullmatch(p, value) for p in settings.PLACEHOLDER_PATTERNS)
 
 
 def main() -> None:
+    settings.apply_defaults()
     missing = [name for name in settings.REQUIRED_VARIABLES if not os.environ.get(name, "").strip()]
     if missing:
-        _fail(
+        settings.fail(
             f"missing required environment variable(s): {', '.join(missing)}. "
             "Set them as Space Secrets/Variables, or in .env for local runs (see .env.example)."
         )
     # Never print the value: it may be a real secret that only looks like a placeholder.
     placeholders = [name for name in settings.REQUIRED_SECRETS if _is_placeholder(os.environ[name])]
     if placeholders:
-        _fail(
+        settings.fail(
             f"required secret(s) set to a placeholder, not a real value: {', '.join(placeholders)}. "
             "Set the real value as a Space Secret, or in .env for local runs."
         )
     port = _positive_int("PORT", settings.DEFAULT_PORT, 65535)
-    workers = _positive_int("WEB_CONCURRENCY", settings.DEFAULT_WORKERS, 64)
+    workers = _positive_int("WEB_CONCURRENCY", 1, 64)
     import uvicorn  # imported late so a configuration error costs no start-up time
 
     uvicorn.run(

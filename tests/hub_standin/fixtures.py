@@ -5,6 +5,7 @@ tests/conftest.py loads them for every test module (`pytest_plugins`).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import docker
+from harness import docker
+from harness.images import PYTHON_IMAGE
 
 from .server import HubStandin
 
@@ -65,8 +67,7 @@ ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "7860"))), Handler).s
 """
 
 # Variables reach the build as build args; the Secret only as a BuildKit secret (required: the build fails without it).
-DOCKERFILE = """\
-FROM python:3.13-slim
+DOCKERFILE = f"FROM {PYTHON_IMAGE}\n" + """\
 RUN useradd --create-home --uid 1000 user
 ARG GREETING=unset
 RUN echo "$GREETING" > /build-greeting
@@ -80,18 +81,13 @@ CMD {cmd}
 SERVE = '["python", "app.py"]'
 NEVER_LISTENS = '["python", "-c", "import time; print(\'busy, never listening\', flush=True); time.sleep(3600)"]'
 
-ENV_EXAMPLE = """\
-# Every variable the test Space reads.
-
-# [variable, required] What the app says.
-GREETING=hello
-# [variable, optional] How much it logs.
-LOG_LEVEL=info
-# [secret, required] Key for an upstream API.
-API_KEY=
-# [secret, optional] A token nobody sets.
-OPTIONAL_TOKEN=
-"""
+# The test Space's variables, as space.json declares them.
+VARIABLES = {
+    "GREETING": {"secret": False, "required": True, "default": "hello", "help": "What the app says."},
+    "LOG_LEVEL": {"secret": False, "required": False, "default": "info", "help": "How much it logs."},
+    "API_KEY": {"secret": True, "required": True, "default": "", "help": "Key for an upstream API."},
+    "OPTIONAL_TOKEN": {"secret": True, "required": False, "default": "", "help": "A token nobody sets."},
+}
 
 
 @dataclass
@@ -103,6 +99,35 @@ class SpaceRepo:
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+    @property
+    def settings(self) -> dict:
+        return json.loads((self.root / "space.json").read_text())
+
+    def write_settings(self, settings: dict) -> None:
+        """space.json and the files the template renders from it (front matter, .env.example), in agreement."""
+        self.write("space.json", json.dumps(settings, indent=2))
+        front = {
+            "title": settings["space_title"],
+            "emoji": settings["emoji"],
+            "colorFrom": settings["color_from"],
+            "colorTo": settings["color_to"],
+            "sdk": "docker",
+            "app_port": settings["app_port"],
+            "short_description": settings["short_description"],
+            "startup_duration_timeout": settings["startup_duration_timeout"],
+            "suggested_hardware": settings["hardware"],
+        }
+        self.write("README.md", f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n# {settings['space_name']}\n")
+        self.write(".env.example", "".join(
+            f"# {spec['help']}\n{name}={spec['default']}\n" for name, spec in settings["variables"].items()
+        ))
+
+    def declare(self, name: str, *, secret: bool, required: bool = False, default: str = "", help: str = "") -> None:
+        """Declare one more variable, as its owner would: in space.json and in .env.example."""
+        settings = self.settings
+        settings["variables"][name] = {"secret": secret, "required": required, "default": default, "help": help}
+        self.write_settings(settings)
 
     def git_commit(self, message: str = "change") -> str:
         subprocess.run(["git", "add", "-A"], cwd=self.root, check=True, capture_output=True)
@@ -148,33 +173,29 @@ def make_space(tmp_path, request) -> Callable[..., SpaceRepo]:
         names.append(name)
         root = tmp_path / name
         repo = SpaceRepo(root, f"{owner or 'alice'}/{name}")  # no owner: the token's user (alice on the stand-in)
-        front = {
-            "title": f"Test {name}",
-            "emoji": "🧪",
-            "colorFrom": "blue",
-            "colorTo": "gray",
-            "sdk": "docker",
-            "app_port": app_port,
-            "short_description": "A Space made by the tests",
-            "startup_duration_timeout": startup,
-        }
-        repo.write("README.md", f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n# {name}\n")
-        answers = {
-            "_commit": "test",
-            "_src_path": str(REPO),
+        repo.write_settings({
             "runtime": "python",
             "space_name": name,
             "space_owner": owner,
-            "health_path": "/health",
-            "backend_path": "",
-            "backend_files": ["app.py"],
+            "space_title": f"Test {name}",
+            "short_description": "A Space made by the tests",
+            "emoji": "🧪",
+            "color_from": "blue",
+            "color_to": "gray",
+            "license": "",
             "visibility": visibility,
             "hardware": "cpu-basic",
-            "asgi_app": "app:app",
+            "app_port": app_port,
+            "base_path": "",
+            "health_path": "/health",
+            "startup_duration_timeout": startup,
+            "dev_mode": False,
+            "backend_path": "",
+            "backend_files": [],
             "python_version": "3.13",
-        }
-        repo.write(".copier-answers.yml", yaml.safe_dump(answers))
-        repo.write(".env.example", ENV_EXAMPLE)
+            "asgi_app": "app:app",
+            "variables": dict(VARIABLES),
+        })
         values = {"GREETING": GREETING, "API_KEY": SECRET_VALUE} if env is None else env
         repo.write(".env", "".join(f"{k}={v}\n" for k, v in values.items()))
         repo.write("Dockerfile", dockerfile or DOCKERFILE.format(port=app_port, cmd=cmd))

@@ -1,40 +1,27 @@
 """How the stand-in's Spaces build and run after a commit.
 
 ScriptedRuntime plays a timeline of stages (fast, for deploy logic); RealRuntime builds the uploaded files with
-Docker and runs them the way `python -m space_tools run` does, so a deploy ends with a real container answering.
+Docker and runs them as Spaces does (container.py), so a deploy ends with a real container answering.
 """
 
 from __future__ import annotations
 
 import http.server
 import shutil
-import socket
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness import docker
+
+from .container import SpaceContainer, duration_s, injected_env
 from .space_state import Space, now_iso
 
-from space_tools import docker_client
-from space_tools.config import parse_duration
-from space_tools.local_space import LocalSpace, injected_env
-from space_tools.space_stages import (
-    APP_STARTING,
-    BUILD_ERROR,
-    BUILDING,
-    NO_APP_FILE,
-    RUNNING,
-    RUNNING_BUILDING,
-    RUNTIME_ERROR,
-)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# The stages the Hub reports (`SpaceRuntime.stage`).
+BUILDING, BUILD_ERROR, APP_STARTING = "BUILDING", "BUILD_ERROR", "APP_STARTING"
+RUNNING, RUNNING_BUILDING, RUNTIME_ERROR, NO_APP_FILE = "RUNNING", "RUNNING_BUILDING", "RUNTIME_ERROR", "NO_APP_FILE"
 
 
 class _Logs:
@@ -224,11 +211,11 @@ class RealRuntime(Runtime):
         self.startup_timeout_s = startup_timeout_s
         self.stage, self.error = NO_APP_FILE, ""
         self.built_sha = None
-        self.port = free_port()
+        self.port = docker.free_port()
         self.work = Path(tempfile.mkdtemp(prefix="hub-standin-space-"))
         self.generation = 0
         self.lock = threading.Lock()
-        self.space: LocalSpace | None = None
+        self.space: SpaceContainer | None = None
         self.images: set[str] = set()
         self.threads: list[threading.Thread] = []
 
@@ -272,14 +259,12 @@ class RealRuntime(Runtime):
             return
         self.build_logs.replace([])
         name = space_id.replace("/", "-").lower()
-        app_port = front.get("app_port", 7860)
-        timeout = self.startup_timeout_s or parse_duration(front.get("startup_duration_timeout", "30m"))
-        local = LocalSpace(
-            context=folder,
+        timeout = self.startup_timeout_s or duration_s(front.get("startup_duration_timeout", "30m"))
+        local = SpaceContainer(
+            folder=folder,
             image=f"hub-standin-{name}:{sha[:10]}",
-            container=f"hub-standin-{name}",
+            name=f"hub-standin-{name}",
             port=self.port,
-            app_port=app_port,
             variables=values["variables"],
             secrets=values["secrets"],
             injected=injected_env(
@@ -287,15 +272,17 @@ class RealRuntime(Runtime):
             ),
         )
         self.images.add(local.image)
-        if not local.build(on_line=self.build_logs.add):
+        built, log = local.build()
+        self.build_logs.replace(log)
+        if not built:
             self._set(generation, BUILD_ERROR, "Build failed: docker build exited with an error")
             return
         if not self._set(generation, APP_STARTING):
             return
         self.space = local
         local.start()
-        stage, reason = local.wait_until_answering(timeout)
-        if stage == RUNTIME_ERROR:
+        reason = local.wait_until_answering(timeout)
+        if reason:
             self.run_logs.replace(local.logs())  # kept: the Hub still shows them once the container is gone
             local.stop()
             self._set(generation, RUNTIME_ERROR, reason)
@@ -315,5 +302,5 @@ class RealRuntime(Runtime):
         if self.space is not None:
             self.space.stop()
         for image in self.images:
-            docker_client.run(["image", "rm", "--force", image], capture_output=True)
+            docker.docker("image", "rm", "--force", image, check=False)
         shutil.rmtree(self.work, ignore_errors=True)

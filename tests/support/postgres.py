@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import uuid
 from pathlib import Path
+
+from harness.docker import free_port
 
 POSTGRES_ROOT = Path("/usr/lib/postgresql")
 
@@ -27,19 +28,12 @@ def binaries() -> Path:
     return versions[-1] / "bin"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class PostgresCluster:
     """initdb + pg_ctl start on 127.0.0.1:<free port>, trust authentication, fsync off; `stop` removes it."""
 
     def __init__(self) -> None:
         self.bin = binaries()
-        self.port = _free_port()
+        self.port = free_port()
         self._as_owner = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
         self.dir = Path(self._run("mktemp", "-d", "/tmp/space-tests-postgres-XXXXXX").strip())
         self._run(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "-A", "trust",

@@ -1,11 +1,12 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""The answers' rules, checked again whenever the tools read `.copier-answers.yml` (it can be edited by hand).
+"""The rules of the Space's settings, checked whenever the tools read space.json (it can be edited by hand).
 
-Each message is the one Copier's validator gives for the same value (copier/questions/*.yml).
+Each message is the one Copier's validator gives for the answer of the same name (copier/questions/*.yml).
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -15,6 +16,13 @@ _URL_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _ASGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*$")
 _ENTRY_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ts|mts|js|mjs)$")
 _OUTSIDE_OR_ENV = re.compile(r"^/|(^|/)\.\.(/|$)|(^|/)\.env")
+_VARIABLE_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_VARIABLE_KEYS = {"secret", "required", "default", "help"}
+_KIND_NAMES = {int: "a whole number", str: "a string", dict: "an object"}
+# Typed settings every consumer reads (the others are checked by the rules below or by Spaces itself).
+_TYPES = {"app_port": int, "visibility": str, "hardware": str, "startup_duration_timeout": str, "variables": dict}
+# Variables the template's own start-up code can't do without.
+_NEEDED_SECRETS = {"python": (), "node": ("BETTER_AUTH_SECRET",)}
 
 
 def _clean(entry: str) -> str:
@@ -75,29 +83,55 @@ def backend_files_problem(entries, backend: Path | None, root: Path) -> str | No
     return None
 
 
-def problems(answers: dict, root: Path) -> list[str]:
-    """What is wrong with these answers, in Copier's words; empty when all is well."""
+def problems(settings: dict, root: Path) -> list[str]:
+    """What is wrong with these settings, in the words of Copier's validators; empty when all is well."""
     found: list[str] = []
-    runtime = answers.get("runtime")
+    runtime = settings.get("runtime")
     if runtime not in ("python", "node"):
         return [f"runtime {runtime!r} must be python or node."]
     for key in ("space_name", "health_path"):
-        if not isinstance(answers.get(key), str):
+        if not isinstance(settings.get(key), str):
             found.append(f"{key} is missing.")
+    for key, kind in _TYPES.items():
+        if not isinstance(settings.get(key), kind) or isinstance(settings.get(key), bool):
+            found.append(f"{key} must be {_KIND_NAMES[kind]}, not {json.dumps(settings.get(key))}.")
     if found:
         return found
+    port = settings["app_port"]
+    if not 1024 <= port <= 65535:
+        found.append(f"Port {port} is not usable: the app runs as uid 1000, so pick 1024-65535 (Spaces' default is 7860).")
+    found.extend(variables_problems(settings["variables"], runtime))
     add = lambda problem: problem and found.append(problem)  # noqa: E731
-    add(_space_name(answers["space_name"]))
-    add(_health_path(answers["health_path"], answers.get("base_path") or ""))
-    if runtime == "python" and not _ASGI_APP.match(str(answers.get("asgi_app", ""))):
-        add(f'"{answers.get("asgi_app")}" is not an import path like app.main:app (module:attribute).')
-    entry = str(answers.get("entry_file", ""))
+    add(_space_name(settings["space_name"]))
+    add(_health_path(settings["health_path"], settings.get("base_path") or ""))
+    if runtime == "python" and not _ASGI_APP.match(str(settings.get("asgi_app", ""))):
+        add(f'"{settings.get("asgi_app")}" is not an import path like app.main:app (module:attribute).')
+    entry = str(settings.get("entry_file", ""))
     if runtime == "node" and (not _ENTRY_FILE.match(entry) or ".." in entry):
         add(f'"{entry}" is not a .ts/.mts/.js/.mjs file path inside the backend.')
-    backend_path = str(answers.get("backend_path") or "").strip()
+    backend_path = str(settings.get("backend_path") or "").strip()
     if backend_path:
         problem = backend_path_problem(backend_path, root)
         add(problem)
         if not problem:
-            add(backend_files_problem(answers.get("backend_files"), (root / backend_path).resolve(), root))
+            add(backend_files_problem(settings.get("backend_files"), (root / backend_path).resolve(), root))
+    return found
+
+
+def variables_problems(variables: dict, runtime: str) -> list[str]:
+    """Each declared variable: an environment name, a mapping of secret/required/default/help, no Secret default."""
+    found = []
+    for name, spec in variables.items():
+        if not _VARIABLE_NAME.match(name):
+            found.append(f"{name} is not an environment variable name (use A-Z, 0-9 and _).")
+        elif not isinstance(spec, dict) or set(spec) != _VARIABLE_KEYS:
+            found.append(f"variables.{name}: give an object with exactly secret, required, default and help.")
+        elif not isinstance(spec["secret"], bool) or not isinstance(spec["required"], bool):
+            found.append(f"variables.{name}: secret and required must be true or false.")
+        elif spec["secret"] and spec["default"] not in ("", None):
+            found.append(f"{name} is a secret: it can't have a default (it would be written to .env.example).")
+    for name in _NEEDED_SECRETS[runtime]:
+        spec = variables.get(name)
+        if not (isinstance(spec, dict) and spec.get("secret") is True and spec.get("required") is True):
+            found.append(f"variables.{name} must stay a required secret: the start-up code needs it.")
     return found

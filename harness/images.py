@@ -1,0 +1,21 @@
+"""The base images the templates build on by default, read from the questions' defaults (one place)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+_QUESTIONS = Path(__file__).resolve().parents[1] / "copier" / "questions"
+
+
+def _default(topic: str, question: str) -> str:
+    return str(yaml.safe_load((_QUESTIONS / f"{topic}.yml").read_text(encoding="utf-8"))[question]["default"])
+
+
+def node_image(major: str) -> str:
+    return f"node:{major}-slim"
+
+
+PYTHON_IMAGE = f"python:{_default('python', 'python_version')}-slim"
+NODE_IMAGE = node_image(_default("node", "node_version"))
