@@ -11,7 +11,7 @@ from pathlib import Path
 from bench import load, machine, measures, node_example, python_example, report, say, subjects
 from bench.cleanup import Leftovers
 from bench.subjects import Pair
-from harness import docker
+from harness import docker, images
 
 RESULTS = Path(__file__).parent / "results"
 PAIRS = {"python": python_example.prepare, "node": node_example.prepare}
@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     session = uuid.uuid4().hex[:8]
     started = time.monotonic()
     results = {
-        "machine": machine.describe(sorted({subjects.PYTHON_IMAGE, subjects.NODE_IMAGE})),
+        "machine": machine.describe(sorted({images.PYTHON_IMAGE, images.NODE_IMAGE})),
         "settings": {
             "runs": args.runs,
             "quick": args.quick,

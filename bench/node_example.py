@@ -13,7 +13,6 @@ from bench import edits
 from bench.load import Request
 from bench.subjects import (
     BENCH_SECRET,
-    NODE_IMAGE,
     Pair,
     Subject,
     baseline_context,
@@ -24,6 +23,7 @@ from bench.subjects import (
     space_tools_build,
 )
 from harness import docker
+from harness.images import NODE_IMAGE
 
 USER = {"email": "bench@example.com", "password": "benchmark-password-0123", "name": "Bench"}
 

@@ -8,7 +8,6 @@ from bench import edits
 from bench.load import Request
 from bench.subjects import (
     BENCH_SECRET,
-    PYTHON_IMAGE,
     Pair,
     Subject,
     baseline_context,
@@ -18,6 +17,7 @@ from bench.subjects import (
     render,
     space_tools_build,
 )
+from harness.images import PYTHON_IMAGE
 
 SEED_NOTES = 20  # GET /notes returns 20 by default: a full page per request
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from bench import edits
 from bench.load import Request
 from harness import docker
-from harness.images import NODE_IMAGE, PYTHON_IMAGE
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINES = Path(__file__).parent / "baselines"

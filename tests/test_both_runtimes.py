@@ -7,12 +7,47 @@ from space_tools.front_matter_rules import problems
 
 from harness import docker
 from harness.images import NODE_IMAGE, PYTHON_IMAGE
+from tests.conftest import node_example_answers, python_example_answers, space_tools
 from tests.support import figures
 from tests.support.front_matter import space_card
 
 DEV_MODE_TOOLS = ("bash", "curl", "wget", "procps", "git", "git-lfs")
 START = {"python": ["python", "-m", "space_serve"], "node": ["node", "/app/start.mjs"]}
 BASE = {"python": PYTHON_IMAGE, "node": NODE_IMAGE}
+SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml",
+               "space.json"}
+# An existing backend of each shape, and the manifest the image installs from.
+BACKENDS = {
+    "python-uv-lock": ("python", "uv-lock", "uv.lock"),
+    "python-pyproject": ("python", "pyproject", "pyproject.toml"),
+    "python-requirements": ("python", "requirements", "requirements.txt"),
+    "node-package-lock": ("node", None, "package-lock.json"),
+}
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_defaults_give_a_complete_space_repo_with_a_starter_backend(render, runtime):
+    project = render(runtime=runtime)
+    assert SPACE_FILES <= {path.name for path in project.iterdir()}
+    assert (project / "backend").is_dir(), "no backend given: a starter is rendered"
+    assert (project / "space_serve").is_dir() and (project / "space_tools" / "__main__.py").is_file()
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=BACKENDS.keys())
+def test_an_existing_backend_is_referenced_then_synced_not_copied(render, request, backend):
+    runtime, variant, manifest = BACKENDS[backend]
+    if runtime == "python":
+        answers = python_example_answers(request.getfixturevalue("python_backends")[variant])
+    else:
+        answers = node_example_answers(request.getfixturevalue("node_backend"))
+    project = render(**answers)
+    assert not (project / "backend").exists(), "the code stays in the backend folder until `sync`"
+    assert "/backend/" in (project / ".gitignore").read_text().splitlines()
+
+    synced = space_tools(project, "sync").stdout
+
+    assert f"dependencies: {manifest}" in synced
+    assert (project / "backend" / manifest).is_file()
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import node_example_answers, space_tools
+from tests.conftest import space_tools
 
-SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml",
-               "space.json"}
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "bundle.mjs", "placeholder-secrets.txt", "environment.mjs",
                  "deferred-listen.mjs", "graceful-stop.mjs",
                  "migrate.mjs", "iframe-cookies.mjs", "health-rate-limit.mjs", "healthcheck.mjs"}
@@ -21,11 +19,9 @@ def _settings(project: Path) -> dict:
     return json.loads((project / "space.json").read_text())
 
 
-def test_defaults_give_a_starter_space(render):
+def test_the_starter_is_a_better_auth_server_in_backend(render):
     project = render(runtime="node")
-    assert SPACE_FILES <= {path.name for path in project.iterdir()}
     assert WRAPPER_FILES == {path.name for path in (project / "space_serve").iterdir()}
-    assert (project / "space_tools" / "__main__.py").is_file()
     starter = project / "backend"
     assert {"auth-server.ts", "package.json", "package-lock.json", "tsconfig.json"} <= {p.name for p in starter.iterdir()}
     assert "export const auth = betterAuth(" in (starter / "auth-server.ts").read_text()
@@ -55,16 +51,6 @@ def test_starter_lives_at_the_entry_file_and_parses(render, node24, entry_file):
     assert result.returncode == 0, result.stderr
     assert _settings(project)["entry_file"] == entry_file
     assert f"tsx {entry_file}" in (project / "backend" / "package.json").read_text()
-
-
-def test_existing_backend_is_referenced_not_copied(render, node_backend):
-    project = render(**node_example_answers(node_backend))
-    assert not (project / "backend").exists(), "the code stays in the backend folder until `sync`"
-    assert "/backend/" in (project / ".gitignore").read_text().splitlines()
-    synced = space_tools(project, "sync").stdout
-    assert "dependencies: package-lock.json (npm ci)" in synced
-    assert {p.name for p in (project / "backend").iterdir()} == {
-        "auth-server.ts", "package.json", "package-lock.json", "tsconfig.json"}
 
 
 def test_the_starter_server_listens_on_app_port_by_default(render):

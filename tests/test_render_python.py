@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests.conftest import python_example_answers, space_tools
-
-SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml",
-               "space.json"}
+from tests.conftest import python_example_answers
 
 
-def test_defaults_give_a_starter_space(render):
+def test_the_starter_is_a_fastapi_app_in_backend(render):
     project = render(runtime="python")
-    assert SPACE_FILES <= {path.name for path in project.iterdir()}
-    assert (project / "backend" / "app" / "main.py").is_file(), "no backend given: a starter app is rendered"
-    assert (project / "space_serve" / "__main__.py").is_file()
-    assert (project / "space_tools" / "__main__.py").is_file()
-
-
-@pytest.mark.parametrize("variant", ["uv-lock", "pyproject", "requirements"])
-def test_existing_backend_is_referenced_not_copied(render, python_backends, variant):
-    project = render(**python_example_answers(python_backends[variant]))
-    assert not (project / "backend").exists(), "the code stays in the backend folder until `sync`"
-    assert "/backend/" in (project / ".gitignore").read_text().splitlines()
-    synced = space_tools(project, "sync").stdout
     assert (project / "backend" / "app" / "main.py").is_file()
-    expected = {"uv-lock": "uv.lock", "pyproject": "pyproject.toml", "requirements": "requirements.txt"}[variant]
-    assert f"dependencies: {expected}" in synced
+    assert (project / "space_serve" / "__main__.py").is_file()
 
 
 def test_space_json_declares_the_template_variables_then_the_backend_ones(render, python_backends):

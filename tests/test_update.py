@@ -165,7 +165,8 @@ def test_switching_from_the_starter_to_backend_path_keeps_the_starter_code_recov
 
 def test_the_generated_readmes_update_command_works_as_written(template_repo, tmp_path):
     project = _generate(template_repo, tmp_path / "documented", "v0.1.0")
-    line = next(line for line in (project / "README.md").read_text().splitlines() if line.startswith("copier update --defaults --data"))
+    lines = (project / "README.md").read_text().splitlines()
+    line = next(line for line in lines if line.startswith("copier update --defaults --data"))
     command = shlex.split(line.split("#")[0])
     assert command[:2] == ["copier", "update"] and "--data" in command
 

@@ -12,7 +12,7 @@ from .errors import SpaceError
 
 # Each command lives in its own module exposing `add_arguments(parser)` and `main(args) -> int`.
 COMMANDS = {
-    "check": "Validate the backend folder, the answers and .env against what the Space needs.",
+    "check": "Check space.json, the files rendered from it, the backend folder and .env against what the Space needs.",
     "sync": "Copy the backend's files into ./backend (the Docker build context).",
     "build": "Sync, then build the image exactly as Spaces will.",
     "run": "Build and run the Space locally the way Spaces does, and wait until it answers.",

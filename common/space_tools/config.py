@@ -1,6 +1,6 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The Space's settings, read from space.json, where each is written once (README front matter, .env.example,
-the README's variable table and the Dockerfile are rendered from the same answers; `check` compares them)."""
+the README's variables and the Dockerfile are rendered from the same answers; `check` compares them)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,9 @@ def read_settings(root: Path) -> dict:
     try:
         settings = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise SpaceError(f"{SETTINGS_FILE} is not valid JSON ({_first_line(error)}): fix it or restore it from git.") from None
+        raise SpaceError(
+            f"{SETTINGS_FILE} is not valid JSON ({_first_line(error)}): fix it or restore it from git."
+        ) from None
     if not isinstance(settings, dict):
         raise SpaceError(f"{SETTINGS_FILE} is not a JSON object of settings: restore it from git.")
     broken = settings_rules.problems(settings, root)

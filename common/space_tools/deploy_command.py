@@ -35,9 +35,9 @@ def add_arguments(parser) -> None:
         help="OWNER/NAME (default: space_owner/space_name of space.json; "
         "an empty space_owner means the token's user)",
     )
-    parser.add_argument("--visibility", choices=VISIBILITIES, help="for a new Space (default: the answers' visibility)")
+    parser.add_argument("--visibility", choices=VISIBILITIES, help="for a new Space (default: space.json's visibility)")
     parser.add_argument("--private", action="store_true", help="same as --visibility private")
-    parser.add_argument("--hardware", help="for a new Space, e.g. cpu-basic (default: the answers' hardware)")
+    parser.add_argument("--hardware", help="for a new Space, e.g. cpu-basic (default: space.json's hardware)")
     parser.add_argument(
         "--prune",
         action="store_true",
@@ -203,6 +203,40 @@ def _settled(hub, space_id: str, args) -> tuple[str, dict]:
     return hub_wait.settle(lambda: hub.runtime(space_id), timeout=args.timeout, poll=args.poll_interval, say=print)
 
 
+def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, args, sent: SentSecrets):
+    """Create the Space, or find it ready for a deploy; the Variables and Secrets it needs changed."""
+    info = hub.space_info(space_id)
+    if info is None:
+        changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
+        hub.create_space(space_id, visibility, hardware)
+        print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
+        return changes
+    print(f"Space {space_id}: exists")
+    stage, _ = _settled(hub, space_id, args)
+    if stage in HALTED:
+        raise SpaceError(
+            f"the Space is {stage}, and a deploy does not wake it: restart it from "
+            f"{hub.space_page(space_id)}/settings, then deploy again. Nothing was changed."
+        )
+    if visibility != "protected" and info.private is not None and info.private != (visibility == "private"):
+        print(
+            f"note: the Space is {'private' if info.private else 'not private'} but space.json says {visibility}; "
+            "deploy leaves an existing Space's visibility alone: change it in its settings."
+        )
+    return deploy_env_plan.plan(values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent)
+
+
+def _upload(hub, space_id: str, root, files, message: str) -> str | None:
+    """One commit of what differs from the Space's files; its id, or None when nothing differs."""
+    plan = upload_plan.diff(root, files, hub.remote_files(space_id))
+    if not plan.has_changes:
+        print(f"Files: {plan.summary()}; nothing to commit")
+        return None
+    commit_oid = hub.commit(space_id, root, plan, message)
+    print(f'Files: {plan.summary()}; commit {commit_oid[:7]} "{message}"')
+    return commit_oid
+
+
 def main(args) -> int:
     settings, values, files = _prepare(args)
     visibility = "private" if args.private else (args.visibility or settings.visibility)
@@ -220,37 +254,11 @@ def main(args) -> int:
     # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
     space_id = args.space_id or settings.space_id or f"{hub.username()}/{settings.space_name}"
     sent = SentSecrets(space_id)
-    info = hub.space_info(space_id)
-    if info is None:
-        changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
-        hub.create_space(space_id, visibility, hardware)
-        print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
-    else:
-        print(f"Space {space_id}: exists")
-        stage, _ = _settled(hub, space_id, args)
-        if stage in HALTED:
-            raise SpaceError(
-                f"the Space is {stage}, and a deploy does not wake it: restart it from "
-                f"{hub.space_page(space_id)}/settings, then deploy again. Nothing was changed."
-            )
-        changes = deploy_env_plan.plan(
-            values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent
-        )
-        if visibility != "protected" and info.private is not None and info.private != (visibility == "private"):
-            print(
-                f"note: the Space is {'private' if info.private else 'not private'} but the answers say {visibility}; "
-                "deploy leaves an existing Space's visibility alone: change it in its settings."
-            )
+    changes = _ensure_space(hub, space_id, values, visibility, hardware, args, sent)
     _apply_env(hub, space_id, changes, sent)
 
-    plan = upload_plan.diff(settings.root, files, hub.remote_files(space_id))
     stage, raw = _settled(hub, space_id, args)  # what "the previous build" looks like, with none under way
-    commit_oid = None
-    if plan.has_changes:
-        commit_oid = hub.commit(space_id, settings.root, plan, message)
-        print(f'Files: {plan.summary()}; commit {commit_oid[:7]} "{message}"')
-    else:
-        print(f"Files: {plan.summary()}; nothing to commit")
+    commit_oid = _upload(hub, space_id, settings.root, files, message)
     if commit_oid is None and not (changes.needs_restart or args.restart):
         print(f"Nothing changed, so nothing restarts: the Space is {stage}.")
         if stage != RUNNING:

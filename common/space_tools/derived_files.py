@@ -59,7 +59,8 @@ def _example_line(var: EnvVar) -> str:
 def env_example(config: SpaceConfig) -> list[str]:
     path = config.root / ".env.example"
     if not path.is_file():
-        return [f".env.example is missing: restore it from git or with `copier update` (it lists what {SETTINGS_FILE} declares)."]
+        return [f".env.example is missing: restore it from git or with `copier update` (it lists what "
+                f"{SETTINGS_FILE} declares)."]
     from dotenv import dotenv_values  # python-dotenv, declared in requirements.txt
 
     listed = dotenv_values(stream=io.StringIO(path.read_text(encoding="utf-8")), interpolate=False)
@@ -67,7 +68,8 @@ def env_example(config: SpaceConfig) -> list[str]:
     found = []
     for name, var in declared.items():
         if name not in listed:
-            found.append(f".env.example lacks {name}, which {SETTINGS_FILE} declares: add the line `{_example_line(var)}`.")
+            found.append(f".env.example lacks {name}, which {SETTINGS_FILE} declares: "
+                         f"add the line `{_example_line(var)}`.")
         elif var.secret and listed[name]:
             found.append(f".env.example gives {name} a value, but it is a Secret and .env.example is committed: "
                          f"leave it as `{name}=` and put the value in .env.")
@@ -152,4 +154,5 @@ def refuse(config: SpaceConfig) -> None:
         raise SpaceError("README.md front matter: " + "; ".join(broken) + ".")
     found = drift(config)
     if found:
-        raise SpaceError(f"{SETTINGS_FILE} and the files rendered from it disagree:\n" + "\n".join(f"  - {line}" for line in found))
+        listed = "\n".join(f"  - {line}" for line in found)
+        raise SpaceError(f"{SETTINGS_FILE} and the files rendered from it disagree:\n{listed}")

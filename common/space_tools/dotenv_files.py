@@ -1,5 +1,5 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""Reads dotenv files (`.env`, the local values; `.env.example`) as python-dotenv does."""
+"""Reads `.env`, the local values of the Space's variables, as python-dotenv (and so the app) does."""
 
 from __future__ import annotations
 

@@ -52,20 +52,10 @@ def _print_tail(lines: list[str]) -> None:
         print(f"  | {line}")
 
 
-def main(args) -> int:
-    settings = config.load(args.root)
-    for note in sync(settings).notes:
-        print(note)
-    values = env_values.resolve(settings)
-    for name in env_values.undeclared(settings):
-        print(f"note: .env sets {name}, which .env.example does not declare: the container does not get it.")
-    if args.placeholder_secrets:
-        values = env_values.with_placeholder_secrets(values)
-    env_values.require_local(values)
+def _local_space(settings: config.SpaceConfig, values: list, args) -> LocalSpace:
+    """The container to build and run: this repo, the values from .env, what Spaces injects."""
     port = args.port or settings.app_port
-    timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
-    space_id = settings.space_id or f"local/{settings.space_name}"
-    space = LocalSpace(
+    return LocalSpace(
         context=settings.root,
         image=settings.image.lower(),
         container=args.name or f"{settings.space_name.lower()}-local",
@@ -74,45 +64,66 @@ def main(args) -> int:
         variables=env_values.variables(values),
         secrets=env_values.secrets(values),
         injected=injected_env(
-            space_id=space_id,
+            space_id=settings.space_id or f"local/{settings.space_name}",
             host=f"127.0.0.1:{port}",
-            title=str(settings.front_matter().get("title", settings.space_name)),
+            title=str(settings.settings.get("space_title") or settings.space_name),
             hardware=settings.hardware,
         ),
         network=args.network,
     )
 
+
+def _build(space: LocalSpace, args) -> bool:
     names = lambda items: ", ".join(items) or "none"  # noqa: E731
     print(
         f"{BUILDING}: {space.image} (build args: {names(space.variables)}; BuildKit secrets: {names(space.secrets)})",
         flush=True,
     )
-    if not space.build(on_line=print if args.verbose else None, no_cache=args.no_cache):
-        print(f"{BUILD_ERROR}: docker build failed; its last lines:")
-        _print_tail(list(space.build_log))
-        return 1
+    if space.build(on_line=print if args.verbose else None, no_cache=args.no_cache):
+        return True
+    print(f"{BUILD_ERROR}: docker build failed; its last lines:")
+    _print_tail(list(space.build_log))
+    return False
 
+
+def _start_and_verify(space: LocalSpace, health_path: str, timeout: float) -> bool:
+    """Start it, wait for its port as Spaces does, then GET the health path; on failure, its log tail."""
     print(
-        f"{APP_STARTING}: container {space.container} as uid 1000, waiting up to {timeout:g} s for port {port}",
+        f"{APP_STARTING}: container {space.container} as uid 1000, waiting up to {timeout:g} s for port {space.port}",
         flush=True,
     )
     started = time.monotonic()
     space.start()
+    stage, reason = space.wait_until_answering(timeout)
+    if stage == RUNTIME_ERROR:
+        print(f"{RUNTIME_ERROR}: {reason}; the container's last lines:")
+        _print_tail(space.logs(tail=TAIL))
+        return False
+    status = health.wait_healthy(space.url + health_path, within=10)
+    print(f"{RUNNING}: after {time.monotonic() - started:.1f} s; GET {health_path} answered {status or 'nothing'}")
+    if status is None or not 200 <= status < 300:
+        print("error: the health check failed; the container's last lines:")
+        _print_tail(space.logs(tail=TAIL))
+        return False
+    return True
+
+
+def main(args) -> int:
+    settings = config.load(args.root)
+    for note in sync(settings).notes:
+        print(note)
+    values = env_values.resolve(settings)
+    for name in env_values.undeclared(settings):
+        print(f"note: .env sets {name}, which space.json does not declare: the container does not get it.")
+    if args.placeholder_secrets:
+        values = env_values.with_placeholder_secrets(values)
+    env_values.require_local(values)
+    timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
+    space = _local_space(settings, values, args)
+    if not _build(space, args):
+        return 1
     try:
-        stage, reason = space.wait_until_answering(timeout)
-        if stage == RUNTIME_ERROR:
-            print(f"{RUNTIME_ERROR}: {reason}; the container's last lines:")
-            _print_tail(space.logs(tail=TAIL))
-            space.stop()
-            return 1
-        status = health.wait_healthy(space.url + settings.health_path, within=10)
-        print(
-            f"{RUNNING}: after {time.monotonic() - started:.1f} s; "
-            f"GET {settings.health_path} answered {status or 'nothing'}"
-        )
-        if status is None or not 200 <= status < 300:
-            print("error: the health check failed; the container's last lines:")
-            _print_tail(space.logs(tail=TAIL))
+        if not _start_and_verify(space, settings.health_path, timeout):
             space.stop()
             return 1
         if args.detach:

@@ -99,7 +99,9 @@ def problems(settings: dict, root: Path) -> list[str]:
         return found
     port = settings["app_port"]
     if not 1024 <= port <= 65535:
-        found.append(f"Port {port} is not usable: the app runs as uid 1000, so pick 1024-65535 (Spaces' default is 7860).")
+        found.append(
+            f"Port {port} is not usable: the app runs as uid 1000, so pick 1024-65535 (Spaces' default is 7860)."
+        )
     found.extend(variables_problems(settings["variables"], runtime))
     add = lambda problem: problem and found.append(problem)  # noqa: E731
     add(_space_name(settings["space_name"]))
