@@ -32,7 +32,7 @@ def _refused(project: Path, command: str, message: str) -> None:
 
 def test_missing_backend_folder(render, tmp_path):
     project = _project_for(render, tmp_path / "nowhere")
-    _refused(project, "sync", "is not a folder; fix it with `copier update --data backend_path=")
+    _refused(project, "sync", "is not a folder; fix it with `copier update --defaults --data backend_path=")
 
 
 def test_backend_without_a_manifest(render, backend):
@@ -45,10 +45,27 @@ def test_asgi_app_that_is_not_there(render, backend):
     _refused(_project_for(render, backend, asgi_app="service.api:app"), "sync", "Found app.main:app in the backend.")
 
 
-def test_python_version_outside_requires_python(render, backend):
+def _requires_python(backend: Path, spec: str) -> None:
     pyproject = backend / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('requires-python = ">=3.11"', 'requires-python = ">=3.11,<3.13"'))
-    _refused(_project_for(render, backend), "check", "python_version 3.13 does not satisfy requires-python '>=3.11,<3.13'")
+    pyproject.write_text(pyproject.read_text().replace('requires-python = ">=3.11"', f'requires-python = "{spec}"'))
+
+
+@pytest.mark.parametrize(("spec", "suggested"), [(">=3.11,<3.13", "3.12"), (">=3.14", "3.14"), ("<3.12", "3.11"),
+                                                 ("~=3.12.0", "3.12"), ("==3.11.*", "3.11")])
+def test_a_python_outside_requires_python_is_refused_with_an_answer_that_passes(render, backend, spec, suggested):
+    _requires_python(backend, spec)
+
+    _refused(_project_for(render, backend), "check",
+             f"python_version 3.13 does not satisfy requires-python '{spec}' of pyproject.toml; fix the backend, "
+             f"or the answer with `copier update --defaults --data python_version={suggested}`.")
+
+    assert space_tools(_project_for(render, backend, python_version=suggested), "check").returncode == 0
+
+
+def test_a_requires_python_no_offered_python_satisfies_says_so(render, backend):
+    _requires_python(backend, ">=3.15")
+    _refused(_project_for(render, backend), "check",
+             "none of the template's Pythons (3.11, 3.12, 3.13, 3.14) does: widen requires-python.")
 
 
 def test_backend_without_uvicorn(render, backend):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .config import SpaceConfig
 from .errors import SpaceError
-from .version_spec import allows
+from .version_spec import OFFERED, allows, offered_that_satisfy
 
 try:
     import tomllib
@@ -27,7 +27,7 @@ def check_backend(config: SpaceConfig, folder: Path) -> list[str]:
 
 
 def _fix_answer(name: str, example: str) -> str:
-    return f"fix the backend, or the answer with `copier update --data {name}={example}`"
+    return f"fix the backend, or the answer with `copier update --defaults --data {name}={example}`"
 
 
 def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
@@ -54,12 +54,13 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     if not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard", manifests):
         raise SpaceError("uvicorn is not among the backend's dependencies; the image serves the app with it: `uv add uvicorn`.")
     python = str(config.settings.get("python_version", ""))
-    for source, spec in _requires_python(pyproject, lock):
+    wanted = _requires_python(pyproject, lock)
+    for source, spec in wanted:
         if not allows(spec, python):
-            raise SpaceError(
-                f"python_version {python} does not satisfy requires-python {spec!r} of {source}; "
-                f"{_fix_answer('python_version', '3.12')}."
-            )
+            fits = offered_that_satisfy([spec for _, spec in wanted])
+            fix = (_fix_answer("python_version", fits[-1]) if fits else
+                   f"none of the template's Pythons ({', '.join(OFFERED)}) does: widen requires-python")
+            raise SpaceError(f"python_version {python} does not satisfy requires-python {spec!r} of {source}; {fix}.")
     if lock.is_file():
         notes.append("dependencies: uv.lock (uv sync --locked)")
     elif requirements.is_file():

@@ -103,7 +103,7 @@ def plan(config: SpaceConfig) -> SyncPlan:
     if source is None or not source.is_dir():
         raise SpaceError(
             f"backend_path {config.settings.get('backend_path')!r} resolves to {source}, which is not a folder; "
-            "fix it with `copier update --data backend_path=<path to your backend>`."
+            "fix it with `copier update --defaults --data backend_path=<path to your backend>`."
         )
     collector = _Collector(source, config.root)
     for entry in config.backend_files:
