@@ -85,16 +85,12 @@ def test_stale_lock_fails_the_build_with_uv_own_message(render, backend):
     assert "The lockfile at `uv.lock` needs to be updated" in result.stdout + result.stderr
 
 
-def test_a_single_file_app_left_out_of_backend_files_is_refused_before_the_build(render, tmp_path):
-    """Hugging Face's own layout: app.py and requirements.txt, which the default backend_files do not name."""
+def test_a_manifest_left_out_of_backend_files_is_refused_before_the_build(render, tmp_path):
+    """The code's own files follow its imports; the manifest the image installs from must be listed."""
     backend = tmp_path / "backend"
     backend.mkdir()
     (backend / "app.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
     (backend / "requirements.txt").write_text("fastapi\nuvicorn\n")
 
-    project = _project_for(render, backend, asgi_app="app:app")
-    _refused(project, "check", "app.py is in the backend but backend_files does not list it")
-
-    listed = _project_for(render, backend, asgi_app="app:app", backend_files=["app.py", "requirements.txt"])
-    space_tools(listed, "sync")
-    assert sorted(p.name for p in (listed / "backend").iterdir()) == ["app.py", "requirements.txt"]
+    project = _project_for(render, backend, asgi_app="app:app", backend_files=["app.py"])
+    _refused(project, "check", "requirements.txt is in the backend but backend_files does not list it")

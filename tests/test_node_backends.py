@@ -178,6 +178,15 @@ BROKEN_ENTRIES = {
         30,
         "space: server.mjs waits for its own server to listen while it loads (a top-level await)",
     ),
+    # Spaces routes app_port only: a server that ignores PORT is named at once, not after a 30-minute timeout.
+    "hard-coded-port": (
+        'import { DatabaseSync } from "node:sqlite";\n'
+        'export const auth = betterAuth({ database: new DatabaseSync(":memory:"),\n'
+        "  emailAndPassword: { enabled: true } });\n"
+        "createServer((req, res) => res.end()).listen(39217);\n",
+        10,
+        "space: server.mjs listens on port 39217, not on PORT (",
+    ),
 }
 
 
@@ -192,5 +201,5 @@ def test_entry_the_wrapper_cannot_serve_stops_with_one_line(render_session, buil
     tag = built_images(f"node-{case}", project)
     container, _ = _start(tag)
     with container:
-        assert container.wait_exit(timeout=seconds) == 78
-        assert container.logs().strip().splitlines()[-1].startswith(message)
+        assert container.wait_exit(timeout=seconds) == 78, container.logs()
+        assert container.logs().strip().splitlines()[-1].startswith(message), container.logs()

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import never_ship
+from . import code_imports, never_ship
 from .backend_checks import check_backend
 from .config import SpaceConfig
 from .errors import SpaceError
@@ -111,7 +111,20 @@ def plan(config: SpaceConfig) -> SyncPlan:
         path = source / relative
         if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
             collector.visit(path, relative)
+    listed = set(collector.plan.files)
+    for entry in _imported(config, source):
+        if not any(name == entry or name.startswith(entry + "/") for name in collector.plan.files):
+            collector.visit(source / entry, PurePosixPath(entry))
+    followed = sorted(set(collector.plan.files) - listed)
+    if followed:
+        collector.plan.notes.append(f"also synced what the code imports: {_listing(followed)}")
     return collector.plan
+
+
+def _imported(config: SpaceConfig, source: Path) -> list[str]:
+    if config.runtime == "python":
+        return code_imports.python_imports(source, config.settings["asgi_app"])
+    return code_imports.node_imports(source, config.settings["entry_file"])
 
 
 def _needed(config: SpaceConfig) -> list[tuple[str, ...]]:

@@ -53,4 +53,15 @@ if (isAuth) {
 }
 if (hold.release() === 0) {
   process.stderr.write(`space: warning: ${settings.ENTRY_FILE} loaded but started no server (server.listen).\n`);
+} else {
+  // Spaces routes app_port only: a server on another port would time out there after startup_duration_timeout.
+  setTimeout(() => {
+    const ports = [...servers].map((server) => server.address()?.port).filter(Boolean);
+    if (ports.length > 0 && !ports.includes(Number(process.env.PORT))) {
+      fail(
+        `${settings.ENTRY_FILE} listens on port ${ports.join(", ")}, not on PORT (${process.env.PORT}), the only ` +
+          "port Spaces routes to: listen on Number(process.env.PORT).",
+      );
+    }
+  }, 1000).unref();
 }

@@ -1,0 +1,139 @@
+"""sync ships what the code imports, not only what backend_files lists: Hugging Face's own single-file FastAPI
+layout and a Better Auth server whose `auth` lives in a second file become Spaces with the default answers and
+no edit to their code; a Space built from them answers on a real route."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from harness import docker
+from tests.conftest import AUTH_SECRET, REPO, copy_node_backend, space_tools
+from tests.hub_standin.fixtures import SpaceRepo
+
+HF_DOCS_EXAMPLE = REPO / "tests" / "fixtures" / "hf-docs-example"
+AUTH_CONFIG = """\
+import { DatabaseSync } from "node:sqlite";
+import { betterAuth } from "better-auth";
+import { trustedOrigins } from "./lib/origins";
+
+export const auth = betterAuth({
+  database: new DatabaseSync(process.env.DATABASE_PATH ?? "./auth.db"),
+  emailAndPassword: { enabled: true },
+  trustedOrigins,
+});
+"""
+ORIGINS = 'export const trustedOrigins = (process.env.TRUSTED_ORIGINS ?? "").split(",").filter(Boolean);\n'
+SERVER = """\
+import { createServer } from "node:http";
+import { toNodeHandler } from "better-auth/node";
+import { auth } from "./auth.js";
+
+export { auth };
+const handle = toNodeHandler(auth);
+createServer((req, res) => handle(req, res)).listen(Number(process.env.PORT ?? 3000));
+"""
+
+
+def _hf_single_file_app(tmp_path: Path) -> Path:
+    backend = tmp_path / "backend"
+    shutil.copytree(HF_DOCS_EXAMPLE, backend, ignore=shutil.ignore_patterns("Dockerfile"))
+    (backend / "app.py").write_text((backend / "app.py").read_text().replace(
+        "from fastapi import FastAPI", "from fastapi import FastAPI\n\nfrom greetings import GREETING"
+    ).replace('{"Hello": "World!"}', '{"Hello": GREETING}'))
+    (backend / "greetings.py").write_text('GREETING = "from a second module"\n')
+    (backend / "notes.md").write_text("not imported, not listed: stays home\n")
+    return backend
+
+
+def _auth_in_a_second_file(tmp_path: Path) -> Path:
+    backend = copy_node_backend(tmp_path / "backend")
+    (backend / "auth-server.ts").unlink()
+    (backend / "auth.ts").write_text(AUTH_CONFIG)
+    (backend / "lib").mkdir()
+    (backend / "lib" / "origins.ts").write_text(ORIGINS)
+    (backend / "server.ts").write_text(SERVER)
+    return backend
+
+
+def _synced(project: Path) -> set[str]:
+    return {p.relative_to(project / "backend").as_posix() for p in (project / "backend").rglob("*") if p.is_file()}
+
+
+def test_hf_single_file_app_ships_its_module_and_what_it_imports(render, tmp_path):
+    project = render(runtime="python", asgi_app="app:app", backend_path=str(_hf_single_file_app(tmp_path)))
+
+    result = space_tools(project, "sync")
+
+    assert _synced(project) == {"app.py", "greetings.py", "requirements.txt"}
+    assert "also synced what the code imports: app.py, greetings.py" in result.stdout
+
+
+def test_auth_config_in_another_file_ships_with_the_server(render, tmp_path):
+    project = render(runtime="node", entry_file="server.ts", backend_path=str(_auth_in_a_second_file(tmp_path)))
+
+    space_tools(project, "sync")
+
+    assert _synced(project) == {"server.ts", "auth.ts", "lib/origins.ts", "package.json", "package-lock.json",
+                                "tsconfig.json"}
+
+
+def test_an_import_that_leaves_the_backend_is_never_followed(render, tmp_path):
+    backend = _auth_in_a_second_file(tmp_path)
+    (tmp_path / "shared.ts").write_text("export const secret = 1;\n")
+    (backend / "server.ts").write_text('import "../shared";\n' + SERVER)
+    project = render(runtime="node", entry_file="server.ts", backend_path=str(backend))
+
+    space_tools(project, "sync")
+
+    assert "shared.ts" not in {p.name for p in (project / "backend").rglob("*")}
+
+
+def _run(cli, project: Path, name: str) -> str:
+    """`space_tools run` as its README says; the URL it answers on."""
+    port = docker.free_port()
+    result = cli(SpaceRepo(project, f"alice/{name}"), "run", "--detach", "--placeholder-secrets", "--port", str(port))
+    assert result.returncode == 0, result.output
+    return f"http://127.0.0.1:{port}"
+
+
+def _remove(name: str) -> None:
+    docker.docker("rm", "--force", f"{name}-local", check=False)
+    docker.remove_image(f"{name}:local")
+
+
+@pytest.mark.docker
+def test_hf_single_file_app_becomes_a_space_unchanged(render, cli, tmp_path):
+    name = f"hf-app-{uuid.uuid4().hex[:6]}"
+    project = render(runtime="python", asgi_app="app:app", space_name=name,
+                     backend_path=str(_hf_single_file_app(tmp_path)))
+    try:
+        url = _run(cli, project, name)
+        status, body = docker.http_get(url + "/")
+        assert (status, json.loads(body)) == (200, {"Hello": "from a second module"})
+    finally:
+        _remove(name)
+
+
+@pytest.mark.docker
+def test_a_server_with_its_auth_in_another_file_signs_users_up(render, cli, tmp_path):
+    name = f"auth-split-{uuid.uuid4().hex[:6]}"
+    project = render(runtime="node", entry_file="server.ts", space_name=name,
+                     backend_path=str(_auth_in_a_second_file(tmp_path)))
+    (project / ".env").write_text(f"BETTER_AUTH_SECRET={AUTH_SECRET}\n")
+    try:
+        url = _run(cli, project, name)
+        request = urllib.request.Request(
+            url + "/api/auth/sign-up/email", method="POST", headers={"content-type": "application/json"},
+            data=json.dumps({"email": "ada@example.com", "password": "a-long-password-1", "name": "Ada"}).encode(),
+        )
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30) as response:
+            assert response.status == 200
+            assert json.loads(response.read())["user"]["email"] == "ada@example.com"
+    finally:
+        _remove(name)
