@@ -178,6 +178,13 @@ BROKEN_ENTRIES = {
         30,
         "space: server.mjs waits for its own server to listen while it loads (a top-level await)",
     ),
+    # Better Auth's migration drives its built-in Kysely adapter only; on anything else it would exit 1.
+    "adapter-migration": (
+        "export const auth = betterAuth({ emailAndPassword: { enabled: true } });\n"
+        "createServer((req, res) => res.end()).listen(Number(process.env.PORT));\n",
+        10,
+        "space: migrate_on_start: server.mjs's betterAuth() has no database (users would live in memory)",
+    ),
     # Spaces routes app_port only: a server that ignores PORT is named at once, not after a 30-minute timeout.
     "hard-coded-port": (
         'import { DatabaseSync } from "node:sqlite";\n'

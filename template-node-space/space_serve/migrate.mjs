@@ -5,6 +5,14 @@ import { getMigrations } from "better-auth/db/migration";
 
 const TIMEOUT_MS = 60_000; // a database that never answers (a blocked port) fails the start, not hangs it
 
+/** Why Better Auth's own migration can't run on these options (it would exit the process), or null. */
+export function unmigratable(options) {
+  if (options.database === undefined) return "has no database (users would live in memory)";
+  // prismaAdapter(), drizzleAdapter(), mongodbAdapter() and custom adapters are factories, not connections.
+  if (typeof options.database === "function") return "uses a database adapter (Prisma, Drizzle, MongoDB, ...)";
+  return null;
+}
+
 export async function migrateSchema(auth) {
   const work = (async () => {
     const { toBeCreated, toBeAdded, runMigrations } = await getMigrations(auth.options);

@@ -32,7 +32,14 @@ if ((settings.MIGRATE_ON_START || settings.IFRAME) && !isAuth) {
   );
 }
 if (settings.MIGRATE_ON_START) {
-  const { migrateSchema } = await import("./migrate.mjs");
+  const { migrateSchema, unmigratable } = await import("./migrate.mjs");
+  const problem = unmigratable(auth.options);
+  if (problem) {
+    fail(
+      `migrate_on_start: ${settings.ENTRY_FILE}'s betterAuth() ${problem}, which Better Auth's migration can't ` +
+        "create tables for: migrate with that database's own tool and answer migrate_on_start=false.",
+    );
+  }
   try {
     const { created, altered } = await migrateSchema(auth);
     const changes = [...created.map((t) => `created ${t}`), ...altered.map((t) => `altered ${t}`)];
