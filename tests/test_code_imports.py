@@ -94,6 +94,20 @@ def test_an_import_that_leaves_the_backend_is_never_followed(render, tmp_path):
     assert "shared.ts" not in {p.name for p in (project / "backend").rglob("*")}
 
 
+def test_an_imported_module_that_is_a_link_out_of_the_backend_is_refused_by_sync(render, tmp_path):
+    backend = _hf_single_file_app(tmp_path)
+    (tmp_path / "elsewhere.py").write_text((backend / "greetings.py").read_text())
+    (backend / "greetings.py").unlink()
+    (backend / "greetings.py").symlink_to(tmp_path / "elsewhere.py")
+    project = render(runtime="python", asgi_app="app:app", backend_path=str(backend))
+
+    result = space_tools(project, "sync", check=False)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "backend file greetings.py is a link to" in result.stderr and "outside the backend" in result.stderr
+    assert not (project / "backend").exists()
+
+
 def _run(cli, project: Path, name: str) -> str:
     """`space_tools run` as its README says; the URL it answers on."""
     port = docker.free_port()

@@ -21,7 +21,15 @@ _JS_SOURCE = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 _TS_FOR_JS = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
 
 
+def _shippable(backend: Path, path: Path) -> bool:
+    """A file or folder the code names inside the backend; sync's own checks then refuse a link out of it."""
+    if backend not in path.parents or not (path.exists() or path.is_symlink()):
+        return False
+    return not never_ship.never(path.relative_to(backend).as_posix(), is_dir=path.is_dir())
+
+
 def _inside(backend: Path, path: Path) -> bool:
+    """Whether the code may be read here: only what really lies inside the backend is."""
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -31,10 +39,11 @@ def _inside(backend: Path, path: Path) -> bool:
 
 def _python_entry(backend: Path, name: str) -> str | None:
     """The backend's top-level package folder or module file of that name, if it has one."""
-    if (backend / name).is_dir() and _inside(backend, backend / name):
+    folder, module = backend / name, backend / f"{name}.py"
+    if folder.is_dir() and _shippable(backend, folder):
         return name
-    if (backend / f"{name}.py").is_file() and _inside(backend, backend / f"{name}.py"):
-        return f"{name}.py"
+    if (module.is_file() or module.is_symlink()) and _shippable(backend, module):
+        return module.name
     return None
 
 
@@ -80,14 +89,15 @@ def _resolve_js(backend: Path, importer: Path, spec: str) -> Path | None:
         candidates += [target.with_suffix(suffix) for suffix in _TS_FOR_JS[target.suffix]]
     candidates += [target.with_name(target.name + suffix) for suffix in (*_JS_SOURCE, ".json")]
     candidates += [target / f"index{suffix}" for suffix in _JS_SOURCE]
-    return next((path for path in candidates if path.is_file() and _inside(backend, path)), None)
+    found = (path for path in candidates if (path.is_file() or path.is_symlink()) and _shippable(backend, path))
+    return next(found, None)
 
 
 def node_imports(backend: Path, entry_file: str) -> list[str]:
     """The backend's files the entry file imports by relative path, transitively, the entry first."""
     backend = backend.resolve()
     start = backend / entry_file
-    if not start.is_file() or not _inside(backend, start):
+    if not start.is_file():
         return []
     found, queue = [], [start]
     while queue:
@@ -96,7 +106,7 @@ def node_imports(backend: Path, entry_file: str) -> list[str]:
         if relative in found:
             continue
         found.append(relative)
-        if path.suffix not in _JS_SOURCE:
+        if path.suffix not in _JS_SOURCE or not _inside(backend, path):
             continue
         try:
             text = path.read_text(encoding="utf-8")
