@@ -33,7 +33,7 @@ def prepare(root: Path) -> Pair:
     space = root / "space"
     answers = render("node", backend, space)
     dependency = edits.node_dependency(backend, root / "dependency", NODE_IMAGE)
-    context = baseline_context("node", backend, answers["backend_files"], root / "baseline")
+    context = baseline_context("node", space, root / "baseline")
 
     def env(port: int) -> dict[str, str]:
         origin = f"http://127.0.0.1:{port}"

@@ -27,7 +27,7 @@ def prepare(root: Path) -> Pair:
     space = root / "space"
     answers = render("python", backend, space)
     dependency = edits.python_dependency(backend, root / "dependency")
-    context = baseline_context("python", backend, answers["backend_files"], root / "baseline")
+    context = baseline_context("python", space, root / "baseline")
     (context / "requirements.txt").write_text(dependency.files["requirements.txt"][0])
 
     ours = Subject(

@@ -139,15 +139,11 @@ def docker_build(context: Path) -> Callable[[str], docker.BuildResult]:
     return build
 
 
-def baseline_context(runtime: str, backend: Path, files: list[str], dest: Path) -> Path:
-    """The baseline's build context: the same backend files ours ships, and the baseline Dockerfile."""
-    dest.mkdir(parents=True)
-    for name in files:
-        source = backend / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=JUNK)
-        elif source.exists():
-            shutil.copy2(source, dest / name)
+def baseline_context(runtime: str, space: Path, dest: Path) -> Path:
+    """The baseline's build context: the backend files ours ships (what sync puts in ./backend), and the
+    baseline Dockerfile."""
+    subprocess.run([sys.executable, "-m", "space_tools", "sync"], cwd=space, check=True, capture_output=True)
+    shutil.copytree(space / "backend", dest, ignore=JUNK)
     shutil.copy2(BASELINES / runtime / "Dockerfile", dest / "Dockerfile")
     return dest
 

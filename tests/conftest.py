@@ -116,6 +116,25 @@ def built_images(tmp_path_factory):
         docker.remove_image(tag)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(items) -> None:
+    """With pytest-xdist (tools/test runs two workers), every Docker test goes to one worker, in turn: one
+    engine builds one image at a time, while the other worker renders and checks."""
+    for item in items:
+        if item.get_closest_marker("docker"):
+            item.add_marker(pytest.mark.xdist_group("docker"))
+
+
+def pytest_sessionfinish(session) -> None:
+    """An xdist worker hands its figures to the controller, which prints them."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["figures"] = figures.FIGURES
+
+
+def pytest_testnodedown(node, error) -> None:
+    figures.FIGURES.extend(getattr(node, "workeroutput", {}).get("figures", []))
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Print what the run measured (image sizes, seconds to health, stop times) after the results."""
     if figures.FIGURES:

@@ -85,12 +85,15 @@ def test_stale_lock_fails_the_build_with_uv_own_message(render, backend):
     assert "The lockfile at `uv.lock` needs to be updated" in result.stdout + result.stderr
 
 
-def test_a_manifest_left_out_of_backend_files_is_refused_before_the_build(render, tmp_path):
-    """The code's own files follow its imports; the manifest the image installs from must be listed."""
+def test_the_manifest_ships_though_backend_files_leaves_it_out(render, tmp_path):
+    """The code's own files follow its imports, and the manifest the image installs from always comes along."""
     backend = tmp_path / "backend"
     backend.mkdir()
     (backend / "app.py").write_text("from fastapi import FastAPI\n\napp = FastAPI()\n")
     (backend / "requirements.txt").write_text("fastapi\nuvicorn\n")
-
     project = _project_for(render, backend, asgi_app="app:app", backend_files=["app.py"])
-    _refused(project, "check", "requirements.txt is in the backend but backend_files does not list it")
+
+    synced = space_tools(project, "sync").stdout
+
+    assert "also synced what the code installs from: requirements.txt" in synced
+    assert (project / "backend" / "requirements.txt").is_file()

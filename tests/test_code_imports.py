@@ -1,20 +1,18 @@
 """sync ships what the code imports, not only what backend_files lists: Hugging Face's own single-file FastAPI
-layout and a Better Auth server whose `auth` lives in a second file become Spaces with the default answers and
-no edit to their code; a Space built from them answers on a real route."""
+layout and a Better Auth server whose `auth` lives in a second file become Spaces with no answer but where the
+backend is (detect finds the app) and no edit to their code; a Space built from them answers on a real route."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
 
 from harness import docker
-from tests.conftest import AUTH_SECRET, REPO, copy_node_backend, space_tools
-from tests.hub_standin.fixtures import SpaceRepo
+from tests.conftest import REPO, copy_node_backend, space_tools
+from tests.support.shapes import make_space, running, sign_up
 
 HF_DOCS_EXAMPLE = REPO / "tests" / "fixtures" / "hf-docs-example"
 AUTH_CONFIG = """\
@@ -83,6 +81,20 @@ def test_auth_config_in_another_file_ships_with_the_server(render, tmp_path):
                                 "tsconfig.json"}
 
 
+def test_imports_through_tsconfig_path_aliases_are_followed(render, tmp_path):
+    backend = _auth_in_a_second_file(tmp_path)
+    (backend / "tsconfig.json").write_text(
+        '{\n  // aliases, as Next.js and Nest projects write them\n'
+        '  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"], "~lib/*": ["lib/*"], }, },\n}\n')
+    (backend / "server.ts").write_text(SERVER.replace('from "./auth.js"', 'from "@/auth"'))
+    (backend / "auth.ts").write_text(AUTH_CONFIG.replace('from "./lib/origins"', 'from "~lib/origins"'))
+    project = render(runtime="node", entry_file="server.ts", backend_path=str(backend))
+
+    space_tools(project, "sync")
+
+    assert {"server.ts", "auth.ts", "lib/origins.ts"} <= _synced(project)
+
+
 def test_an_import_that_leaves_the_backend_is_never_followed(render, tmp_path):
     backend = _auth_in_a_second_file(tmp_path)
     (tmp_path / "shared.ts").write_text("export const secret = 1;\n")
@@ -108,46 +120,16 @@ def test_an_imported_module_that_is_a_link_out_of_the_backend_is_refused_by_sync
     assert not (project / "backend").exists()
 
 
-def _run(cli, project: Path, name: str) -> str:
-    """`space_tools run` as its README says; the URL it answers on."""
-    port = docker.free_port()
-    result = cli(SpaceRepo(project, f"alice/{name}"), "run", "--detach", "--placeholder-secrets", "--port", str(port))
-    assert result.returncode == 0, result.output
-    return f"http://127.0.0.1:{port}"
-
-
-def _remove(name: str) -> None:
-    docker.docker("rm", "--force", f"{name}-local", check=False)
-    docker.remove_image(f"{name}:local")
-
-
 @pytest.mark.docker
 def test_hf_single_file_app_becomes_a_space_unchanged(render, cli, tmp_path):
-    name = f"hf-app-{uuid.uuid4().hex[:6]}"
-    project = render(runtime="python", asgi_app="app:app", space_name=name,
-                     backend_path=str(_hf_single_file_app(tmp_path)))
-    try:
-        url = _run(cli, project, name)
+    space = make_space(render, "python", _hf_single_file_app(tmp_path), "hf-single-file")
+    with running(cli, space) as url:  # detect finds app:app; no answer typed for it
         status, body = docker.http_get(url + "/")
         assert (status, json.loads(body)) == (200, {"Hello": "from a second module"})
-    finally:
-        _remove(name)
 
 
 @pytest.mark.docker
 def test_a_server_with_its_auth_in_another_file_signs_users_up(render, cli, tmp_path):
-    name = f"auth-split-{uuid.uuid4().hex[:6]}"
-    project = render(runtime="node", entry_file="server.ts", space_name=name,
-                     backend_path=str(_auth_in_a_second_file(tmp_path)))
-    (project / ".env").write_text(f"BETTER_AUTH_SECRET={AUTH_SECRET}\n")
-    try:
-        url = _run(cli, project, name)
-        request = urllib.request.Request(
-            url + "/api/auth/sign-up/email", method="POST", headers={"content-type": "application/json"},
-            data=json.dumps({"email": "ada@example.com", "password": "a-long-password-1", "name": "Ada"}).encode(),
-        )
-        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30) as response:
-            assert response.status == 200
-            assert json.loads(response.read())["user"]["email"] == "ada@example.com"
-    finally:
-        _remove(name)
+    space = make_space(render, "node", _auth_in_a_second_file(tmp_path), "auth-in-second-file")
+    with running(cli, space) as url:  # detect finds server.ts, the file that listens
+        assert sign_up(url)["user"]["email"] == "ada@example.com"

@@ -118,13 +118,15 @@ def test_schema_made_with_the_better_auth_cli(render_session, built_images, auth
 
 def test_missing_lock_file_is_refused_with_the_way_out(render, backend):
     (backend / "package-lock.json").unlink()
-    stderr = _refused(render(**node_example_answers(backend)), "has no package-lock.json, so `npm ci` can't install")
-    assert "run `npm install --package-lock-only` in the backend and commit the lock file" in stderr
+    stderr = _refused(render(**node_example_answers(backend)),
+                      "has no lock file (package-lock.json, pnpm-lock.yaml, yarn.lock or bun.lock), so the build can't")
+    assert "run `npm install --package-lock-only` in the backend and commit the lock." in stderr
 
 
-def test_yarn_project_is_told_npm_does_not_read_its_lock(render, backend):
-    (backend / "package-lock.json").rename(backend / "yarn.lock")
-    _refused(render(**node_example_answers(backend)), "(it has yarn.lock, which npm does not read)")
+def test_a_yarn_berry_lock_is_refused_with_the_way_to_a_lock_the_image_installs(render, backend):
+    (backend / "package-lock.json").unlink()
+    (backend / "yarn.lock").write_text('__metadata:\n  version: 8\n\n"better-auth@npm:^1.7.25":\n  version: 1.7.25\n')
+    _refused(render(**node_example_answers(backend)), "is a Yarn 2+ (Berry) lock, which the image does not install yet")
 
 
 @pytest.mark.docker
@@ -133,8 +135,8 @@ def test_missing_lock_file_fails_a_plain_docker_build_with_the_same_advice(rende
     (project / "backend" / "package-lock.json").unlink()
     with pytest.raises(docker.BuildFailed) as failed:
         docker.build(project, docker.unique_tag("node-no-lock"))
-    assert "backend/package-lock.json is missing" in failed.value.log
-    assert "npm install --package-lock-only" in failed.value.log
+    assert "the backend has no lock file (package-lock.json, pnpm-lock.yaml, yarn.lock or bun.lock)" in failed.value.log
+    assert "create one with your package manager and commit it" in failed.value.log
 
 
 @pytest.mark.docker

@@ -24,7 +24,9 @@ BAD_ANSWERS = [
     ({"health_path": "/status/", "base_path": "/status"}, "is the page Spaces opens first (base_path)"),
     ({"asgi_app": "app/main.py"}, "is not an import path like app.main:app"),
     ({"workers": 0}, "Workers must be between 1 and 32"),
-    ({"backend_path": "../backend", "backend_files": []}, "must be a non-empty list"),
+    ({"prestart": "alembic upgrade head\nrm -rf /"}, "prestart must be one line"),
+    ({"env_vars": {"WEB_CONCURRENCY": {}}}, "is set by the template or by Spaces"),
+    ({"backend_path": "../backend", "backend_files": "templates"}, "must be a list of paths"),
     ({"backend_path": "../backend", "backend_files": ["../secrets"]}, "must be paths inside the backend folder"),
     ({"backend_path": "../backend", "backend_files": [".env"]}, "never .env files"),
     ({"env_vars": ["API_KEY"]}, "env_vars must be a mapping"),
@@ -35,6 +37,7 @@ BAD_ANSWERS = [
     ({"env_vars": {"API_KEY": {"kind": "secret"}}}, "give a mapping with only secret, required, default and help"),
 ]
 NODE_BAD_ANSWERS = [
+    ({"env_vars": {"BETTER_AUTH_SECRET": {}}}, "is set by the template or by Spaces"),
     ({"entry_file": "server.py"}, "is not a .ts/.mts/.js/.mjs file path"),
     ({"visibility": "private"}, "An auth server must be reachable"),
     ({"base_path": "/api/auth/ok"}, 'health_path "/api/auth/ok" is the page Spaces opens first (base_path)'),

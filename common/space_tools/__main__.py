@@ -12,6 +12,7 @@ from .errors import SpaceError
 
 # Each command lives in its own module exposing `add_arguments(parser)` and `main(args) -> int`.
 COMMANDS = {
+    "detect": "Show what the backend's own files say about the answers; --write makes them the answers.",
     "check": "Check space.json, the files rendered from it, the backend folder and .env against what the Space needs.",
     "sync": "Copy the backend's files into ./backend (the Docker build context).",
     "build": "Sync, then build the image exactly as Spaces will.",

@@ -7,14 +7,10 @@ import json
 import re
 from pathlib import Path
 
+from . import detect_node, detect_python, lock_wheels, workspace_lock
 from .config import SpaceConfig
 from .errors import SpaceError
 from .version_spec import OFFERED, allows, offered_that_satisfy
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
-    tomllib = None
 
 
 def check_backend(config: SpaceConfig, folder: Path) -> list[str]:
@@ -43,7 +39,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     module, _, _ = config.settings["asgi_app"].partition(":")
     module_path = folder.joinpath(*module.split("."))
     if not module_path.with_suffix(".py").is_file() and not (module_path / "__init__.py").is_file():
-        found = detect_asgi_apps(folder)
+        found = [app for app, _ in detect_python.asgi_apps(folder)]
         example = found[0] if found else "package.module:app"
         hint = f" Found {', '.join(found)} in the backend." if found else ""
         raise SpaceError(
@@ -54,15 +50,21 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     if not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard", manifests):
         raise SpaceError("uvicorn is not among the backend's dependencies; the image serves the app with it: `uv add uvicorn`.")
     python = str(config.settings.get("python_version", ""))
-    wanted = _requires_python(pyproject, lock)
+    wanted = detect_python.requires_python(folder)
     for source, spec in wanted:
         if not allows(spec, python):
             fits = offered_that_satisfy([spec for _, spec in wanted])
             fix = (_fix_answer("python_version", fits[-1]) if fits else
                    f"none of the template's Pythons ({', '.join(OFFERED)}) does: widen requires-python")
             raise SpaceError(f"python_version {python} does not satisfy requires-python {spec!r} of {source}; {fix}.")
-    if lock.is_file():
-        notes.append("dependencies: uv.lock (uv sync --locked)")
+    specs = [spec for _, spec in wanted]
+    workspace = workspace_lock.needs_export(folder)
+    own = next((folder / name for name in detect_python.LOCKS if (folder / name).is_file()), None)
+    if own is not None:
+        notes += _lock_verdict(own, python, specs)
+        notes.append(f"dependencies: {own.name} ({detect_python.LOCKS[own.name]})")
+    elif workspace is not None:
+        notes += _lock_verdict(workspace / "uv.lock", python, specs, workspace_lock.member_name(folder))
     elif requirements.is_file():
         notes.append("dependencies: requirements.txt (no lock: versions may drift between builds)")
     else:
@@ -70,43 +72,22 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     return notes
 
 
-# Module-level `x = FastAPI(...)` (or Starlette, Quart, Litestar), or `app = create_app()`: how ASGI apps are made.
-_ASGI_ASSIGNMENT = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=]+)?=\s*(?:fastapi\.)?(?:FastAPI|Starlette|Quart|Litestar)\("
-    r"|^(?P<conventional>app|application|api)\s*=\s*[A-Za-z_][\w.]*\(",
-    re.M,
-)
-_SKIPPED_DIRS = {".venv", "venv", "node_modules", "__pycache__", "tests", ".git"}
-
-
-def detect_asgi_apps(folder: Path) -> list[str]:
-    """`module:attribute` candidates for asgi_app, found by reading the backend's Python files."""
-    found: list[str] = []
-    for path in sorted(folder.rglob("*.py")):
-        relative = path.relative_to(folder)
-        if _SKIPPED_DIRS & set(relative.parts) or len(relative.parts) > 4:
-            continue
-        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
-        text = path.read_text(errors="ignore")
-        found += [f"{module}:{m['name'] or m['conventional']}" for m in _ASGI_ASSIGNMENT.finditer(text)]
-    return found
-
-
-def _requires_python(pyproject: Path, lock: Path) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for path in (pyproject, lock):
-        if not path.is_file():
-            continue
-        text = path.read_text()
-        if tomllib is not None:
-            data = tomllib.loads(text)
-            spec = data.get("project", {}).get("requires-python") if path.name == "pyproject.toml" else data.get("requires-python")
-        else:
-            match = re.search(r'^requires-python\s*=\s*"([^"]+)"', text, re.MULTILINE)
-            spec = match.group(1) if match else None
-        if spec:
-            found.append((path.name, spec))
-    return found
+def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None = None) -> list[str]:
+    """Refuse a lock the build could not install on this Python; say which packages it would compile."""
+    found = lock_wheels.verdict(lock, python, project)
+    if not found.impossible and not found.compiled:
+        return []
+    others = [(other, lock_wheels.verdict(lock, other, project)) for other in reversed(offered_that_satisfy(specs))]
+    where = f"Python {python} on {lock_wheels.PLATFORM}"
+    if found.impossible:
+        fits = next((other for other, seen in others if not seen.impossible), None)
+        fix = _fix_answer("python_version", fits) if fits else "pick versions of them that publish wheels for Linux"
+        raise SpaceError(f"{', '.join(found.impossible)} in {lock.name} {'has' if len(found.impossible) == 1 else 'have'} "
+                         f"no wheel for {where} and no source to build, so the image's build would fail; {fix}.")
+    wheels_only = next((other for other, seen in others if not seen.impossible and not seen.compiled), None)
+    instead = f"; python_version={wheels_only} has wheels for all" if wheels_only else ""
+    return [f"builds from source: {', '.join(found.compiled)} (no wheel for {where}): the image's build stage "
+            f"compiles with a C toolchain, which takes longer{instead}"]
 
 
 def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
@@ -126,16 +107,54 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             f"better-auth {where} among the dependencies in {package}; the image installs only `dependencies` "
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
-    lock = folder / "package-lock.json"
-    if not lock.is_file():
-        others = [name for name in ("yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb") if (folder / name).is_file()]
-        instead = f" (it has {others[0]}, which npm does not read)" if others else ""
+    locks = [name for name in detect_node.LOCKS if (folder / name).is_file()]
+    if not locks:
         raise SpaceError(
-            f"{folder} has no package-lock.json{instead}, so `npm ci` can't install exactly what you tested: "
-            "run `npm install --package-lock-only` in the backend and commit the lock file."
+            f"{folder} has no lock file (package-lock.json, pnpm-lock.yaml, yarn.lock or bun.lock), so the build can't "
+            "install exactly what you tested: run `npm install --package-lock-only` in the backend and commit the lock."
         )
-    _check_lock_matches(manifest, lock)
-    return ["dependencies: package-lock.json (npm ci)"]
+    lock = folder / locks[0]
+    if lock.name == "yarn.lock" and "__metadata:" in lock.read_text(encoding="utf-8", errors="replace")[:2000]:
+        raise SpaceError(
+            f"{lock} is a Yarn 2+ (Berry) lock, which the image does not install yet: "
+            "run `npx pnpm import` in the backend to make pnpm-lock.yaml from it, and commit that."
+        )
+    if lock.name == "package-lock.json":
+        _check_lock_matches(manifest, lock)
+    return [*_check_better_auth(lock), f"dependencies: {lock.name} ({detect_node.LOCKS[lock.name]})"]
+
+
+def _installed(lock: Path, package: str) -> str:
+    """The version of `package` the lock installs, as each package manager writes it."""
+    text = lock.read_text(encoding="utf-8", errors="replace") if lock.suffix != ".lockb" else ""
+    if lock.name == "package-lock.json":
+        return str(((json.loads(text).get("packages") or {}).get(f"node_modules/{package}") or {}).get("version") or "")
+    patterns = {
+        "pnpm-lock.yaml": rf"^\s+['\"]?{re.escape(package)}['\"]?:\n\s+specifier: .*\n\s+version: (\d+\.\d+\.\d+)",
+        "yarn.lock": rf"^\"?{re.escape(package)}@[^\n]*:\n\s+version \"?(\d+\.\d+\.\d+)",
+        "bun.lock": rf"\"{re.escape(package)}@(\d+\.\d+\.\d+)\"",
+    }
+    match = re.search(patterns.get(lock.name, "$^"), text, re.M)
+    return match[1] if match else ""
+
+
+# The better-auth minors the start-up wrapper is tested with, oldest and newest.
+BETTER_AUTH_SUPPORTED = ((1, 3), (1, 7))
+
+
+def _check_better_auth(lock: Path) -> list[str]:
+    version = _installed(lock, "better-auth")
+    match = re.match(r"^(\d+)\.(\d+)\.", version)
+    if not match:
+        return []
+    (oldest, newest), minor = BETTER_AUTH_SUPPORTED, (int(match[1]), int(match[2]))
+    supported = f"{oldest[0]}.{oldest[1]} to {newest[0]}.{newest[1]}"
+    if minor < oldest:
+        raise SpaceError(f"better-auth {version} is older than the Space's start-up supports ({supported}): "
+                         "run `npm install better-auth@latest` in the backend and commit the lock file.")
+    if minor > newest:
+        return [f"note: better-auth {version} is newer than the versions the start-up is tested with ({supported})"]
+    return [f"better-auth {version} (supported: {supported})"]
 
 
 def _check_lock_matches(manifest: dict, lock: Path) -> None:

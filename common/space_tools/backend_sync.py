@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import code_imports, never_ship
+from . import code_imports, detect_node, never_ship, workspace_lock
 from .backend_checks import check_backend
 from .config import SpaceConfig
 from .errors import SpaceError
@@ -32,6 +32,7 @@ SHOWN = 10  # files named in a message before "and N more"
 class SyncPlan:
     source: Path
     files: dict[str, Path] = field(default_factory=dict)  # path in ./backend -> the real file it copies
+    generated: dict[str, bytes] = field(default_factory=dict)  # path in ./backend -> what sync writes there
     notes: list[str] = field(default_factory=list)
 
 
@@ -111,43 +112,33 @@ def plan(config: SpaceConfig) -> SyncPlan:
         path = source / relative
         if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
             collector.visit(path, relative)
-    listed = set(collector.plan.files)
-    for entry in _imported(config, source):
-        if not any(name == entry or name.startswith(entry + "/") for name in collector.plan.files):
-            collector.visit(source / entry, PurePosixPath(entry))
-    followed = sorted(set(collector.plan.files) - listed)
-    if followed:
-        collector.plan.notes.append(f"also synced what the code imports: {_listing(followed)}")
+    for what, entries in (("imports", _imported(config, source)), ("installs from", _manifests(config, source))):
+        before = set(collector.plan.files)
+        for entry in entries:
+            if not any(name == entry or name.startswith(entry + "/") for name in collector.plan.files):
+                collector.visit(source / entry, PurePosixPath(entry))
+        followed = sorted(set(collector.plan.files) - before)
+        if followed:
+            collector.plan.notes.append(f"also synced what the code {what}: {_listing(followed)}")
+    workspace = workspace_lock.needs_export(source) if config.runtime == "python" else None
+    if workspace is not None:
+        collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace)
+        collector.plan.notes.append(f"pins from the uv workspace's {workspace / 'uv.lock'}, exported with uv to "
+                                    f"./backend/{workspace_lock.EXPORT_FILE}")
     return collector.plan
+
+
+def _manifests(config: SpaceConfig, source: Path) -> list[str]:
+    """The files the image installs the dependencies from, whichever kind the backend has."""
+    python = ("pyproject.toml", "uv.lock", workspace_lock.EXPORT_FILE, "poetry.lock", "pdm.lock", "requirements.txt")
+    names = python if config.runtime == "python" else ("package.json", *detect_node.LOCKS, "tsconfig.json")
+    return [name for name in names if os.path.lexists(source / name)]
 
 
 def _imported(config: SpaceConfig, source: Path) -> list[str]:
     if config.runtime == "python":
         return code_imports.python_imports(source, config.settings["asgi_app"])
     return code_imports.node_imports(source, config.settings["entry_file"])
-
-
-def _needed(config: SpaceConfig) -> list[tuple[str, ...]]:
-    """Files the image can't start without, each as its alternatives (paths inside the backend)."""
-    if config.runtime == "python":
-        module = config.settings["asgi_app"].partition(":")[0].replace(".", "/")
-        return [(f"{module}.py", f"{module}/__init__.py"), ("pyproject.toml", "requirements.txt")]
-    return [(config.settings["entry_file"],), ("package.json",), ("package-lock.json",)]
-
-
-def _refuse_missing(config: SpaceConfig, planned: SyncPlan) -> None:
-    """What the backend has but backend_files leaves out never reaches the image: say so before a build fails."""
-    for alternatives in _needed(config):
-        if any(path in planned.files for path in alternatives):
-            continue
-        present = next((path for path in alternatives if (planned.source / path).is_file()), None)
-        if present:
-            entry = present.split("/")[0]
-            suggested = json.dumps([*config.backend_files, entry])
-            raise SpaceError(
-                f"{present} is in the backend but backend_files does not list it, so the image would not get "
-                f"it: add {entry!r} with `copier update --defaults --data 'backend_files={suggested}'`."
-            )
 
 
 def _read_record(root: Path) -> dict[str, str] | None:
@@ -189,6 +180,9 @@ def _copy(plan_: SyncPlan, staging: Path) -> dict[str, str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(real, target)
         written[relative] = _digest(target)
+    for relative, content in plan_.generated.items():
+        (staging / relative).write_bytes(content)
+        written[relative] = _digest(staging / relative)
     return written
 
 
@@ -213,7 +207,6 @@ def sync(config: SpaceConfig, *, force: bool = False, dry_run: bool = False) -> 
         return SyncPlan(config.code_dir, notes=check_backend(config, config.code_dir))
     planned = plan(config)
     notes = [*planned.notes, *check_backend(config, planned.source)]
-    _refuse_missing(config, planned)
     code = config.code_dir
     record = _read_record(config.root)
     unwritten = code.exists() and record is None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import backend_sync, config, deploy_env_plan, derived_files, env_values, update_leftovers
+from . import backend_sync, config, deploy_env_plan, derived_files, detect, env_values, update_leftovers
 
 
 def add_arguments(parser) -> None:
@@ -16,6 +16,8 @@ def main(args) -> int:
     derived_files.refuse(settings)
     for note in backend_sync.sync(settings, dry_run=True).notes:  # the backend's checks, links, ./backend
         print(note)
+    for note in detection_notes(settings):
+        print(note)
     values = env_values.resolve(settings)
     for name in deploy_env_plan.public_secret_suspects(values, set()):
         print(f"note: {name} looks like a secret but is a Variable in space.json: deploy refuses it unless you make it "
@@ -25,3 +27,20 @@ def main(args) -> int:
         print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")
     print(f"ok: {settings.space_name} ({settings.runtime}) on port {settings.app_port}, health {settings.health_path}")
     return 0
+
+
+def detection_notes(settings) -> list[str]:
+    """Where the backend's own files disagree with space.json: worth a look, not a refusal (the answer may be right)."""
+    findings, variables = detect.find(settings)
+    notes = [
+        f"note: the backend says {item.answer}={item.value} ({item.source}); space.json has {settings.settings.get(item.answer)}."
+        for item in findings.items if item.value is not None and settings.settings.get(item.answer) != item.value
+    ]
+    missing = [variable.name for variable in variables if variable.name not in settings.settings["variables"]]
+    if missing:
+        notes.append(f"note: the code reads {', '.join(missing)}, which space.json does not declare, so neither .env "
+                     "nor deploy sets them.")
+    notes += [f"warning: {warning}." for warning in findings.warnings]
+    if notes:
+        notes.append("note: `python -m space_tools detect` shows what the backend says; --write makes it the answers.")
+    return notes

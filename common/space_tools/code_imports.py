@@ -6,16 +6,20 @@ the server). Read only inside the backend; whatever is not found this way still 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 from pathlib import Path
 
 from . import never_ship
 
-# Relative specifiers in ESM and CommonJS: `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`.
+# Specifiers in ESM and CommonJS: `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`; relative ones
+# are the backend's own files, and so are bare ones that tsconfig.json's `paths` maps (`@/lib/auth`).
 _JS_IMPORT = re.compile(
-    r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](?P<spec>\.{1,2}/[^"'\n]+)["']"""
+    r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](?P<spec>[^"'\n]+)["']"""
 )
+# tsconfig.json is JSON with comments and trailing commas.
+_JSONC_NOISE = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
 _JS_SOURCE = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 # TypeScript lets `./x.js` name `./x.ts`; a bare `./x` may be any source file, JSON, or a folder's index.
 _TS_FOR_JS = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
@@ -93,13 +97,38 @@ def _resolve_js(backend: Path, importer: Path, spec: str) -> Path | None:
     return next(found, None)
 
 
+def _ts_paths(backend: Path) -> list[tuple[str, list[str]]]:
+    """tsconfig.json's path aliases as (prefix before `*`, target folders or files), longest prefix first."""
+    config = backend / "tsconfig.json"
+    if not config.is_file() or not _inside(backend, config):
+        return []
+    try:
+        text = _JSONC_NOISE.sub(lambda m: m.group(1) or "", config.read_text(encoding="utf-8"))
+        options = json.loads(re.sub(r",\s*([}\]])", r"\1", text)).get("compilerOptions") or {}
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return []
+    base = os.path.join(backend, str(options.get("baseUrl") or "."))
+    aliases = []
+    for pattern, targets in (options.get("paths") or {}).items():
+        if isinstance(targets, list):
+            aliases.append((pattern.split("*")[0], [os.path.join(base, str(t).split("*")[0]) for t in targets]))
+    return sorted(aliases, key=lambda alias: -len(alias[0]))
+
+
+def _aliased(aliases: list[tuple[str, list[str]]], spec: str) -> list[Path]:
+    for prefix, targets in aliases:
+        if prefix and spec.startswith(prefix):
+            return [Path(os.path.normpath(target + spec[len(prefix):])) for target in targets]
+    return []
+
+
 def node_imports(backend: Path, entry_file: str) -> list[str]:
     """The backend's files the entry file imports by relative path, transitively, the entry first."""
     backend = backend.resolve()
     start = backend / entry_file
     if not start.is_file():
         return []
-    found, queue = [], [start]
+    found, queue, aliases = [], [start], _ts_paths(backend)
     while queue:
         path = queue.pop(0)
         relative = path.relative_to(backend).as_posix()
@@ -113,7 +142,12 @@ def node_imports(backend: Path, entry_file: str) -> list[str]:
         except (OSError, UnicodeDecodeError):
             continue
         for match in _JS_IMPORT.finditer(text):
-            resolved = _resolve_js(backend, path, match["spec"].split("?")[0])
+            spec = match["spec"].split("?")[0]
+            if spec.startswith(("./", "../")):
+                resolved = _resolve_js(backend, path, spec)
+            else:  # `@/lib/auth` through tsconfig's paths; a package name maps to nothing
+                targets = (_resolve_js(backend, target, "./" + target.name) for target in _aliased(aliases, spec))
+                resolved = next((target for target in targets if target is not None), None)
             if resolved is not None:
                 queue.append(resolved)
     return found

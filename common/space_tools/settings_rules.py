@@ -65,8 +65,8 @@ def backend_path_problem(value: str, root: Path) -> str | None:
 
 
 def backend_files_problem(entries, backend: Path | None, root: Path) -> str | None:
-    if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
-        return 'backend_files must be a non-empty list of paths, e.g. ["app", "pyproject.toml"].'
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return 'backend_files must be a list of paths, e.g. ["templates", "data/labels.json"].'
     inside = backend is not None and backend in root.parents
     space = root.relative_to(backend).as_posix() if inside else ""
     for entry in entries:
@@ -108,6 +108,9 @@ def problems(settings: dict, root: Path) -> list[str]:
     add(_health_path(settings["health_path"], settings.get("base_path") or ""))
     if runtime == "python" and not _ASGI_APP.match(str(settings.get("asgi_app", ""))):
         add(f'"{settings.get("asgi_app")}" is not an import path like app.main:app (module:attribute).')
+    prestart = settings.get("prestart", "")
+    if runtime == "python" and (not isinstance(prestart, str) or re.search(r"[\n\r]", prestart)):
+        add("prestart must be one line (join commands with &&, or run a script).")
     entry = str(settings.get("entry_file", ""))
     if runtime == "node" and (not _ENTRY_FILE.match(entry) or ".." in entry):
         add(f'"{entry}" is not a .ts/.mts/.js/.mjs file path inside the backend.')

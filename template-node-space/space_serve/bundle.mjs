@@ -2,7 +2,7 @@
 // Builds the image's one ESM bundle of the start-up wrapper and the backend's server (TypeScript stripped,
 // dependencies inlined), split so the environment check runs before the server's code loads.
 // Run in the image's build stage: node bundle.mjs <esbuild folder> <backend folder> <output folder>.
-import { readFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,45 @@ const backendEntry = {
   },
 };
 
+// Packages that load compiled code (`.node` add-ons, node-gyp builds) or generated clients (Prisma) can't be
+// inlined: then every dependency stays in node_modules, which ships beside the bundle.
+const modules = join(backend, "node_modules");
+const GENERATED = new Set(["@prisma/client", ".prisma"]);
+
+function compiled(folder, depth = 0) {
+  for (const item of readdirSync(folder, { withFileTypes: true })) {
+    if (item.isFile() && (item.name.endsWith(".node") || item.name === "binding.gyp")) return true;
+    if (item.isDirectory() && depth < 4 && item.name !== "node_modules" && compiled(join(folder, item.name), depth + 1)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function packagesNeedingNodeModules() {
+  if (!existsSync(modules)) return [];
+  const names = readdirSync(modules).flatMap((name) =>
+    name.startsWith("@") ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`) : [name],
+  );
+  return names.filter((name) => GENERATED.has(name) || (!name.startsWith(".") && compiled(join(modules, name))));
+}
+
+const native = packagesNeedingNodeModules();
+
+// Better Auth's programmatic migration, where the backend's version keeps it (1.5 moved it out of better-auth/db).
+const betterAuthMigrations = {
+  name: "space-better-auth-migrations",
+  setup(build) {
+    build.onResolve({ filter: /^space:better-auth-migrations$/ }, async () => {
+      for (const subpath of ["better-auth/db/migration", "better-auth/db"]) {
+        const found = await build.resolve(subpath, { kind: "import-statement", resolveDir: backend });
+        if (found.errors.length === 0) return native.length ? { path: subpath, external: true } : { path: found.path };
+      }
+      return { errors: [{ text: "better-auth is not among the backend's installed dependencies" }] };
+    });
+  },
+};
+
 await esbuild.build({
   entryPoints: [join(here, "start.mjs"), join(here, "healthcheck.mjs")],
   bundle: true,
@@ -33,10 +72,24 @@ await esbuild.build({
   outExtension: { ".js": ".mjs" },
   nodePaths: [join(backend, "node_modules")], // the wrapper imports better-auth from the backend's install
   external: ["pg-native"], // pg's optional native driver, never loaded
+  ...(native.length ? { packages: "external" } : {}),
   legalComments: "none",
   logLevel: "warning",
-  plugins: [backendEntry],
+  plugins: [backendEntry, betterAuthMigrations],
   loader: { ".txt": "text" }, // placeholder-secrets.txt
   // require() works inside the bundle through createRequire.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 });
+
+if (native.length) {
+  cpSync(modules, join(outdir, "node_modules"), { recursive: true, verbatimSymlinks: true });
+  const bytes = (folder) =>
+    readdirSync(folder, { withFileTypes: true, recursive: true })
+      .filter((item) => item.isFile())
+      .reduce((sum, item) => sum + statSync(join(item.parentPath, item.name)).size, 0);
+  const megabytes = (bytes(join(outdir, "node_modules")) / 1e6).toFixed(1);
+  process.stderr.write(
+    `space: ${native.join(", ")} can't be bundled (compiled code or a generated client), so the image ships the ` +
+      `production node_modules beside the bundle: ${megabytes} MB more\n`,
+  );
+}

@@ -11,10 +11,14 @@ export async function useIframeCookies(auth) {
     ...advanced,
     defaultCookieAttributes: { ...advanced.defaultCookieAttributes, ...IFRAME_COOKIE_ATTRIBUTES },
   };
-  for (const cookie of Object.values(context.authCookies)) Object.assign(cookie.attributes, IFRAME_COOKIE_ATTRIBUTES);
+  // A cookie's attributes are `attributes` from better-auth 1.4 on, `options` in 1.3.
+  const key = (cookie) => ("attributes" in cookie ? "attributes" : "options");
+  for (const cookie of Object.values(context.authCookies)) {
+    cookie[key(cookie)] = { ...cookie[key(cookie)], ...IFRAME_COOKIE_ATTRIBUTES };
+  }
   const createCookie = context.createAuthCookie;
   context.createAuthCookie = (...args) => {
     const cookie = createCookie(...args);
-    return { ...cookie, attributes: { ...cookie.attributes, ...IFRAME_COOKIE_ATTRIBUTES } };
+    return { ...cookie, [key(cookie)]: { ...cookie[key(cookie)], ...IFRAME_COOKIE_ATTRIBUTES } };
   };
 }

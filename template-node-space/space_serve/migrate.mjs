@@ -1,7 +1,7 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Creates or migrates Better Auth's tables with its own programmatic migration (what `auth migrate` does);
 // a second run finds nothing to do, so every start may run it.
-import { getMigrations } from "better-auth/db/migration";
+import { getMigrations } from "space:better-auth-migrations"; // resolved by bundle.mjs for the installed version
 
 const TIMEOUT_MS = 60_000; // a database that never answers (a blocked port) fails the start, not hangs it
 

@@ -38,6 +38,10 @@ def main() -> None:
         )
     port = _positive_int("PORT", settings.DEFAULT_PORT, 65535)
     workers = _positive_int("WEB_CONCURRENCY", 1, 64)
+    if settings.PRESTART:
+        from . import prestart
+
+        prestart.run(settings.PRESTART)
     import uvicorn  # imported late so a configuration error costs no start-up time
 
     uvicorn.run(

@@ -33,6 +33,7 @@ def _settings(path: Path) -> dict:
 
 SPACE = _settings(_HERE.parent / "space.json")
 ASGI_APP: str = SPACE["asgi_app"]
+PRESTART: str = SPACE.get("prestart", "")
 HEALTH_PATH: str = SPACE["health_path"]
 DEFAULT_PORT: int = SPACE["app_port"]
 VARIABLES: dict[str, dict] = SPACE["variables"]

@@ -20,6 +20,9 @@ HOST_CA=/etc/ssl/certs/ca-certificates.crt
 # Kept apart from /etc/ssl/certs so that installing ca-certificates in a derived image can't drop it.
 IMAGE_CA=/usr/local/share/standin/ca-certificates.crt
 DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Bumped when a recipe changes, so a stand-in built by an older one is rebuilt (a pulled image is kept).
+PYTHON_RECIPE=2  # 2: the interpreter's headers (Python.h), as the official images carry them
+NODE_RECIPE=1
 
 work=""
 cleanup() { if [[ -n "$work" ]]; then rm -rf "$work"; fi; }
@@ -91,10 +94,21 @@ EOF
 build_python() {  # build_python TAG
   local tag=$1 ctx="$work/python" root="$work/python-root"
   mkdir -p "$ctx"
-  debian_rootfs "$root" python3,python3-venv,python3-pip,ca-certificates,netbase,tzdata
+  debian_rootfs "$root" python3,python3-venv,python3-pip,libpython3-dev,ca-certificates,netbase,tzdata
   local pyver
   pyver=$(chroot "$root" python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
   local minor=${pyver%.*}
+  # The interpreter's headers (Python.h), as the official images carry them, without what Debian's -dev
+  # package pulls in (the C library's headers, static libraries): those come with a compiler, there as here.
+  local multiarch keep="$work/python-headers"
+  multiarch=$(chroot "$root" python3 -c 'import sysconfig; print(sysconfig.get_config_var("MULTIARCH"))')
+  mkdir -p "$keep/$multiarch"
+  cp -a "$root/usr/include/python$minor" "$keep/"
+  cp -a "$root/usr/include/$multiarch/python$minor" "$keep/$multiarch/"
+  chroot "$root" apt-get purge -y -qq --auto-remove libpython3-dev "libpython$minor-dev" >/dev/null 2>&1
+  mkdir -p "$root/usr/include/$multiarch"
+  cp -a "$keep/python$minor" "$root/usr/include/"
+  cp -a "$keep/$multiarch/python$minor" "$root/usr/include/$multiarch/"
   # Official images let pip install system-wide; Debian marks its Python as externally managed.
   rm -f "$root"/usr/lib/python3*/EXTERNALLY-MANAGED
   # The official layout: interpreter and pip on PATH under /usr/local/bin.
@@ -109,7 +123,8 @@ build_python() {  # build_python TAG
 FROM scratch
 ADD rootfs.tar /
 LABEL org.opencontainers.image.description="local stand-in for $tag" \\
-      org.opencontainers.image.base.name="debian:$SUITE"
+      org.opencontainers.image.base.name="debian:$SUITE" \\
+      standin.recipe="$PYTHON_RECIPE"
 ENV PATH=$DEFAULT_PATH \\
     LANG=C.UTF-8 \\
     PYTHON_VERSION=$pyver
@@ -191,7 +206,8 @@ build_node() {  # build_node TAG MAJOR
 FROM scratch
 ADD rootfs.tar /
 LABEL org.opencontainers.image.description="local stand-in for $tag" \\
-      org.opencontainers.image.base.name="debian:$SUITE"
+      org.opencontainers.image.base.name="debian:$SUITE" \\
+      standin.recipe="$NODE_RECIPE"
 ENV PATH=$DEFAULT_PATH \\
     NODE_VERSION=$node_version$yarn_env
 $(ca_env_lines)
@@ -201,9 +217,21 @@ EOF
   build_image "$tag" "$ctx"
 }
 
+# The recipe a local stand-in was built by: 1 for those built before recipes were labelled; empty when pulled.
+standin_recipe() {
+  local labels
+  labels=$("$DOCKER" image inspect --format '{{index .Config.Labels "org.opencontainers.image.description"}}|{{index .Config.Labels "standin.recipe"}}' "$1")
+  if [[ "$labels" == "local stand-in for "* ]]; then echo "${labels#*|}" | sed 's/^$/1/'; fi
+}
+
 ensure_image() {  # ensure_image TAG
-  local tag=$1 started=$SECONDS
-  if image_exists "$tag"; then
+  local tag=$1 started=$SECONDS wanted=$NODE_RECIPE
+  if [[ "$tag" == python:* ]]; then wanted=$PYTHON_RECIPE; fi
+  local built
+  built=$(image_exists "$tag" && standin_recipe "$tag" || true)
+  if [[ -n "$built" && "$built" != "$wanted" ]]; then
+    echo "$tag: the local stand-in is from recipe $built; rebuilding it with recipe $wanted"
+  elif image_exists "$tag"; then
     echo "$tag: present ($(image_size_mb "$tag") MB)"
     return 0
   fi

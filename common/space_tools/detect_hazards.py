@@ -1,0 +1,84 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
+"""Where a backend's code meets Spaces badly, read from its source: a signing key made at random in each
+process while several workers run, a server on a fixed port, a file written where uid 1000 can't write."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from . import backend_reading
+
+_RANDOM = re.compile(r"^(secrets\.token_\w+|token_(hex|urlsafe|bytes)|os\.urandom|urandom|uuid\.uuid4|uuid4|"
+                     r"Fernet\.generate_key|secrets\.randbits)$")
+_KEYISH = re.compile(r"(?i)secret|key|token|salt|signing")
+# Absolute paths a program writes to on other hosts, which the Space's uid 1000 can't (HOME and /app it can).
+_UNWRITABLE = re.compile(r"^(?:sqlite(?:\+\w+)?:///|file:)?(/(?:data|var|srv|mnt|opt|usr|etc|root)(?:/[^\s\"']*)?)$")
+_JS_STRING = re.compile(r"""["'`]((?:sqlite:///|file:)?/(?:data|var|srv|mnt|opt|usr|etc|root)/[^"'`\s$]*)["'`]""")
+_JS_FIXED_PORT = re.compile(r"\.listen\(\s*(\d{2,5})\s*[,)]|\bport\s*:\s*(\d{2,5})\b")
+
+
+def _calls_random(node: ast.AST) -> str | None:
+    for inner in ast.walk(node):
+        target = inner.func if isinstance(inner, ast.Call) else inner if isinstance(inner, ast.Attribute) else None
+        if target is not None and _RANDOM.match(ast.unparse(target)):
+            return ast.unparse(target)
+    return None
+
+
+def _python_random_keys(tree: ast.Module, relative: str) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            name, value = ast.unparse(node.targets[0]), node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            name, value = ast.unparse(node.target), node.value
+        else:
+            continue
+        maker = _calls_random(value) if _KEYISH.search(name) else None
+        if maker:
+            found.append(f"{relative} makes {name} at random ({maker}) in each process")
+    return found
+
+
+def _python_paths(tree: ast.Module, relative: str) -> list[str]:
+    paths = {m[1] for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and (m := _UNWRITABLE.match(node.value))}
+    return [f"{relative} names {path}" for path in sorted(paths)]
+
+
+def python(backend: Path, workers: int) -> list[str]:
+    backend = backend.resolve()
+    random_keys, paths = [], []
+    for path in backend_reading.source_files(backend, (".py",)):
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        relative = path.relative_to(backend).as_posix()
+        random_keys += _python_random_keys(tree, relative)
+        paths += _python_paths(tree, relative)
+    warnings = []
+    if random_keys and workers > 1:
+        warnings.append(f"{random_keys[0]}, and workers={workers} gives each worker its own, so what one signs the "
+                        "others refuse: read it from a Secret, or keep workers=1")
+    warnings += [f"{where}, outside HOME and /app, which uid 1000 can't write on Spaces: use a path under "
+                 "HOME or one a Variable sets" for where in paths[:3]]
+    return warnings
+
+
+def node(backend: Path) -> list[str]:
+    backend = backend.resolve()
+    warnings = []
+    for path in backend_reading.source_files(backend, (".ts", ".mts", ".js", ".mjs")):
+        text, relative = backend_reading.text(path), path.relative_to(backend).as_posix()
+        for match in _JS_FIXED_PORT.finditer(text):
+            line = text[text.rfind("\n", 0, match.start()) + 1: text.find("\n", match.end())]
+            if "process.env" not in line:
+                warnings.append(f"{relative} listens on port {match[1] or match[2]}, not PORT: Spaces routes to "
+                                "app_port, so read process.env.PORT")
+                break
+        warnings += [f"{relative} names {found}, outside HOME and /app, which uid 1000 can't write on Spaces: use a "
+                     "path under HOME or one a Variable sets" for found in sorted(set(_JS_STRING.findall(text)))[:2]]
+    return warnings

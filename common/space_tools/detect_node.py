@@ -1,0 +1,148 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
+"""A Node.js backend's entry file, Node version, database and package manager, read from its own files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from . import backend_reading
+from .findings import Findings
+
+OFFERED = [int(major) for major in
+           yaml.safe_load(Path(__file__).with_name("base_images.yml").read_text(encoding="utf-8"))["node"]]
+_SOURCE = (".ts", ".mts", ".js", ".mjs")
+_BUILD_OUTPUT = re.compile(r"^(dist|build|out|lib)/")
+_LISTENS = re.compile(r"\.listen\s*\(|\bserve\s*\(\s*\{|Bun\.serve\s*\(")
+# Each lock file and its package manager, in the order the image's build prefers them.
+LOCKS = {"package-lock.json": "npm ci", "pnpm-lock.yaml": "pnpm install --frozen-lockfile",
+         "yarn.lock": "yarn install --frozen-lockfile", "bun.lock": "bun install --frozen-lockfile",
+         "bun.lockb": "bun install --frozen-lockfile"}
+_POSTGRES = ("pg", "postgres", "@neondatabase/serverless", "@vercel/postgres")
+_NATIVE = ("better-sqlite3", "sqlite3", "@prisma/client", "bcrypt", "argon2", "sharp")
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    parts = re.findall(r"\d+|[xX*]", text.lstrip("vV="))
+    numbers = []
+    for part in parts[:3]:
+        if not part.isdigit():
+            break
+        numbers.append(int(part))
+    return tuple(numbers) if numbers or text.strip() in ("", "*", "x", "X") else None
+
+
+def _comparator(token: str, version: tuple[int, int, int]) -> bool:
+    operator, rest = re.match(r"^(<=|>=|<|>|=|\^|~)?(.*)$", token).groups()
+    wanted = _version(rest)
+    if wanted is None:
+        return False
+    if not wanted:
+        return True
+    head = version[: len(wanted)]
+    if operator in (None, "=", "^", "~"):
+        if operator == "^" or (operator == "~" and len(wanted) == 1):
+            return version[0] == wanted[0] and version >= wanted + (0,) * (3 - len(wanted))
+        if operator == "~":
+            return version[:2] == wanted[:2] and version >= wanted + (0,) * (3 - len(wanted))
+        return head == wanted
+    full = wanted + (0,) * (3 - len(wanted))
+    return {">=": version >= full, "<": version < full, ">": head > wanted, "<=": head <= wanted}[operator]
+
+
+def node_allows(spec: str, major: int) -> bool:
+    """Whether node:<major>-slim (that major's newest release) satisfies an npm semver range."""
+    version = (major, 999, 999)
+    for alternative in spec.split("||"):
+        alternative = re.sub(r"(<=|>=|<|>|=|\^|~)\s+", r"\1", alternative.strip())
+        hyphen = re.match(r"^(\S+)\s+-\s+(\S+)$", alternative)
+        tokens = [f">={hyphen[1]}", f"<={hyphen[2]}"] if hyphen else alternative.split()
+        if all(_comparator(token, version) for token in tokens or ["*"]):
+            return True
+    return False
+
+
+def _node_version(backend: Path, package: dict, findings: Findings, current: str) -> None:
+    for name in (".nvmrc", ".node-version"):
+        pinned = backend_reading.first_line(backend, name)
+        match = re.match(r"^v?(\d+)", pinned)
+        if match and int(match[1]) in OFFERED:
+            return findings.add("node_version", match[1], f"{name}: {pinned}")
+        if match:
+            findings.notes.append(f"{name} asks for Node {pinned}; the template offers {', '.join(map(str, OFFERED))}")
+    engines = (package.get("engines") or {}).get("node")
+    if isinstance(engines, str) and engines.strip():
+        fits = [major for major in OFFERED if node_allows(engines, major)]
+        if current.isdigit() and int(current) in fits:
+            return findings.add("node_version", current, f'package.json engines.node "{engines}"')
+        if fits:
+            return findings.add("node_version", str(fits[-1]), f'package.json engines.node "{engines}": the newest offered that fits')
+        findings.add("node_version", None, f'package.json engines.node "{engines}"',
+                     f"none of the template's Node versions ({', '.join(map(str, OFFERED))}) satisfies it")
+
+
+def _source_for(backend: Path, named: str) -> str | None:
+    """The source file a script or `main` names, or the TypeScript a build output comes from (dist/x.js <- src/x.ts)."""
+    named = named.removeprefix("./")
+    candidates = [named]
+    if _BUILD_OUTPUT.match(named):
+        stem = _BUILD_OUTPUT.sub("", named)
+        for folder in ("src/", ""):
+            candidates += [folder + re.sub(r"\.(c|m)?js$", suffix, stem) for suffix in (".ts", ".mts", ".js", ".mjs")]
+    for candidate in candidates:
+        path = backend / candidate
+        if candidate.endswith(_SOURCE) and path.is_file() and backend_reading.inside(backend.resolve(), path):
+            return candidate
+    return None
+
+
+def _entry_file(backend: Path, package: dict, findings: Findings) -> None:
+    scripts = package.get("scripts") or {}
+    for script in ("start", "dev", "serve"):
+        command = scripts.get(script)
+        if not isinstance(command, str):
+            continue
+        for token in command.split():
+            found = _source_for(backend, token) if re.search(r"\.(c|m)?[jt]s$", token) else None
+            if found:
+                return findings.add("entry_file", found, f'package.json scripts.{script}: "{command}"')
+    main = package.get("main")
+    if isinstance(main, str) and (found := _source_for(backend, main)):
+        return findings.add("entry_file", found, f'package.json main: "{main}"')
+    for path in backend_reading.source_files(backend, _SOURCE):
+        if _LISTENS.search(backend_reading.text(path)):
+            relative = path.relative_to(backend.resolve()).as_posix()
+            return findings.add("entry_file", relative, f"{relative} starts a server (listen)")
+    findings.add("entry_file", None, "no start script, main or file that calls listen()",
+                 "answer entry_file with `copier update --defaults --data entry_file=server.ts`")
+
+
+def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
+    dependencies = package.get("dependencies") or {}
+    postgres = [name for name in _POSTGRES if name in dependencies]
+    sqlite = ["better-sqlite3"] if "better-sqlite3" in dependencies else []
+    if any("node:sqlite" in backend_reading.text(path) for path in backend_reading.source_files(backend, _SOURCE)[:200]):
+        sqlite.append("node:sqlite")
+    if postgres and sqlite:
+        findings.notes.append(f"databases: {', '.join(postgres + sqlite)} (both kinds: database stays as answered)")
+    elif postgres or sqlite:
+        findings.add("database", "postgres" if postgres else "sqlite", "the code uses " + ", ".join(postgres + sqlite))
+    native = [name for name in _NATIVE if name in dependencies]
+    if native:
+        findings.notes.append(f"native add-ons or generated clients: {', '.join(native)} (the image ships the "
+                              "production node_modules beside the bundle for them)")
+    if "better-auth" in dependencies:
+        findings.notes.append(f"better-auth {dependencies['better-auth']}")
+    locks = [name for name in LOCKS if (backend / name).is_file()]
+    manager = str(package.get("packageManager") or "").split("+")[0]
+    findings.notes.append(f"dependencies: {locks[0] if locks else 'package.json without a lock'}"
+                          + (f" ({LOCKS[locks[0]]})" if locks else "") + (f", packageManager {manager}" if manager else ""))
+
+
+def find(backend: Path, findings: Findings, settings: dict) -> None:
+    package = backend_reading.package_json(backend)
+    _entry_file(backend, package, findings)
+    _node_version(backend, package, findings, str(settings.get("node_version", "")))
+    _dependencies(backend, package, findings)

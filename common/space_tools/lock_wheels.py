@@ -1,0 +1,147 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
+"""What the image's build would do with each package a lock installs (uv.lock, pylock.toml, poetry.lock,
+pdm.lock), read from the lock alone (no download, no build): whether it has a wheel for the image's Python on
+Spaces' platform (Linux x86_64, glibc), a source archive the build stage compiles, or neither, so the build
+would fail."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
+    tomllib = None
+
+PLATFORM = "Linux x86_64"
+_GLIBC = 41  # Debian trixie's, under the python:*-slim images
+
+
+@dataclass
+class LockVerdict:
+    compiled: list[str] = field(default_factory=list)  # "name version": only a source archive
+    impossible: list[str] = field(default_factory=list)  # neither a usable wheel nor a source archive
+
+
+def _tags(python: str) -> set:
+    from packaging.tags import compatible_tags, cpython_tags
+
+    version = tuple(int(part) for part in python.split(".")[:2])
+    platforms = [f"manylinux_2_{minor}_x86_64" for minor in range(_GLIBC, 4, -1)]
+    platforms += ["manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64", "linux_x86_64"]
+    interpreter = f"cp{version[0]}{version[1]}"
+    return set(cpython_tags(version, platforms=platforms)) | set(
+        compatible_tags(version, interpreter=interpreter, platforms=platforms))
+
+
+def _environment(python: str) -> dict[str, str]:
+    return {"python_version": python, "python_full_version": f"{python}.99", "sys_platform": "linux",
+            "platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
+            "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+
+
+def _applies(marker: str | None, environment: dict) -> bool:
+    from packaging.markers import InvalidMarker, Marker
+
+    try:
+        return marker is None or Marker(marker).evaluate(environment)
+    except InvalidMarker:
+        return True  # a marker this reader doesn't know: count the package, as uv might install it
+
+
+def _file_names(package: dict) -> list[str]:
+    """Every distribution file a lock lists for the package: uv's and pylock's `wheels`, poetry's and pdm's `files`."""
+    entries = [*(package.get("wheels") or []), *(package.get("files") or [])]
+    return [str(e.get("file") or e.get("name") or e.get("url") or e.get("path") or "").rsplit("/", 1)[-1]
+            for e in entries if isinstance(e, dict)]
+
+
+def _has_sdist(package: dict) -> bool:
+    return bool(package.get("sdist")) or any(name.endswith((".tar.gz", ".zip")) for name in _file_names(package))
+
+
+def _has_wheel(package: dict, tags: set) -> bool:
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    for name in _file_names(package):
+        if not name.endswith(".whl"):
+            continue
+        try:
+            if tags & set(parse_wheel_filename(name)[3]):
+                return True
+        except InvalidWheelFilename:
+            continue
+    return False
+
+
+def _judge(package: dict, tags: set, result: LockVerdict) -> None:
+    if not _has_wheel(package, tags):
+        shown = f"{package.get('name')} {package.get('version')}"
+        (result.compiled if _has_sdist(package) else result.impossible).append(shown)
+
+
+def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
+    """pylock.toml, poetry.lock, pdm.lock: every package of the default group whose marker holds here."""
+    result = LockVerdict()
+    for package in data.get("packages") or data.get("package") or []:
+        groups = package.get("groups")
+        if groups and not {"main", "default"} & set(groups):
+            continue  # a development group: never installed in the image
+        marker = package.get("marker") or package.get("markers")
+        if isinstance(marker, dict):  # poetry 2: a marker per group
+            marker = marker.get("main") or marker.get("default")
+        if _applies(marker, environment) and _file_names(package):
+            _judge(package, tags, result)
+    return result
+
+
+def verdict(lock: Path, python: str, project: str | None = None) -> LockVerdict:
+    """For uv.lock, walk it from the backend's own project (not its dev groups), as `uv sync --no-dev`
+    installs it; `project` names it in a workspace's lock, where the root is the workspace's own."""
+    result = LockVerdict()
+    if tomllib is None or not lock.is_file():
+        return result
+    try:
+        data = tomllib.loads(lock.read_text(encoding="utf-8"))
+    except ValueError:
+        return result  # the lock's own tool names what is wrong with it
+    if lock.name != "uv.lock":
+        return _sorted(_flat(data, _environment(python), _tags(python)))
+    packages = data.get("package") or []
+    by_name = defaultdict(list)
+    for package in packages:
+        by_name[package.get("name")].append(package)
+    environment, tags = _environment(python), _tags(python)
+    queue = [p for p in packages if p.get("name") == project] if project else [
+        p for p in packages if "." in ((p.get("source") or {}).get("virtual"), (p.get("source") or {}).get("editable"))]
+    seen: set[tuple[str, str]] = set()
+    while queue:
+        package = queue.pop()
+        key = (package.get("name"), package.get("version"))
+        if key in seen:
+            continue
+        seen.add(key)
+        if "registry" in (package.get("source") or {}):
+            _judge(package, tags, result)
+        edges = list(package.get("dependencies") or [])
+        for edge in edges:
+            if not _applies(edge.get("marker"), environment):
+                continue
+            for target in by_name.get(edge.get("name"), []):
+                if "version" in edge and target.get("version") != edge["version"]:
+                    continue
+                queue.append(target)
+                for extra in edge.get("extra") or []:
+                    for more in (target.get("optional-dependencies") or {}).get(extra, []):
+                        if _applies(more.get("marker"), environment):
+                            queue += [p for p in by_name.get(more.get("name"), [])
+                                      if "version" not in more or p.get("version") == more["version"]]
+    return _sorted(result)
+
+
+def _sorted(result: LockVerdict) -> LockVerdict:
+    result.compiled.sort()
+    result.impossible.sort()
+    return result

@@ -1,0 +1,150 @@
+"""A backend installs from its own lock, exactly, with its own tool: a uv workspace member gets its pins from the
+workspace's uv.lock (exported by sync with uv into pylock.toml, the workspace itself never shipping; a member
+that needs another member's code, outside the backend, is refused before anything is written), and
+poetry.lock, pdm.lock, pnpm, Yarn (1) and bun locks by their own tool."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import docker
+from tests.conftest import space_tools
+from tests.support.shapes import make_space, running, sign_up
+from tests.test_detect import _detect, _write
+
+WORKSPACE = {
+    "pyproject.toml": '[project]\nname = "monorepo"\nversion = "0"\nrequires-python = ">=3.11"\n'
+                      '[tool.uv.workspace]\nmembers = ["services/*"]\n',
+    "services/api/pyproject.toml": '[project]\nname = "api"\nversion = "1"\nrequires-python = ">=3.11"\n'
+                                   'dependencies = ["fastapi", "uvicorn==0.30.6"]\n',
+    "services/api/api.py": "from fastapi import FastAPI\nimport uvicorn\n\napp = FastAPI()\n\n\n"
+                           "@app.get('/version')\ndef version():\n    return uvicorn.__version__\n",
+}
+
+
+def _workspace(folder: Path, files: dict[str, str] = WORKSPACE) -> Path:
+    root = _write(folder, files)
+    subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet"], cwd=root, check=True, timeout=120)
+    return root
+
+
+def test_a_uv_workspace_member_is_named_with_its_workspace(render, tmp_path):
+    root = _write(tmp_path / "repo", {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["services/*"]\n', "uv.lock": "version = 1\n",
+        "services/api/pyproject.toml": '[project]\nname = "api"\nversion = "1"\n',
+        "services/api/api.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    })
+    project = render(runtime="python", backend_path=str(root / "services" / "api"))
+
+    shown = _detect(project)
+
+    assert f"dependencies: uv workspace member: its pins in {root / 'uv.lock'}, exported by sync to pylock.toml" in shown
+
+
+def test_a_uv_workspace_member_gets_exactly_the_workspace_pins(render, tmp_path):
+    root = _workspace(tmp_path / "repo")
+    project = render(runtime="python", backend_path=str(root / "services" / "api"), asgi_app="api:app")
+
+    synced = space_tools(project, "sync").stdout
+
+    assert f"pins from the uv workspace's {root / 'uv.lock'}, exported with uv to ./backend/pylock.toml" in synced
+    pins = (project / "backend" / "pylock.toml").read_text()
+    assert 'name = "uvicorn"\nversion = "0.30.6"' in pins and 'name = "api"' not in pins
+    assert not (project / "backend" / "uv.lock").exists(), "the workspace's own files stay home"
+    space_tools(project, "sync")  # the exported file is sync's own: a second sync accepts it
+
+
+def test_a_workspace_member_that_needs_another_member_is_refused(render, tmp_path):
+    root = _workspace(tmp_path / "repo", {
+        **WORKSPACE,
+        "pyproject.toml": WORKSPACE["pyproject.toml"].replace('["services/*"]', '["services/*", "libs/*"]'),
+        "services/api/pyproject.toml": '[project]\nname = "api"\nversion = "1"\nrequires-python = ">=3.11"\n'
+                                       'dependencies = ["uvicorn", "shared"]\n[tool.uv.sources]\n'
+                                       'shared = { workspace = true }\n',
+        "libs/shared/pyproject.toml": '[project]\nname = "shared"\nversion = "1"\nrequires-python = ">=3.11"\n'
+                                      '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+        "libs/shared/src/shared/__init__.py": "",
+    })
+    project = render(runtime="python", backend_path=str(root / "services" / "api"), asgi_app="api:app")
+
+    result = space_tools(project, "sync", check=False)
+
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert (f"api depends on shared, other members of the uv workspace at {root}, whose code lies outside the "
+            "backend and so can't ship") in result.stderr
+    assert not (project / "backend").exists()
+
+
+
+@pytest.mark.docker
+def test_a_workspace_member_builds_and_serves_with_the_locked_versions(render, cli, tmp_path):
+    root = _workspace(tmp_path / "repo")
+    space = make_space(render, "python", root / "services" / "api", "uv-workspace-member")
+    with running(cli, space) as url:
+        assert docker.http_get(f"{url}/version") == (200, b'"0.30.6"')
+
+
+PYTHON_PROJECT = '[project]\nname = "api"\nversion = "1"\nrequires-python = ">=3.11"\n' \
+                 'dependencies = ["fastapi", "uvicorn==0.30.6"]\n' \
+                 '[tool.poetry]\npackage-mode = false\n[tool.pdm]\ndistribution = false\n'
+# How each tool installs the lock in the image, as check says it.
+PYTHON_LOCKERS = {"poetry": "poetry install --only main", "pdm": "pdm sync --prod"}
+
+
+def _pinned_tool(project: Path, tool: str) -> str:
+    """The version of a tool the rendered Dockerfile pins (ARG <TOOL>_VERSION=...)."""
+    return re.search(rf"{tool.upper()}_VERSION=(\S+)", (project / "Dockerfile").read_text())[1]
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("tool", PYTHON_LOCKERS)
+def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cli, tmp_path, tool):
+    backend = _write(tmp_path / "backend", {"pyproject.toml": PYTHON_PROJECT,
+                                            "api.py": WORKSPACE["services/api/api.py"]})
+    space = make_space(render, "python", backend, f"{tool}-lock")
+    pinned = ["--with", f"hishel=={_pinned_tool(space.project, 'pdm_hishel')}"] if tool == "pdm" else []
+    subprocess.run([sys.executable, "-m", "uv", "tool", "run", "--quiet", "--from",
+                    f"{tool}=={_pinned_tool(space.project, tool)}", *pinned, tool, "lock"],
+                   cwd=backend, check=True, capture_output=True, timeout=300)
+    with running(cli, space) as url:
+        assert f"dependencies: {tool}.lock ({PYTHON_LOCKERS[tool]})" in space_tools(space.project, "check").stdout
+        assert docker.http_get(f"{url}/version") == (200, b'"0.30.6"')
+
+
+# Each package manager's way to write its lock for a package.json, as its users do.
+LOCK_WRITERS = {
+    "pnpm": ["install", "--lockfile-only", "--ignore-scripts"],
+    "yarn": ["install", "--ignore-scripts", "--ignore-engines", "--non-interactive"],
+    "bun": ["install", "--lockfile-only"],
+}
+
+
+def _node_backend(folder: Path) -> Path:
+    from tests.test_code_imports import AUTH_CONFIG, SERVER
+
+    return _write(folder, {"package.json": json.dumps({"name": "auth", "type": "module",
+                                                        "dependencies": {"better-auth": "1.7.25"}}),
+                           "auth.ts": AUTH_CONFIG.replace('from "./lib/origins"', 'from "./origins"'),
+                           "origins.ts": "export const trustedOrigins: string[] = [];\n", "server.ts": SERVER})
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("manager", LOCK_WRITERS)
+def test_pnpm_yarn_and_bun_locks_are_installed_by_their_own_tool(render, cli, tmp_path, manager):
+    backend = _node_backend(tmp_path / "backend")
+    space = make_space(render, "node", backend, f"{manager}-lock")
+    subprocess.run(["npx", "--yes", f"{manager}@{_pinned_tool(space.project, manager)}", *LOCK_WRITERS[manager]],
+                   cwd=backend, check=True, capture_output=True, timeout=300)
+    shutil.rmtree(backend / "node_modules", ignore_errors=True)
+    with running(cli, space) as url:
+        checked = space_tools(space.project, "check").stdout
+        assert f"dependencies: {next(backend.glob('*lock*')).name} ({manager} install --frozen-lockfile)" in checked
+        assert "better-auth 1.7.25 (supported: 1.3 to 1.7)" in checked
+        assert sign_up(url)["user"]["email"] == "ada@example.com"
