@@ -8,6 +8,11 @@ import json
 import os
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
+    tomllib = None
+
 from . import never_ship
 
 _SKIPPED = {"tests", "test", "__tests__", "docs", "examples", "migrations", "alembic", "dist", "build", "coverage"}
@@ -69,3 +74,13 @@ def package_json(backend: Path) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def toml(path: Path) -> dict:
+    """A TOML file's data (pyproject.toml, a lock), or {} when it is absent, unreadable or on Python 3.10."""
+    if tomllib is None or not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(text(path))
+    except ValueError:
+        return {}

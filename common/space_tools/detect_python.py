@@ -12,11 +12,6 @@ from . import backend_reading, lock_wheels, workspace_lock
 from .findings import Findings
 from .version_spec import OFFERED, allows, offered_that_satisfy
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
-    tomllib = None
-
 _ASGI_CLASSES = {"FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Falcon", "App"}
 _CONVENTIONAL = ("app", "application", "api")
 _FACTORIES = re.compile(r"^(create_app|make_app|get_app|build_app|get_application|create_application)$")
@@ -55,22 +50,13 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     return [(app, source) for _, app, source in sorted(candidates, key=lambda c: c[0])]
 
 
-def _toml(path: Path) -> dict:
-    if tomllib is None or not path.is_file():
-        return {}
-    try:
-        return tomllib.loads(backend_reading.text(path))
-    except ValueError:
-        return {}
-
-
 def requires_python(backend: Path) -> list[tuple[str, str]]:
     """(file, spec) for each requires-python the backend states."""
     found = []
-    project = _toml(backend / "pyproject.toml").get("project", {}).get("requires-python")
+    project = backend_reading.toml(backend / "pyproject.toml").get("project", {}).get("requires-python")
     if project:
         found.append(("pyproject.toml", project))
-    locked = _toml(backend / "uv.lock").get("requires-python")
+    locked = backend_reading.toml(backend / "uv.lock").get("requires-python")
     if locked:
         found.append(("uv.lock", locked))
     return found

@@ -10,10 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
-    tomllib = None
+from . import backend_reading
 
 PLATFORM = "Linux x86_64"
 _GLIBC = 41  # Debian trixie's, under the python:*-slim images
@@ -100,16 +97,10 @@ def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
 def verdict(lock: Path, python: str, project: str | None = None) -> LockVerdict:
     """For uv.lock, walk it from the backend's own project (not its dev groups), as `uv sync --no-dev`
     installs it; `project` names it in a workspace's lock, where the root is the workspace's own."""
-    result = LockVerdict()
-    if tomllib is None or not lock.is_file():
-        return result
-    try:
-        data = tomllib.loads(lock.read_text(encoding="utf-8"))
-    except ValueError:
-        return result  # the lock's own tool names what is wrong with it
+    data = backend_reading.toml(lock)  # the lock's own tool names what is wrong with an unreadable one
     if lock.name != "uv.lock":
         return _sorted(_flat(data, _environment(python), _tags(python)))
-    packages = data.get("package") or []
+    packages, result = data.get("package") or [], LockVerdict()
     by_name = defaultdict(list)
     for package in packages:
         by_name[package.get("name")].append(package)

@@ -9,28 +9,17 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from . import backend_reading
 from .errors import SpaceError
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
-    tomllib = None
-
 EXPORT_FILE = "pylock.toml"
-
-
-def _toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")) if tomllib and path.is_file() else {}
-    except ValueError:
-        return {}
 
 
 def workspace_root(backend: Path) -> Path | None:
     """The uv workspace this backend is a member of (its uv.lock lives there), or None."""
     backend = backend.resolve()
     for parent in list(backend.parents)[:4]:
-        members = _toml(parent / "pyproject.toml").get("tool", {}).get("uv", {}).get("workspace", {}).get("members")
+        members = backend_reading.toml(parent / "pyproject.toml").get("tool", {}).get("uv", {}).get("workspace", {}).get("members")
         if members and (parent / "uv.lock").is_file():
             relative = Path(backend.relative_to(parent).as_posix())
             if any(relative.match(pattern.rstrip("/")) for pattern in members):
@@ -39,7 +28,7 @@ def workspace_root(backend: Path) -> Path | None:
 
 
 def member_name(backend: Path) -> str:
-    return str(_toml(backend / "pyproject.toml").get("project", {}).get("name") or "")
+    return str(backend_reading.toml(backend / "pyproject.toml").get("project", {}).get("name") or "")
 
 
 def needs_export(backend: Path) -> Path | None:
@@ -51,7 +40,7 @@ def needs_export(backend: Path) -> Path | None:
 
 def _members_it_needs(root: Path, name: str) -> list[str]:
     """Other workspace members this one depends on: their code lives outside the backend."""
-    packages = _toml(root / "uv.lock").get("package") or []
+    packages = backend_reading.toml(root / "uv.lock").get("package") or []
     local = {p.get("name") for p in packages if {"editable", "virtual", "directory"} & set(p.get("source") or {})}
     own = next((p for p in packages if p.get("name") == name), {})
     return sorted({d.get("name") for d in own.get("dependencies") or []} & local - {name})
