@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import space_tools
+from tests.support.shapes import write_backend
 
 PYDANTIC_SETTINGS = """\
 from pydantic import Field, SecretStr
@@ -58,13 +59,6 @@ export const auth = betterAuth({
 """
 
 
-def _write(folder: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_text(text)
-    return folder
-
-
 @pytest.fixture
 def backend(tmp_path) -> Path:
     (tmp_path / "backend").mkdir()
@@ -91,7 +85,7 @@ def _files(project: Path) -> dict[str, bytes]:
 
 
 def test_hf_single_file_app_is_found_with_the_variables_it_reads(render, backend):
-    _write(backend, {
+    write_backend(backend, {
         "app.py": 'import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nMODEL = os.environ.get("MODEL_NAME", "gpt2")\n'
                   'TOKEN = os.environ["UPSTREAM_API_TOKEN"]\n',
         "requirements.txt": "fastapi\nuvicorn\n",
@@ -109,7 +103,7 @@ def test_hf_single_file_app_is_found_with_the_variables_it_reads(render, backend
 
 
 def test_write_makes_the_findings_the_answers_in_every_file_rendered_from_them(render, backend):
-    _write(backend, {"app.py": "from fastapi import FastAPI\nimport os\napp = FastAPI()\nos.getenv('GREETING', 'hi')\n",
+    write_backend(backend, {"app.py": "from fastapi import FastAPI\nimport os\napp = FastAPI()\nos.getenv('GREETING', 'hi')\n",
                      "requirements.txt": "fastapi\nuvicorn\n", ".python-version": "3.12\n"})
     project = render(runtime="python", backend_path=str(backend))
 
@@ -128,7 +122,7 @@ def test_write_makes_the_findings_the_answers_in_every_file_rendered_from_them(r
 
 
 def test_a_package_app_with_pydantic_settings(render, backend):
-    _write(backend, {"shop/__init__.py": "", "shop/main.py": PACKAGE_MAIN, "shop/settings.py": PYDANTIC_SETTINGS,
+    write_backend(backend, {"shop/__init__.py": "", "shop/main.py": PACKAGE_MAIN, "shop/settings.py": PYDANTIC_SETTINGS,
                      "pyproject.toml": '[project]\nname = "shop"\nversion = "1"\nrequires-python = ">=3.12,<3.14"\n'
                                        'dependencies = ["fastapi", "uvicorn", "pydantic-settings"]\n'})
     project = render(runtime="python", backend_path=str(backend), python_version="3.11")
@@ -148,7 +142,7 @@ def test_a_package_app_with_pydantic_settings(render, backend):
 
 
 def test_no_offered_python_fits_says_so_and_names_the_fix(render, backend):
-    _write(backend, {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+    write_backend(backend, {"main.py": "from fastapi import FastAPI\napp = FastAPI()\n",
                      "pyproject.toml": '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.15"\n'})
     project = render(runtime="python", backend_path=str(backend))
 
@@ -159,7 +153,7 @@ def test_no_offered_python_fits_says_so_and_names_the_fix(render, backend):
 
 
 def test_a_node_server_built_to_dist_with_its_auth_in_a_second_file(render, backend):
-    _write(backend, {
+    write_backend(backend, {
         "package.json": json.dumps({"scripts": {"build": "tsc", "start": "node dist/server.js"},
                                     "engines": {"node": ">=20 <25"}, "dependencies": {"better-auth": "^1.5.0", "pg": "^8"}}),
         "src/server.ts": NODE_SERVER, "src/auth.ts": NODE_AUTH,
@@ -180,7 +174,7 @@ def test_a_node_server_built_to_dist_with_its_auth_in_a_second_file(render, back
 
 
 def test_node_version_files_win_over_engines(render, backend):
-    _write(backend, {"package.json": json.dumps({"main": "index.js", "engines": {"node": "*"}}),
+    write_backend(backend, {"package.json": json.dumps({"main": "index.js", "engines": {"node": "*"}}),
                      "index.js": "require('http').createServer().listen(process.env.PORT)\n", ".nvmrc": "v22.11.0\n"})
     project = render(runtime="node", backend_path=str(backend))
 
@@ -191,7 +185,7 @@ def test_node_version_files_win_over_engines(render, backend):
 
 
 def test_write_refuses_over_an_edited_file_and_writes_nothing(render, backend):
-    _write(backend, {"app.py": "from fastapi import FastAPI\napp = FastAPI()\n", "requirements.txt": "uvicorn\n"})
+    write_backend(backend, {"app.py": "from fastapi import FastAPI\napp = FastAPI()\n", "requirements.txt": "uvicorn\n"})
     project = render(runtime="python", backend_path=str(backend))
     dockerfile = project / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text() + "# our own line\n")
@@ -206,7 +200,7 @@ def test_write_refuses_over_an_edited_file_and_writes_nothing(render, backend):
 
 def test_only_the_backend_is_read_never_a_link_out_nor_a_real_env(render, backend, tmp_path):
     (tmp_path / "elsewhere.py").write_text('import os\nos.environ["LEAKED_FROM_OUTSIDE"]\n')
-    _write(backend, {"app.py": "from fastapi import FastAPI\napp = FastAPI()\n", "requirements.txt": "uvicorn\n",
+    write_backend(backend, {"app.py": "from fastapi import FastAPI\napp = FastAPI()\n", "requirements.txt": "uvicorn\n",
                      ".env": "FROM_THE_REAL_ENV=a-real-value\n", ".env.example": "STRIPE_API_KEY=\nFEATURE_FLAGS=a,b\n"})
     (backend / "linked.py").symlink_to(tmp_path / "elsewhere.py")
     (backend / "outside").symlink_to(tmp_path, target_is_directory=True)
@@ -220,7 +214,7 @@ def test_only_the_backend_is_read_never_a_link_out_nor_a_real_env(render, backen
 
 
 def test_check_names_what_the_code_reads_but_space_json_does_not_declare(render, backend):
-    _write(backend, {"app.py": 'import os\nfrom fastapi import FastAPI\napp = FastAPI()\nos.environ["OPENAI_API_KEY"]\n',
+    write_backend(backend, {"app.py": 'import os\nfrom fastapi import FastAPI\napp = FastAPI()\nos.environ["OPENAI_API_KEY"]\n',
                      "requirements.txt": "uvicorn\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
 
@@ -232,7 +226,7 @@ def test_check_names_what_the_code_reads_but_space_json_does_not_declare(render,
 
 
 def test_code_that_would_misbehave_on_spaces_is_warned_about(render, backend):
-    _write(backend, {"app.py": "import os, secrets\nfrom fastapi import FastAPI\n\n"
+    write_backend(backend, {"app.py": "import os, secrets\nfrom fastapi import FastAPI\n\n"
                                'SIGNING_KEY = os.getenv("SIGNING_KEY", secrets.token_urlsafe(32))\n'
                                'DB_URL = "sqlite:////data/app.db"\napp = FastAPI()\n',
                      "requirements.txt": "uvicorn\n"})
@@ -250,7 +244,7 @@ def test_code_that_would_misbehave_on_spaces_is_warned_about(render, backend):
 
 
 def test_a_node_server_on_a_fixed_port_is_warned_about(render, backend):
-    _write(backend, {"package.json": json.dumps({"main": "server.js"}),
+    write_backend(backend, {"package.json": json.dumps({"main": "server.js"}),
                      "server.js": "require('http').createServer().listen(3000);\n"})
     project = render(runtime="node", backend_path=str(backend))
 
@@ -285,7 +279,7 @@ def _at_a_terminal(project: Path, typed: bytes) -> str:
 
 
 def test_at_a_terminal_the_summary_asks_and_only_a_yes_writes(render, backend):
-    _write(backend, {"app.py": "from fastapi import FastAPI\napp = FastAPI()\n", "requirements.txt": "uvicorn\n"})
+    write_backend(backend, {"app.py": "from fastapi import FastAPI\napp = FastAPI()\n", "requirements.txt": "uvicorn\n"})
     project = render(runtime="python", backend_path=str(backend))
 
     declined = _at_a_terminal(project, b"\n")

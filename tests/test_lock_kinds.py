@@ -16,8 +16,8 @@ import pytest
 
 from harness import docker
 from tests.conftest import space_tools
-from tests.support.shapes import make_space, running, sign_up
-from tests.test_detect import _detect, _write
+from tests.support.shapes import make_space, running, sign_up, write_backend
+from tests.test_detect import _detect
 
 WORKSPACE = {
     "pyproject.toml": '[project]\nname = "monorepo"\nversion = "0"\nrequires-python = ">=3.11"\n'
@@ -30,13 +30,13 @@ WORKSPACE = {
 
 
 def _workspace(folder: Path, files: dict[str, str] = WORKSPACE) -> Path:
-    root = _write(folder, files)
+    root = write_backend(folder, files)
     subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet"], cwd=root, check=True, timeout=120)
     return root
 
 
 def test_a_uv_workspace_member_is_named_with_its_workspace(render, tmp_path):
-    root = _write(tmp_path / "repo", {
+    root = write_backend(tmp_path / "repo", {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["services/*"]\n', "uv.lock": "version = 1\n",
         "services/api/pyproject.toml": '[project]\nname = "api"\nversion = "1"\n',
         "services/api/api.py": "from fastapi import FastAPI\napp = FastAPI()\n",
@@ -106,7 +106,7 @@ def _pinned_tool(project: Path, tool: str) -> str:
 @pytest.mark.docker
 @pytest.mark.parametrize("tool", PYTHON_LOCKERS)
 def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cli, tmp_path, tool):
-    backend = _write(tmp_path / "backend", {"pyproject.toml": PYTHON_PROJECT,
+    backend = write_backend(tmp_path / "backend", {"pyproject.toml": PYTHON_PROJECT,
                                             "api.py": WORKSPACE["services/api/api.py"]})
     space = make_space(render, "python", backend, f"{tool}-lock")
     pinned = ["--with", f"hishel=={_pinned_tool(space.project, 'pdm_hishel')}"] if tool == "pdm" else []
@@ -118,18 +118,21 @@ def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cl
         assert docker.http_get(f"{url}/version") == (200, b'"0.30.6"')
 
 
-# Each package manager's way to write its lock for a package.json, as its users do.
+# Each package manager as its users run it to write the lock (npm package, the Dockerfile's version ARG, arguments),
+# and the install command check names for that lock.
 LOCK_WRITERS = {
-    "pnpm": ["install", "--lockfile-only", "--ignore-scripts"],
-    "yarn": ["install", "--ignore-scripts", "--ignore-engines", "--non-interactive"],
-    "bun": ["install", "--lockfile-only"],
+    "pnpm": ("pnpm", "pnpm", ["install", "--lockfile-only", "--ignore-scripts"], "pnpm install --frozen-lockfile"),
+    "yarn": ("yarn", "yarn1", ["install", "--ignore-scripts", "--ignore-engines", "--non-interactive"],
+             "yarn install --frozen-lockfile"),
+    "yarn-berry": ("@yarnpkg/cli-dist", "yarn4", ["install", "--mode=update-lockfile"], "yarn install --immutable"),
+    "bun": ("bun", "bun", ["install", "--lockfile-only"], "bun install --frozen-lockfile"),
 }
 
 
 def _node_backend(folder: Path) -> Path:
     from tests.test_code_imports import AUTH_CONFIG, SERVER
 
-    return _write(folder, {"package.json": json.dumps({"name": "auth", "type": "module",
+    return write_backend(folder, {"package.json": json.dumps({"name": "auth", "type": "module",
                                                         "dependencies": {"better-auth": "1.7.25"}}),
                            "auth.ts": AUTH_CONFIG.replace('from "./lib/origins"', 'from "./origins"'),
                            "origins.ts": "export const trustedOrigins: string[] = [];\n", "server.ts": SERVER})
@@ -138,13 +141,14 @@ def _node_backend(folder: Path) -> Path:
 @pytest.mark.docker
 @pytest.mark.parametrize("manager", LOCK_WRITERS)
 def test_pnpm_yarn_and_bun_locks_are_installed_by_their_own_tool(render, cli, tmp_path, manager):
+    package, version_arg, arguments, installs = LOCK_WRITERS[manager]
     backend = _node_backend(tmp_path / "backend")
     space = make_space(render, "node", backend, f"{manager}-lock")
-    subprocess.run(["npx", "--yes", f"{manager}@{_pinned_tool(space.project, manager)}", *LOCK_WRITERS[manager]],
+    subprocess.run(["npx", "--yes", f"{package}@{_pinned_tool(space.project, version_arg)}", *arguments],
                    cwd=backend, check=True, capture_output=True, timeout=300)
     shutil.rmtree(backend / "node_modules", ignore_errors=True)
     with running(cli, space) as url:
         checked = space_tools(space.project, "check").stdout
-        assert f"dependencies: {next(backend.glob('*lock*')).name} ({manager} install --frozen-lockfile)" in checked
+        assert f"dependencies: {next(backend.glob('*lock*')).name} ({installs})" in checked
         assert "better-auth 1.7.25 (supported: 1.3 to 1.7)" in checked
         assert sign_up(url)["user"]["email"] == "ada@example.com"

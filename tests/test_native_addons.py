@@ -31,10 +31,10 @@ export const auth = betterAuth({
 """
 
 
-def _backend(folder: Path) -> Path:
+def _backend(folder: Path, scripts: dict[str, str]) -> Path:
     folder.mkdir(parents=True)
     (folder / "package.json").write_text(json.dumps({
-        "name": "argon-auth", "type": "module", "main": "server.ts",
+        "name": "argon-auth", "type": "module", "main": "server.ts", "scripts": scripts,
         "dependencies": {"better-auth": "1.7.25", "@node-rs/argon2": "2.2.1"}}))
     (folder / "auth.ts").write_text(AUTH)
     (folder / "server.ts").write_text(SERVER)
@@ -43,9 +43,14 @@ def _backend(folder: Path) -> Path:
     return folder
 
 
+# With a pre-start command the backend's folder ships with its node_modules, which the bundle then shares.
+PRESTART = {"prestart": "node -e \"require('@node-rs/argon2').hashSync('warm up')\""}
+
+
 @pytest.mark.docker
-def test_a_native_add_on_ships_node_modules_and_signs_users_in(render, cli, tmp_path):
-    space = make_space(render, "node", _backend(tmp_path / "backend"), "native-add-on")
+@pytest.mark.parametrize("scripts", [{}, PRESTART], ids=["bundle", "with-prestart"])
+def test_a_native_add_on_ships_node_modules_and_signs_users_in(render, cli, tmp_path, scripts):
+    space = make_space(render, "node", _backend(tmp_path / "backend", scripts), "native-add-on")
     with running(cli, space) as url:
         assert sign_up(url)["user"]["email"] == "ada@example.com"
         request = urllib.request.Request(
@@ -57,4 +62,7 @@ def test_a_native_add_on_ships_node_modules_and_signs_users_in(render, cli, tmp_
         shipped = docker.docker("run", "--rm", "--network", "none", "--entrypoint", "ls", image,
                                 "/app/node_modules/@node-rs").stdout.split()
         assert "argon2" in shipped and "argon2-linux-x64-gnu" in shipped
-        figures.record(f"native-add-on: image {docker.image_size(image) / 1e6:.1f} MB with node_modules")
+        link = docker.docker("run", "--rm", "--network", "none", "--entrypoint", "readlink", image,
+                             "/app/node_modules", check=False).stdout.strip()
+        assert link == ("backend/node_modules" if scripts else "")
+        figures.record(f"native-add-on{' with prestart' if scripts else ''}: image {docker.image_size(image) / 1e6:.1f} MB with node_modules")

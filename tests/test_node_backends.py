@@ -123,10 +123,23 @@ def test_missing_lock_file_is_refused_with_the_way_out(render, backend):
     assert "run `npm install --package-lock-only` in the backend and commit the lock." in stderr
 
 
-def test_a_yarn_berry_lock_is_refused_with_the_way_to_a_lock_the_image_installs(render, backend):
+BERRY_LOCK = '__metadata:\n  version: {format}\n\n"better-auth@npm:^1.7.25":\n  version: 1.7.25\n  resolution: "{resolution}"\n'
+
+
+def test_a_yarn_3_lock_without_packagemanager_is_refused_before_yarn_4_rewrites_it(render, backend):
     (backend / "package-lock.json").unlink()
-    (backend / "yarn.lock").write_text('__metadata:\n  version: 8\n\n"better-auth@npm:^1.7.25":\n  version: 1.7.25\n')
-    _refused(render(**node_example_answers(backend)), "is a Yarn 2+ (Berry) lock, which the image does not install yet")
+    (backend / "yarn.lock").write_text(BERRY_LOCK.format(format=6, resolution="better-auth@npm:1.7.25"))
+    project = render(**node_example_answers(backend))
+    assert "`yarn set version 3.8.7`" in _refused(project, "was written by Yarn 2 or 3 (lock format 6)")
+    _edit_json(backend / "package.json", lambda data: data.update(packageManager="yarn@3.8.7"))
+    assert "dependencies: yarn.lock (yarn install --immutable)" in space_tools(project, "check").stdout
+
+
+def test_a_yarn_lock_with_local_patches_is_refused(render, backend):
+    (backend / "package-lock.json").unlink()
+    patched = "better-auth@patch:better-auth@npm%3A1.7.25#~/.yarn/patches/better-auth-npm-1.7.25.patch"
+    (backend / "yarn.lock").write_text(BERRY_LOCK.format(format=8, resolution=patched))
+    _refused(render(**node_example_answers(backend)), "applies patches from .yarn/patches, which the image doesn't copy")
 
 
 @pytest.mark.docker

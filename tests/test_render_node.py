@@ -12,7 +12,7 @@ from tests.conftest import space_tools
 
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "bundle.mjs", "placeholder-secrets.txt", "environment.mjs",
                  "deferred-listen.mjs", "graceful-stop.mjs",
-                 "migrate.mjs", "iframe-cookies.mjs", "health-rate-limit.mjs", "healthcheck.mjs"}
+                 "migrate.mjs", "iframe-cookies.mjs", "health-rate-limit.mjs", "healthcheck.mjs", "prestart.mjs"}
 
 
 def _settings(project: Path) -> dict:

@@ -92,7 +92,9 @@ def test_a_lock_the_build_could_not_install_is_refused_with_a_python_that_works(
 
 
 def _lock(backend: Path, tool: str, project: Path) -> None:
-    """Lock as the backend's team does: with uv, or with the Poetry the Dockerfile pins."""
+    """Lock as the backend's team does: with uv, or with the Poetry the Dockerfile pins; or list them unlocked."""
+    if tool == "requirements":
+        return (backend / "requirements.txt").write_text("fastapi\nuvicorn\nnetifaces==0.11.0\n")
     if tool == "uv":
         command = ["lock", "--quiet"]
     else:
@@ -102,7 +104,7 @@ def _lock(backend: Path, tool: str, project: Path) -> None:
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("tool", ["uv", "poetry"])
+@pytest.mark.parametrize("tool", ["uv", "poetry", "requirements"])
 def test_a_dependency_without_a_wheel_is_compiled_in_the_build_stage_only(render, cli, tmp_path, tool):
     backend = _backend(tmp_path / "backend", "fastapi", "uvicorn", "netifaces==0.11.0")  # sdist only, C code
     space = make_space(render, "python", backend, f"sdist-only-dependency-{tool}")
@@ -118,3 +120,19 @@ def test_a_dependency_without_a_wheel_is_compiled_in_the_build_stage_only(render
         toolchain = docker.docker("run", "--rm", "--network", "none", f"{space.settings['space_name']}:local",
                                   "sh", "-c", "command -v gcc cc g++ make || echo none").stdout.strip()
         assert toolchain == "none", f"the image holds a compiler: {toolchain}"
+
+
+def test_unlocked_requirements_that_cannot_resolve_are_refused_with_a_python_where_they_do(render, tmp_path):
+    backend = _backend(tmp_path / "backend", "fastapi", "uvicorn")
+    (backend / "pyproject.toml").unlink()
+    (backend / "requirements.txt").write_text("fastapi\nuvicorn\ntorch==2.2.0\n")  # wheels up to Python 3.12 only
+    project = render(runtime="python", backend_path=str(backend))
+
+    result = space_tools(project, "check", check=False)
+
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: requirements.txt does not resolve for Python 3.13 on Linux x86_64, so "
+                                    "the image's build would fail the same way: "), result.stderr
+    assert result.stderr.rstrip().endswith("`copier update --defaults --data python_version=3.12`."), result.stderr
+    assert space_tools(render(runtime="python", backend_path=str(backend), python_version="3.12"),
+                       "check").returncode == 0

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from pathlib import Path
 
-from . import detect_node, detect_python, lock_wheels, workspace_lock
+from . import backend_reading, detect_node, detect_python, lock_wheels, unlocked_resolution, workspace_lock
 from .config import SpaceConfig
 from .errors import SpaceError
 from .version_spec import OFFERED, allows, offered_that_satisfy
@@ -65,15 +66,41 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         notes.append(f"dependencies: {own.name} ({detect_python.LOCKS[own.name]})")
     elif workspace is not None:
         notes += _lock_verdict(workspace / "uv.lock", python, specs, workspace_lock.member_name(folder))
-    elif requirements.is_file():
-        notes.append("dependencies: requirements.txt (no lock: versions may drift between builds)")
     else:
-        notes.append("dependencies: pyproject.toml (no lock: run `uv lock` in the backend to pin them)")
+        manifest = requirements if requirements.is_file() else pyproject
+        notes += _unlocked_verdict(manifest, python, specs)
+        drift = "versions may drift between builds" if manifest == requirements else "run `uv lock` in the backend to pin them"
+        notes.append(f"dependencies: {manifest.name} (no lock: {drift})")
     return notes
 
 
-def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None = None) -> list[str]:
+def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str]:
+    """What the build's resolution of an unlocked manifest would compile or fail on, predicted the same way."""
+    with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
+        try:
+            resolved, why_not = unlocked_resolution.resolve(manifest, python, Path(scratch))
+        except unlocked_resolution.Unresolvable as error:
+            fits = next((other for other in reversed(offered_that_satisfy(specs)) if other != python
+                         and _resolves(manifest, other, Path(scratch))), None)
+            fix = _fix_answer("python_version", fits) if fits else "change the pins that conflict"
+            raise SpaceError(f"{manifest.name} does not resolve for Python {python} on {lock_wheels.PLATFORM}, so the "
+                             f"image's build would fail the same way: {error}; {fix}.") from None
+        if resolved is None:
+            return [f"note: {manifest.name} not resolved: {why_not}"]
+        return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)")
+
+
+def _resolves(manifest: Path, python: str, scratch: Path) -> bool:
+    try:
+        return unlocked_resolution.resolve(manifest, python, scratch)[0] is not None
+    except unlocked_resolution.Unresolvable:
+        return False
+
+
+def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None = None,
+                  shown: str = "") -> list[str]:
     """Refuse a lock the build could not install on this Python; say which packages it would compile."""
+    shown = shown or lock.name
     found = lock_wheels.verdict(lock, python, project)
     if not found.impossible and not found.compiled:
         return []
@@ -82,7 +109,7 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
     if found.impossible:
         fits = next((other for other, seen in others if not seen.impossible), None)
         fix = _fix_answer("python_version", fits) if fits else "pick versions of them that publish wheels for Linux"
-        raise SpaceError(f"{', '.join(found.impossible)} in {lock.name} {'has' if len(found.impossible) == 1 else 'have'} "
+        raise SpaceError(f"{', '.join(found.impossible)} in {shown} {'has' if len(found.impossible) == 1 else 'have'} "
                          f"no wheel for {where} and no source to build, so the image's build would fail; {fix}.")
     wheels_only = next((other for other, seen in others if not seen.impossible and not seen.compiled), None)
     instead = f"; python_version={wheels_only} has wheels for all" if wheels_only else ""
@@ -114,14 +141,27 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             "install exactly what you tested: run `npm install --package-lock-only` in the backend and commit the lock."
         )
     lock = folder / locks[0]
-    if lock.name == "yarn.lock" and "__metadata:" in lock.read_text(encoding="utf-8", errors="replace")[:2000]:
-        raise SpaceError(
-            f"{lock} is a Yarn 2+ (Berry) lock, which the image does not install yet: "
-            "run `npx pnpm import` in the backend to make pnpm-lock.yaml from it, and commit that."
-        )
+    _check_berry(manifest, lock)
     if lock.name == "package-lock.json":
         _check_lock_matches(manifest, lock)
-    return [*_check_better_auth(lock), f"dependencies: {lock.name} ({detect_node.LOCKS[lock.name]})"]
+    return [*_check_better_auth(lock), f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
+
+
+def _check_berry(manifest: dict, lock: Path) -> None:
+    """A Yarn 2+ lock installs as it is only with the Yarn that wrote it and without local patch files."""
+    version = detect_node.berry_lock_version(lock)
+    if version is None:
+        return
+    if version < 8 and not str(manifest.get("packageManager") or "").startswith("yarn@"):
+        raise SpaceError(
+            f"{lock} was written by Yarn 2 or 3 (lock format {version}) and package.json names no packageManager, "
+            "so the image's Yarn 4 would rewrite it: add the Yarn you use, e.g. `yarn set version 3.8.7`, and commit."
+        )
+    if ".yarn/patches/" in backend_reading.text(lock):
+        raise SpaceError(
+            f"{lock} applies patches from .yarn/patches, which the image doesn't copy yet: depend on a release "
+            "that has the fix instead of the patch: protocol, and run `yarn install`."
+        )
 
 
 def _installed(lock: Path, package: str) -> str:
@@ -131,7 +171,7 @@ def _installed(lock: Path, package: str) -> str:
         return str(((json.loads(text).get("packages") or {}).get(f"node_modules/{package}") or {}).get("version") or "")
     patterns = {
         "pnpm-lock.yaml": rf"^\s+['\"]?{re.escape(package)}['\"]?:\n\s+specifier: .*\n\s+version: (\d+\.\d+\.\d+)",
-        "yarn.lock": rf"^\"?{re.escape(package)}@[^\n]*:\n\s+version \"?(\d+\.\d+\.\d+)",
+        "yarn.lock": rf"^\"?{re.escape(package)}@[^\n]*:\n\s+version:? \"?(\d+\.\d+\.\d+)",
         "bun.lock": rf"\"{re.escape(package)}@(\d+\.\d+\.\d+)\"",
     }
     match = re.search(patterns.get(lock.name, "$^"), text, re.M)

@@ -20,6 +20,22 @@ _LISTENS = re.compile(r"\.listen\s*\(|\bserve\s*\(\s*\{|Bun\.serve\s*\(")
 LOCKS = {"package-lock.json": "npm ci", "pnpm-lock.yaml": "pnpm install --frozen-lockfile",
          "yarn.lock": "yarn install --frozen-lockfile", "bun.lock": "bun install --frozen-lockfile",
          "bun.lockb": "bun install --frozen-lockfile"}
+BERRY = "yarn install --immutable"
+
+
+def berry_lock_version(lock: Path) -> int | None:
+    """The lock format of a Yarn 2+ (Berry) yarn.lock (8 is Yarn 4's), None for a Yarn 1 or other lock."""
+    if lock.name != "yarn.lock":
+        return None
+    match = re.search(r"^__metadata:\n\s+version: (\d+)", backend_reading.text(lock)[:2000], re.M)
+    return int(match[1]) if match else None
+
+
+def install_command(lock: Path) -> str:
+    """How the image installs this lock, as its package manager's users know the command."""
+    return BERRY if berry_lock_version(lock) is not None else LOCKS[lock.name]
+
+
 _POSTGRES = ("pg", "postgres", "@neondatabase/serverless", "@vercel/postgres")
 _NATIVE = ("better-sqlite3", "sqlite3", "@prisma/client", "bcrypt", "argon2", "sharp")
 
@@ -138,7 +154,30 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     locks = [name for name in LOCKS if (backend / name).is_file()]
     manager = str(package.get("packageManager") or "").split("+")[0]
     findings.notes.append(f"dependencies: {locks[0] if locks else 'package.json without a lock'}"
-                          + (f" ({LOCKS[locks[0]]})" if locks else "") + (f", packageManager {manager}" if manager else ""))
+                          + (f" ({install_command(backend / locks[0])})" if locks else "") + (f", packageManager {manager}" if manager else ""))
+
+
+def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) -> None:
+    """package.json's own `prestart` script (npm runs it before `start`), or Prisma's migrations, and the files
+    each names that no import brings (a migration script, prisma/)."""
+    scripts = package.get("scripts") or {}
+    dependencies = package.get("dependencies") or {}
+    if isinstance(scripts.get("prestart"), str) and scripts["prestart"].strip():
+        command, source = scripts["prestart"].strip(), "package.json scripts.prestart"
+    elif (backend / "prisma" / "migrations").is_dir():
+        command, source = "prisma migrate deploy", "prisma/migrations"
+    else:
+        return
+    tool = command.split()[0]
+    if tool in (package.get("devDependencies") or {}) and tool not in dependencies:
+        findings.warnings.append(f"prestart `{command}` runs {tool}, which is only in devDependencies: the image "
+                                 f"installs dependencies only, so run `npm install --save-prod {tool}` in the backend")
+    findings.add("prestart", command, source)
+    root = backend.resolve()
+    needs = [word.removeprefix("./").rstrip("/") for word in re.split(r"[\s=]+", command)
+             if word not in ("", ".", "..") and (backend / word).exists() and backend_reading.inside(root, backend / word)]
+    needs += ["prisma"] if tool == "prisma" and (backend / "prisma").is_dir() and "prisma" not in needs else []
+    findings.need_files(settings, needs, source)
 
 
 def find(backend: Path, findings: Findings, settings: dict) -> None:
@@ -146,3 +185,4 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     _entry_file(backend, package, findings)
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
+    _prestart(backend, package, findings, settings)

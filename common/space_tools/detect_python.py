@@ -135,10 +135,7 @@ def _prestart(backend: Path, findings: Findings, settings: dict) -> None:
     if not command:
         return
     findings.add("prestart", command, source)
-    listed = list(settings.get("backend_files") or [])
-    if settings.get("backend_path") and any(need not in listed for need in needs):
-        findings.add("backend_files", listed + [need for need in needs if need not in listed],
-                     f"{source} runs before the start and needs {', '.join(needs)}")
+    findings.need_files(settings, needs, source)
 
 
 def find(backend: Path, findings: Findings, settings: dict) -> None:

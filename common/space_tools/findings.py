@@ -30,3 +30,10 @@ class Findings:
     def answers(self) -> dict:
         """The answers these findings give, for `copier update --data` or space.json."""
         return {item.answer: item.value for item in self.items if item.value is not None}
+
+    def need_files(self, settings: dict, needs: list[str], source: str) -> None:
+        """Files a command reads that no import brings (a migration folder): backend_files gains the missing ones."""
+        listed = list(settings.get("backend_files") or [])
+        if settings.get("backend_path") and any(need not in listed for need in needs):
+            self.add("backend_files", listed + [need for need in needs if need not in listed],
+                     f"{source} runs before the start and needs {', '.join(needs)}")

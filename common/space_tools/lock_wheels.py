@@ -89,7 +89,7 @@ def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
         marker = package.get("marker") or package.get("markers")
         if isinstance(marker, dict):  # poetry 2: a marker per group
             marker = marker.get("main") or marker.get("default")
-        if _applies(marker, environment) and _file_names(package):
+        if _applies(marker, environment) and (_file_names(package) or _has_sdist(package)):
             _judge(package, tags, result)
     return result
 

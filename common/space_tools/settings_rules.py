@@ -109,7 +109,7 @@ def problems(settings: dict, root: Path) -> list[str]:
     if runtime == "python" and not _ASGI_APP.match(str(settings.get("asgi_app", ""))):
         add(f'"{settings.get("asgi_app")}" is not an import path like app.main:app (module:attribute).')
     prestart = settings.get("prestart", "")
-    if runtime == "python" and (not isinstance(prestart, str) or re.search(r"[\n\r]", prestart)):
+    if not isinstance(prestart, str) or re.search(r"[\n\r]", prestart):
         add("prestart must be one line (join commands with &&, or run a script).")
     entry = str(settings.get("entry_file", ""))
     if runtime == "node" and (not _ENTRY_FILE.match(entry) or ".." in entry):

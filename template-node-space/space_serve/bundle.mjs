@@ -2,7 +2,7 @@
 // Builds the image's one ESM bundle of the start-up wrapper and the backend's server (TypeScript stripped,
 // dependencies inlined), split so the environment check runs before the server's code loads.
 // Run in the image's build stage: node bundle.mjs <esbuild folder> <backend folder> <output folder>.
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,15 +81,27 @@ await esbuild.build({
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 });
 
-if (native.length) {
+const bytes = (folder) =>
+  readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((item) => item.isFile())
+    .reduce((sum, item) => sum + statSync(join(item.parentPath, item.name)).size, 0);
+const megabytes = (folder) => (bytes(folder) / 1e6).toFixed(1);
+
+// With a pre-start command the backend's folder ships too (the Dockerfile copies it to backend/), node_modules with it.
+if (native.length && space.prestart) {
+  symlinkSync(join("backend", "node_modules"), join(outdir, "node_modules"));
+} else if (native.length) {
   cpSync(modules, join(outdir, "node_modules"), { recursive: true, verbatimSymlinks: true });
-  const bytes = (folder) =>
-    readdirSync(folder, { withFileTypes: true, recursive: true })
-      .filter((item) => item.isFile())
-      .reduce((sum, item) => sum + statSync(join(item.parentPath, item.name)).size, 0);
-  const megabytes = (bytes(join(outdir, "node_modules")) / 1e6).toFixed(1);
+}
+if (native.length) {
   process.stderr.write(
     `space: ${native.join(", ")} can't be bundled (compiled code or a generated client), so the image ships the ` +
-      `production node_modules beside the bundle: ${megabytes} MB more\n`,
+      `production node_modules beside the bundle: ${megabytes(modules)} MB more\n`,
+  );
+}
+if (space.prestart) {
+  process.stderr.write(
+    `space: the pre-start command \`${space.prestart}\` runs in the backend's folder, so the image ships it with ` +
+      `its production node_modules: ${megabytes(backend)} MB more\n`,
   );
 }

@@ -9,6 +9,7 @@ export const DEFAULT_PORT = space.app_port;
 export const DATABASE = space.database;
 export const MIGRATE_ON_START = space.migrate_on_start;
 export const IFRAME = space.iframe;
+export const PRESTART = space.prestart ?? "";
 export const VARIABLES = space.variables;
 const declared = Object.entries(space.variables);
 export const REQUIRED_VARIABLES = declared.filter(([, spec]) => spec.required).map(([name]) => name);

@@ -1,7 +1,8 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-// Entry point of the image. Checks the environment, loads the backend's server with its listen() held back,
-// creates or migrates the database schema, sets the cookie attributes and exempts the health path from rate
-// limiting, and only then lets it listen.
+// Entry point of the image. Checks the environment, runs the pre-start command, loads the backend's server with
+// its listen() held back, creates or migrates the database schema, sets the cookie attributes and exempts the
+// health path from rate limiting, and only then lets it listen.
+import { fileURLToPath } from "node:url";
 import { holdListening, servers } from "./deferred-listen.mjs";
 import { checkEnvironment, fail } from "./environment.mjs";
 import { stopOnSignals } from "./graceful-stop.mjs";
@@ -12,6 +13,11 @@ const STUCK = `${settings.ENTRY_FILE} waits for its own server to listen while i
   "the schema must be ready first: don't await listen() at the top level of the entry file.";
 
 checkEnvironment(settings);
+if (settings.PRESTART) {
+  const { runPrestart } = await import("./prestart.mjs");
+  // The Dockerfile copies the backend's folder, with its production node_modules, beside this file.
+  await runPrestart(settings.PRESTART, fileURLToPath(new URL("./backend/", import.meta.url)));
+}
 stopOnSignals(servers);
 const hold = holdListening();
 // With nothing else pending, Node itself ends such a load with code 13 ("unsettled top-level await").

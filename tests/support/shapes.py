@@ -29,6 +29,14 @@ class Shape:
         return json.loads((self.project / "space.json").read_text())
 
 
+def write_backend(folder: Path, files: dict[str, str]) -> Path:
+    """A backend folder holding these files (path: text), as a team's repository has them."""
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
 def make_space(render: Callable[..., Path], runtime: str, backend: Path, shape: str, **answers) -> Shape:
     """Render with the typed answers only (the unique space_name is the test's, not the user's)."""
     project = render(runtime=runtime, backend_path=str(backend), space_name=f"{shape}-{uuid.uuid4().hex[:6]}",
