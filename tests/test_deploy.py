@@ -19,7 +19,7 @@ from tests.hub_standin import RealRuntime, Script, ScriptedRuntime
 from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo
 from tests.hub_standin.space_state import StoredFile
 
-FAST = ("--poll-interval", "0.1")
+FAST = ("--poll-interval", "0.1", "--yes")  # --yes: a new Space is created without asking, as in CI
 # What a Space needs from the generated repo, and nothing else (.gitattributes is the Hub's own).
 EXPECTED_FILES = {
     ".gitattributes",
@@ -327,15 +327,53 @@ def test_an_unhealthy_app_fails_the_deploy(hub, make_space, deploy):
     assert "error: RUNNING, but GET http://127.0.0.1:" in result.output and "/health answered 503" in result.output
 
 
-def test_402_says_docker_spaces_need_a_paid_plan(hub, make_space, deploy):
+def test_a_user_without_a_paid_plan_is_told_before_anything_is_created(hub, make_space, deploy):
     hub.payment_required = True
     repo = make_space()
 
     result = deploy(repo)
 
     assert result.returncode == 2
-    assert "402 Payment Required" in result.output and "creating a Docker Space needs a paid plan" in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "error: alice has no paid plan, and creating a Docker Space needs one (PRO for a user, Team or Enterprise "
+        "for an organization): subscribe at https://huggingface.co/pricing, or deploy to an organization that has "
+        "one with --space-id ORG/NAME. Nothing was created.")
     assert repo.space_id not in hub.spaces
+
+
+def test_402_for_an_organization_says_docker_spaces_need_a_paid_plan(hub, make_space, deploy):
+    hub.payment_required = True
+    repo = make_space()
+
+    result = deploy(repo, "--space-id", "acme/api")
+
+    assert result.returncode == 2
+    assert "402 Payment Required" in result.output and "creating a Docker Space needs a paid plan" in result.output
+    assert "acme/api" not in hub.spaces
+
+
+def test_a_first_deploy_without_a_terminal_asks_for_yes_and_creates_nothing(hub, make_space, cli):
+    repo = make_space()
+
+    result = cli(repo, "deploy", "--poll-interval", "0.1", hub=hub)
+
+    assert result.returncode == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"error: a first deploy creates {repo.space_id}: a public Docker Space, license none, hardware cpu-basic; "
+        "confirm with --yes (as CI must), or deploy once from a terminal. Nothing was created.")
+    assert repo.space_id not in hub.spaces
+
+
+@pytest.mark.parametrize("typed, created", [("y\n", True), ("\n", False)])
+def test_a_first_deploy_at_a_terminal_asks_once(hub, make_space, cli, typed, created):
+    repo = make_space()
+
+    result = cli(repo, "deploy", "--poll-interval", "0.1", hub=hub, terminal_input=typed)
+
+    assert (repo.space_id in hub.spaces) == created, result.output
+    assert f"Create {repo.space_id}: a public Docker Space, license none, hardware cpu-basic?" in result.output
+    if not created:
+        assert result.returncode == 2 and "not created: nothing was changed on the Hub." in result.output
 
 
 def test_401_says_where_to_get_a_token(hub, make_space, deploy):

@@ -21,7 +21,7 @@ from tests.conftest import python_example_answers
 from tests.hub_standin import Script, ScriptedRuntime
 from tests.hub_standin.fixtures import SECRET_VALUE, SpaceRepo
 
-FAST = ("--poll-interval", "0.1")
+FAST = ("--poll-interval", "0.1", "--yes")  # --yes: a new Space is created without asking, as in CI
 CREDENTIALS = (".envrc", "prod.env", ".env_prod", ".npmrc", ".pypirc", ".netrc", "id_rsa", "id_ed25519.pub",
                "secrets.json", "server.pem", "tls.key", "gcp-credentials.json", "terraform.tfstate")
 

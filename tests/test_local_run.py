@@ -37,7 +37,7 @@ def test_a_healthy_space_runs_as_spaces_runs_it(make_space, cli):
     port = docker.free_port()
     before = _leftover_secret_dirs()
 
-    result = cli(repo, "run", "--detach", "--port", str(port))
+    result = cli(repo, "run", "--network", "host", "--detach", "--port", str(port))
 
     assert result.returncode == 0, result.output
     assert _stages(result.output) == ["BUILDING", "APP_STARTING", "RUNNING"]
@@ -73,7 +73,7 @@ def test_the_default_port_is_app_port_and_then_port_is_left_unset_as_on_spaces(m
     port = docker.free_port()
     repo = make_space(app_port=port)
 
-    result = cli(repo, "run", "--detach")
+    result = cli(repo, "run", "--network", "host", "--detach")
 
     assert result.returncode == 0, result.output
     info = json.loads(docker.http_get(f"http://127.0.0.1:{port}/info")[1])
@@ -84,7 +84,7 @@ def test_run_in_the_foreground_follows_the_logs_and_ctrl_c_stops_the_container(m
     repo = make_space()
     port = docker.free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "space_tools", "run", "--port", str(port)],
+        [sys.executable, "-m", "space_tools", "run", "--network", "host", "--port", str(port)],
         cwd=repo.root,
         env={**os.environ, "DOCKER": docker.client(), "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
@@ -112,7 +112,7 @@ def test_a_space_that_never_opens_its_port_ends_in_runtime_error_after_startup_d
     repo = make_space(cmd=NEVER_LISTENS, startup="3s")
 
     started = time.monotonic()
-    result = cli(repo, "run", "--port", str(docker.free_port()))
+    result = cli(repo, "run", "--network", "host", "--port", str(docker.free_port()))
     took = time.monotonic() - started
 
     assert result.returncode == 1
@@ -128,7 +128,7 @@ def test_a_space_that_never_opens_its_port_ends_in_runtime_error_after_startup_d
 def test_timeout_overrides_startup_duration_timeout(make_space, cli):
     repo = make_space(cmd=NEVER_LISTENS)  # 30m in the front matter
 
-    result = cli(repo, "run", "--timeout", "2", "--port", str(docker.free_port()))
+    result = cli(repo, "run", "--network", "host", "--timeout", "2", "--port", str(docker.free_port()))
 
     assert result.returncode == 1
     assert "within 2 s" in result.output
@@ -137,7 +137,7 @@ def test_timeout_overrides_startup_duration_timeout(make_space, cli):
 def test_an_app_that_exits_at_start_is_a_runtime_error_with_its_exit_code(make_space, cli):
     repo = make_space(cmd='["python", "-c", "import sys; print(\'config missing\'); sys.exit(3)"]')
 
-    result = cli(repo, "run", "--port", str(docker.free_port()))
+    result = cli(repo, "run", "--network", "host", "--port", str(docker.free_port()))
 
     assert result.returncode == 1
     assert "RUNTIME_ERROR: the container exited with code 3" in result.output
@@ -147,7 +147,7 @@ def test_an_app_that_exits_at_start_is_a_runtime_error_with_its_exit_code(make_s
 def test_a_failing_build_is_a_build_error_with_dockers_own_lines(make_space, cli):
     repo = make_space(dockerfile=f"FROM {PYTHON_IMAGE}\nRUN echo 'cannot install the dependencies' && exit 7\n")
 
-    result = cli(repo, "run", "--port", str(docker.free_port()))
+    result = cli(repo, "run", "--network", "host", "--port", str(docker.free_port()))
 
     assert result.returncode == 1
     assert _stages(result.output) == ["BUILDING", "BUILD_ERROR"]
@@ -158,8 +158,8 @@ def test_a_missing_required_secret_stops_the_run_before_building_unless_placehol
     repo = make_space(env={"GREETING": "hi"})
     port = docker.free_port()
 
-    refused = cli(repo, "run", "--port", str(port))
-    placeholder = cli(repo, "run", "--detach", "--placeholder-secrets", "--port", str(port))
+    refused = cli(repo, "run", "--network", "host", "--port", str(port))
+    placeholder = cli(repo, "run", "--network", "host", "--detach", "--placeholder-secrets", "--port", str(port))
 
     assert refused.returncode == 2
     assert "required API_KEY not set: add it to .env" in refused.output and "BUILDING" not in refused.output
@@ -182,7 +182,7 @@ def test_the_templates_run_like_spaces(render, cli, runtime):
     try:
         # No .env, as in CI: the required Secrets (the Node template's BETTER_AUTH_SECRET) get throwaway values.
         result = cli(
-            SpaceRepo(project, f"alice/{name}"), "run", "--detach", "--placeholder-secrets", "--port", str(port)
+            SpaceRepo(project, f"alice/{name}"), "run", "--network", "host", "--detach", "--placeholder-secrets", "--port", str(port)
         )
 
         assert result.returncode == 0, result.output

@@ -15,7 +15,8 @@ from tests.support import figures
 TYPED = {"runtime": None, "backend_path": None}
 
 
-def _prompts(monkeypatch, tmp_path, runtime: str, backend: str, ask: tuple[str, ...] = ()) -> list[str]:
+def _prompts(monkeypatch, tmp_path, runtime: str, backend: str, ask: tuple[str, ...] = (),
+             shown: dict[str, str] | None = None) -> list[str]:
     asked: list[str] = []
 
     def prompt(questions, answers):
@@ -23,6 +24,8 @@ def _prompts(monkeypatch, tmp_path, runtime: str, backend: str, ask: tuple[str, 
         if not questions[0]["when"](answers):  # questionary shows only questions whose `when` holds
             return {name: answers[name]}
         asked.append(name)
+        if shown is not None:
+            shown[name] = questions[0]["message"]
         typed = {"runtime": runtime, "backend_path": backend}
         return {name: typed[name] if name in typed else answers[name]}
 
@@ -52,3 +55,15 @@ def test_an_answer_not_asked_is_still_recorded_and_asked_when_named(monkeypatch,
     assert "emoji" in asked and "workers" in asked
     recorded = yaml.safe_load((tmp_path / "python-starter" / ".copier-answers.yml").read_text())
     assert recorded["license"] == "mit" and recorded["hardware"] == "cpu-basic", "defaults are recorded answers"
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_every_question_fits_an_80_column_terminal(monkeypatch, tmp_path, runtime):
+    (tmp_path / "backend").mkdir()
+    shown: dict[str, str] = {}
+
+    _prompts(monkeypatch, tmp_path, runtime, "../backend", ask=("*",), shown=shown)
+
+    assert len(shown) > 15, "every question was asked"
+    wide = {name: line for name, message in shown.items() for line in message.splitlines() if len(line) > 80}
+    assert wide == {}

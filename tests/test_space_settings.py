@@ -156,7 +156,7 @@ def test_deploy_refuses_a_front_matter_that_disagrees_with_space_json(hub, make_
     repo = make_space(app_port=7860)
     _edit(repo.root, "README.md", "app_port: 7860", "app_port: 8080")
 
-    result = cli(repo, "deploy", "--poll-interval", "0.1", hub=hub)
+    result = cli(repo, "deploy", "--poll-interval", "0.1", "--yes", hub=hub)
 
     assert result.returncode == 2
     assert "README.md front matter: app_port is 8080 but space.json's app_port is 7860" in result.output

@@ -4,7 +4,10 @@ README and Copier's closing message install from it, and this repository's own t
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
@@ -37,7 +40,17 @@ def test_workflows_install_from_the_requirements_file_only(workflow):
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
-def test_the_generated_readme_installs_from_the_requirements_file(render, runtime):
-    readme = (render(runtime=runtime) / "README.md").read_text()
-    assert "pip install -r space_tools/requirements.txt" in readme
+def test_the_generated_readme_runs_the_tools_through_the_launcher_that_installs_the_requirements_file(render,
+                                                                                                    runtime):
+    project = render(runtime=runtime)
+    readme, launcher = (project / "README.md").read_text(), (project / "space").read_text()
+    assert "./space check" in readme and "python -m space_tools" not in readme
     assert not re.search(r"pip install [^\n]*(huggingface_hub|pyyaml|python-dotenv)[>=<]", readme, re.I)
+    assert launcher.count('requirements="$here/space_tools/requirements.txt"') == 1
+
+
+def test_the_launcher_is_clean_for_shellcheck(render):
+    launcher = render(runtime="python") / "space"
+    result = subprocess.run([str(Path(sys.executable).parent / "shellcheck"), "--shell=sh", str(launcher)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -205,3 +206,34 @@ def test_a_hand_edit_of_space_json_is_named_by_check_and_the_update_it_suggests_
 
     assert space_tools(project, "check").returncode == 0
     assert not list(project.rglob("*.rej")) and "<<<<<<<" not in (project / "space.json").read_text()
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_a_space_made_from_the_first_tagged_release_updates_to_this_one(tmp_path, runtime):
+    project = tmp_path / "space"
+    copier.run_copy(str(REPO), project, data={"runtime": runtime}, defaults=True, vcs_ref="v0.1.0", quiet=True)
+    git(project, "init", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "made from v0.1.0")
+    assert "_commit: v0.1.0" in (project / ".copier-answers.yml").read_text()
+
+    result = subprocess.run([sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "HEAD", "--quiet"],
+                            cwd=project, capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 0, result.stderr
+    assert not list(project.rglob("*.rej")), "an unedited Space updates without conflicts"
+    assert "_commit: v0.1.0" not in (project / ".copier-answers.yml").read_text()
+    assert space_tools(project, "check").returncode == 0
+
+
+def test_check_names_a_template_address_only_this_machine_has(render):
+    project = render(runtime="python")  # copied from a clone's path, as many first copies are
+
+    local = space_tools(project, "check").stdout
+    answers = project / ".copier-answers.yml"
+    answers.write_text(re.sub(r"(?m)^_src_path: .*$", "_src_path: gh:acme/hf-space-templates", answers.read_text()))
+    remote = space_tools(project, "check").stdout
+
+    assert "note: .copier-answers.yml records the template at /" in local
+    assert "set _src_path there to its remote address (e.g. gh:<owner>/hf-space-templates)" in local
+    assert "records the template" not in remote

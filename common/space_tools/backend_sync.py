@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import code_imports, detect_node, never_ship, workspace_lock
+from . import code_imports, detect_node, git_source, never_ship, workspace_lock
 from .backend_checks import check_backend
 from .config import SpaceConfig
 from .errors import SpaceError
@@ -101,6 +101,12 @@ class _Collector:
 def plan(config: SpaceConfig) -> SyncPlan:
     """What sync would copy, read without writing anything."""
     source = config.backend_path
+    if source is not None and not source.exists() and git_source.repository_root(config.root) == config.root.resolve():
+        raise SpaceError(
+            f"this Space is its own git repository and its backend ({config.settings.get('backend_path')}) is not in "
+            "it, so a checkout of it (as in CI) can't build: run the workflows from the repository that holds both "
+            "(`./space ci` installs them at its root), or check the backend out at that path first."
+        )
     if source is None or not source.is_dir():
         raise SpaceError(
             f"backend_path {config.settings.get('backend_path')!r} resolves to {source}, which is not a folder; "

@@ -3,7 +3,16 @@
 
 from __future__ import annotations
 
-from . import backend_sync, config, deploy_env_plan, derived_files, detect, env_values, update_leftovers
+from . import (
+    backend_sync,
+    config,
+    deploy_env_plan,
+    derived_files,
+    detect,
+    env_values,
+    template_release,
+    update_leftovers,
+)
 
 
 def add_arguments(parser) -> None:
@@ -16,7 +25,7 @@ def main(args) -> int:
     derived_files.refuse(settings)
     for note in backend_sync.sync(settings, dry_run=True).notes:  # the backend's checks, links, ./backend
         print(note)
-    for note in detection_notes(settings):
+    for note in [*detection_notes(settings), *template_address_notes(settings.root)]:
         print(note)
     values = env_values.resolve(settings)
     for name in deploy_env_plan.public_secret_suspects(values, set()):
@@ -27,6 +36,16 @@ def main(args) -> int:
         print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")
     print(f"ok: {settings.space_name} ({settings.runtime}) on port {settings.app_port}, health {settings.health_path}")
     return 0
+
+
+def template_address_notes(root) -> list[str]:
+    """A template recorded by a local path updates only on this machine: teammates need its remote address."""
+    address = template_release.local_address(root)
+    if address:
+        return [f"note: .copier-answers.yml records the template at {address}, which only this machine has: set "
+                "_src_path there to its remote address (e.g. gh:<owner>/hf-space-templates) so teammates can "
+                "`copier update`."]
+    return []
 
 
 def detection_notes(settings) -> list[str]:
@@ -42,5 +61,5 @@ def detection_notes(settings) -> list[str]:
                      "nor deploy sets them.")
     notes += [f"warning: {warning}." for warning in findings.warnings]
     if notes:
-        notes.append("note: `python -m space_tools detect` shows what the backend says; --write makes it the answers.")
+        notes.append("note: `./space detect` shows what the backend says; --write makes it the answers.")
     return notes

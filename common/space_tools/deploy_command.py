@@ -8,6 +8,7 @@ and `deploy --dry-run`, run without it.
 from __future__ import annotations
 
 import re
+import sys
 
 from . import (
     backend_sync,
@@ -70,6 +71,9 @@ def add_arguments(parser) -> None:
         default=60.0,
         help="seconds the health path may take to answer 2xx once RUNNING (default: 60)",
     )
+    parser.add_argument(
+        "--yes", "-y", action="store_true",
+        help="create a new Space without asking (CI): owner, visibility, license and hardware as space.json says")
     parser.add_argument(
         "--dry-run",
         action="store_true",
@@ -203,11 +207,19 @@ def _settled(hub, space_id: str, args) -> tuple[str, dict]:
     return hub_wait.settle(lambda: hub.runtime(space_id), timeout=args.timeout, poll=args.poll_interval, say=print)
 
 
-def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, args, sent: SentSecrets):
+def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, args, sent: SentSecrets,
+                  described: str):
     """Create the Space, or find it ready for a deploy; the Variables and Secrets it needs changed."""
     info = hub.space_info(space_id)
     if info is None:
         changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
+        owner = space_id.split("/")[0]
+        if hub.without_paid_plan(owner):
+            raise SpaceError(
+                f"{owner} has no paid plan, and creating a Docker Space needs one (PRO for a user, Team or Enterprise "
+                "for an organization): subscribe at https://huggingface.co/pricing, or deploy to an organization that "
+                "has one with --space-id ORG/NAME. Nothing was created.")
+        _confirm_creation(described, args.yes)
         hub.create_space(space_id, visibility, hardware)
         print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
         return changes
@@ -224,6 +236,18 @@ def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, ar
             "deploy leaves an existing Space's visibility alone: change it in its settings."
         )
     return deploy_env_plan.plan(values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent)
+
+
+def _confirm_creation(what: str, yes: bool) -> None:
+    """A new Space is public, licensed and billed as space.json says: the user says yes once (--yes in CI)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise SpaceError(f"a first deploy creates {what}; confirm with --yes (as CI must), or deploy once from a "
+                         "terminal. Nothing was created.")
+    answer = input(f"Create {what}? (change them in space.json, or --visibility) [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise SpaceError("not created: nothing was changed on the Hub.")
 
 
 def _upload(hub, space_id: str, root, files, message: str) -> str | None:
@@ -254,7 +278,9 @@ def main(args) -> int:
     # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
     space_id = args.space_id or settings.space_id or f"{hub.username()}/{settings.space_name}"
     sent = SentSecrets(space_id)
-    changes = _ensure_space(hub, space_id, values, visibility, hardware, args, sent)
+    described = (f"{space_id}: a {visibility} Docker Space, license {settings.settings.get('license') or 'none'}, "
+                 f"hardware {hardware}")
+    changes = _ensure_space(hub, space_id, values, visibility, hardware, args, sent, described)
     _apply_env(hub, space_id, changes, sent)
 
     stage, raw = _settled(hub, space_id, args)  # what "the previous build" looks like, with none under way

@@ -14,13 +14,9 @@ def read_env_file(path: Path) -> dict[str, str]:
     an absent file is empty, a name without a value is unset."""
     if not path.is_file():
         return {}
-    try:
-        from dotenv import dotenv_values
-        from dotenv.parser import parse_stream
-    except ModuleNotFoundError:
-        raise SpaceError(
-            "space_tools reads .env with python-dotenv: `pip install -r space_tools/requirements.txt`."
-        ) from None
+    from dotenv import dotenv_values  # checked by tool_dependencies
+    from dotenv.parser import parse_stream
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

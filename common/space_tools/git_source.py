@@ -23,3 +23,9 @@ def commit_message(root: Path) -> str:
     # Tracked files only: the assembled ./backend is usually ignored, and that is no local edit.
     dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
     return f"Deploy from git {sha}" + (" with uncommitted changes" if dirty else "")
+
+
+def repository_root(root: Path) -> Path | None:
+    """The top of the git repository the Space folder is in, or None outside one."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    return Path(top).resolve() if top else None

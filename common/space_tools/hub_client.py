@@ -99,6 +99,16 @@ class Hub:
         with self._call("checking the token"):
             return self.api.whoami()["name"]
 
+    def without_paid_plan(self, owner: str) -> bool:
+        """Whether whoami says `owner` is a user without PRO, who can't create a Docker Space. An organization's
+        plan, and a token too narrow for whoami, are left to the Hub's own 402 at creation."""
+        try:
+            with self._call("checking the token"):
+                me = self.api.whoami()
+        except SpaceError:
+            return False
+        return me.get("name") == owner and me.get("type") == "user" and me.get("isPro") is False
+
     def space_info(self, space_id: str):
         """The Space's info, or None when it does not exist yet."""
         with self._call(f"reading {space_id}", space_id):
@@ -180,6 +190,11 @@ class Hub:
         except SpaceError as error:
             return [f"(logs unavailable: {error})"]
         return text.splitlines()[-lines:]
+
+    def follow_logs(self, space_id: str, *, build: bool) -> Iterator[str]:
+        """The logs as the Hub streams them, new lines as they come."""
+        with self._call("reading logs", space_id):
+            yield from self.api.fetch_space_logs(space_id, build=build, follow=True)
 
     def space_page(self, space_id: str) -> str:
         return f"{self.endpoint}/spaces/{space_id}"

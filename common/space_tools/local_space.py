@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docker_client, health
+from . import docker_client, env_values, health
 from .errors import SpaceError
 from .space_stages import RUNNING, RUNTIME_ERROR
 
@@ -34,6 +34,27 @@ def injected_env(*, space_id: str, host: str, title: str, hardware: str) -> dict
         "CPU_CORES": cores,
         "MEMORY": memory,
     }
+
+
+def for_settings(settings, values: list, *, port: int | None, name: str | None, network: str) -> LocalSpace:
+    """The container to build and run: this repo, the values from .env, what Spaces injects."""
+    port = port or settings.app_port
+    return LocalSpace(
+        context=settings.root,
+        image=settings.image.lower(),
+        container=name or f"{settings.space_name.lower()}-local",
+        port=port,
+        app_port=settings.app_port,
+        variables=env_values.variables(values),
+        secrets=env_values.secrets(values),
+        injected=injected_env(
+            space_id=settings.space_id or f"local/{settings.space_name}",
+            host=f"127.0.0.1:{port}",
+            title=str(settings.settings.get("space_title") or settings.space_name),
+            hardware=settings.hardware,
+        ),
+        network=network,
+    )
 
 
 def _private_dir() -> Path:
@@ -62,7 +83,7 @@ class LocalSpace:
     variables: dict[str, str] = field(default_factory=dict)
     secrets: dict[str, str] = field(default_factory=dict)
     injected: dict[str, str] = field(default_factory=dict)
-    network: str = "host"  # host: the container listens on `port` itself; otherwise app_port is published there
+    network: str = ""  # Docker's default: app_port is published on 127.0.0.1:port; host: the app listens on port
     build_log: collections.deque = field(default_factory=lambda: collections.deque(maxlen=LOG_LINES_KEPT))
 
     @property
@@ -73,7 +94,9 @@ class LocalSpace:
         """docker build as Spaces does it: Variables as build args, Secrets only as BuildKit secrets."""
         secret_dir = _private_dir()
         try:
-            command = ["build", "--progress", "plain", "--network", "host", "--tag", self.image]
+            command = ["build", "--progress", "plain", "--tag", self.image]
+            if self.network == "host":
+                command += ["--network", "host"]  # where Docker has no bridge, the build's downloads need it too
             if no_cache:
                 command.append("--no-cache")
             for name, value in self.variables.items():
@@ -123,7 +146,8 @@ class LocalSpace:
             if self.network == "host":
                 command += ["--network", "host"]
             else:
-                command += ["--network", self.network, "--publish", f"127.0.0.1:{self.port}:{self.app_port}"]
+                command += [*(["--network", self.network] if self.network else []),
+                            "--publish", f"127.0.0.1:{self.port}:{self.app_port}"]
             result = docker_client.run([*command, self.image], capture_output=True, text=True)
         finally:
             _remove_tree(env_dir)

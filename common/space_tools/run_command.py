@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 
-from . import config, env_values, health
+from . import build_command, config, env_values, health, local_port, local_space
 from .backend_sync import sync
-from .local_space import LocalSpace, injected_env
-from .space_stages import APP_STARTING, BUILD_ERROR, BUILDING, RUNNING, RUNTIME_ERROR
+from .errors import SpaceError
+from .local_space import LocalSpace
+from .space_stages import APP_STARTING, RUNNING, RUNTIME_ERROR
 
-TAIL = 40
+TAIL = build_command.TAIL
 
 
 def add_arguments(parser) -> None:
@@ -25,12 +26,7 @@ def add_arguments(parser) -> None:
         help="port to answer on here (default: app_port). With host networking the container gets PORT=<port> "
         "when it differs from app_port, so several Spaces can run side by side; Spaces itself never sets PORT.",
     )
-    parser.add_argument(
-        "--network",
-        default="host",
-        help="Docker network (default: host, which works where Docker has no bridge network); any other network "
-        "publishes app_port on 127.0.0.1:<port> instead.",
-    )
+    build_command.add_build_arguments(parser)
     parser.add_argument(
         "--timeout", type=float, help="seconds to wait for the port (default: startup_duration_timeout)"
     )
@@ -38,8 +34,6 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--name", help="container name (default: <space_name>-local); a container of that name is replaced"
     )
-    parser.add_argument("--no-cache", action="store_true", help="build without Docker's layer cache")
-    parser.add_argument("--verbose", "-v", action="store_true", help="show docker build's output as it runs")
     parser.add_argument(
         "--placeholder-secrets",
         action="store_true",
@@ -47,63 +41,23 @@ def add_arguments(parser) -> None:
     )
 
 
-def _print_tail(lines: list[str]) -> None:
-    for line in lines[-TAIL:]:
-        print(f"  | {line}")
-
-
-def _local_space(settings: config.SpaceConfig, values: list, args) -> LocalSpace:
-    """The container to build and run: this repo, the values from .env, what Spaces injects."""
-    port = args.port or settings.app_port
-    return LocalSpace(
-        context=settings.root,
-        image=settings.image.lower(),
-        container=args.name or f"{settings.space_name.lower()}-local",
-        port=port,
-        app_port=settings.app_port,
-        variables=env_values.variables(values),
-        secrets=env_values.secrets(values),
-        injected=injected_env(
-            space_id=settings.space_id or f"local/{settings.space_name}",
-            host=f"127.0.0.1:{port}",
-            title=str(settings.settings.get("space_title") or settings.space_name),
-            hardware=settings.hardware,
-        ),
-        network=args.network,
-    )
-
-
-def _build(space: LocalSpace, args) -> bool:
-    names = lambda items: ", ".join(items) or "none"  # noqa: E731
-    print(
-        f"{BUILDING}: {space.image} (build args: {names(space.variables)}; BuildKit secrets: {names(space.secrets)})",
-        flush=True,
-    )
-    if space.build(on_line=print if args.verbose else None, no_cache=args.no_cache):
-        return True
-    print(f"{BUILD_ERROR}: docker build failed; its last lines:")
-    _print_tail(list(space.build_log))
-    return False
-
-
 def _start_and_verify(space: LocalSpace, health_path: str, timeout: float) -> bool:
     """Start it, wait for its port as Spaces does, then GET the health path; on failure, its log tail."""
-    print(
-        f"{APP_STARTING}: container {space.container} as uid 1000, waiting up to {timeout:g} s for port {space.port}",
-        flush=True,
-    )
+    where = "host network" if space.network == "host" else f"127.0.0.1:{space.port} -> {space.app_port}"
+    print(f"{APP_STARTING}: container {space.container} as uid 1000 ({where}), waiting up to {timeout:g} s",
+          flush=True)
     started = time.monotonic()
     space.start()
     stage, reason = space.wait_until_answering(timeout)
     if stage == RUNTIME_ERROR:
         print(f"{RUNTIME_ERROR}: {reason}; the container's last lines:")
-        _print_tail(space.logs(tail=TAIL))
+        build_command.print_tail(space.logs(tail=TAIL))
         return False
     status = health.wait_healthy(space.url + health_path, within=10)
     print(f"{RUNNING}: after {time.monotonic() - started:.1f} s; GET {health_path} answered {status or 'nothing'}")
     if status is None or not 200 <= status < 300:
         print("error: the health check failed; the container's last lines:")
-        _print_tail(space.logs(tail=TAIL))
+        build_command.print_tail(space.logs(tail=TAIL))
         return False
     return True
 
@@ -119,8 +73,12 @@ def main(args) -> int:
         values = env_values.with_placeholder_secrets(values)
     env_values.require_local(values)
     timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
-    space = _local_space(settings, values, args)
-    if not _build(space, args):
+    space = local_space.for_settings(settings, values, port=args.port, name=args.name, network=args.network)
+    space.stop()  # a container of the same name is replaced, and frees its port
+    if local_port.in_use(space.port):
+        raise SpaceError(f"port {space.port} on 127.0.0.1 is in use by {local_port.holder(space.port)}: stop it, or "
+                         f"run on another port with --port {space.port + 1}.")
+    if not build_command.build_image(space, args):
         return 1
     try:
         if not _start_and_verify(space, settings.health_path, timeout):

@@ -13,11 +13,8 @@ OFFERED = yaml.safe_load(Path(__file__).with_name("base_images.yml").read_text(e
 
 
 def _specifier(spec: str):
-    try:
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    except ModuleNotFoundError:
-        raise SpaceError("space_tools reads version ranges with packaging: "
-                         "`pip install -r space_tools/requirements.txt`.") from None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # checked by tool_dependencies
+
     try:
         return SpecifierSet(spec)
     except InvalidSpecifier:

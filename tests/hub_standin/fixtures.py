@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -245,6 +246,7 @@ def cli(tmp_path) -> Callable[..., Result]:
         token: str | None = "valid",
         extra_env: dict[str, str] | None = None,
         timeout: float = 900,
+        terminal_input: str | None = None,
     ) -> Result:
         env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
         env.update(
@@ -266,15 +268,25 @@ def cli(tmp_path) -> Callable[..., Result]:
                 "http://127.0.0.1:9"  # nothing listens there: a command that must not call the Hub can't
             )
         env.update(extra_env or {})
-        completed = subprocess.run(
-            [sys.executable, "-m", "space_tools", *args],
-            cwd=repo.root,
-            env=env,
-            timeout=timeout,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        # A terminal on stdin (what a person types there), or none, as in CI.
+        terminal, keyboard = pty.openpty() if terminal_input is not None else (None, None)
+        if keyboard is not None:
+            os.write(terminal, terminal_input.encode())
+        try:
+            completed = subprocess.run(
+                [sys.executable, "-m", "space_tools", *args],
+                cwd=repo.root,
+                env=env,
+                timeout=timeout,
+                stdin=keyboard if keyboard is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        finally:
+            for fd in (terminal, keyboard):
+                if fd is not None:
+                    os.close(fd)
         return Result(completed.returncode, completed.stdout)
 
     return _run

@@ -141,6 +141,7 @@ class HubStandin:
             "id": "0" * 24,
             "name": user,
             "fullname": user.title(),
+            "isPro": not self.payment_required,  # a user without PRO can't create Docker Spaces
             "orgs": [{"type": "org", "name": org, "roleInOrg": "write"} for org in self.orgs],
             "auth": {"type": "access_token", "accessToken": {"displayName": "standin", "role": "write"}},
         }

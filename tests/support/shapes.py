@@ -53,7 +53,7 @@ def running(cli, space: Shape) -> Iterator[str]:
         (space.project / ".env").write_text(f"BETTER_AUTH_SECRET={AUTH_SECRET}\n")
     name, port = settings["space_name"], docker.free_port()
     try:
-        result = cli(SpaceRepo(space.project, f"alice/{name}"), "run", "--detach", "--port", str(port))
+        result = cli(SpaceRepo(space.project, f"alice/{name}"), "run", "--network", "host", "--detach", "--port", str(port))
         assert result.returncode == 0, result.output
         healthy = re.search(r"RUNNING: after ([\d.]+) s", result.output)
         figures.record(f"shape {space.name}: {len(space.typed)} answers typed ({', '.join(space.typed)}), "

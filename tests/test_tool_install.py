@@ -1,0 +1,121 @@
+"""The Space repo's tools install in one documented command on any machine with Python 3.10+, never into the
+system Python: `./space <command>` runs them through uv when it is there, else in a virtual environment it makes
+once. Run without it, a missing or too-old dependency is one line naming the version and that command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+INSTALL = ("run the tools as ./space <command>, which installs them apart from the system Python, or "
+           "`pip install -r space_tools/requirements.txt` in a virtual environment.")
+
+
+def _python(version: str) -> str:
+    """An interpreter of that version on this machine (pyenv's, or on PATH), as a user may have it."""
+    root = Path(os.environ.get("PYENV_ROOT", "~/.pyenv")).expanduser()
+    candidates = sorted(root.glob(f"versions/{version}.*/bin/python3")) + [Path(shutil.which(f"python{version}") or "")]
+    for candidate in candidates:
+        ran = subprocess.run([str(candidate), "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
+                             text=True, check=False) if candidate.name else None
+        if ran and ran.returncode == 0 and ran.stdout.strip() == str(tuple(map(int, version.split(".")))):
+            return str(candidate)
+    raise AssertionError(f"this test needs a Python {version} interpreter (pyenv install {version})")
+
+
+def _without_uv(python: str) -> dict[str, str]:
+    return {**os.environ, "SPACE_TOOLS_NO_UV": "1", "PYTHON": python}
+
+
+def _space(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(project / "space"), *args], cwd=project, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_space_runs_the_tools_through_uv_and_leaves_no_environment_in_the_repo(render):
+    project = render(runtime="python")
+    assert shutil.which("uv"), "uv is on PATH here, as on a machine that has it"
+
+    result = _space(project, "check")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("ok: ")
+    assert not (project / ".space-tools").exists()
+
+
+def test_without_uv_it_makes_its_own_environment_once_from_python_3_10(render):
+    project = render(runtime="python")
+    env = _without_uv(_python("3.10"))
+
+    first, second = _space(project, "check", env=env), _space(project, "check", env=env)
+
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "installing the tools' dependencies into .space-tools/ (once)" in first.stderr
+    assert "installing" not in second.stderr
+    assert ".space-tools/" in (project / ".gitignore").read_text()
+
+
+def test_a_python_older_than_3_10_is_refused_with_the_way_out(render):
+    project = render(runtime="python")
+
+    result = _space(project, "check", env=_without_uv(_python("3.9")))
+
+    assert result.returncode == 2 and not (project / ".space-tools").exists()
+    assert result.stderr.startswith("error: space_tools needs Python 3.10 or newer;")
+    assert "install uv (https://docs.astral.sh/uv/) or set PYTHON to a newer one." in result.stderr
+
+
+def _venv(folder: Path, *packages: str) -> Path:
+    subprocess.run([sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, str(folder)],
+                   check=True, capture_output=True)
+    if packages:
+        subprocess.run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(folder / "bin" /
+                        "python"), *packages], check=True, capture_output=True, timeout=300)
+    return folder / "bin" / "python"
+
+
+def test_a_missing_dependency_is_one_line_naming_it_and_the_command_that_installs_it(render, tmp_path):
+    project = render(runtime="python")
+    bare = _venv(tmp_path / "bare")
+
+    result = subprocess.run([str(bare), "-m", "space_tools", "check"], cwd=project, capture_output=True, text=True)
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"error: check needs packaging>=23, which {bare} doesn't have: {INSTALL}\n"
+
+
+def test_an_old_huggingface_hub_stops_deploy_before_it_starts_and_nothing_else(render, tmp_path):
+    project = render(runtime="python")
+    python = _venv(tmp_path / "ml-stack", "huggingface_hub==0.36.0", "packaging", "pyyaml", "python-dotenv")
+
+    deploy = subprocess.run([str(python), "-m", "space_tools", "deploy", "--dry-run"], cwd=project,
+                            capture_output=True, text=True)
+    check = subprocess.run([str(python), "-m", "space_tools", "check"], cwd=project, capture_output=True, text=True)
+
+    assert deploy.returncode == 2
+    assert deploy.stderr == f"error: deploy needs huggingface_hub>=1.30,<3, and 0.36.0 is installed: {INSTALL}\n"
+    assert check.returncode == 0, check.stderr
+
+
+def test_version_names_the_template_release_the_space_was_made_from(render):
+    project = render(runtime="python")
+    answers = (project / ".copier-answers.yml").read_text()
+    commit = next(line.split(":", 1)[1].strip() for line in answers.splitlines() if line.startswith("_commit:"))
+
+    result = _space(project, "--version")
+
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"space_tools {commit} from ")
+
+
+@pytest.mark.parametrize("command", ["check", "sync"])
+def test_the_tools_need_no_huggingface_hub_outside_deploy(render, tmp_path, command):
+    python = _venv(tmp_path / "no-hub", "packaging", "pyyaml", "python-dotenv")
+    result = subprocess.run([str(python), "-m", "space_tools", command], cwd=render(runtime="python"),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
