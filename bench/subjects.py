@@ -114,7 +114,8 @@ def space_tools_build(space: Path) -> Callable[[str], docker.BuildResult]:
     """The generated repo's own build command, as its README tells users to run it."""
 
     def build(tag: str) -> docker.BuildResult:
-        command = [sys.executable, "-m", "space_tools", "build", "--network", "host", "--tag", tag]
+        # --verbose: BuildKit's own log, whose CACHED lines tell a warm rebuild from a cold one.
+        command = [sys.executable, "-m", "space_tools", "build", "--network", "host", "--verbose", "--tag", tag]
         started = time.monotonic()
         result = subprocess.run(
             command, cwd=space, capture_output=True, text=True,

@@ -28,7 +28,7 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m space_tools", description=__doc__)
+    parser = argparse.ArgumentParser(prog="./space", description=__doc__)
     parser.add_argument("--root", default=".", help="the Space repo (default: current directory)")
     parser.add_argument("--version", action="store_true", help="the template release this Space was made from")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
