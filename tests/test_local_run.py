@@ -41,7 +41,7 @@ def test_a_healthy_space_runs_as_spaces_runs_it(make_space, cli):
 
     assert result.returncode == 0, result.output
     assert _stages(result.output) == ["BUILDING", "APP_STARTING", "RUNNING"]
-    assert f"Running at http://127.0.0.1:{port} (stop it with: docker rm -f {repo.root.name}-local)" in result.output
+    assert f"Running at http://127.0.0.1:{port} (stop it with: ./space stop)" in result.output
     status, body = docker.http_get(f"http://127.0.0.1:{port}/info")
     info = json.loads(body)
     assert status == 200

@@ -59,7 +59,7 @@ def test_the_default_run_publishes_app_port_on_loopback_through_dockers_own_netw
     assert f"as uid 1000 (127.0.0.1:{port} -> 7860)" in result.output
     assert "answered 200" in result.output
     # The build's steps, one line each with their seconds, not BuildKit's whole log.
-    assert "s  [builder 2/3] RUN uv sync --locked" in result.output
+    assert result.output.count("s  [builder 2/3] RUN uv sync --locked") == 1
     assert "load build definition" not in result.output and f"built {repo.root.name}:local in " in result.output
 
 

@@ -19,18 +19,16 @@ class BuildProgress:
         self.stream = stream or sys.stdout
         self.live = self.stream.isatty() and not verbose
         self.started = time.monotonic()
-        self.steps = 0
-        self._shown = ""
+        self._shown: set[str] = set()
 
     def line(self, text: str) -> None:
         if self.verbose:
             print(text, file=self.stream, flush=True)
             return
         match = _STEP.match(text)
-        if not match or _NOISE.search(match[1]) or match[1] == self._shown:
-            return
-        self._shown = match[1]
-        self.steps += 1
+        if not match or _NOISE.search(match[1]) or match[1] in self._shown:
+            return  # BuildKit names a step again when its output resumes: each is shown once
+        self._shown.add(match[1])
         step = " ".join(match[1].split())
         if self.live:
             width = shutil.get_terminal_size((80, 20)).columns

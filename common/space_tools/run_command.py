@@ -85,7 +85,7 @@ def main(args) -> int:
             space.stop()
             return 1
         if args.detach:
-            print(f"Running at {space.url} (stop it with: docker rm -f {space.container})")
+            print(f"Running at {space.url} (stop it with: ./space stop{' --name ' + args.name if args.name else ''})")
             return 0
         print(f"Running at {space.url}; its logs follow (Ctrl-C stops it).", flush=True)
         space.follow_logs().wait()

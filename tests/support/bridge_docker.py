@@ -37,8 +37,10 @@ def main(args: list[str]) -> int:
         calls.write(json.dumps(args) + "\n")
     command = args[0]
     if command == "build":
+        # BuildKit's plain progress: a step is named again when its output resumes after another's.
         for line in ("#1 [internal] load build definition from Dockerfile", "#5 [builder 1/3] FROM python:3.13-slim",
-                     "#7 [builder 2/3] RUN uv sync --locked", "#9 [stage-2 1/2] COPY --from=builder /app /app"):
+                     "#7 [builder 2/3] RUN uv sync --locked", "#8 [stage-2 1/2] WORKDIR /app", "#7 CACHED",
+                     "#7 [builder 2/3] RUN uv sync --locked", "#9 [stage-2 2/2] COPY --from=builder /app /app"):
             print(line, flush=True)
         return 0
     if command == "run":
