@@ -170,3 +170,24 @@ def test_the_deploy_workflow_deploys_from_a_checkout_of_the_monorepo(monorepo, r
 def _commit_more(repo: Path) -> None:
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "the Space's workflows at the root")
+
+
+def test_ci_never_writes_through_a_link_nor_rewrites_a_workflow_it_no_longer_recognises(monorepo, tmp_path):
+    space, target = monorepo / "spaces" / "api", monorepo / ".github" / "workflows"
+    target.mkdir(parents=True)
+    elsewhere = tmp_path / "outside.yml"
+    elsewhere.write_text("kept\n")
+    (target / "api-check.yml").symlink_to(elsewhere)
+
+    linked = space_tools(space, "ci", check=False)
+
+    assert linked.returncode == 2 and "api-check.yml exists and was not written by `./space ci`" in linked.stderr
+    assert elsewhere.read_text() == "kept\n" and not (target / "api-deploy.yml").exists()
+
+    (target / "api-check.yml").unlink()
+    edited = space / ".github" / "workflows" / "deploy.yml"
+    edited.write_text(edited.read_text().replace("\njobs:", "\nworkflow-jobs:"))
+    reshaped = space_tools(space, "ci", check=False)
+
+    assert reshaped.returncode == 2 and "no longer has the shape `./space ci` rewrites" in reshaped.stderr
+    assert list(target.iterdir()) == []

@@ -152,3 +152,18 @@ def test_pnpm_yarn_and_bun_locks_are_installed_by_their_own_tool(render, cli, tm
         assert f"dependencies: {next(backend.glob('*lock*')).name} ({installs})" in checked
         assert "better-auth 1.7.25 (supported: 1.3 to 1.7)" in checked
         assert sign_up(url)["user"]["email"] == "ada@example.com"
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_the_dockerfile_installs_the_locks_in_the_order_check_and_sync_name_them(render, runtime):
+    from space_tools import dependency_files
+
+    dockerfile = (render(runtime=runtime) / "Dockerfile").read_text()
+    tested = list(dict.fromkeys(re.findall(r"\[ -f ([\w.-]+) \]", dockerfile)))  # each lock the build looks for
+    copied = re.search(r"^COPY backend/(package\.json|requirements\.txt\*) .*\./$", dockerfile, re.M)[0]
+
+    if runtime == "python":
+        assert tested == [*dependency_files.PYTHON_LOCKS, "requirements.txt"]
+    else:
+        assert tested == list(dependency_files.NODE_LOCKS)
+    assert all(f"backend/{name}*" in copied for name in dependency_files.all_files(runtime) if name != "package.json")

@@ -8,7 +8,15 @@ import re
 import tempfile
 from pathlib import Path
 
-from . import backend_reading, detect_node, detect_python, lock_wheels, unlocked_resolution, workspace_lock
+from . import (
+    backend_reading,
+    dependency_files,
+    detect_node,
+    detect_python,
+    lock_wheels,
+    unlocked_resolution,
+    workspace_lock,
+)
 from .config import SpaceConfig
 from .errors import SpaceError
 from .version_spec import OFFERED, allows, offered_that_satisfy
@@ -137,7 +145,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     locks = [name for name in detect_node.LOCKS if (folder / name).is_file()]
     if not locks:
         raise SpaceError(
-            f"{folder} has no lock file (package-lock.json, pnpm-lock.yaml, yarn.lock or bun.lock), so the build can't "
+            f"{folder} has no lock file ({dependency_files.NODE_LOCK_NAMES}), so the build can't "
             "install exactly what you tested: run `npm install --package-lock-only` in the backend and commit the lock."
         )
     lock = folder / locks[0]

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import code_imports, detect_node, git_source, never_ship, workspace_lock
+from . import code_imports, dependency_files, git_source, never_ship, workspace_lock
 from .backend_checks import check_backend
 from .config import SpaceConfig
 from .errors import SpaceError
@@ -136,8 +136,7 @@ def plan(config: SpaceConfig) -> SyncPlan:
 
 def _manifests(config: SpaceConfig, source: Path) -> list[str]:
     """The files the image installs the dependencies from, whichever kind the backend has."""
-    python = ("pyproject.toml", "uv.lock", workspace_lock.EXPORT_FILE, "poetry.lock", "pdm.lock", "requirements.txt")
-    names = python if config.runtime == "python" else ("package.json", *detect_node.LOCKS, "tsconfig.json")
+    names = [*dependency_files.all_files(config.runtime), *(["tsconfig.json"] if config.runtime == "node" else [])]
     return [name for name in names if os.path.lexists(source / name)]
 
 

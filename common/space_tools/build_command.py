@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 
-from . import config, env_values, local_space
+from . import config, env_values, local_space, log_tail
 from .backend_sync import sync
 from .build_progress import BuildProgress
 from .errors import SpaceError
 from .space_stages import BUILD_ERROR, BUILDING
-
-TAIL = 40
 
 
 def add_arguments(parser) -> None:
@@ -29,11 +27,6 @@ def add_build_arguments(parser) -> None:
              "SPACE_TOOLS_NETWORK=host); default: Docker's own, and run publishes the port on 127.0.0.1")
 
 
-def print_tail(lines: list[str]) -> None:
-    for line in lines[-TAIL:]:
-        print(f"  | {line}")
-
-
 def build_image(space: local_space.LocalSpace, args) -> bool:
     """Build it as Spaces does, showing the steps with their seconds; on failure, the build log's last lines."""
     names = lambda items: ", ".join(items) or "none"  # noqa: E731
@@ -46,7 +39,7 @@ def build_image(space: local_space.LocalSpace, args) -> bool:
         print(f"built {space.image} in {progress.elapsed():.1f} s", flush=True)
         return True
     print(f"{BUILD_ERROR}: docker build failed after {progress.elapsed():.1f} s; its last lines:")
-    print_tail(list(space.build_log))
+    log_tail.print_tail(list(space.build_log))
     return False
 
 

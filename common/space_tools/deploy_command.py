@@ -7,7 +7,6 @@ and `deploy --dry-run`, run without it.
 
 from __future__ import annotations
 
-import re
 import sys
 
 from . import (
@@ -18,7 +17,9 @@ from . import (
     env_values,
     git_source,
     health,
+    hub_space,
     hub_wait,
+    log_tail,
     update_leftovers,
     upload_plan,
 )
@@ -79,14 +80,6 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="print what would be uploaded and set, and the Space's settings; contact nobody, write nothing",
     )
-
-
-def space_url(host: str | None, subdomain: str | None, space_id: str) -> str:
-    """The app's base URL: the Hub's `host` (with its scheme when it gives one), else https on hf.space."""
-    if host:
-        return host.rstrip("/") if "://" in host else f"https://{host.rstrip('/')}"
-    name = subdomain or re.sub(r"[^a-z0-9]+", "-", space_id.lower()).strip("-")
-    return f"https://{name}.hf.space"
 
 
 def _names(values, label: str = "") -> str:
@@ -154,11 +147,6 @@ def _apply_env(hub, space_id: str, changes: deploy_env_plan.EnvChanges, sent: Se
         print(f"note: {note}")
 
 
-def _print_tail(lines: list[str]) -> None:
-    for line in lines[-TAIL:]:
-        print(f"  | {line}")
-
-
 def _report_failure(hub, space_id: str, outcome: hub_wait.Outcome, timeout: float) -> int:
     message = outcome.raw.get("errorMessage") or ""
     if outcome.timed_out and not outcome.new_build_seen:
@@ -171,7 +159,7 @@ def _report_failure(hub, space_id: str, outcome: hub_wait.Outcome, timeout: floa
             f"error: still {outcome.stage} after {timeout:g} s (--timeout); the Space carries on: "
             f"watch it at {hub.space_page(space_id)}"
         )
-        _print_tail(hub.log_tail(space_id, build=outcome.stage != RUNNING, lines=TAIL))
+        log_tail.print_tail(hub.log_tail(space_id, build=outcome.stage != RUNNING, lines=TAIL), TAIL)
     elif outcome.stage in HALTED:
         print(
             f"error: the Space is {outcome.stage}; restart it from {hub.space_page(space_id)}/settings, "
@@ -181,7 +169,7 @@ def _report_failure(hub, space_id: str, outcome: hub_wait.Outcome, timeout: floa
         print(f"error: {outcome.stage}" + (f": {message}" if message else ""))
         build = outcome.stage == BUILD_ERROR
         print(f"Last lines of the {'build' if build else 'run'} logs:")
-        _print_tail(hub.log_tail(space_id, build=build, lines=TAIL))
+        log_tail.print_tail(hub.log_tail(space_id, build=build, lines=TAIL), TAIL)
     return 1
 
 
@@ -276,7 +264,7 @@ def main(args) -> int:
     hub = Hub()
     deploy_env_plan.refuse_token(values, hub.token)
     # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
-    space_id = args.space_id or settings.space_id or f"{hub.username()}/{settings.space_name}"
+    space_id = args.space_id or hub_space.space_id(settings, hub)
     sent = SentSecrets(space_id)
     described = (f"{space_id}: a {visibility} Docker Space, license {settings.settings.get('license') or 'none'}, "
                  f"hardware {hardware}")
@@ -313,7 +301,7 @@ def main(args) -> int:
 
 def _check_health(hub, space_id: str, settings, visibility: str, args) -> int:
     info = hub.space_info(space_id)
-    url = space_url(info.host, getattr(info, "subdomain", None), space_id)
+    url = hub_space.space_url(info.host, getattr(info, "subdomain", None), space_id)
     # A private Space answers only its members: show the check who we are (over https only, and never to another
     # host a redirect names). A protected one's app is public: it never sees the token.
     members_only = info.private and visibility != "protected" and url.startswith("https://")
@@ -321,7 +309,7 @@ def _check_health(hub, space_id: str, settings, visibility: str, args) -> int:
     status = health.wait_healthy(url + settings.health_path, within=args.health_timeout, headers=headers)
     if status is None or not 200 <= status < 300:
         print(f"error: {RUNNING}, but GET {url}{settings.health_path} answered {status or 'nothing'}; run logs:")
-        _print_tail(hub.log_tail(space_id, build=False, lines=TAIL))
+        log_tail.print_tail(hub.log_tail(space_id, build=False, lines=TAIL), TAIL)
         return 1
     print(f"Healthy: GET {settings.health_path} answered {status}")
     print(f"Live at {url}  (Space page: {hub.space_page(space_id)})")

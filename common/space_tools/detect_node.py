@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from . import backend_reading
+from . import backend_reading, dependency_files
 from .findings import Findings
 
 OFFERED = [int(major) for major in
@@ -16,10 +16,7 @@ OFFERED = [int(major) for major in
 _SOURCE = (".ts", ".mts", ".js", ".mjs")
 _BUILD_OUTPUT = re.compile(r"^(dist|build|out|lib)/")
 _LISTENS = re.compile(r"\.listen\s*\(|\bserve\s*\(\s*\{|Bun\.serve\s*\(")
-# Each lock file and its package manager, in the order the image's build prefers them.
-LOCKS = {"package-lock.json": "npm ci", "pnpm-lock.yaml": "pnpm install --frozen-lockfile",
-         "yarn.lock": "yarn install --frozen-lockfile", "bun.lock": "bun install --frozen-lockfile",
-         "bun.lockb": "bun install --frozen-lockfile"}
+LOCKS = dependency_files.NODE_LOCKS  # each lock and its package manager, in the order the image's build prefers them
 BERRY = "yarn install --immutable"
 
 

@@ -8,7 +8,7 @@ import configparser
 import re
 from pathlib import Path
 
-from . import backend_reading, lock_wheels, workspace_lock
+from . import backend_reading, dependency_files, lock_wheels, workspace_lock
 from .findings import Findings
 from .version_spec import OFFERED, allows, offered_that_satisfy
 
@@ -91,9 +91,7 @@ def _python_version(backend: Path, findings: Findings, current: str) -> None:
                  if not fits else "uv.lock has packages with no wheel or source for any offered Python")
 
 
-# The locks the image installs exactly, in the order its build prefers them, and with what.
-LOCKS = {"uv.lock": "uv sync --locked", workspace_lock.EXPORT_FILE: "uv pip install",
-         "poetry.lock": "poetry install --only main", "pdm.lock": "pdm sync --prod"}
+LOCKS = dependency_files.PYTHON_LOCKS  # installed exactly, in the order the image's build prefers them
 
 
 def manifest(backend: Path) -> str:

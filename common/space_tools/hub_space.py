@@ -1,8 +1,10 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""The Space on the Hub that status, logs and open talk about: its id (the token's user when space_owner is
-empty) and a Hub client, made only when one is needed."""
+"""The Space on the Hub that deploy, status, logs and open talk about: its id (the token's user when space_owner
+is empty), its app's URL, and a Hub client, made only when one is needed."""
 
 from __future__ import annotations
+
+import re
 
 from . import config
 
@@ -15,3 +17,11 @@ def connect():
     from .hub_client import Hub  # huggingface_hub only for the commands that ask the Hub
 
     return Hub()
+
+
+def space_url(host: str | None, subdomain: str | None, space_id: str) -> str:
+    """The app's base URL: the Hub's `host` (with its scheme when it gives one), else https on hf.space."""
+    if host:
+        return host.rstrip("/") if "://" in host else f"https://{host.rstrip('/')}"
+    name = subdomain or re.sub(r"[^a-z0-9]+", "-", space_id.lower()).strip("-")
+    return f"https://{name}.hf.space"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import webbrowser
 
 from . import config, hub_space
-from .deploy_command import space_url
 
 HUB = "https://huggingface.co"
 
@@ -20,7 +19,7 @@ def main(args) -> int:
     space_id = hub_space.space_id(settings)  # the Hub is asked only when space_owner is empty
     page = f"{HUB}/spaces/{space_id}"
     print(f"page: {page}")
-    print(f"app:  {space_url(None, None, space_id)}")
+    print(f"app:  {hub_space.space_url(None, None, space_id)}")
     if args.browser:
         webbrowser.open(page)
     return 0

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import time
 
-from . import build_command, config, env_values, health, local_port, local_space
+from . import build_command, config, env_values, health, local_port, local_space, log_tail
 from .backend_sync import sync
 from .errors import SpaceError
 from .local_space import LocalSpace
 from .space_stages import APP_STARTING, RUNNING, RUNTIME_ERROR
-
-TAIL = build_command.TAIL
 
 
 def add_arguments(parser) -> None:
@@ -51,13 +49,13 @@ def _start_and_verify(space: LocalSpace, health_path: str, timeout: float) -> bo
     stage, reason = space.wait_until_answering(timeout)
     if stage == RUNTIME_ERROR:
         print(f"{RUNTIME_ERROR}: {reason}; the container's last lines:")
-        build_command.print_tail(space.logs(tail=TAIL))
+        log_tail.print_tail(space.logs(tail=log_tail.LINES))
         return False
     status = health.wait_healthy(space.url + health_path, within=10)
     print(f"{RUNNING}: after {time.monotonic() - started:.1f} s; GET {health_path} answered {status or 'nothing'}")
     if status is None or not 200 <= status < 300:
         print("error: the health check failed; the container's last lines:")
-        build_command.print_tail(space.logs(tail=TAIL))
+        log_tail.print_tail(space.logs(tail=log_tail.LINES))
         return False
     return True
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from . import config, hub_space
-from .deploy_command import space_url
 
 
 def add_arguments(parser) -> None:
@@ -24,7 +23,7 @@ def main(args) -> int:
     requested = hardware.get("requested")
     shown = hardware.get("current") or "none"
     print(f"{space_id}: {stage}")
-    print(f"  url:         {space_url(info.host, getattr(info, 'subdomain', None), space_id)}")
+    print(f"  url:         {hub_space.space_url(info.host, getattr(info, 'subdomain', None), space_id)}")
     print(f"  hardware:    {shown}" + (f" (requested: {requested})" if requested and requested != shown else ""))
     last = f"{info.sha[:12]}" if info.sha else "none"
     when = getattr(info, "last_modified", None)
