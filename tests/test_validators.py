@@ -35,12 +35,24 @@ BAD_ANSWERS = [
     ({"env_vars": {"SPACE_ID": {}}}, "is set by the template or by Spaces"),
     ({"env_vars": {"API_KEY": {"secret": True, "default": "abc"}}}, "can't have a default"),
     ({"env_vars": {"API_KEY": {"kind": "secret"}}}, "give a mapping with only secret, required, default and help"),
+    ({"storage": "disk"}, "'disk' is not in ['none', 'bucket', 'external']"),
+    ({"storage": "bucket"}, "storage=bucket needs sqlite_files: a list like"),
+    ({"storage": "bucket", "sqlite_files": ["$NOTES_DB"]}, "$NOTES_DB: NOTES_DB is not in env_vars; declare it there"),
+    ({"storage": "bucket", "sqlite_files": ["$DB"], "env_vars": {"DB": {"default": ""}}}, "give DB a default in env_vars"),
+    ({"storage": "bucket", "sqlite_files": ["data/app.db"]}, "data/app.db is not an absolute path in the container"),
+    ({"storage": "bucket", "sqlite_files": ["/data/app.db"]}, "is on the bucket itself (/data): a live SQLite file"),
+    ({"storage": "bucket", "sqlite_files": ["/home/user/a.db"], "snapshot_interval": 0}, "snapshot_interval must be"),
+    ({"storage": "bucket", "sqlite_files": ["/home/user/a.db"], "storage_bucket": "data"}, "is not a bucket id"),
+    ({"storage": "bucket", "sqlite_files": ["/home/user/a.db"], "env_vars": {"STORAGE_ALLOW_EMPTY": {}}},
+     "is set by the template or by Spaces"),
 ]
 NODE_BAD_ANSWERS = [
     ({"env_vars": {"BETTER_AUTH_SECRET": {}}}, "is set by the template or by Spaces"),
     ({"entry_file": "server.py"}, "is not a .ts/.mts/.js/.mjs file path"),
     ({"visibility": "private"}, "An auth server must be reachable"),
     ({"base_path": "/api/auth/ok"}, 'health_path "/api/auth/ok" is the page Spaces opens first (base_path)'),
+    ({"database": "postgres", "storage": "bucket"}, "storage=bucket keeps SQLite files, but database is postgres"),
+    ({"database": "sqlite", "storage": "external"}, "storage=external needs database=postgres (DATABASE_URL)"),
 ]
 
 

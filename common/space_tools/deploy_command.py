@@ -13,6 +13,7 @@ from . import (
     backend_sync,
     config,
     deploy_env_plan,
+    deploy_storage,
     derived_files,
     env_values,
     git_source,
@@ -106,6 +107,9 @@ def _dry_run(settings, space_id, visibility, hardware, values, files, message, p
         )
     if prune:
         print("Prune: Space Variables and Secrets not in space.json would be deleted.")
+    bucket = deploy_storage.dry_run_line(deploy_storage.wanted(settings, space_id))
+    if bucket:
+        print(bucket)
     print(f'Files ({len(files)}), in one commit "{message}"; Space files not listed here are deleted:')
     for path in files:
         print(f"  {path}")
@@ -196,8 +200,9 @@ def _settled(hub, space_id: str, args) -> tuple[str, dict]:
 
 
 def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, args, sent: SentSecrets,
-                  described: str):
-    """Create the Space, or find it ready for a deploy; the Variables and Secrets it needs changed."""
+                  described: str, storage):
+    """Create the Space, or find it ready for a deploy, with its bucket mounted; the Variables and Secrets it needs
+    changed, and whether a volume was added to an existing Space (it must restart to see it)."""
     info = hub.space_info(space_id)
     if info is None:
         changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
@@ -207,10 +212,20 @@ def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, ar
                 f"{owner} has no paid plan, and creating a Docker Space needs one (PRO for a user, Team or Enterprise "
                 "for an organization): subscribe at https://huggingface.co/pricing, or deploy to an organization that "
                 "has one with --space-id ORG/NAME. Nothing was created.")
-        _confirm_creation(described, args.yes)
-        hub.create_space(space_id, visibility, hardware)
+        found = deploy_storage.look(hub, storage)  # a public bucket is refused before anything is created
+        _confirm_creation(described + deploy_storage.described(found), args.yes)
+        created = deploy_storage.ensure(hub, found)  # before the Space: its first build has the bucket
+        try:
+            hub.create_space(space_id, visibility, hardware, deploy_storage.new_space_volumes(hub, found))
+        except SpaceError as error:
+            if created:
+                raise SpaceError(f"{error} (Bucket {found.storage.bucket_id} was created, private and empty; the next "
+                                 "deploy uses it.)") from None
+            raise
         print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
-        return changes
+        if found:
+            print(deploy_storage.line(found, created))
+        return changes, False
     print(f"Space {space_id}: exists")
     stage, _ = _settled(hub, space_id, args)
     if stage in HALTED:
@@ -223,7 +238,14 @@ def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, ar
             f"note: the Space is {'private' if info.private else 'not private'} but space.json says {visibility}; "
             "deploy leaves an existing Space's visibility alone: change it in its settings."
         )
-    return deploy_env_plan.plan(values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent)
+    changes = deploy_env_plan.plan(values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent)
+    found = deploy_storage.look(hub, storage)
+    mount = deploy_storage.plan_mount(hub, space_id, found)  # refusals first: nothing is changed before them
+    if found:
+        created = deploy_storage.ensure(hub, found)
+        deploy_storage.apply_mount(hub, space_id, found, mount)
+        print(deploy_storage.line(found, created, mount.note))
+    return changes, bool(mount and mount.needed)
 
 
 def _confirm_creation(what: str, yes: bool) -> None:
@@ -268,12 +290,13 @@ def main(args) -> int:
     sent = SentSecrets(space_id)
     described = (f"{space_id}: a {visibility} Docker Space, license {settings.settings.get('license') or 'none'}, "
                  f"hardware {hardware}")
-    changes = _ensure_space(hub, space_id, values, visibility, hardware, args, sent, described)
+    storage = deploy_storage.wanted(settings, space_id)
+    changes, mounted = _ensure_space(hub, space_id, values, visibility, hardware, args, sent, described, storage)
     _apply_env(hub, space_id, changes, sent)
 
     stage, raw = _settled(hub, space_id, args)  # what "the previous build" looks like, with none under way
     commit_oid = _upload(hub, space_id, settings.root, files, message)
-    if commit_oid is None and not (changes.needs_restart or args.restart):
+    if commit_oid is None and not (changes.needs_restart or mounted or args.restart):
         print(f"Nothing changed, so nothing restarts: the Space is {stage}.")
         if stage != RUNNING:
             return _report_failure(hub, space_id, hub_wait.Outcome(stage, raw), args.timeout)
@@ -281,7 +304,8 @@ def main(args) -> int:
     if commit_oid is None:
         hub.restart(space_id, factory=bool(changes.set_variables))  # Variables are build args: rebuild for them
         print(
-            "Restarted the Space so it sees the new values"
+            "Restarted the Space so it sees the new "
+            + " and ".join(w for w, new in (("values", changes.needs_restart or not mounted), ("volume", mounted)) if new)
             + (" (rebuild: a Variable changed)" if changes.set_variables else "")
         )
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import huggingface_hub
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, Volume
 from huggingface_hub.errors import HfHubHTTPError
 
 try:  # huggingface_hub re-exports its HTTP client: httpx (1.x) or httpx2 (2.x)
@@ -119,11 +119,64 @@ class Hub:
                     return None
                 raise
 
-    def create_space(self, space_id: str, visibility: str, hardware: str) -> None:
+    def create_space(self, space_id: str, visibility: str, hardware: str, volumes: list | None = None) -> None:
+        """Create the Docker Space, with `volumes` (from `bucket_volume`) mounted from its first build on."""
         with self._call(f"creating {space_id}", space_id):
             self.api.create_repo(
-                space_id, repo_type="space", space_sdk="docker", visibility=visibility, space_hardware=hardware
+                space_id, repo_type="space", space_sdk="docker", visibility=visibility, space_hardware=hardware,
+                space_volumes=volumes or None,
             )
+
+    @staticmethod
+    def bucket_volume(bucket_id: str, mount_path: str):
+        """A read-write mount of a Storage Bucket, as create_space and set_volumes take it."""
+        return Volume(type="bucket", source=bucket_id, mount_path=mount_path)
+
+    def bucket_info(self, bucket_id: str):
+        """The bucket's BucketInfo (`private`, `size` in bytes, `total_files`), or None when there is none this token
+        can see (the Hub answers 404 both for a missing bucket and for someone else's private one)."""
+        with self._call(f"reading bucket {bucket_id}", bucket_id):
+            try:
+                return self.api.bucket_info(bucket_id)
+            except HfHubHTTPError as error:
+                if error.response is not None and error.response.status_code == 404:
+                    return None
+                raise
+
+    def ensure_bucket(self, bucket_id: str) -> tuple[bool, object]:
+        """The bucket, created private when it is missing: (whether it was created, its BucketInfo)."""
+        info = self.bucket_info(bucket_id)
+        if info is not None:
+            return False, info
+        action = f"creating bucket {bucket_id}"
+        with self._call(action, bucket_id):
+            try:
+                self.api.create_bucket(bucket_id, private=True, exist_ok=True)
+            except HfHubHTTPError as error:
+                status = error.response.status_code if error.response is not None else None
+                if status not in (401, 403):
+                    raise
+                owner = bucket_id.split("/")[0]
+                raise SpaceError(
+                    f"{action}: the token may not create buckets in {owner!r} ({status}){_server_message(error)}; use "
+                    f"a token with write access to {owner} (a fine-grained token needs write access to {owner}'s "
+                    "repos), or set storage_bucket in space.json to a bucket in a namespace it can write to. "
+                    "Nothing was created."
+                ) from None
+        created = self.bucket_info(bucket_id)
+        if created is None:  # pragma: no cover - the Hub just said it made it
+            raise SpaceError(f"{action}: the Hub created it but does not show it yet; deploy again in a minute.")
+        return True, created
+
+    def space_volumes(self, space_id: str) -> list:
+        """The volumes mounted in the Space (huggingface_hub Volumes), as its runtime reports them."""
+        with self._call(f"reading the volumes of {space_id}", space_id):
+            return list(self.api.get_space_runtime(space_id).volumes or [])
+
+    def set_volumes(self, space_id: str, volumes: list) -> None:
+        """Replace the Space's volumes with `volumes` (the Hub's API sets the whole list: pass the ones to keep)."""
+        with self._call(f"mounting volumes in {space_id}", space_id):
+            self.api.set_space_volumes(space_id, volumes)
 
     def variables(self, space_id: str) -> dict[str, str]:
         with self._call(f"reading the Variables of {space_id}", space_id):

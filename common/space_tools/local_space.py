@@ -19,6 +19,9 @@ from .space_stages import RUNNING, RUNTIME_ERROR
 # What Spaces reports for the hardware (CPU_CORES, MEMORY); other flavours get cpu-basic's.
 HARDWARE_SIZE = {"cpu-basic": ("2", "16Gi"), "cpu-upgrade": ("8", "32Gi")}
 LOG_LINES_KEPT = 400
+LOCAL_DATA = ".space-data"  # never shipped (never_ship.yml), ignored by git
+SPACE_UID = 1000
+STOP_GRACE_S = 10  # as docker stop: the container's last snapshot happens on SIGTERM
 
 
 def injected_env(*, space_id: str, host: str, title: str, hardware: str) -> dict[str, str]:
@@ -54,7 +57,25 @@ def for_settings(settings, values: list, *, port: int | None, name: str | None, 
             hardware=settings.hardware,
         ),
         network=network,
+        mounts=local_data(settings),
     )
+
+
+def local_data(settings) -> dict[str, str]:
+    """storage=bucket: a folder of this repo stands in for the bucket, mounted where Spaces mounts it."""
+    if settings.settings.get("storage") != "bucket":
+        return {}
+    folder = settings.root / LOCAL_DATA
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise SpaceError(f"{LOCAL_DATA} is not a folder of this repo ({'a link' if folder.is_symlink() else 'a file'}): "
+                         f"move it away, so run can keep the local snapshots there.")
+    if not folder.exists():
+        folder.mkdir()
+        if os.getuid() == 0:
+            os.chown(folder, SPACE_UID, SPACE_UID)  # the container writes as uid 1000, as on Spaces
+        elif os.getuid() != SPACE_UID:
+            folder.chmod(0o777)  # Docker Engine maps no uids: let uid 1000 write into a folder of another user
+    return {str(folder): settings.settings["storage_mount"]}
 
 
 def _private_dir() -> Path:
@@ -84,6 +105,7 @@ class LocalSpace:
     secrets: dict[str, str] = field(default_factory=dict)
     injected: dict[str, str] = field(default_factory=dict)
     network: str = ""  # Docker's default: app_port is published on 127.0.0.1:port; host: the app listens on port
+    mounts: dict[str, str] = field(default_factory=dict)  # folder here -> path in the container
     build_log: collections.deque = field(default_factory=lambda: collections.deque(maxlen=LOG_LINES_KEPT))
 
     @property
@@ -143,6 +165,8 @@ class LocalSpace:
                 "--env-file",
                 str(env_dir / "env"),
             ]
+            for folder, target in self.mounts.items():
+                command += ["--mount", f"type=bind,source={folder},target={target}"]
             if self.network == "host":
                 command += ["--network", "host"]
             else:
@@ -191,5 +215,8 @@ class LocalSpace:
             [docker_client.client(), "logs", "--follow", self.container], env=docker_client.environment()
         )
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """SIGTERM, then SIGKILL after the grace period, as Spaces stops a container; whether one was there."""
+        stopped = docker_client.run(["stop", "--time", str(STOP_GRACE_S), self.container], capture_output=True)
         docker_client.run(["rm", "--force", self.container], capture_output=True)
+        return stopped.returncode == 0

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import config, docker_client
+from . import config, local_space
 
 
 def add_arguments(parser) -> None:
@@ -13,8 +13,8 @@ def add_arguments(parser) -> None:
 def main(args) -> int:
     settings = config.load(args.root)
     name = args.name or f"{settings.space_name.lower()}-local"
-    removed = docker_client.run(["rm", "--force", name], capture_output=True, text=True)
-    if removed.returncode != 0 or not removed.stdout.strip():
+    space = local_space.LocalSpace(context=settings.root, image="", container=name, port=0, app_port=0)
+    if not space.stop():  # SIGTERM first: with storage=bucket the container takes its last snapshot then
         print(f"no local container {name} (nothing to stop)")
         return 0
     print(f"stopped {name}")

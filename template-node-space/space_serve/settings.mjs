@@ -3,6 +3,7 @@
 import space from "../space.json" with { type: "json" };
 import placeholderList from "./placeholder-secrets.txt"; // bundled as text (bundle.mjs)
 
+export const SPACE = space;
 export const ENTRY_FILE = space.entry_file;
 export const HEALTH_PATH = space.health_path;
 export const DEFAULT_PORT = space.app_port;

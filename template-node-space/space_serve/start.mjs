@@ -1,5 +1,6 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-// Entry point of the image. Checks the environment, runs the pre-start command, loads the backend's server with
+// Entry point of the image. Checks the environment, restores the databases (storage=bucket), runs the pre-start
+// command, loads the backend's server with
 // its listen() held back, creates or migrates the database schema, sets the cookie attributes and exempts the
 // health path from rate limiting, and only then lets it listen.
 import { fileURLToPath } from "node:url";
@@ -7,18 +8,21 @@ import { holdListening, servers } from "./deferred-listen.mjs";
 import { checkEnvironment, fail } from "./environment.mjs";
 import { stopOnSignals } from "./graceful-stop.mjs";
 import * as settings from "./settings.mjs";
+import { keeper } from "./storage.mjs";
 
 const STUCK_MS = 10_000; // a backend that awaits its own listen() at top level would otherwise wait forever
 const STUCK = `${settings.ENTRY_FILE} waits for its own server to listen while it loads (a top-level await); ` +
   "the schema must be ready first: don't await listen() at the top level of the entry file.";
 
 checkEnvironment(settings);
+// The databases are restored before anything opens them: the pre-start command and the backend.
+const keeping = keeper(settings.SPACE);
 if (settings.PRESTART) {
   const { runPrestart } = await import("./prestart.mjs");
   // The Dockerfile copies the backend's folder, with its production node_modules, beside this file.
   await runPrestart(settings.PRESTART, fileURLToPath(new URL("./backend/", import.meta.url)));
 }
-stopOnSignals(servers);
+stopOnSignals(servers, async () => keeping?.stop());
 const hold = holdListening();
 // With nothing else pending, Node itself ends such a load with code 13 ("unsettled top-level await").
 process.on("exit", (code) => {

@@ -1,12 +1,13 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""Entry point of the image: check the environment in one clear line, then hand over to uvicorn."""
+"""Entry point of the image: check the environment in one clear line, restore the databases (storage=bucket),
+then hand over to uvicorn; snapshot once more when it returns."""
 
 from __future__ import annotations
 
 import os
 import re
 
-from . import settings
+from . import settings, storage
 
 
 def _positive_int(name: str, default: int, upper: int) -> int:
@@ -38,6 +39,18 @@ def main() -> None:
         )
     port = _positive_int("PORT", settings.DEFAULT_PORT, 65535)
     workers = _positive_int("WEB_CONCURRENCY", 1, 64)
+    keeping = storage.keeper(settings.SPACE)  # the databases are restored before anything opens them
+    try:
+        _serve(port, workers)
+    except BaseException:
+        if keeping:
+            keeping.halt()
+        raise
+    if keeping:
+        keeping.stop()  # uvicorn returned: SIGTERM, and the server has stopped taking requests
+
+
+def _serve(port: int, workers: int) -> None:
     if settings.PRESTART:
         from . import prestart
 

@@ -54,6 +54,14 @@ def main(args: list[str]) -> int:
     if command == "inspect":
         print("true 0" if _pid() else "false 0")
         return 0 if (STATE / "pid").exists() else 1
+    if command == "stop":  # SIGTERM; docker stop fails for a container that isn't there
+        if (pid := _pid()) is None:
+            print(f"Error response from daemon: No such container: {args[-1]}", file=sys.stderr)
+            return 1
+        os.kill(pid, signal.SIGTERM)
+        (STATE / "pid").unlink(missing_ok=True)
+        print(args[-1])
+        return 0
     if command == "rm":
         if (pid := _pid()) is not None:
             os.kill(pid, signal.SIGTERM)

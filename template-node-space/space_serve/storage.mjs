@@ -1,0 +1,295 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
+// storage=bucket: the SQLite files live on local disk; the newest valid snapshot in the mounted bucket is restored
+// before the backend loads, each changed file is snapshotted every few seconds and on stop. The Python template's
+// storage.py does the same by the same storage-layout.json.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { backup, DatabaseSync } from "node:sqlite";
+import { fail } from "./environment.mjs";
+import LAYOUT from "./storage-layout.json" with { type: "json" };
+
+const DEFAULT_PORTS = { postgres: 5432, postgresql: 5432, mysql: 3306, https: 443, wss: 443, http: 80, ws: 80 };
+
+const text = (key, values) => LAYOUT.say[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+const say = (key, values = {}) => process.stderr.write(`space: ${text(key, values)}\n`);
+const refuse = (key, values) => fail(text(key, values));
+
+/** Name the database's host and port (never its credentials), and warn of a port a Space can't reach. */
+export function announceExternal(env = process.env) {
+  let host = "?";
+  let port;
+  try {
+    const url = new URL(env.DATABASE_URL ?? "");
+    host = url.hostname || "?";
+    port = Number(url.port) || DEFAULT_PORTS[url.protocol.replace(/:$/, "").split("+")[0]];
+  } catch {
+    // not a URL: the driver will say so
+  }
+  say("external", { host, port: port ?? "?" });
+  if (env.SPACE_ID && port && !LAYOUT.reachable_ports.includes(port)) say("external_port", { port });
+}
+
+function mounted(folder) {
+  let lines;
+  try {
+    lines = fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n");
+  } catch {
+    return false;
+  }
+  // Field 5 is the mount point, with spaces and the like escaped as octal (\040).
+  const unescape = (field) => field.replace(/\\([0-7]{3})/g, (_, octal) => String.fromCharCode(parseInt(octal, 8)));
+  return lines.some((line) => line.split(" ").length > 4 && unescape(line.split(" ")[4]) === folder);
+}
+
+/** "" when SQLite finds the file sound, else what is wrong with it. */
+function integrity(file) {
+  try {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      const rows = db.prepare("PRAGMA integrity_check").all().map((row) => Object.values(row)[0]);
+      return rows.length === 1 && rows[0] === "ok" ? "" : rows.slice(0, 3).join("; ");
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    return error.message;
+  }
+}
+
+/** Copy, flush to disk, then rename: the bucket only ever holds complete files. */
+function writeWhole(source, target) {
+  const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial`);
+  fs.copyFileSync(source, partial);
+  const handle = fs.openSync(partial, "r");
+  try {
+    fs.fsyncSync(handle);
+  } finally {
+    fs.closeSync(handle);
+  }
+  fs.renameSync(partial, target);
+}
+
+const removeIfThere = (file) => fs.rmSync(file, { force: true });
+
+class Database {
+  constructor(live, folder) {
+    this.live = live; // the file the app opens, on local disk
+    this.folder = folder; // its snapshots in the bucket
+    this.name = path.basename(live);
+    this.marker = path.join(path.dirname(folder), `${this.name}.json`);
+    this.connection = null;
+    this.inode = null;
+    this.version = null; // PRAGMA data_version when last kept (restored or snapshotted)
+    this.snapshots = 0;
+  }
+
+  snapshotNames() {
+    let names;
+    try {
+      names = fs.readdirSync(this.folder);
+    } catch {
+      return [];
+    }
+    return names.filter((name) => name.endsWith(LAYOUT.suffix) && !name.startsWith(".")).sort().reverse();
+  }
+}
+
+/** One container's side of the bucket: restore, claim the lease, snapshot until stopped or superseded. */
+export class Keeper {
+  constructor(mount, files, interval) {
+    this.mount = mount;
+    this.interval = interval;
+    this.writer = `${String(Date.now()).padStart(13, "0")}-${randomBytes(3).toString("hex")}`;
+    this.databases = files.map((file) => new Database(file, path.join(mount, LAYOUT.snapshots, path.basename(file))));
+    this.sequence = 0;
+    this.superseded = false;
+    this.timer = null;
+    this.busy = Promise.resolve([]);
+    this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), "space-snapshots-"));
+  }
+
+  checkMount() {
+    if (!mounted(this.mount)) refuse("not_mounted", { mount: this.mount });
+    try {
+      for (const database of this.databases) fs.mkdirSync(database.folder, { recursive: true });
+    } catch (error) {
+      refuse("not_writable", { mount: this.mount, reason: error.code ?? error.message });
+    }
+  }
+
+  restore(allowEmpty) {
+    for (const database of this.databases) {
+      this.restoreOne(database, allowEmpty);
+      if (fs.existsSync(database.live)) database.version = this.dataVersion(database);
+    }
+  }
+
+  restoreOne(database, allowEmpty) {
+    const names = database.snapshotNames();
+    for (const name of names) {
+      const reason = this.install(database, path.join(database.folder, name));
+      if (!reason) {
+        const size = fs.statSync(database.live).size;
+        const taken = new Date(Number(name.slice(0, 13))).toISOString().replace(/\.\d+Z$/, "+00:00");
+        say("restored", { file: database.name, snapshot: name, size, taken });
+        return;
+      }
+      say("corrupt", { snapshot: name, file: database.name, reason });
+    }
+    if (names.length > 0 && !allowEmpty) {
+      refuse("all_corrupt", { file: database.name, folder: database.folder, count: names.length });
+    }
+    if (fs.existsSync(database.marker) || names.length > 0) {
+      if (!allowEmpty) {
+        let since = "?";
+        try {
+          since = JSON.parse(fs.readFileSync(database.marker, "utf8")).first_snapshot ?? "?";
+        } catch {
+          // an unreadable marker still says the file had data
+        }
+        refuse("lost", { mount: this.mount, file: database.name, since });
+      }
+      say("start_empty", { file: database.name, mount: this.mount });
+      return;
+    }
+    say("first_start", { file: database.name, mount: this.mount });
+  }
+
+  /** Copy a snapshot next to the live file and check it; put it in place only when sound. */
+  install(database, snapshot) {
+    fs.mkdirSync(path.dirname(database.live), { recursive: true });
+    const incoming = `${database.live}.restoring`;
+    try {
+      fs.copyFileSync(snapshot, incoming);
+    } catch (error) {
+      return error.code ?? error.message; // pruned by an older container meanwhile, or unreadable
+    }
+    const reason = integrity(incoming);
+    if (reason) {
+      removeIfThere(incoming);
+      return reason;
+    }
+    for (const suffix of ["-wal", "-shm", "-journal"]) removeIfThere(database.live + suffix); // another file's
+    fs.renameSync(incoming, database.live);
+    return "";
+  }
+
+  /** Name this container the writer: an older one still running sees it and stops snapshotting. */
+  claim() {
+    const lease = path.join(this.mount, LAYOUT.lease);
+    const partial = path.join(this.mount, `.${LAYOUT.lease}.${this.writer}`);
+    fs.writeFileSync(partial, JSON.stringify({ writer: this.writer, space: process.env.SPACE_ID ?? "" }));
+    fs.renameSync(partial, lease);
+  }
+
+  start() {
+    const files = this.databases.map((database) => database.name).join(", ");
+    say("keeping", { files, mount: this.mount, interval: this.interval });
+    this.timer = setInterval(() => this.tick(), this.interval * 1000);
+    this.timer.unref(); // the server keeps the process alive, not the snapshots
+  }
+
+  /** Snapshot every database that changed, one run at a time; resolves to the names of those kept. */
+  tick() {
+    this.busy = this.busy.then(async () => {
+      if (this.superseded || this.newerWriter()) return [];
+      const kept = [];
+      for (const database of this.databases) {
+        try {
+          if (await this.snapshot(database)) kept.push(database.name);
+        } catch (error) {
+          say("snapshot_failed", { file: database.name, reason: error.message, interval: this.interval });
+        }
+      }
+      return kept;
+    });
+    return this.busy;
+  }
+
+  newerWriter() {
+    let writer = "";
+    try {
+      writer = JSON.parse(fs.readFileSync(path.join(this.mount, LAYOUT.lease), "utf8")).writer ?? "";
+    } catch {
+      return false;
+    }
+    if (writer > this.writer) {
+      this.superseded = true;
+      say("superseded", { writer, mount: this.mount });
+    }
+    return this.superseded;
+  }
+
+  dataVersion(database) {
+    const inode = fs.statSync(database.live).ino;
+    if (database.connection === null || database.inode !== inode) {
+      // first time, or the app replaced the file
+      database.connection?.close();
+      database.connection = new DatabaseSync(database.live, { readOnly: true });
+      database.inode = inode;
+      database.version = null;
+    }
+    return database.connection.prepare("PRAGMA data_version").get().data_version;
+  }
+
+  async snapshot(database) {
+    if (!fs.existsSync(database.live)) return false;
+    const version = this.dataVersion(database); // read before the copy: a write during it is seen next time
+    if (version === database.version) return false;
+    const started = performance.now();
+    const local = path.join(this.scratch, database.name);
+    removeIfThere(local);
+    await backup(database.connection, local); // SQLite's online backup: a consistent copy, the app keeps running
+    this.sequence += 1;
+    const name = `${this.writer}-${String(this.sequence).padStart(8, "0")}${LAYOUT.suffix}`;
+    writeWhole(local, path.join(database.folder, name));
+    if (!fs.existsSync(database.marker)) {
+      const stamp = new Date().toISOString().replace(/\.\d+Z$/, "+00:00");
+      fs.writeFileSync(database.marker, JSON.stringify({ first_snapshot: stamp }));
+    }
+    database.version = version;
+    database.snapshots += 1;
+    if (database.snapshots === 1) {
+      const ms = Math.round(performance.now() - started);
+      say("first_snapshot", { file: database.name, snapshot: name, size: fs.statSync(local).size, ms });
+    }
+    for (const old of database.snapshotNames().slice(LAYOUT.keep)) removeIfThere(path.join(database.folder, old));
+    return true;
+  }
+
+  /** On exit: the last snapshot, after the servers stopped taking writes. */
+  async stop() {
+    clearInterval(this.timer);
+    if (this.superseded) return;
+    const kept = await this.tick();
+    if (this.superseded) return;
+    if (kept.length > 0) say("final", { files: kept.join(", ") });
+    else say("final_unchanged");
+  }
+}
+
+function files(space, env) {
+  return space.sqlite_files.map((entry) => {
+    const value = entry.startsWith("$") ? (env[entry.slice(1)] ?? "").trim() : entry;
+    if (!value) fail(`sqlite_files names ${entry}, which is empty: set it to the SQLite file's path.`);
+    return path.resolve(value);
+  });
+}
+
+/** Restore and start keeping the Space's SQLite files when storage=bucket; say what storage means otherwise. */
+export function keeper(space, env = process.env) {
+  const storage = space.storage ?? "none";
+  if (storage === "external") announceExternal(env);
+  if (storage !== "bucket") {
+    if (storage === "none") say("none");
+    return null;
+  }
+  const keeping = new Keeper(space.storage_mount, files(space, env), Number(space.snapshot_interval));
+  keeping.checkMount();
+  keeping.restore(["1", "true", "yes"].includes((env.STORAGE_ALLOW_EMPTY ?? "").trim()));
+  keeping.claim();
+  keeping.start();
+  return keeping;
+}

@@ -1,0 +1,203 @@
+"""storage=bucket: the promises, kept by real containers on a folder standing in for the mounted bucket.
+
+A redeploy is what Spaces does: the old container stopped (SIGTERM, then SIGKILL after the grace period), a new
+one started on the same bucket. Both runtimes keep their SQLite file the same way, so each test runs on both.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from harness import docker
+from tests.conftest import node_example_answers, python_example_answers
+from tests.support import figures
+from tests.support.storage_apps import APPS, PASSWORD, data_folder, snapshots, sound
+
+pytestmark = pytest.mark.docker
+
+INTERVAL = 2  # snapshot_interval of these Spaces, seconds
+
+
+def bucket_answers(runtime: str, backend) -> dict:
+    if runtime == "node":
+        return node_example_answers(backend, storage="bucket", snapshot_interval=INTERVAL)
+    answers = python_example_answers(backend, storage="bucket", snapshot_interval=INTERVAL,
+                                     sqlite_files=["$NOTES_DB_PATH"])
+    answers["env_vars"]["NOTES_DB_PATH"]["default"] = "/home/user/data/notes.db"
+    return answers
+
+
+def _bucket_space(runtime, render_session, python_backends, node_backend, built_images):
+    backend = node_backend if runtime == "node" else python_backends["uv-lock"]
+    project = render_session(**bucket_answers(runtime, backend))
+    return APPS[runtime], built_images(f"{runtime}-bucket", project)
+
+
+@pytest.fixture(scope="module", params=["python", "node"])
+def space(request, render_session, python_backends, node_backend, built_images):
+    return _bucket_space(request.param, render_session, python_backends, node_backend, built_images)
+
+
+@pytest.fixture(scope="module")
+def auth_space(render_session, python_backends, node_backend, built_images):
+    return _bucket_space("node", render_session, python_backends, node_backend, built_images)
+
+
+def _up(app, tag, bucket, **env):
+    container, base = app.start(tag, bucket, **env)
+    docker.wait_http(base + app.health, container=container, timeout=60)
+    return container, base
+
+
+def test_a_redeploy_keeps_every_write_and_says_which_snapshot_it_restored(space, tmp_path):
+    app, tag = space
+    bucket = data_folder(tmp_path / "bucket")
+    first, base = _up(app, tag, bucket)
+    with first:
+        assert all(app.write(base, n) for n in range(5))
+        first.stop()  # SIGTERM: the last snapshot is taken before exit, whatever the interval
+        said = first.logs()
+    assert f"space: storage: first start: no snapshot of {app.database} in /data yet" in said
+    assert "space: storage: last snapshot before exit: " + app.database in said
+
+    second, base = _up(app, tag, bucket)
+    with second:
+        assert app.survivors(base, 5) == set(range(5))
+        newest = snapshots(bucket, app.database)[-1].name
+        assert f"space: storage: restored {app.database} from {newest}" in second.logs()
+
+
+def test_a_kill_9_loses_at_most_the_last_interval_of_writes(space, tmp_path):
+    app, tag = space
+    bucket = data_folder(tmp_path / "bucket")
+    container, base = _up(app, tag, bucket)
+    acknowledged: list[float] = []
+    with container:
+        deadline = time.monotonic() + 3 * INTERVAL + 1
+        while time.monotonic() < deadline:
+            if app.write(base, len(acknowledged)):
+                acknowledged.append(time.monotonic())
+        docker.docker("kill", "--signal", "KILL", container.name)
+        killed = time.monotonic()
+    assert len(acknowledged) > 10
+
+    second, base = _up(app, tag, bucket)
+    with second:
+        kept = app.survivors(base, len(acknowledged))
+    assert kept == set(range(len(kept))), "a snapshot is consistent: what it holds is every write up to one point"
+    lost = [at for n, at in enumerate(acknowledged) if n not in kept]
+    window = killed - min(lost) if lost else 0.0
+    figures.record(f"{app.runtime} kill -9: {len(lost)} of {len(acknowledged)} writes lost, "
+                   f"the last {window:.1f} s (snapshot_interval {INTERVAL} s)")
+    assert window <= INTERVAL + 1.0, "at most the last interval (plus one snapshot's time) is lost"
+
+
+def test_a_corrupted_newest_snapshot_is_skipped_for_the_one_before_it(space, tmp_path):
+    app, tag = space
+    bucket = data_folder(tmp_path / "bucket")
+    first, base = _up(app, tag, bucket)
+    with first:
+        app.write(base, 0)
+        time.sleep(INTERVAL + 1)  # a snapshot with record 0
+        app.write(base, 1)
+        first.stop()  # and one with records 0 and 1
+    older, newest = snapshots(bucket, app.database)[-2:]
+    newest.write_bytes(newest.read_bytes()[:4096] + b"\0" * 512)  # torn, as a bad copy would leave it
+
+    second, base = _up(app, tag, bucket)
+    with second:
+        assert app.survivors(base, 2) == {0}
+        said = second.logs()
+    assert f"space: storage: warning: snapshot {newest.name} of {app.database} fails its integrity check" in said
+    assert f"space: storage: restored {app.database} from {older.name}" in said
+
+
+def test_an_emptied_bucket_on_a_space_that_had_data_refuses_to_start_unless_told_to(space, tmp_path):
+    app, tag = space
+    bucket = data_folder(tmp_path / "bucket")
+    first, base = _up(app, tag, bucket)
+    with first:
+        app.write(base, 0)
+        first.stop()
+    for snapshot in snapshots(bucket, app.database):
+        snapshot.unlink()  # the marker stays: this bucket held the database
+
+    refused, _ = app.start(tag, bucket)
+    with refused:
+        assert refused.wait_exit(30) == 78
+        said = refused.logs()
+    assert f"space: /data held snapshots of {app.database} (since " in said
+    assert "set the Variable STORAGE_ALLOW_EMPTY=1" in said
+    assert len(said.strip().splitlines()) == 1, said
+
+    allowed, base = _up(app, tag, bucket, STORAGE_ALLOW_EMPTY="1")
+    with allowed:
+        assert app.survivors(base, 1) == set()
+        assert "STORAGE_ALLOW_EMPTY=1: " + app.database + " starts empty" in allowed.logs()
+
+
+def test_a_container_without_the_bucket_mounted_refuses_to_start(space):
+    app, tag = space
+    container, _ = app.start(tag, None)
+    with container:
+        assert container.wait_exit(30) == 78
+        said = container.logs().strip()
+    assert said == ("space: storage=bucket, but nothing is mounted at /data: `./space deploy` mounts the Space's "
+                    "bucket there (`./space run` a local folder); with plain docker run, add -v <folder>:/data")
+
+
+def test_two_overlapping_containers_the_newer_keeps_the_snapshots_and_the_older_stops(space, tmp_path):
+    app, tag = space
+    bucket = data_folder(tmp_path / "bucket")
+    old, old_base = _up(app, tag, bucket)
+    with old:
+        app.write(old_base, 0)
+        time.sleep(INTERVAL + 1)
+        new, new_base = _up(app, tag, bucket)  # a redeploy's new container, the old one still running
+        with new:
+            assert app.survivors(new_base, 1) == {0}
+            app.write(old_base, 1)  # the old one still serves, but no longer keeps
+            app.write(new_base, 2)
+            time.sleep(INTERVAL + 1)
+            old.stop()
+            new.stop()
+            old_said = old.logs()
+    assert "this one stops snapshotting, so what it writes from now on is not kept" in old_said
+    assert "last snapshot before exit" not in old_said
+    kept = snapshots(bucket, app.database)
+    assert kept and all(sound(path) for path in kept), "every snapshot in the bucket is whole"
+
+    third, base = _up(app, tag, bucket)
+    with third:
+        assert app.survivors(base, 3) == {0, 2}, "the newer container's data wins"
+
+
+def test_old_snapshots_are_pruned_to_the_newest_three(space, tmp_path):
+    app, tag = space
+    bucket = data_folder(tmp_path / "bucket")
+    container, base = _up(app, tag, bucket)
+    with container:
+        for n in range(5):
+            app.write(base, n)
+            time.sleep(INTERVAL + 0.5)
+        container.stop()
+    assert len(snapshots(bucket, app.database)) == 3
+
+
+def test_users_signed_up_through_better_auths_client_sign_in_after_a_redeploy(auth_space, auth_client, tmp_path):
+    app, tag = auth_space
+    bucket = data_folder(tmp_path / "bucket")
+    emails = [f"reader-{n}@example.test" for n in range(3)]
+    first, base = _up(app, tag, bucket)
+    with first:
+        for email in emails:
+            report = auth_client.run("full", baseURL=base, origin=base, email=email, password=PASSWORD, name="Rea")
+            assert report["signUp"]["ok"], report
+        first.stop()
+    second, base = _up(app, tag, bucket)
+    with second:
+        for email in emails:
+            report = auth_client.run("sign-in", baseURL=base, origin=base, email=email, password=PASSWORD)
+            assert report["signIn"]["ok"] and report["session"]["email"] == email, report
