@@ -83,6 +83,7 @@ class Database {
     this.inode = null;
     this.version = null; // PRAGMA data_version when last kept (restored or snapshotted)
     this.snapshots = 0;
+    this.failure = ""; // the last snapshot's error, until one succeeds
   }
 
   snapshotNames() {
@@ -199,8 +200,13 @@ export class Keeper {
       for (const database of this.databases) {
         try {
           if (await this.snapshot(database)) kept.push(database.name);
+          database.failure = "";
         } catch (error) {
-          say("snapshot_failed", { file: database.name, reason: error.message, interval: this.interval });
+          // said once, not every few seconds
+          if (error.message !== database.failure) {
+            say("snapshot_failed", { file: database.name, reason: error.message, interval: this.interval });
+          }
+          database.failure = error.message;
         }
       }
       return kept;
@@ -244,6 +250,7 @@ export class Keeper {
     await backup(database.connection, local); // SQLite's online backup: a consistent copy, the app keeps running
     this.sequence += 1;
     const name = `${this.writer}-${String(this.sequence).padStart(8, "0")}${LAYOUT.suffix}`;
+    fs.mkdirSync(database.folder, { recursive: true });
     writeWhole(local, path.join(database.folder, name));
     if (!fs.existsSync(database.marker)) {
       const stamp = new Date().toISOString().replace(/\.\d+Z$/, "+00:00");

@@ -85,6 +85,7 @@ class Database:
     inode: int | None = None
     version: int | None = None  # PRAGMA data_version when last kept (restored or snapshotted)
     snapshots: int = 0
+    failure: str = ""  # the last snapshot's error, until one succeeds
 
     @property
     def name(self) -> str:
@@ -198,8 +199,11 @@ class Keeper:
                 try:
                     if self._snapshot(database):
                         kept.append(database.name)
+                    database.failure = ""
                 except (OSError, sqlite3.Error) as error:
-                    say("snapshot_failed", file=database.name, reason=error, interval=f"{self.interval:g}")
+                    if str(error) != database.failure:  # said once, not every few seconds
+                        say("snapshot_failed", file=database.name, reason=error, interval=f"{self.interval:g}")
+                    database.failure = str(error)
             return kept
 
     def _newer_writer(self) -> bool:
@@ -237,6 +241,7 @@ class Keeper:
             target.close()
         self.sequence += 1
         name = f"{self.writer}-{self.sequence:08d}{LAYOUT['suffix']}"
+        database.folder.mkdir(parents=True, exist_ok=True)
         _write_whole(local, database.folder / name)
         if not database.marker.exists():
             stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -2,8 +2,10 @@
 upload to, watch and read the logs of a Space. A real threaded HTTP server on 127.0.0.1; point HF_ENDPOINT at `url`.
 
 Paths and payloads follow huggingface_hub's source (hf_api.py, _commit_api.py, lfs.py, _space_api.py).
+Storage Buckets are folders on disk (`bucket_folder`) that RealRuntime mounts into the Space's containers.
 Not emulated: Xet storage (the xet token endpoint answers 501: run clients with HF_HUB_DISABLE_XET=1 when a
-file goes to LFS), pull requests, branches other than main, pagination (one page holds every entry).
+file goes to LFS; bucket files are written to the folder directly, not through the API), pull requests, branches
+other than main, pagination (one page holds every entry).
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -22,10 +28,12 @@ import yaml
 
 from . import gitignore
 from .runtimes import Runtime, ScriptedRuntime
-from .space_state import Space, StoredFile, now_iso
+from .space_state import Bucket, Space, StoredFile, now_iso
 
 LFS_THRESHOLD = 10 * 1024 * 1024  # the Hub sends files of this size and more to LFS
 _SPACE = r"/api/spaces/(?P<ns>[^/]+)/(?P<name>[^/]+)"
+_BUCKET = r"/api/buckets/(?P<ns>[^/]+)/(?P<name>[^/]+)"
+VOLUME_TYPES = ("bucket", "model", "dataset", "space")
 
 
 @dataclass
@@ -42,9 +50,10 @@ class Request:
 
 
 class HubError(Exception):
-    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+    def __init__(self, status: int, message: str, code: str | None = None, body: dict | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.code = status, message, code
+        self.body = body or {}  # more of the error's JSON body than {"error": message}
 
 
 class HubStandin:
@@ -57,6 +66,8 @@ class HubStandin:
         self.oidc_id_token = "github-oidc-id-token-for-tests"  # what a CI provider would mint
         self.scoped_tokens: dict[str, str] = {}  # keyless (OIDC) token -> the one Space it may write to
         self.spaces: dict[str, Space] = {}
+        self.buckets: dict[str, Bucket] = {}
+        self.work = Path(tempfile.mkdtemp(prefix="hub-standin-"))  # the buckets' folders
         self.lfs_objects: dict[str, bytes] = {}
         self.requests: list[tuple[str, str]] = []
         self.payment_required = False  # answer 402 to Docker Space creation, as for an account without a paid plan
@@ -89,9 +100,24 @@ class HubStandin:
         for space in self.spaces.values():
             if space.runtime is not None:
                 space.runtime.close()
+        shutil.rmtree(self.work, ignore_errors=True)
 
     def space(self, space_id: str) -> Space:
         return self.spaces[space_id]
+
+    def add_bucket(self, bucket_id: str, *, private: bool = True) -> Bucket:
+        """A bucket made outside the deploy (by hand on the Hub, or by another tool): its folder is empty."""
+        folder = self.work / "buckets" / bucket_id
+        folder.mkdir(parents=True)
+        if os.geteuid() == 0:
+            os.chown(folder, 1000, 1000)  # the Space's uid writes there, as on Spaces
+        bucket = Bucket(bucket_id, private, folder)
+        self.buckets[bucket_id] = bucket
+        return bucket
+
+    def bucket_folder(self, bucket_id: str) -> Path:
+        """The folder holding the bucket's files (what a container sees at its mount path)."""
+        return self.buckets[bucket_id].folder
 
     def mutating_requests(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p in self.requests if m != "GET" and p not in ("/api/validate-yaml",)]
@@ -163,7 +189,10 @@ class HubStandin:
             )
         if space_id in self.spaces:
             raise HubError(409, "You already created this space repo")
+        volumes = self._checked_volumes(body["volumes"], body["sdk"]) if "volumes" in body else []
         space = Space(space_id, body["sdk"], body.get("visibility") or "public", body.get("hardware") or "cpu-basic")
+        space.volumes = volumes
+        space.volume_folder = self._volume_folder
         space.initial_files()
         for item in body.get("variables") or []:
             space.variables[item["key"]] = {
@@ -181,6 +210,75 @@ class HubStandin:
         space.runtime.hardware = space.hardware
         self.spaces[space_id] = space
         return {"url": f"{self.url}/spaces/{space_id}", "name": space_id, "id": "0" * 24}
+
+    # -- Storage Buckets and Space volumes -----------------------------------------------------------
+    def bucket(self, req: Request, ns: str, name: str):
+        """POST creates (`{"visibility"}`; 409 with the `url` when it exists), GET is its BucketInfo."""
+        bucket_id = f"{ns}/{name}"
+        user = self._user_for(req, required=req.method == "POST")
+        found = self.buckets.get(bucket_id)
+        if req.method == "GET":
+            if found is None or (found.private and (user is None or not self._can_read_bucket(req, ns))):
+                raise HubError(404, "Bucket not found", "RepoNotFound")
+            return found.info()
+        if req.token in self.scoped_tokens or not self._can_write(req, ns, None):
+            raise HubError(403, f'You don\'t have the rights to create a bucket under the namespace "{ns}"')
+        url = f"{self.url}/buckets/{bucket_id}"
+        if found is not None:
+            raise HubError(409, "You already created this bucket", body={"url": url})
+        visibility = req.json().get("visibility") or "public"  # the Hub's default; an org's may differ
+        if visibility not in ("public", "private"):
+            raise HubError(400, f"Invalid visibility {visibility!r} for a bucket")
+        self.add_bucket(bucket_id, private=visibility == "private")
+        return {"url": url, "name": bucket_id, "id": "0" * 24}
+
+    def _can_read_bucket(self, req: Request, namespace: str) -> bool:
+        # Unverified: whether a keyless (one-Space) token can read its owner's private buckets; assumed yes.
+        return namespace == self.user or namespace in self.orgs
+
+    def _volume_folder(self, volume: dict) -> Path | None:
+        """The folder a volume mounts: a bucket's; model, dataset and Space volumes are not emulated."""
+        if volume["type"] != "bucket":
+            return None
+        folder = self.buckets[volume["source"]].folder
+        return folder / volume["path"].strip("/") if volume.get("path") else folder
+
+    def _checked_volumes(self, volumes, sdk: str) -> list[dict]:
+        """The volumes as the Hub keeps and reports them (`type`, `source`, `mountPath`, optional `readOnly`,
+        `revision`, `path`); a bad one is 400, an unknown bucket 404 (the rules are unverified)."""
+        if sdk == "static":
+            raise HubError(400, "Volumes are not supported on static Spaces")
+        if not isinstance(volumes, list):
+            raise HubError(400, "volumes must be a list")
+        kept, paths = [], set()
+        for item in volumes:
+            kind, source, mount = item.get("type", "model"), item.get("source"), item.get("mountPath")
+            if kind not in VOLUME_TYPES or not source or not isinstance(mount, str) or not mount.startswith("/"):
+                raise HubError(400, f"Invalid volume {json.dumps(item)}: needs type, source and a mountPath under /")
+            if mount.rstrip("/") in paths:
+                raise HubError(400, f"Two volumes are mounted at {mount}")
+            paths.add(mount.rstrip("/"))
+            if kind == "bucket" and source not in self.buckets:
+                raise HubError(404, f"Bucket {source} not found", "RepoNotFound")
+            volume = {"type": kind, "source": source, "mountPath": mount}
+            for key in ("revision", "readOnly", "path"):
+                if item.get(key) is not None:
+                    volume[key] = item[key]
+            if kind != "bucket":
+                volume["readOnly"] = True  # repos are always mounted read-only
+            kept.append(volume)
+        return kept
+
+    def volumes(self, req: Request, ns: str, name: str):
+        """PUT replaces the Space's volumes; DELETE removes them all (400 when it has none)."""
+        space = self._find(req, ns, name, write=True)
+        if req.method == "PUT":
+            space.volumes = self._checked_volumes(req.json().get("volumes"), space.sdk)
+        elif not space.volumes:
+            raise HubError(400, "This Space has no volumes")
+        else:
+            space.volumes = []
+        return {}
 
     def space_info(self, req: Request, ns: str, name: str, rev: str | None = None):
         space = self._find(req, ns, name)
@@ -398,6 +496,8 @@ class HubStandin:
         ("POST", r"/oauth/token", "oauth_token"),
         ("POST", r"/api/repos/create", "create_repo"),
         ("POST", r"/api/validate-yaml", "validate_yaml"),
+        ("GET|POST", _BUCKET, "bucket"),
+        ("PUT|DELETE", _SPACE + r"/volumes", "volumes"),
         ("GET", _SPACE + r"/tree/(?P<rev>[^/]+)(?:/(?P<path>.+))?", "tree"),
         ("POST", _SPACE + r"/preupload/(?P<rev>[^/]+)", "preupload"),
         ("POST", _SPACE + r"/commit/(?P<rev>[^/]+)", "commit"),
@@ -488,7 +588,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"X-Error-Message": error.message}
             if error.code:
                 headers["X-Error-Code"] = error.code
-            self._send(error.status, json.dumps({"error": error.message}).encode(), headers=headers)
+            self._send(error.status, json.dumps({"error": error.message, **error.body}).encode(), headers=headers)
             return
         if isinstance(result, _Raw):
             self._send(200, result.body, result.content_type)
