@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from bench import load, machine, measures, node_example, python_example, report, say, subjects
+from bench import load, machine, measures, node_example, python_example, report, say, snapshot_cost, subjects
 from bench.cleanup import Leftovers
 from bench.subjects import Pair
 from harness import docker, images
@@ -34,6 +35,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, help="runs per figure, medians reported (default 3; 1 with --quick)")
     parser.add_argument("--only", choices=RUNTIMES, help="one template only")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.md and latest.json")
+    parser.add_argument("--snapshots", action="store_true",
+                        help="instead: what storage=bucket costs (snapshot and restore time, bytes, CPU, the pause "
+                        "a writer sees), written to snapshots.md and snapshots.json")
     args = parser.parse_args(argv)
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -53,7 +57,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _snapshots(args: argparse.Namespace) -> int:
+    results = {}
+    with Leftovers() as leftovers:
+        workspace = leftovers.folder(Path(tempfile.mkdtemp(prefix="hf-space-bench-")))
+        for runtime in [args.only] if args.only else list(RUNTIMES):
+            subjects.require_template(runtime)
+            results[runtime] = snapshot_cost.measure(runtime, workspace / runtime, leftovers)
+    table = snapshot_cost.markdown(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "snapshots.md").write_text(table + "\n")
+    (args.out / "snapshots.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(table)
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.snapshots:
+        return _snapshots(args)
     runtimes = [args.only] if args.only else list(RUNTIMES)
     load.wrk()  # fail now, not after the builds
     session = uuid.uuid4().hex[:8]

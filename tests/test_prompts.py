@@ -38,13 +38,13 @@ def _prompts(monkeypatch, tmp_path, runtime: str, backend: str, ask: tuple[str, 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
 @pytest.mark.parametrize("backend", ["", "../backend"], ids=["starter", "existing backend"])
-def test_a_copy_asks_five_questions_or_six_for_a_node_starter(monkeypatch, tmp_path, runtime, backend):
+def test_a_copy_asks_six_questions_or_seven_for_a_node_starter(monkeypatch, tmp_path, runtime, backend):
     (tmp_path / "backend").mkdir()
 
     asked = _prompts(monkeypatch, tmp_path, runtime, backend)
 
     database = ["database"] if runtime == "node" and not backend else []
-    assert asked == ["runtime", "backend_path", "space_name", "space_owner", "visibility", *database]
+    assert asked == ["runtime", "backend_path", "space_name", "space_owner", "visibility", *database, "storage"]
     figures.record(f"prompts: {runtime} {'with a backend' if backend else 'starter'}: {len(asked)} "
                    f"({', '.join(asked)}); answers typed: {len([n for n in asked if n in TYPED])}")
 

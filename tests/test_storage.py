@@ -11,7 +11,7 @@ import time
 import pytest
 
 from harness import docker
-from tests.conftest import node_example_answers, python_example_answers
+from tests.conftest import TEST_SECRET, node_example_answers, python_example_answers, space_tools
 from tests.support import figures
 from tests.support.storage_apps import APPS, PASSWORD, data_folder, snapshots, sound
 
@@ -201,3 +201,26 @@ def test_users_signed_up_through_better_auths_client_sign_in_after_a_redeploy(au
         for email in emails:
             report = auth_client.run("sign-in", baseURL=base, origin=base, email=email, password=PASSWORD)
             assert report["signIn"]["ok"] and report["session"]["email"] == email, report
+
+
+def test_space_run_mounts_a_local_folder_in_place_of_the_bucket_and_never_ships_it(render, python_backends):
+    app = APPS["python"]
+    project = render(**bucket_answers("python", python_backends["uv-lock"]), space_name="kept-notes")
+    (project / ".env").write_text(f"APP_SECRET_KEY={TEST_SECRET}\n")
+    port = docker.free_port()
+    base = f"http://127.0.0.1:{port}"
+    run = ("run", "--network", "host", "--detach", "--port", str(port))
+    try:
+        first = space_tools(project, *run)
+        assert "Storage: .space-data mounted at /data, in place of the Space's bucket" in first.stdout
+        assert app.write(base, 0)
+        space_tools(project, "stop")  # SIGTERM: the last snapshot
+        space_tools(project, *run)
+        assert app.survivors(base, 1) == {0}
+    finally:
+        docker.docker("rm", "--force", "kept-notes-local", check=False)
+        docker.remove_image("kept-notes:local")
+    assert snapshots(project / ".space-data", "notes.db")
+    assert ".space-data/" in (project / ".gitignore").read_text().splitlines()
+    assert "**/.space-data" in (project / ".dockerignore").read_text().splitlines()
+    assert ".space-data" not in space_tools(project, "deploy", "--dry-run", "--space-id", "alice/kept-notes").stdout

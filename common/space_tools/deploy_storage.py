@@ -43,14 +43,17 @@ def wanted(settings, space_id: str | None) -> Storage | None:
     if not bucket:
         owner, name = (space_id.split("/", 1) if space_id else ("<token user>", settings.space_name))
         bucket = f"{owner}/{name}-data"
+    elif bucket.count("/") != 1 or not all(bucket.split("/")):
+        raise SpaceError(f"storage_bucket {bucket!r} in space.json is not a bucket id OWNER/NAME: set one, or \"\" "
+                         f"for the Space's own (OWNER/{settings.space_name}-data).")
     return Storage(bucket, mount)
 
 
 def dry_run_line(storage: Storage | None) -> str | None:
     if storage is None:
         return None
-    return (f"Bucket {storage.bucket_id}: mounted at {storage.mount_path}; created private if it does not exist yet "
-            f"({BILLED}); a public one is refused")
+    return (f"Bucket {storage.bucket_id}: would be mounted at {storage.mount_path}, and first created (private) if it "
+            f"does not exist ({BILLED}); a public one is refused")
 
 
 def look(hub, storage: Storage | None) -> Found | None:
@@ -58,13 +61,17 @@ def look(hub, storage: Storage | None) -> Found | None:
     if storage is None:
         return None
     info = hub.bucket_info(storage.bucket_id)
+    _refuse_public(hub, storage, info)
+    return Found(storage, info)
+
+
+def _refuse_public(hub, storage: Storage, info) -> None:
     if info is not None and not info.private:
         raise SpaceError(
             f"bucket {storage.bucket_id} is public, and it would hold the Space's user data: make it private in its "
             f"settings ({hub.endpoint}/buckets/{storage.bucket_id}/settings), or set storage_bucket in space.json to "
             "another bucket. Nothing was changed."
         )
-    return Found(storage, info)
 
 
 def described(found: Found | None) -> str:
@@ -81,8 +88,11 @@ def ensure(hub, found: Found | None) -> bool:
     """Create the bucket when missing (private). True when this deploy created it."""
     if found is None or found.info is not None:
         return False
-    _, found.info = hub.ensure_bucket(found.storage.bucket_id)
-    return True
+    created, info = hub.ensure_bucket(found.storage.bucket_id)
+    if not created:  # someone made it since look(): the same check
+        _refuse_public(hub, found.storage, info)
+    found.info = info
+    return created
 
 
 def new_space_volumes(hub, found: Found | None) -> list:

@@ -149,24 +149,30 @@ class Hub:
         if info is not None:
             return False, info
         action = f"creating bucket {bucket_id}"
+        created = True
         with self._call(action, bucket_id):
             try:
-                self.api.create_bucket(bucket_id, private=True, exist_ok=True)
+                # Not exist_ok: with it the client reads a `url` from the 409's body; a 409 here (made meanwhile) is
+                # read below instead.
+                self.api.create_bucket(bucket_id, private=True)
             except HfHubHTTPError as error:
                 status = error.response.status_code if error.response is not None else None
-                if status not in (401, 403):
+                if status == 409:
+                    created = False
+                elif status not in (401, 403):
                     raise
-                owner = bucket_id.split("/")[0]
-                raise SpaceError(
-                    f"{action}: the token may not create buckets in {owner!r} ({status}){_server_message(error)}; use "
-                    f"a token with write access to {owner} (a fine-grained token needs write access to {owner}'s "
-                    "repos), or set storage_bucket in space.json to a bucket in a namespace it can write to. "
-                    "Nothing was created."
-                ) from None
-        created = self.bucket_info(bucket_id)
-        if created is None:  # pragma: no cover - the Hub just said it made it
-            raise SpaceError(f"{action}: the Hub created it but does not show it yet; deploy again in a minute.")
-        return True, created
+                else:
+                    owner = bucket_id.split("/")[0]
+                    raise SpaceError(
+                        f"{action}: the token may not create buckets in {owner!r} ({status}){_server_message(error)}; "
+                        f"use a token with write access to {owner} (a fine-grained token needs write access to "
+                        f"{owner}'s repos), or set storage_bucket in space.json to a bucket in a namespace it can "
+                        "write to. Nothing was created."
+                    ) from None
+        info = self.bucket_info(bucket_id)
+        if info is None:  # pragma: no cover - the Hub just said it is there
+            raise SpaceError(f"{action}: the Hub made it but does not show it yet; deploy again in a minute.")
+        return created, info
 
     def space_volumes(self, space_id: str) -> list:
         """The volumes mounted in the Space (huggingface_hub Volumes), as its runtime reports them."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from . import build_command, config, env_values, health, local_port, local_space, log_tail
 from .backend_sync import sync
@@ -73,6 +74,8 @@ def main(args) -> int:
     timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
     space = local_space.for_settings(settings, values, port=args.port, name=args.name, network=args.network)
     space.stop()  # a container of the same name is replaced, and frees its port
+    for folder, target in space.mounts.items():
+        print(f"Storage: {Path(folder).relative_to(settings.root)} mounted at {target}, in place of the Space's bucket")
     if local_port.in_use(space.port):
         raise SpaceError(f"port {space.port} on 127.0.0.1 is in use by {local_port.holder(space.port)}: stop it, or "
                          f"run on another port with --port {space.port + 1}.")

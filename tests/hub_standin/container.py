@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import docker
@@ -41,6 +41,7 @@ class SpaceContainer:
     variables: dict[str, str]
     secrets: dict[str, str]
     injected: dict[str, str]
+    mounts: list[tuple[Path, str, bool]] = field(default_factory=list)  # the Space's buckets: folder, path, read-only
     container: docker.Container | None = None
 
     def build(self) -> tuple[bool, list[str]]:
@@ -58,7 +59,9 @@ class SpaceContainer:
     def start(self) -> None:
         self.stop()
         env = {**self.injected, **self.variables, **self.secrets, "PORT": str(self.port)}
-        self.container = docker.run(self.image, env=env, name=self.name, extra=["--user", "1000"])
+        volumes = [arg for folder, path, read_only in self.mounts
+                   for arg in ("--volume", f"{folder}:{path}" + (":ro" if read_only else ""))]
+        self.container = docker.run(self.image, env=env, name=self.name, extra=["--user", "1000", *volumes])
 
     def wait_until_answering(self, timeout: float) -> str:
         """Like Spaces: "" once the port answers HTTP at all, else why it never did."""

@@ -85,6 +85,8 @@ class Runtime:
             "devMode": False,
             "domains": [{"domain": f"{space.subdomain}.hf.space", "stage": "READY"}],
         }
+        if space.volumes:  # SpaceRuntime.volumes (None when the key is absent), also in space_info's `runtime`
+            data["volumes"] = [dict(volume) for volume in space.volumes]
         if error:
             data["errorMessage"] = error
         if report_sha:
@@ -246,13 +248,14 @@ class RealRuntime(Runtime):
         }
         thread = threading.Thread(
             target=self._build_and_run,
-            args=(generation, space.id, space.sha, space.hardware, folder, space.front_matter(), values),
+            args=(generation, space.id, space.sha, space.hardware, folder, space.front_matter(), values,
+                  space.bind_mounts()),
             daemon=True,
         )
         self.threads.append(thread)
         thread.start()
 
-    def _build_and_run(self, generation, space_id, sha, hardware, folder, front, values) -> None:
+    def _build_and_run(self, generation, space_id, sha, hardware, folder, front, values, mounts) -> None:
         time.sleep(self.stale_s)  # the Hub keeps reporting the previous build for a moment
         was_running = self.stage_and_error()[0] == RUNNING
         if not self._set(generation, RUNNING_BUILDING if was_running else BUILDING, sha=sha):
@@ -267,6 +270,7 @@ class RealRuntime(Runtime):
             port=self.port,
             variables=values["variables"],
             secrets=values["secrets"],
+            mounts=mounts,
             injected=injected_env(
                 space_id=space_id, host=f"127.0.0.1:{self.port}", title=str(front.get("title", "")), hardware=hardware
             ),

@@ -20,8 +20,8 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
@@ -241,7 +241,13 @@ class HubStandin:
         if volume["type"] != "bucket":
             return None
         folder = self.buckets[volume["source"]].folder
-        return folder / volume["path"].strip("/") if volume.get("path") else folder
+        if volume.get("path"):
+            folder = folder / volume["path"].strip("/")
+            if not folder.exists():
+                folder.mkdir(parents=True)
+                if os.geteuid() == 0:
+                    os.chown(folder, 1000, 1000)
+        return folder
 
     def _checked_volumes(self, volumes, sdk: str) -> list[dict]:
         """The volumes as the Hub keeps and reports them (`type`, `source`, `mountPath`, optional `readOnly`,

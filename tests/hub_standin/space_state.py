@@ -1,10 +1,12 @@
-"""What the stand-in Hub keeps per Space: files and commits, Variables, Secrets, and a runtime."""
+"""What the stand-in Hub keeps per Space (files and commits, Variables, Secrets, volumes, a runtime) and per
+Storage Bucket (a folder on disk)."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +54,27 @@ class StoredFile:
 
 
 @dataclass
+class Bucket:
+    """A Storage Bucket: its files are those of `folder` (mounted into the Space's containers, kept across them)."""
+
+    id: str
+    private: bool
+    folder: Path
+    created_at: str = field(default_factory=now_iso)
+
+    def info(self) -> dict:
+        """GET /api/buckets/{id}, the fields huggingface_hub's BucketInfo reads."""
+        files = [path for path in self.folder.rglob("*") if path.is_file()]
+        return {
+            "id": self.id,
+            "private": self.private,
+            "createdAt": self.created_at,
+            "size": sum(path.stat().st_size for path in files),
+            "totalFiles": len(files),
+        }
+
+
+@dataclass
 class Commit:
     oid: str
     title: str
@@ -73,7 +96,18 @@ class Space:
     secrets: dict[str, dict] = field(
         default_factory=dict
     )  # key -> {value, description, updatedAt}; values never served
+    volumes: list[dict] = field(default_factory=list)  # as the API reports them: type, source, mountPath, ...
+    volume_folder: Callable[[dict], Path | None] = lambda volume: None  # the host folder of a volume, if emulated
     runtime: object = None
+
+    def bind_mounts(self) -> list[tuple[Path, str, bool]]:
+        """(host folder, mount path, read-only) for each volume a container of this Space gets."""
+        mounts = []
+        for volume in self.volumes:
+            folder = self.volume_folder(volume)
+            if folder is not None:
+                mounts.append((folder, volume["mountPath"], bool(volume.get("readOnly"))))
+        return mounts
 
     @property
     def owner(self) -> str:
