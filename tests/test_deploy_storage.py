@@ -65,6 +65,19 @@ def test_a_first_deploy_creates_a_private_bucket_first_and_the_space_with_it_mou
     assert folder.is_dir() and folder.stat().st_uid == 1000  # the Space's user writes there
 
 
+def test_an_empty_storage_bucket_is_named_after_the_space_deployed_to_so_a_staging_space_has_its_own(
+    hub, make_space, deploy
+):
+    repo = make_space(name="notes-api")
+    _storage(repo)
+
+    result = deploy(repo, "--space-id", "acme/notes-staging")
+
+    assert result.returncode == 0, result.output
+    assert set(hub.buckets) == {"acme/notes-staging-data"}
+    assert hub.space("acme/notes-staging").volumes == [_ours("acme/notes-staging-data")]
+
+
 def test_the_first_deploy_confirmation_names_the_bucket_it_would_create_and_creates_nothing_unconfirmed(
     hub, make_space, cli
 ):
