@@ -63,7 +63,7 @@ def _snapshots(args: argparse.Namespace) -> int:
         workspace = leftovers.folder(Path(tempfile.mkdtemp(prefix="hf-space-bench-")))
         for runtime in [args.only] if args.only else list(RUNTIMES):
             subjects.require_template(runtime)
-            results[runtime] = snapshot_cost.measure(runtime, workspace / runtime, leftovers)
+            results[runtime] = snapshot_cost.measure(runtime, workspace / runtime, leftovers, quick=args.quick)
     table = snapshot_cost.markdown(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "snapshots.md").write_text(table + "\n")

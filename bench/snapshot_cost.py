@@ -25,15 +25,16 @@ from bench import say
 from bench.subjects import BENCH_SECRET, REPO, copy_backend, post_json, space_tools_build
 from harness import docker
 
-NOTES = 5000  # ~1 KB each: a 6 MB database
-USERS = 100  # sign-up hashes each password: the auth database stays small
-RUNS = 5
+# (notes ~1 KB each: a 6 MB database; users: sign-up hashes each password, the auth database stays small)
+FULL = {"notes": 5000, "users": 100, "runs": 5}
+QUICK = {"notes": 300, "users": 10, "runs": 1}
 
 PYTHON_PROBE = r"""
 import json, os, sqlite3, threading, time
 from pathlib import Path
-from space_serve import storage
-live = Path(os.environ["NOTES_DB_PATH"])
+from space_serve import settings, storage
+settings.apply_defaults()
+live = storage._files(settings.SPACE)[0]
 keeper = storage.Keeper(Path("/tmp/bench-bucket"), [live], 3600)
 database = keeper.databases[0]
 commits, during, stop, busy = [], [], threading.Event(), threading.Event()
@@ -111,19 +112,20 @@ def _env(runtime: str, port: int) -> dict[str, str]:
     return {"PORT": str(port), "BETTER_AUTH_SECRET": BENCH_SECRET, "BETTER_AUTH_URL": f"http://127.0.0.1:{port}"}
 
 
-def _fill(runtime: str, base: str) -> int:
+def _fill(runtime: str, base: str, size: dict) -> int:
     if runtime == "python":
-        for number in range(NOTES):
+        for number in range(size["notes"]):
             post_json(f"{base}/notes", {"title": f"Note {number}", "body": "benchmark note " * 70})
-        return NOTES
-    for number in range(USERS):
+        return size["notes"]
+    for number in range(size["users"]):
         headers = {"origin": base, "x-forwarded-for": f"198.18.{number // 256}.{number % 256}"}
         post_json(f"{base}/api/auth/sign-up/email",
                   {"email": f"bench-{number}@example.test", "password": "bench-password-123", "name": "B"}, headers)
-    return USERS
+    return size["users"]
 
 
-def measure(runtime: str, root: Path, leftovers) -> dict:
+def measure(runtime: str, root: Path, leftovers, *, quick: bool = False) -> dict:
+    size = QUICK if quick else FULL
     backend = copy_backend(root / "backend")
     space = root / "space"
     _render(runtime, backend, space)
@@ -145,9 +147,9 @@ def measure(runtime: str, root: Path, leftovers) -> dict:
 
     container, base = start()
     say(f"{runtime}: filling the database through the API")
-    records = _fill(runtime, base)
+    records = _fill(runtime, base, size)
     restores, stops = [], []
-    for run in range(RUNS):
+    for run in range(size["runs"]):
         container.stop()
         stops.append(_number(container.logs(), r"last snapshot before exit: \S+ \((\d+) bytes, (\d+) ms\)"))
         container.remove()
@@ -156,7 +158,10 @@ def measure(runtime: str, root: Path, leftovers) -> dict:
         _fill_one(runtime, base, run)
     say(f"{runtime}: timing snapshots next to a writer in the container")
     probe = ["python", "-c", PYTHON_PROBE] if runtime == "python" else ["node", "--input-type=module", "-e", NODE_PROBE]
-    out = docker.docker("exec", "--env", f"RUNS={RUNS}", container.name, *probe).stdout
+    variables = json.loads((space / "space.json").read_text())["variables"]
+    env = [f"RUNS={size['runs']}"]
+    env += [f"{name}={spec['default']}" for name, spec in variables.items() if spec["default"]]
+    out = docker.docker("exec", *(f"--env={item}" for item in env), container.name, *probe).stdout
     container.stop()
     container.remove()
     probed = json.loads(out.strip().splitlines()[-1])

@@ -80,3 +80,16 @@ def test_the_table_and_the_machine_are_printed(quick_run):
 def test_nothing_is_left_running(quick_run):
     names = docker.docker("ps", "--all", "--format", "{{.Names}}").stdout.split()
     assert not [name for name in names if name.startswith("bench-")], "bench/run left containers behind"
+
+
+def test_what_storage_bucket_costs_is_measured_for_both_spaces(tmp_path):
+    result = subprocess.run([str(REPO / "bench" / "run"), "--snapshots", "--quick", "--out", str(tmp_path)], cwd=REPO,
+                            capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+    assert result.returncode == 0, f"bench/run --snapshots failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    data = json.loads((tmp_path / "snapshots.json").read_text())
+    assert set(data) == {"python", "node"}
+    for runtime, row in data.items():
+        assert row["bytes"] > 0 and row["records"] > 0, runtime
+        assert all(row[key] >= 0 for key in ("stop_snapshot_ms", "restore_ms", "snapshot_ms", "snapshot_cpu_ms",
+                                             "writer_pause_ms", "writer_commit_ms")), row
+    assert "| snapshot CPU time (ms) |" in (tmp_path / "snapshots.md").read_text()
