@@ -5,12 +5,15 @@ stand-in run the Space with Docker, the bucket's folder mounted, across a redepl
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
 from harness import docker
+from tests.conftest import AUTH_SECRET, copy_node_backend, node_example_answers
 from tests.hub_standin import RealRuntime
-from tests.hub_standin.fixtures import APP
+from tests.hub_standin.fixtures import APP, SpaceRepo
+from tests.support.storage_apps import PASSWORD
 
 FAST = ("--poll-interval", "0.1", "--yes")
 BILLED = "buckets are billed per TB stored: https://huggingface.co/storage"
@@ -265,3 +268,32 @@ def test_end_to_end_what_the_app_writes_to_data_survives_a_redeploy(hub, make_sp
     assert json.loads(docker.http_get(url + "/boots")[1]) == {"boots": 2}
     saved = hub.bucket_folder(bucket_id) / "boots.txt"
     assert saved.read_text() == "boot\nboot\n" and saved.stat().st_uid == 1000
+
+
+@pytest.mark.docker
+def test_a_user_who_answers_storage_bucket_deploys_redeploys_and_keeps_every_account(hub, render, deploy, auth_client,
+                                                                                    tmp_path):
+    hub.runtime_factory = lambda space: RealRuntime(stale_s=0.5, startup_timeout_s=120)
+    backend = copy_node_backend(tmp_path / "backend")
+    name = f"auth-{uuid.uuid4().hex[:6]}"
+    project = render(**{**node_example_answers(backend, storage="bucket"), "space_name": name, "space_owner": "acme"})
+    (project / ".env").write_text(f"BETTER_AUTH_SECRET={AUTH_SECRET}\n")
+    repo = SpaceRepo(project, f"acme/{name}")
+    emails = [f"member-{n}@example.test" for n in range(3)]
+
+    first = deploy(repo)
+    assert first.returncode == 0, first.output
+    assert f"Bucket acme/{name}-data: created (private), mounted at /data" in first.output
+    url = first.output.split("Live at ")[1].split()[0]
+    for email in emails:
+        assert auth_client.run("full", baseURL=url, origin=url, email=email, password=PASSWORD, name="M")["signUp"]["ok"]
+
+    (backend / "auth-server.ts").write_text((backend / "auth-server.ts").read_text() + "// v2\n")
+    second = deploy(repo)  # the new build's container replaces the old one, on the same bucket
+
+    assert second.returncode == 0, second.output
+    assert "backend/auth-server.ts" in hub.space(repo.space_id).commits[-1].uploaded
+    for email in emails:
+        report = auth_client.run("sign-in", baseURL=url, origin=url, email=email, password=PASSWORD)
+        assert report["signIn"]["ok"] and report["session"]["email"] == email, report
+    assert list((hub.bucket_folder(f"acme/{name}-data") / "snapshots" / "auth.db").glob("*.sqlite"))

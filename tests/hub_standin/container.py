@@ -83,5 +83,7 @@ class SpaceContainer:
         return self.container.logs().splitlines() if self.container else []
 
     def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 10 s, as a container platform stops one (Spaces' grace is not documented)."""
+        docker.docker("stop", "--time", "10", self.name, check=False)
         docker.docker("rm", "--force", self.name, check=False)
         self.container = None

@@ -31,7 +31,7 @@ GREETING = "bonjour"
 
 # A backend small enough to build in seconds: stdlib only, tells the test what the container saw.
 APP = """\
-import json, os
+import json, os, signal, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -63,6 +63,7 @@ class Handler(BaseHTTPRequestHandler):
         print("request", self.path, flush=True)
 
 
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # PID 1 has no default handler: stop as servers do
 print("app starting on port", os.environ.get("PORT"), flush=True)
 ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "7860"))), Handler).serve_forever()
 """
