@@ -114,3 +114,12 @@ def test_runtime_stage_holds_only_the_bundle(render):
     assert "USER node" in runtime and "NODE_ENV=production" in runtime
     assert 'CMD ["node", "/app/start.mjs"]' in runtime
     assert "npm ci --omit=dev" in dockerfile and "--mount=type=cache,target=/root/.npm" in dockerfile
+
+
+def test_check_notes_that_an_auth_server_without_storage_signs_everyone_out_at_each_restart(render):
+    ephemeral = space_tools(render(runtime="node"), "check").stdout
+    kept = space_tools(render(runtime="node", storage="bucket"), "check").stdout
+
+    assert "note: storage=none: the SQLite database (DATABASE_PATH) starts empty at every restart" in ephemeral
+    assert "`copier update --defaults --data storage=bucket`" in ephemeral
+    assert "storage=none" not in kept

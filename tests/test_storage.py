@@ -7,17 +7,18 @@ one started on the same bucket. Both runtimes keep their SQLite file the same wa
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from harness import docker
-from tests.conftest import TEST_SECRET, node_example_answers, python_example_answers, space_tools
+from tests.conftest import TEST_SECRET, copy_node_backend, node_example_answers, python_example_answers, space_tools
 from tests.support import figures
 from tests.support.storage_apps import APPS, PASSWORD, data_folder, snapshots, sound
 
 pytestmark = pytest.mark.docker
 
-INTERVAL = 2  # snapshot_interval of these Spaces, seconds
+INTERVAL = 1  # snapshot_interval of these Spaces, seconds
 
 
 def bucket_answers(runtime: str, backend) -> dict:
@@ -97,13 +98,7 @@ def test_a_kill_9_loses_at_most_the_last_interval_of_writes(space, tmp_path):
 def test_a_corrupted_newest_snapshot_is_skipped_for_the_one_before_it(space, tmp_path):
     app, tag = space
     bucket = data_folder(tmp_path / "bucket")
-    first, base = _up(app, tag, bucket)
-    with first:
-        app.write(base, 0)
-        time.sleep(INTERVAL + 1)  # a snapshot with record 0
-        app.write(base, 1)
-        first.stop()  # and one with records 0 and 1
-    older, newest = snapshots(bucket, app.database)[-2:]
+    older, newest = _two_snapshots(app, tag, bucket)
     newest.write_bytes(newest.read_bytes()[:4096] + b"\0" * 512)  # torn, as a bad copy would leave it
 
     second, base = _up(app, tag, bucket)
@@ -112,6 +107,44 @@ def test_a_corrupted_newest_snapshot_is_skipped_for_the_one_before_it(space, tmp
         said = second.logs()
     assert f"space: storage: warning: snapshot {newest.name} of {app.database} fails its integrity check" in said
     assert f"space: storage: restored {app.database} from {older.name}" in said
+
+
+def _two_snapshots(app, tag, bucket) -> tuple[Path, Path]:
+    """Records 0, then 0 and 1: the bucket's two newest snapshots (older, newest)."""
+    first, base = _up(app, tag, bucket)
+    with first:
+        app.write(base, 0)
+        time.sleep(INTERVAL + 1)
+        app.write(base, 1)
+        first.stop()
+    older, newest = snapshots(bucket, app.database)[-2:]
+    return older, newest
+
+
+@pytest.mark.parametrize("shows_up", [True, False], ids=["shows up late", "never shows"])
+def test_a_restore_waits_for_the_newest_snapshot_the_bucket_recorded(space, tmp_path, shows_up):
+    """A bucket is eventually consistent: a new container may not see the old one's last snapshot at once."""
+    app, tag = space
+    bucket = data_folder(tmp_path / "bucket")
+    older, newest = _two_snapshots(app, tag, bucket)
+    unseen = newest.with_name("." + newest.name)  # listed by no one, as a file not visible yet
+    newest.rename(unseen)
+
+    container, base = app.start(tag, bucket)
+    with container:
+        if shows_up:
+            time.sleep(2)
+            unseen.rename(newest)
+        docker.wait_http(base + app.health, container=container, timeout=60)
+        kept = app.survivors(base, 2)
+        said = container.logs()
+    assert f"space: storage: waiting up to 10 s for {newest.name}, the newest snapshot of {app.database}" in said
+    if shows_up:
+        assert kept == {0, 1} and f"restored {app.database} from {newest.name}" in said
+    else:
+        assert f"space: storage: warning: {newest.name}, the newest snapshot of {app.database} the bucket recorded, " \
+               "is still not visible after 10 s; restoring the newest one that is" in said
+        assert kept == {0} and f"restored {app.database} from {older.name}" in said
 
 
 def test_an_emptied_bucket_on_a_space_that_had_data_refuses_to_start_unless_told_to(space, tmp_path):
@@ -128,9 +161,9 @@ def test_an_emptied_bucket_on_a_space_that_had_data_refuses_to_start_unless_told
     with refused:
         assert refused.wait_exit(30) == 78
         said = refused.logs()
-    assert f"space: /data held snapshots of {app.database} (since " in said
-    assert "set the Variable STORAGE_ALLOW_EMPTY=1" in said
-    assert len(said.strip().splitlines()) == 1, said
+    refusal = said.strip().splitlines()[-1]  # after waiting, in vain, for the snapshot the bucket recorded
+    assert refusal.startswith(f"space: /data held snapshots of {app.database} (since ")
+    assert refusal.endswith("set the Variable STORAGE_ALLOW_EMPTY=1")
 
     allowed, base = _up(app, tag, bucket, STORAGE_ALLOW_EMPTY="1")
     with allowed:
@@ -224,3 +257,21 @@ def test_space_run_mounts_a_local_folder_in_place_of_the_bucket_and_never_ships_
     assert ".space-data/" in (project / ".gitignore").read_text().splitlines()
     assert "**/.space-data" in (project / ".dockerignore").read_text().splitlines()
     assert ".space-data" not in space_tools(project, "deploy", "--dry-run", "--space-id", "alice/kept-notes").stdout
+
+
+def test_a_backend_that_exits_in_its_own_sigterm_handler_still_gets_its_last_snapshot(render_session, built_images,
+                                                                                       tmp_path):
+    backend = copy_node_backend(tmp_path / "backend")
+    server = backend / "auth-server.ts"
+    server.write_text(server.read_text() + '\nprocess.on("SIGTERM", () => process.exit(0));\n')
+    app = APPS["node"]
+    tag = built_images("node-bucket-own-sigterm", render_session(**bucket_answers("node", backend)))
+    bucket = data_folder(tmp_path / "bucket")
+    first, base = _up(app, tag, bucket)
+    with first:
+        assert all(app.write(base, n) for n in range(3))
+        first.stop()
+        assert "space: storage: last snapshot before exit: auth.db (" in first.logs()
+    second, base = _up(app, tag, bucket)
+    with second:
+        assert app.survivors(base, 3) == {0, 1, 2}

@@ -25,7 +25,7 @@ def main(args) -> int:
     derived_files.refuse(settings)
     for note in backend_sync.sync(settings, dry_run=True).notes:  # the backend's checks, links, ./backend
         print(note)
-    for note in [*detection_notes(settings), *template_address_notes(settings.root)]:
+    for note in [*detection_notes(settings), *template_address_notes(settings.root), *storage_notes(settings)]:
         print(note)
     values = env_values.resolve(settings)
     for name in deploy_env_plan.public_secret_suspects(values, set()):
@@ -36,6 +36,14 @@ def main(args) -> int:
         print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")
     print(f"ok: {settings.space_name} ({settings.runtime}) on port {settings.app_port}, health {settings.health_path}")
     return 0
+
+
+def storage_notes(settings) -> list[str]:
+    """An auth server whose users vanish at every restart: legal, but rarely what is meant."""
+    if settings.settings.get("storage", "none") == "none" and settings.settings.get("database") == "sqlite":
+        return ["note: storage=none: the SQLite database (DATABASE_PATH) starts empty at every restart and deploy, "
+                "signing everyone out; `copier update --defaults --data storage=bucket` keeps it in a Storage Bucket."]
+    return []
 
 
 def template_address_notes(root) -> list[str]:

@@ -71,6 +71,24 @@ function writeWhole(source, target) {
   fs.renameSync(partial, target);
 }
 
+/** A small file, written beside its place and renamed: never seen half-written (the name is this writer's own:
+ * two containers may write it at once). */
+function writeText(target, text) {
+  const own = randomBytes(4).toString("hex");
+  const partial = path.join(path.dirname(target), `.${path.basename(target)}.${own}.partial`);
+  fs.writeFileSync(partial, text);
+  fs.renameSync(partial, target);
+}
+
+/** What the bucket records of a file: its first snapshot's time and its latest snapshot's name. */
+function recorded(database) {
+  try {
+    return JSON.parse(fs.readFileSync(database.marker, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
 const removeIfThere = (file) => fs.rmSync(file, { force: true });
 const msSince = (started) => Math.round(performance.now() - started);
 
@@ -107,6 +125,7 @@ export class Keeper {
     this.databases = files.map((file) => new Database(file, path.join(mount, LAYOUT.snapshots, path.basename(file))));
     this.sequence = 0;
     this.superseded = false;
+    this.stopped = false; // the last snapshot is taken
     this.timer = null;
     this.busy = Promise.resolve([]);
     this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), "space-snapshots-"));
@@ -128,8 +147,24 @@ export class Keeper {
     }
   }
 
+  /** The snapshots, newest first, once the newest the bucket recorded shows (buckets are eventually consistent). */
+  visibleNames(database) {
+    const latest = recorded(database).latest ?? "";
+    let names = database.snapshotNames();
+    if (!latest || names.includes(latest) || (names.length > 0 && latest < names[0])) return names;
+    const seconds = LAYOUT.visible_wait_s;
+    say("late", { seconds, snapshot: latest, file: database.name });
+    const deadline = Date.now() + seconds * 1000;
+    while (!names.includes(latest) && Date.now() < deadline) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); // nothing else runs before the restore
+      names = database.snapshotNames();
+    }
+    if (!names.includes(latest)) say("never_visible", { snapshot: latest, file: database.name, seconds });
+    return names;
+  }
+
   restoreOne(database, allowEmpty) {
-    const names = database.snapshotNames();
+    const names = this.visibleNames(database);
     for (const name of names) {
       const started = performance.now();
       const reason = this.install(database, path.join(database.folder, name));
@@ -146,13 +181,7 @@ export class Keeper {
     }
     if (fs.existsSync(database.marker) || names.length > 0) {
       if (!allowEmpty) {
-        let since = "?";
-        try {
-          since = JSON.parse(fs.readFileSync(database.marker, "utf8")).first_snapshot ?? "?";
-        } catch {
-          // an unreadable marker still says the file had data
-        }
-        refuse("lost", { mount: this.mount, file: database.name, since });
+        refuse("lost", { mount: this.mount, file: database.name, since: recorded(database).first_snapshot ?? "?" });
       }
       say("start_empty", { file: database.name, mount: this.mount });
       return;
@@ -181,10 +210,8 @@ export class Keeper {
 
   /** Name this container the writer: an older one still running sees it and stops snapshotting. */
   claim() {
-    const lease = path.join(this.mount, LAYOUT.lease);
-    const partial = path.join(this.mount, `.${LAYOUT.lease}.${this.writer}`);
-    fs.writeFileSync(partial, JSON.stringify({ writer: this.writer, space: process.env.SPACE_ID ?? "" }));
-    fs.renameSync(partial, lease);
+    const lease = { writer: this.writer, space: process.env.SPACE_ID ?? "" };
+    writeText(path.join(this.mount, LAYOUT.lease), JSON.stringify(lease));
   }
 
   start() {
@@ -194,7 +221,7 @@ export class Keeper {
     this.timer.unref(); // the server keeps the process alive, not the snapshots
   }
 
-  /** Snapshot every database that changed, one run at a time; resolves to what was kept, e.g. `auth.db (8192 bytes, 3 ms)`. */
+  /** Snapshot every changed database, one run at a time; resolves to what was kept (`auth.db (8192 bytes, 3 ms)`). */
   tick() {
     this.busy = this.busy.then(async () => {
       if (this.superseded || this.newerWriter()) return [];
@@ -243,22 +270,24 @@ export class Keeper {
     return database.connection.prepare("PRAGMA data_version").get().data_version;
   }
 
-  async snapshot(database) {
-    if (!fs.existsSync(database.live)) return "";
+  /** Where a snapshot of `database` would be copied locally first, or null when it has not changed. */
+  changed(database, scratchName) {
+    if (!fs.existsSync(database.live)) return null;
     const version = this.dataVersion(database); // read before the copy: a write during it is seen next time
-    if (version === database.version) return "";
-    const started = performance.now();
-    const local = path.join(this.scratch, database.name);
+    if (version === database.version) return null;
+    const local = path.join(this.scratch, scratchName);
     removeIfThere(local);
-    await backup(database.connection, local); // SQLite's online backup: a consistent copy, the app keeps running
+    return { version, local, started: performance.now() };
+  }
+
+  /** The local copy, whole and renamed onto the bucket; old ones pruned. */
+  keep(database, { version, local, started }) {
     this.sequence += 1;
     const name = `${this.writer}-${String(this.sequence).padStart(8, "0")}${LAYOUT.suffix}`;
     fs.mkdirSync(database.folder, { recursive: true });
     writeWhole(local, path.join(database.folder, name));
-    if (!fs.existsSync(database.marker)) {
-      const stamp = new Date().toISOString().replace(/\.\d+Z$/, "+00:00");
-      fs.writeFileSync(database.marker, JSON.stringify({ first_snapshot: stamp }));
-    }
+    const first = new Date().toISOString().replace(/\.\d+Z$/, "+00:00");
+    writeText(database.marker, JSON.stringify({ first_snapshot: first, ...recorded(database), latest: name }));
     database.version = version;
     database.snapshots += 1;
     const size = fs.statSync(local).size;
@@ -268,14 +297,50 @@ export class Keeper {
     return `${database.name} (${size} bytes, ${ms} ms)`;
   }
 
+  async snapshot(database) {
+    const copy = this.changed(database, database.name);
+    if (!copy) return "";
+    await backup(database.connection, copy.local); // SQLite's online backup: a consistent copy, the app keeps running
+    return this.keep(database, copy);
+  }
+
+  /** The same, synchronously (VACUUM INTO): for an exit nothing can be awaited in. */
+  snapshotNow(database) {
+    const copy = this.changed(database, `${database.name}.exit`);
+    if (!copy) return "";
+    database.connection.exec(`VACUUM INTO '${copy.local.replaceAll("'", "''")}'`);
+    return this.keep(database, copy);
+  }
+
   /** On exit: the last snapshot, after the servers stopped taking writes. */
   async stop() {
     clearInterval(this.timer);
-    if (this.superseded) return;
+    if (this.superseded || this.stopped) return;
     const kept = await this.tick();
+    this.stopped = true;
     if (this.superseded) return;
     if (kept.length > 0) say("final", { files: kept.join(", ") });
     else say("final_unchanged");
+  }
+
+  /** A backend that calls process.exit() in its own SIGTERM handler ends the process before stop() can: the
+   * last snapshot is then taken synchronously, in the exit event (not after a refused start, exit code 78). */
+  stopOnExit() {
+    process.on("exit", (code) => {
+      if (code === 78 || this.superseded || this.stopped || this.newerWriter()) return;
+      this.stopped = true;
+      const kept = [];
+      for (const database of this.databases) {
+        try {
+          const keptOne = this.snapshotNow(database);
+          if (keptOne) kept.push(keptOne);
+        } catch (error) {
+          say("snapshot_failed", { file: database.name, reason: error.message, interval: this.interval });
+        }
+      }
+      if (kept.length > 0) say("final", { files: kept.join(", ") });
+      else say("final_unchanged");
+    });
   }
 }
 
@@ -300,5 +365,6 @@ export function keeper(space, env = process.env) {
   keeping.restore(["1", "true", "yes"].includes((env.STORAGE_ALLOW_EMPTY ?? "").trim()));
   keeping.claim();
   keeping.start();
+  keeping.stopOnExit();
   return keeping;
 }

@@ -72,6 +72,14 @@ def _integrity(path: Path) -> str:
     return "" if rows == [("ok",)] else "; ".join(str(row[0]) for row in rows[:3])
 
 
+def _write_text(target: Path, text: str) -> None:
+    """A small file, written beside its place and renamed: never seen half-written (the name is this writer's own:
+    two containers may write it at once)."""
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+    partial.write_text(text)
+    os.replace(partial, target)
+
+
 def _write_whole(source: Path, target: Path) -> None:
     """Copy, flush to disk, then rename: the bucket only ever holds complete files."""
     partial = target.with_name(f".{target.name}.partial")
@@ -104,6 +112,14 @@ class Database:
                       reverse=True)
 
 
+def _recorded(database: Database) -> dict:
+    """What the bucket records of a file: its first snapshot's time and its latest snapshot's name."""
+    try:
+        return json.loads(database.marker.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 class Keeper:
     """One container's side of the bucket: restore, claim the lease, snapshot until stopped or superseded."""
 
@@ -134,8 +150,24 @@ class Keeper:
             self._restore(database, allow_empty)
             self._baseline(database)
 
-    def _restore(self, database: Database, allow_empty: bool) -> None:
+    def _visible_names(self, database: Database) -> list[str]:
+        """The snapshots, newest first, once the newest recorded shows (buckets are eventually consistent)."""
+        latest = _recorded(database).get("latest", "")
         names = database.snapshot_names()
+        if not latest or latest in names or (names and latest < names[0]):
+            return names
+        wait = LAYOUT["visible_wait_s"]
+        say("late", seconds=wait, snapshot=latest, file=database.name)
+        deadline = time.monotonic() + wait
+        while latest not in names and time.monotonic() < deadline:
+            time.sleep(0.5)
+            names = database.snapshot_names()
+        if latest not in names:
+            say("never_visible", snapshot=latest, file=database.name, seconds=wait)
+        return names
+
+    def _restore(self, database: Database, allow_empty: bool) -> None:
+        names = self._visible_names(database)
         for name in names:
             started = time.perf_counter()
             reason = self._install(database, database.folder / name)
@@ -149,7 +181,7 @@ class Keeper:
             refuse("all_corrupt", file=database.name, folder=database.folder, count=len(names))
         if database.marker.exists() or names:
             if not allow_empty:
-                since = json.loads(database.marker.read_text() or "{}").get("first_snapshot", "?")
+                since = _recorded(database).get("first_snapshot", "?")
                 refuse("lost", mount=self.mount, file=database.name, since=since)
             say("start_empty", file=database.name, mount=self.mount)
             return
@@ -178,10 +210,8 @@ class Keeper:
 
     def claim(self) -> None:
         """Name this container the writer: an older one still running sees it and stops snapshotting."""
-        lease = self.mount / LAYOUT["lease"]
-        partial = lease.with_name(f".{lease.name}.{self.writer}")
-        partial.write_text(json.dumps({"writer": self.writer, "space": os.environ.get("SPACE_ID", "")}))
-        os.replace(partial, lease)
+        lease = {"writer": self.writer, "space": os.environ.get("SPACE_ID", "")}
+        _write_text(self.mount / LAYOUT["lease"], json.dumps(lease))
 
     def start(self) -> None:
         files = ", ".join(database.name for database in self.databases)
@@ -248,9 +278,9 @@ class Keeper:
         name = f"{self.writer}-{self.sequence:08d}{LAYOUT['suffix']}"
         database.folder.mkdir(parents=True, exist_ok=True)
         _write_whole(local, database.folder / name)
-        if not database.marker.exists():
-            stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            database.marker.write_text(json.dumps({"first_snapshot": stamp}))
+        recorded = _recorded(database)
+        recorded.setdefault("first_snapshot", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        _write_text(database.marker, json.dumps({**recorded, "latest": name}))
         database.version = version
         database.snapshots += 1
         size, ms = local.stat().st_size, _ms_since(started)
