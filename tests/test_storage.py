@@ -21,24 +21,32 @@ pytestmark = pytest.mark.docker
 INTERVAL = 1  # snapshot_interval of these Spaces, seconds
 
 
-def bucket_answers(runtime: str, backend) -> dict:
+HOURLY = 3600  # an interval no test waits for: what is kept then was kept on SIGTERM
+
+
+def bucket_answers(runtime: str, backend, interval: int = INTERVAL) -> dict:
     if runtime == "node":
-        return node_example_answers(backend, storage="bucket", snapshot_interval=INTERVAL)
-    answers = python_example_answers(backend, storage="bucket", snapshot_interval=INTERVAL,
+        return node_example_answers(backend, storage="bucket", snapshot_interval=interval)
+    answers = python_example_answers(backend, storage="bucket", snapshot_interval=interval,
                                      sqlite_files=["$NOTES_DB_PATH"])
     answers["env_vars"]["NOTES_DB_PATH"]["default"] = "/home/user/data/notes.db"
     return answers
 
 
-def _bucket_space(runtime, render_session, python_backends, node_backend, built_images):
+def _bucket_space(runtime, render_session, python_backends, node_backend, built_images, interval=INTERVAL):
     backend = node_backend if runtime == "node" else python_backends["uv-lock"]
-    project = render_session(**bucket_answers(runtime, backend))
-    return APPS[runtime], built_images(f"{runtime}-bucket", project)
+    project = render_session(**bucket_answers(runtime, backend, interval))
+    return APPS[runtime], built_images(f"{runtime}-bucket-{interval}s", project)
 
 
 @pytest.fixture(scope="module", params=["python", "node"])
 def space(request, render_session, python_backends, node_backend, built_images):
     return _bucket_space(request.param, render_session, python_backends, node_backend, built_images)
+
+
+@pytest.fixture(scope="module", params=["python", "node"])
+def hourly_space(request, render_session, python_backends, node_backend, built_images):
+    return _bucket_space(request.param, render_session, python_backends, node_backend, built_images, HOURLY)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +60,8 @@ def _up(app, tag, bucket, **env):
     return container, base
 
 
-def test_a_redeploy_keeps_every_write_and_says_which_snapshot_it_restored(space, tmp_path):
-    app, tag = space
+def test_a_redeploy_keeps_every_write_and_says_which_snapshot_it_restored(hourly_space, tmp_path):
+    app, tag = hourly_space
     bucket = data_folder(tmp_path / "bucket")
     first, base = _up(app, tag, bucket)
     with first:
@@ -265,7 +273,7 @@ def test_a_backend_that_exits_in_its_own_sigterm_handler_still_gets_its_last_sna
     server = backend / "auth-server.ts"
     server.write_text(server.read_text() + '\nprocess.on("SIGTERM", () => process.exit(0));\n')
     app = APPS["node"]
-    tag = built_images("node-bucket-own-sigterm", render_session(**bucket_answers("node", backend)))
+    tag = built_images("node-bucket-own-sigterm", render_session(**bucket_answers("node", backend, HOURLY)))
     bucket = data_folder(tmp_path / "bucket")
     first, base = _up(app, tag, bucket)
     with first:
