@@ -80,6 +80,16 @@ function writeText(target, text) {
   fs.renameSync(partial, target);
 }
 
+/** WAL mode (kept in the file): a snapshot, a reader, then never holds up or fails the app's writes, whatever its
+ * driver's busy timeout. False while the app holds a lock: tried again at the next snapshot. */
+function useWal(db) {
+  try {
+    return String(Object.values(db.prepare("PRAGMA journal_mode=WAL").get())[0]).toLowerCase() === "wal";
+  } catch {
+    return false;
+  }
+}
+
 /** What the bucket records of a file: its first snapshot's time and its latest snapshot's name. */
 function recorded(database) {
   try {
@@ -103,6 +113,7 @@ class Database {
     this.version = null; // PRAGMA data_version when last kept (restored or snapshotted)
     this.snapshots = 0;
     this.failure = ""; // the last snapshot's error, until one succeeds
+    this.wal = false; // the file is in WAL mode
   }
 
   snapshotNames() {
@@ -263,10 +274,13 @@ export class Keeper {
     if (database.connection === null || database.inode !== inode) {
       // first time, or the app replaced the file
       database.connection?.close();
-      database.connection = new DatabaseSync(database.live, { readOnly: true });
+      // Read-write only for the journal mode: nothing else is ever written through it.
+      database.connection = new DatabaseSync(database.live, { timeout: 1000 });
       database.inode = inode;
       database.version = null;
+      database.wal = false;
     }
+    database.wal ||= useWal(database.connection);
     return database.connection.prepare("PRAGMA data_version").get().data_version;
   }
 

@@ -98,6 +98,7 @@ class Database:
     version: int | None = None  # PRAGMA data_version when last kept (restored or snapshotted)
     snapshots: int = 0
     failure: str = ""  # the last snapshot's error, until one succeeds
+    wal: bool = False  # the file is in WAL mode
 
     @property
     def name(self) -> str:
@@ -110,6 +111,15 @@ class Database:
     def snapshot_names(self) -> list[str]:
         return sorted((p.name for p in self.folder.glob("*" + LAYOUT["suffix"]) if not p.name.startswith(".")),
                       reverse=True)
+
+
+def _use_wal(connection: sqlite3.Connection) -> bool:
+    """WAL mode (kept in the file): a snapshot, a reader, then never holds up or fails the app's writes, whatever its
+    driver's busy timeout. False while the app holds a lock: tried again at the next snapshot."""
+    try:
+        return connection.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() == "wal"
+    except sqlite3.OperationalError:
+        return False
 
 
 def _recorded(database: Database) -> dict:
@@ -256,9 +266,12 @@ class Keeper:
         if database.connection is None or database.inode != inode:  # first time, or the app replaced the file
             if database.connection is not None:
                 database.connection.close()
-            database.connection = sqlite3.connect(f"file:{database.live}?mode=ro", uri=True, check_same_thread=False)
+            # Read-write only for the journal mode: nothing else is ever written through it.
+            database.connection = sqlite3.connect(database.live, timeout=5, check_same_thread=False)
             database.inode = inode
             database.version = None
+            database.wal = False
+        database.wal = database.wal or _use_wal(database.connection)
         return database.connection.execute("PRAGMA data_version").fetchone()[0]
 
     def _snapshot(self, database: Database) -> str:
