@@ -14,7 +14,7 @@ import pytest
 from harness import docker
 from tests.conftest import TEST_SECRET, copy_node_backend, node_example_answers, python_example_answers, space_tools
 from tests.support import figures
-from tests.support.storage_apps import APPS, PASSWORD, data_folder, snapshots, sound
+from tests.support.storage_apps import APPS, PASSWORD, data_folder, journal_mode, snapshots, sound
 
 pytestmark = pytest.mark.docker
 
@@ -71,6 +71,7 @@ def test_a_redeploy_keeps_every_write_and_says_which_snapshot_it_restored(hourly
     assert f"space: storage: first start: no snapshot of {app.database} in /data yet" in said
     assert "space: storage: last snapshot before exit: " + app.database in said
     last = snapshots(bucket, app.database)[-1].name
+    assert journal_mode(snapshots(bucket, app.database)[-1]) == "wal", "the app's writes never wait on a snapshot"
 
     second, base = _up(app, tag, bucket)
     with second:

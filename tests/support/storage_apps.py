@@ -54,6 +54,11 @@ def sound(path: Path) -> bool:
         connection.close()
 
 
+def journal_mode(path: Path) -> str:
+    """The journal mode a SQLite file's header records ("wal" lets readers and the writer run at once)."""
+    return "wal" if path.read_bytes()[18:20] == b"\x02\x02" else "rollback"
+
+
 @dataclass
 class App:
     runtime: str
