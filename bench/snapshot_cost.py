@@ -14,15 +14,12 @@ import json
 import os
 import re
 import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import yaml
 
 from bench import say
-from bench.subjects import BENCH_SECRET, REPO, copy_backend, post_json, space_tools_build
+from bench.subjects import BENCH_SECRET, REPO, copy_backend, post_json, render, space_tools_build
 from harness import docker
 
 # (notes ~1 KB each: a 6 MB database; users: sign-up hashes each password, the auth database stays small)
@@ -94,16 +91,12 @@ console.log(JSON.stringify({ runs, bytes: fs.statSync("/tmp/bench-snapshot.sqlit
 
 
 def _render(runtime: str, backend: Path, dest: Path) -> None:
-    answers = yaml.safe_load((REPO / "examples" / "answers" / f"{runtime}.yml").read_text())
-    data = {**answers, "backend_path": str(backend), "storage": "bucket"}
-    if runtime == "python":
-        data["env_vars"]["NOTES_DB_PATH"]["default"] = "/home/user/data/notes.db"
-        data["sqlite_files"] = ["$NOTES_DB_PATH"]
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
-        yaml.safe_dump(data, handle)
-    subprocess.run([sys.executable, "-m", "copier", "copy", "--quiet", "--defaults", "--overwrite", "--vcs-ref",
-                    "HEAD", "--data-file", handle.name, str(REPO), str(dest)], check=True, capture_output=True)
-    Path(handle.name).unlink()
+    if runtime == "node":
+        render(runtime, backend, dest, storage="bucket")
+        return
+    env_vars = yaml.safe_load((REPO / "examples" / "answers" / "python.yml").read_text())["env_vars"]
+    env_vars["NOTES_DB_PATH"]["default"] = "/home/user/data/notes.db"  # on local disk, outside the code
+    render(runtime, backend, dest, storage="bucket", env_vars=env_vars, sqlite_files=["$NOTES_DB_PATH"])
 
 
 def _env(runtime: str, port: int) -> dict[str, str]:

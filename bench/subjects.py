@@ -98,12 +98,15 @@ def copy_backend(dest: Path) -> Path:
     return dest
 
 
-def render(runtime: str, backend: Path, dest: Path) -> dict:
-    """Render the Space from the working tree (Copier includes uncommitted changes at HEAD); its settings."""
+def render(runtime: str, backend: Path, dest: Path, **more) -> dict:
+    """Render the Space from the working tree (Copier includes uncommitted changes at HEAD), with `more` answers on
+    top of the example's; its settings."""
     answers_file = REPO / "examples" / "answers" / f"{runtime}.yml"
+    values = {name: value if isinstance(value, str) else json.dumps(value) for name, value in more.items()}
+    extra = [arg for name, value in values.items() for arg in ("--data", f"{name}={value}")]
     subprocess.run(
         [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults", "--overwrite", "--vcs-ref", "HEAD",
-         "--data-file", str(answers_file), "--data", f"backend_path={backend}", str(REPO), str(dest)],
+         "--data-file", str(answers_file), "--data", f"backend_path={backend}", *extra, str(REPO), str(dest)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     settings: dict = json.loads((dest / "space.json").read_text())
