@@ -14,12 +14,13 @@ import shutil
 import socket
 import subprocess
 import tarfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -108,6 +109,28 @@ def _invoke(
     return result
 
 
+def _streamed(args: Sequence[str], *, timeout: float, on_line: Callable[[str], None]) -> subprocess.CompletedProcess:
+    """`docker ARGS` with stdout and stderr merged, each line handed to `on_line` as it comes."""
+    command = [client(), *args]
+    process = subprocess.Popen(command, env=_env(), text=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    timed_out = threading.Event()
+    killer = threading.Timer(timeout, lambda: (timed_out.set(), process.kill()))
+    killer.start()
+    lines = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            on_line(line.rstrip("\n"))
+        process.wait()
+    finally:
+        killer.cancel()
+    output = "".join(lines)
+    if timed_out.is_set():
+        raise DockerError(f"`{' '.join(command)}` did not finish within {timeout:g} s", command=command, output=output)
+    return subprocess.CompletedProcess(command, process.returncode, output, "")
+
+
 def _decode(data: str | bytes | None) -> str:
     if data is None:
         return ""
@@ -139,8 +162,10 @@ def build(
     no_cache: bool = False,
     target: str | None = None,
     timeout: float = 900,
+    on_line: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build `context` into `tag` with BuildKit on the host network; raises BuildFailed with the full log."""
+    """Build `context` into `tag` with BuildKit on the host network; raises BuildFailed with the full log.
+    `on_line` hears each line of the log as docker prints it."""
     args = ["build", "--network", "host", "--progress=plain", "--tag", tag]
     if dockerfile is not None:
         args += ["--file", str(dockerfile)]
@@ -155,7 +180,10 @@ def build(
     args.append(str(context))
     started = time.monotonic()
     try:
-        result = _invoke(args, check=False, timeout=timeout, merge_output=True)
+        if on_line is None:
+            result = _invoke(args, check=False, timeout=timeout, merge_output=True)
+        else:
+            result = _streamed(args, timeout=timeout, on_line=on_line)
     except DockerError as exc:
         raise BuildFailed(str(exc), command=exc.command, log=exc.output) from None
     seconds = time.monotonic() - started

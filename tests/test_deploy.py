@@ -303,8 +303,11 @@ def test_a_runtime_error_prints_the_run_log_tail_and_fails(hub, make_space, depl
     result = deploy(repo)
 
     assert result.returncode == 1
-    assert "error: RUNTIME_ERROR: Exit code: 78. Reason: missing API_KEY" in result.output
-    assert "Last lines of the run logs:" in result.output and "error: API_KEY is required" in result.output
+    lines = result.output.splitlines()
+    error = lines.index("error: RUNTIME_ERROR: Exit code: 78. Reason: missing API_KEY")
+    assert lines[error + 1] == ("  cause: the app stopped because API_KEY has no value on the Space; fix: put "
+                                "API_KEY=... in .env and deploy again (or set it in the Space's settings)")
+    assert lines[error + 2] == "Last lines of the run log:" and "  | error: API_KEY is required" in lines
 
 
 def test_the_wait_is_bounded_by_timeout(hub, make_space, deploy):
@@ -335,9 +338,9 @@ def test_a_user_without_a_paid_plan_is_told_before_anything_is_created(hub, make
 
     assert result.returncode == 2
     assert result.output.strip().splitlines()[-1] == (
-        "error: alice has no paid plan, and creating a Docker Space needs one (PRO for a user, Team or Enterprise "
-        "for an organization): subscribe at https://huggingface.co/pricing, or deploy to an organization that has "
-        "one with --space-id ORG/NAME. Nothing was created.")
+        "error: alice has no paid plan, and creating a Docker Space needs a paid plan (PRO for a user, Team or "
+        "Enterprise for an organization): subscribe at https://huggingface.co/pricing, or deploy to an organization "
+        "that has one with --space-id ORG/NAME. Nothing was created.")
     assert repo.space_id not in hub.spaces
 
 
@@ -465,6 +468,8 @@ def test_end_to_end_a_deploy_ends_with_a_real_container_answering_its_health_che
     first = deploy(repo)
 
     assert first.returncode == 0, first.output
+    watched = first.output.split("Waiting for the Space")[1].split("Healthy:")[0]
+    assert "BUILDING" in watched and f"[1/6] FROM docker.io/library/{PYTHON_IMAGE}" in watched  # steps, live
     url = first.output.split("Live at ")[1].split()[0]
     status, body = docker.http_get(url + "/info")
     info = json.loads(body)
@@ -484,15 +489,23 @@ def test_end_to_end_a_deploy_ends_with_a_real_container_answering_its_health_che
 
 
 @pytest.mark.docker
-def test_end_to_end_a_real_build_failure_shows_dockers_own_error(hub, make_space, deploy):
+def test_end_to_end_a_real_build_failure_is_streamed_named_and_its_tail_shown(hub, make_space, deploy):
     hub.runtime_factory = lambda space: RealRuntime(stale_s=0.2)
-    repo = make_space(dockerfile=f"FROM {PYTHON_IMAGE}\nRUN echo 'the build breaks here' && exit 3\n")
+    repo = make_space(dockerfile=f"FROM {PYTHON_IMAGE}\nRUN echo 'the build starts here'\n"
+                      "RUN --mount=type=secret,id=HF_READ_TOKEN,required=true true\n")
+    repo.declare("HF_READ_TOKEN", secret=True)  # declared, set nowhere
 
-    result = deploy(repo)
+    result = deploy(repo, "-v")
 
     assert result.returncode == 1
-    assert "error: BUILD_ERROR" in result.output
-    assert "the build breaks here" in result.output
+    lines = result.output.splitlines()
+    error = next(n for n, line in enumerate(lines) if line.startswith("error: BUILD_ERROR"))
+    assert any("the build starts here" in line for line in lines[:error])  # -v: every line, while it builds
+    assert lines[error + 1] == (
+        "  cause: the build needs Secret HF_READ_TOKEN, which the Space does not have; fix: put HF_READ_TOKEN=... "
+        "in .env and deploy again (or add it in the Space's settings); a Secret reaches the build only as "
+        "RUN --mount=type=secret,id=HF_READ_TOKEN")
+    assert "  | secret HF_READ_TOKEN not found: not found" in lines[error:]  # Docker's own words in the tail
 
 
 @pytest.mark.docker
@@ -504,7 +517,9 @@ def test_end_to_end_an_app_that_never_listens_ends_in_runtime_error(hub, make_sp
 
     assert result.returncode == 1
     assert "error: RUNTIME_ERROR: launch timed out" in result.output
-    assert "busy, never listening" in result.output
+    assert ("  cause: nothing answered on app_port 7860 within startup_duration_timeout (30m); fix: make the app "
+            "listen on 0.0.0.0:7860") in result.output
+    assert "  | busy, never listening" in result.output
 
 
 def test_an_empty_space_owner_means_the_tokens_user(hub, make_space, deploy):

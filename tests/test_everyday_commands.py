@@ -35,13 +35,20 @@ def test_status_of_a_space_not_deployed_yet_says_how_to_make_it(hub, make_space,
     assert result.output.strip().endswith("does not exist on the Hub yet: `./space deploy` creates it.")
 
 
-@pytest.mark.parametrize("args, expected", [((), "Application started"), (("--build",), "Successfully built"),
-                                            (("-f",), "Application started")])
+@pytest.mark.parametrize("args, expected", [((), "Application started"), (("--build",), "Successfully built")])
 def test_logs_show_the_run_or_build_logs(hub, deployed, cli, args, expected):
     result = cli(deployed, "logs", *args, hub=hub)
 
     assert result.returncode == 0, result.output
     assert expected in result.output.splitlines()
+
+
+def test_logs_follow_a_running_space_until_ctrl_c(hub, deployed, cli):
+    """The Hub keeps a running app's log stream open: -f prints what comes and ends quietly on Ctrl-C."""
+    result = cli(deployed, "logs", "-f", hub=hub, interrupt_after="Application started", timeout=60)
+
+    assert result.returncode == 130, result.output
+    assert "Application started" in result.output.splitlines() and "Traceback" not in result.output
 
 
 def test_open_prints_the_page_and_app_urls_without_asking_the_hub_when_the_owner_is_known(make_space, cli):

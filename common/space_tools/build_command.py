@@ -27,7 +27,7 @@ def add_build_arguments(parser) -> None:
              "SPACE_TOOLS_NETWORK=host); default: Docker's own, and run publishes the port on 127.0.0.1")
 
 
-def build_image(space: local_space.LocalSpace, args) -> bool:
+def build_image(space: local_space.LocalSpace, args, settings: config.SpaceConfig) -> bool:
     """Build it as Spaces does, showing the steps with their seconds; on failure, the build log's last lines."""
     names = lambda items: ", ".join(items) or "none"  # noqa: E731
     print(f"{BUILDING}: {space.image} (build args: {names(space.variables)}; BuildKit secrets: {names(space.secrets)})",
@@ -38,8 +38,8 @@ def build_image(space: local_space.LocalSpace, args) -> bool:
     if built:
         print(f"built {space.image} in {progress.elapsed():.1f} s", flush=True)
         return True
-    print(f"{BUILD_ERROR}: docker build failed after {progress.elapsed():.1f} s; its last lines:")
-    log_tail.print_tail(list(space.build_log))
+    print(f"{BUILD_ERROR}: docker build failed after {progress.elapsed():.1f} s")
+    log_tail.print_diagnosed("build", list(space.build_log), settings)
     return False
 
 
@@ -50,6 +50,6 @@ def main(args) -> int:
     space = local_space.for_settings(settings, env_values.resolve(settings), port=None, name=None, network=args.network)
     if args.tag:
         space.image = args.tag
-    if not build_image(space, args):
+    if not build_image(space, args, settings):
         raise SpaceError("docker build failed; the lines above say why.")
     return 0

@@ -9,16 +9,17 @@ import shutil
 import sys
 import time
 
-_STEP = re.compile(r"^#\d+ (\[[^\]]+\] .+)$")  # "#9 [deps 4/4] RUN npm ci ...": a step starts
+# A step starts: "#9 [deps 4/4] RUN npm ci" (BuildKit's plain output), "--> RUN npm ci" (the Hub's build log).
+_STEP = re.compile(r"^(?:#\d+ (\[[^\]]+\] .+)|--> (.+))$")
 _NOISE = re.compile(r"^\[(internal|auth)\]|load (build definition|metadata|\.dockerignore)")
 
 
 class BuildProgress:
-    def __init__(self, verbose: bool, stream=None) -> None:
+    def __init__(self, verbose: bool, stream=None, started: float | None = None) -> None:
         self.verbose = verbose
         self.stream = stream or sys.stdout
         self.live = self.stream.isatty() and not verbose
-        self.started = time.monotonic()
+        self.started = time.monotonic() if started is None else started  # seconds are counted from here
         self._shown: set[str] = set()
 
     def line(self, text: str) -> None:
@@ -26,10 +27,11 @@ class BuildProgress:
             print(text, file=self.stream, flush=True)
             return
         match = _STEP.match(text)
-        if not match or _NOISE.search(match[1]) or match[1] in self._shown:
+        step = match and (match[1] or match[2])
+        if not step or _NOISE.search(step) or step in self._shown:
             return  # BuildKit names a step again when its output resumes: each is shown once
-        self._shown.add(match[1])
-        step = " ".join(match[1].split())
+        self._shown.add(step)
+        step = " ".join(step.split())
         if self.live:
             width = shutil.get_terminal_size((80, 20)).columns
             shown = f"  {self.elapsed():5.1f} s  {step}"

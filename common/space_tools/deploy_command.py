@@ -15,21 +15,20 @@ from . import (
     deploy_env_plan,
     deploy_storage,
     derived_files,
+    diagnosis,
     env_values,
     git_source,
-    health,
     hub_space,
     hub_wait,
-    log_tail,
+    release_watch,
     update_leftovers,
     upload_plan,
 )
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
-from .space_stages import BUILD_ERROR, HALTED, RUNNING
+from .space_stages import HALTED, RUNNING
 
 VISIBILITIES = ("public", "protected", "private")
-TAIL = 30
 
 
 def add_arguments(parser) -> None:
@@ -73,6 +72,8 @@ def add_arguments(parser) -> None:
         default=60.0,
         help="seconds the health path may take to answer 2xx once RUNNING (default: 60)",
     )
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="stream every line of the build and run logs (default: the build's steps, the app's lines)")
     parser.add_argument(
         "--yes", "-y", action="store_true",
         help="create a new Space without asking (CI): owner, visibility, license and hardware as space.json says")
@@ -151,32 +152,6 @@ def _apply_env(hub, space_id: str, changes: deploy_env_plan.EnvChanges, sent: Se
         print(f"note: {note}")
 
 
-def _report_failure(hub, space_id: str, outcome: hub_wait.Outcome, timeout: float) -> int:
-    message = outcome.raw.get("errorMessage") or ""
-    if outcome.timed_out and not outcome.new_build_seen:
-        print(
-            f"error: no new build started within {timeout:g} s (--timeout); the Space still reports the previous "
-            f"one as {outcome.stage}: check it at {hub.space_page(space_id)}"
-        )
-    elif outcome.timed_out:
-        print(
-            f"error: still {outcome.stage} after {timeout:g} s (--timeout); the Space carries on: "
-            f"watch it at {hub.space_page(space_id)}"
-        )
-        log_tail.print_tail(hub.log_tail(space_id, build=outcome.stage != RUNNING, lines=TAIL), TAIL)
-    elif outcome.stage in HALTED:
-        print(
-            f"error: the Space is {outcome.stage}; restart it from {hub.space_page(space_id)}/settings, "
-            "then deploy again."
-        )
-    else:
-        print(f"error: {outcome.stage}" + (f": {message}" if message else ""))
-        build = outcome.stage == BUILD_ERROR
-        print(f"Last lines of the {'build' if build else 'run'} logs:")
-        log_tail.print_tail(hub.log_tail(space_id, build=build, lines=TAIL), TAIL)
-    return 1
-
-
 def _prepare(args):
     """Everything decided locally, before the Hub is asked anything; a dry run writes nothing here."""
     settings = config.load(args.root)
@@ -208,10 +183,8 @@ def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, ar
         changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
         owner = space_id.split("/")[0]
         if hub.without_paid_plan(owner):
-            raise SpaceError(
-                f"{owner} has no paid plan, and creating a Docker Space needs one (PRO for a user, Team or Enterprise "
-                "for an organization): subscribe at https://huggingface.co/pricing, or deploy to an organization that "
-                "has one with --space-id ORG/NAME. Nothing was created.")
+            paid = diagnosis.of("payment-required")
+            raise SpaceError(f"{owner} has no paid plan, and {paid.cause}: {paid.fix}. Nothing was created.")
         found = deploy_storage.look(hub, storage)  # a public bucket is refused before anything is created
         _confirm_creation(described + deploy_storage.described(found), args.yes)
         created = deploy_storage.ensure(hub, found)  # before the Space: its first build has the bucket
@@ -299,8 +272,9 @@ def main(args) -> int:
     if commit_oid is None and not (changes.needs_restart or mounted or args.restart):
         print(f"Nothing changed, so nothing restarts: the Space is {stage}.")
         if stage != RUNNING:
-            return _report_failure(hub, space_id, hub_wait.Outcome(stage, raw), args.timeout)
-        return _check_health(hub, space_id, settings, visibility, args)
+            release_watch.report_failure(hub, space_id, settings, hub_wait.Outcome(stage, raw), args.timeout)
+            return 1
+        return 0 if release_watch.check_health(hub, space_id, settings, args, visibility) else 1
     if commit_oid is None:
         hub.restart(space_id, factory=bool(changes.set_variables))  # Variables are build args: rebuild for them
         print(
@@ -309,32 +283,5 @@ def main(args) -> int:
             + (" (rebuild: a Variable changed)" if changes.set_variables else "")
         )
 
-    print(f"Waiting for the Space (up to {args.timeout:g} s):", flush=True)
-    outcome = hub_wait.wait(
-        lambda: hub.runtime(space_id),
-        commit_oid=commit_oid,
-        baseline=hub_wait.state_of(raw, stage),
-        timeout=args.timeout,
-        poll=args.poll_interval,
-        say=lambda line: print(line, flush=True),
-    )
-    if outcome.timed_out or outcome.stage != RUNNING:
-        return _report_failure(hub, space_id, outcome, args.timeout)
-    return _check_health(hub, space_id, settings, visibility, args)
-
-
-def _check_health(hub, space_id: str, settings, visibility: str, args) -> int:
-    info = hub.space_info(space_id)
-    url = hub_space.space_url(info.host, getattr(info, "subdomain", None), space_id)
-    # A private Space answers only its members: show the check who we are (over https only, and never to another
-    # host a redirect names). A protected one's app is public: it never sees the token.
-    members_only = info.private and visibility != "protected" and url.startswith("https://")
-    headers = {"Authorization": f"Bearer {hub.token}"} if members_only else None
-    status = health.wait_healthy(url + settings.health_path, within=args.health_timeout, headers=headers)
-    if status is None or not 200 <= status < 300:
-        print(f"error: {RUNNING}, but GET {url}{settings.health_path} answered {status or 'nothing'}; run logs:")
-        log_tail.print_tail(hub.log_tail(space_id, build=False, lines=TAIL), TAIL)
-        return 1
-    print(f"Healthy: GET {settings.health_path} answered {status}")
-    print(f"Live at {url}  (Space page: {hub.space_page(space_id)})")
-    return 0
+    release = release_watch.Release(commit_oid, stage, raw)
+    return 0 if release_watch.watch(hub, space_id, settings, release, args, visibility) else 1

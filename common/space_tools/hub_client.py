@@ -19,7 +19,7 @@ try:  # huggingface_hub re-exports its HTTP client: httpx (1.x) or httpx2 (2.x)
 except ImportError:  # pragma: no cover - older 1.x
     import httpx
 
-from . import redaction
+from . import diagnosis, redaction
 from .errors import SpaceError
 from .upload_plan import RemoteFile, UploadPlan
 
@@ -56,10 +56,8 @@ def translated(action: str, space_id: str, endpoint: str) -> Iterator[None]:
                 f"to {owner} (a fine-grained token needs write access to that user's or organization's repos)."
             ) from None
         if status == 402:
-            raise SpaceError(
-                f"{action}: the Hub answered 402 Payment Required{said}: creating a Docker Space needs a paid plan "
-                "(PRO for a user, Team or Enterprise for an organization): https://huggingface.co/pricing."
-            ) from None
+            paid = diagnosis.of("payment-required")
+            raise SpaceError(f"{action}: the Hub answered 402 Payment Required{said}: {paid.cause}; {paid.fix}.") from None
         if status == 404:
             raise SpaceError(
                 f"{action}: {space_id} was not found (404){said}; check space_owner and space_name in "

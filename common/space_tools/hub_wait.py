@@ -89,8 +89,10 @@ def wait(
     timeout: float,
     poll: float,
     say: Callable[[str], None] = print,
+    on_stage: Callable[[str, bool], None] = lambda stage, ours: None,
 ) -> Outcome:
-    """Follow the build (or restart) started after `baseline` was read until it runs, fails or time runs out."""
+    """Follow the build (or restart) started after `baseline` was read until it runs, fails or time runs out;
+    `on_stage` hears each stage read, and whether it is known to be that build's."""
     reader, started = _Reader(runtime, poll, say), time.monotonic()
     seen, shown = False, None
     while True:
@@ -99,6 +101,7 @@ def wait(
             continue
         stage, raw = answer
         seen = seen or _is_ours(stage, raw, commit_oid, baseline)
+        on_stage(stage, seen)
         elapsed = time.monotonic() - started
         label = stage if seen else f"{stage} (previous build)"
         if label != shown:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import build_command, config, env_values, health, local_port, local_space, log_tail
+from . import build_command, config, diagnosis, env_values, health, local_port, local_space, log_tail
 from .backend_sync import sync
 from .errors import SpaceError
 from .local_space import LocalSpace
@@ -40,7 +40,7 @@ def add_arguments(parser) -> None:
     )
 
 
-def _start_and_verify(space: LocalSpace, health_path: str, timeout: float) -> bool:
+def _start_and_verify(space: LocalSpace, settings: config.SpaceConfig, timeout: float) -> bool:
     """Start it, wait for its port as Spaces does, then GET the health path; on failure, its log tail."""
     where = "host network" if space.network == "host" else f"127.0.0.1:{space.port} -> {space.app_port}"
     print(f"{APP_STARTING}: container {space.container} as uid 1000 ({where}), waiting up to {timeout:g} s",
@@ -49,14 +49,15 @@ def _start_and_verify(space: LocalSpace, health_path: str, timeout: float) -> bo
     space.start()
     stage, reason = space.wait_until_answering(timeout)
     if stage == RUNTIME_ERROR:
-        print(f"{RUNTIME_ERROR}: {reason}; the container's last lines:")
-        log_tail.print_tail(space.logs(tail=log_tail.LINES))
+        print(f"{RUNTIME_ERROR}: {reason}")
+        log_tail.print_diagnosed("run", space.logs(tail=diagnosis.SCANNED_LINES), settings, reason)
         return False
-    status = health.wait_healthy(space.url + health_path, within=10)
-    print(f"{RUNNING}: after {time.monotonic() - started:.1f} s; GET {health_path} answered {status or 'nothing'}")
+    status = health.wait_healthy(space.url + settings.health_path, within=10)
+    print(f"{RUNNING}: after {time.monotonic() - started:.1f} s; "
+          f"GET {settings.health_path} answered {status or 'nothing'}")
     if status is None or not 200 <= status < 300:
-        print("error: the health check failed; the container's last lines:")
-        log_tail.print_tail(space.logs(tail=log_tail.LINES))
+        print("error: the health check failed")
+        log_tail.print_diagnosed("run", space.logs(tail=diagnosis.SCANNED_LINES), settings)
         return False
     return True
 
@@ -79,10 +80,10 @@ def main(args) -> int:
     if local_port.in_use(space.port):
         raise SpaceError(f"port {space.port} on 127.0.0.1 is in use by {local_port.holder(space.port)}: stop it, or "
                          f"run on another port with --port {space.port + 1}.")
-    if not build_command.build_image(space, args):
+    if not build_command.build_image(space, args, settings):
         return 1
     try:
-        if not _start_and_verify(space, settings.health_path, timeout):
+        if not _start_and_verify(space, settings, timeout):
             space.stop()
             return 1
         if args.detach:

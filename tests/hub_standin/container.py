@@ -42,16 +42,18 @@ class SpaceContainer:
     secrets: dict[str, str]
     injected: dict[str, str]
     mounts: list[tuple[Path, str, bool]] = field(default_factory=list)  # the Space's buckets: folder, path, read-only
+    memory: str = ""  # a RAM limit for the container (docker's --memory), e.g. "96m"; none by default
     container: docker.Container | None = None
 
-    def build(self) -> tuple[bool, list[str]]:
+    def build(self, on_line=None) -> tuple[bool, list[str]]:
+        """Build the image, each log line handed to `on_line` as docker prints it; (built?, the whole log)."""
         with tempfile.TemporaryDirectory(prefix="hub-standin-secrets-") as folder:
             paths = {}
             for name, value in self.secrets.items():
                 paths[name] = Path(folder) / name
                 paths[name].write_text(value)
             try:
-                result = docker.build(self.folder, self.image, build_args=self.variables, secrets=paths)
+                result = docker.build(self.folder, self.image, build_args=self.variables, secrets=paths, on_line=on_line)
             except docker.BuildFailed as failed:
                 return False, (failed.log or str(failed)).splitlines()
         return True, result.log.splitlines()
@@ -61,10 +63,12 @@ class SpaceContainer:
         env = {**self.injected, **self.variables, **self.secrets, "PORT": str(self.port)}
         volumes = [arg for folder, path, read_only in self.mounts
                    for arg in ("--volume", f"{folder}:{path}" + (":ro" if read_only else ""))]
-        self.container = docker.run(self.image, env=env, name=self.name, extra=["--user", "1000", *volumes])
+        limit = ["--memory", self.memory, "--memory-swap", self.memory] if self.memory else []
+        self.container = docker.run(self.image, env=env, name=self.name, extra=["--user", "1000", *limit, *volumes])
 
     def wait_until_answering(self, timeout: float) -> str:
-        """Like Spaces: "" once the port answers HTTP at all, else why it never did."""
+        """Like Spaces: "" once the port answers HTTP at all, else why it never did, in the errorMessage's words
+        (the timeout's as recorded from production; the out-of-memory one as users report it)."""
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -74,9 +78,11 @@ class SpaceContainer:
                 pass
             code = self.container.exit_code()
             if code is not None:
-                return f"the container exited with code {code}"
+                if self.container.state().get("OOMKilled"):
+                    return f"Memory limit exceeded ({self.memory or HARDWARE_SIZE['cpu-basic'][1]})"
+                return f"Exit code: {code}. Reason: the container exited"
             if time.monotonic() >= deadline:
-                return f"launch timed out: nothing answered on port {self.port} within {timeout:g} s"
+                return f"launch timed out, space was not healthy after {timeout / 60:g} min"
             time.sleep(0.25)
 
     def logs(self) -> list[str]:

@@ -9,8 +9,10 @@ import json
 import os
 import pty
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -248,7 +250,9 @@ def cli(tmp_path) -> Callable[..., Result]:
         extra_env: dict[str, str] | None = None,
         timeout: float = 900,
         terminal_input: str | None = None,
+        interrupt_after: str | None = None,
     ) -> Result:
+        """`interrupt_after`: press Ctrl-C once a line of the output contains that text (a command that follows)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
         env.update(
             {
@@ -269,6 +273,8 @@ def cli(tmp_path) -> Callable[..., Result]:
                 "http://127.0.0.1:9"  # nothing listens there: a command that must not call the Hub can't
             )
         env.update(extra_env or {})
+        if interrupt_after is not None:
+            return _interrupted(repo, args, env, interrupt_after, timeout)
         # A terminal on stdin (what a person types there), or none, as in CI.
         terminal, keyboard = pty.openpty() if terminal_input is not None else (None, None)
         if keyboard is not None:
@@ -291,3 +297,23 @@ def cli(tmp_path) -> Callable[..., Result]:
         return Result(completed.returncode, completed.stdout)
 
     return _run
+
+
+def _interrupted(repo: SpaceRepo, args, env: dict[str, str], text: str, timeout: float) -> Result:
+    """Run the command until its output shows `text`, then SIGINT it, as Ctrl-C would."""
+    process = subprocess.Popen([sys.executable, "-m", "space_tools", *args], cwd=repo.root, env=env, text=True,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    output = []
+    try:
+        for line in process.stdout:
+            output.append(line)
+            if text in line:
+                process.send_signal(signal.SIGINT)
+                break
+        output.append(process.stdout.read())
+        process.wait()
+    finally:
+        timer.cancel()
+    return Result(process.returncode, "".join(output))

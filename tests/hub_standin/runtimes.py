@@ -25,10 +25,12 @@ RUNNING, RUNNING_BUILDING, RUNTIME_ERROR, NO_APP_FILE = "RUNNING", "RUNNING_BUIL
 
 
 class _Logs:
-    """Timestamped log lines, as the logs SSE endpoint serves them."""
+    """Timestamped log lines, as the logs SSE endpoint serves them; `generation` changes when a new build's or
+    container's log replaces the old one (a stream of the old one then ends)."""
 
     def __init__(self) -> None:
         self.lines: list[tuple[str, str]] = []
+        self.generation = 0
         self.lock = threading.Lock()
 
     def add(self, line: str) -> None:
@@ -36,12 +38,24 @@ class _Logs:
             self.lines.append((now_iso(), line))
 
     def replace(self, lines: list[str]) -> None:
+        """The log is now `lines`: the ones it already had keep their time; a log that is no continuation of the
+        one before is a new log (an empty one is continued)."""
         with self.lock:
+            old = [text for _, text in self.lines]
+            if lines[: len(old)] == old:
+                self.lines += [(now_iso(), line) for line in lines[len(old):]]
+                return
+            self.generation += 1
             self.lines = [(now_iso(), line) for line in lines]
 
     def snapshot(self) -> list[tuple[str, str]]:
         with self.lock:
             return list(self.lines)
+
+    def since(self, count: int, generation: int) -> list[tuple[str, str]] | None:
+        """The lines after the first `count` of log `generation`, or None once another log replaced it."""
+        with self.lock:
+            return None if generation != self.generation else list(self.lines[count:])
 
 
 class Runtime:
@@ -71,6 +85,11 @@ class Runtime:
 
     def on_restart(self, space: Space, factory: bool) -> None:
         self.on_commit(space)
+
+    def log_live(self, build: bool) -> bool:
+        """Whether lines may still come: the build log while it builds, the run log while its container runs."""
+        stage = self.stage_and_error()[0]
+        return stage in (BUILDING, RUNNING_BUILDING) if build else stage in (APP_STARTING, RUNNING)
 
     def close(self) -> None: ...
 
@@ -276,7 +295,7 @@ class RealRuntime(Runtime):
             ),
         )
         self.images.add(local.image)
-        built, log = local.build()
+        built, log = local.build(on_line=self.build_logs.add)  # streamed as it builds
         self.build_logs.replace(log)
         if not built:
             self._set(generation, BUILD_ERROR, "Build failed: docker build exited with an error")

@@ -18,7 +18,8 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,6 +35,8 @@ LFS_THRESHOLD = 10 * 1024 * 1024  # the Hub sends files of this size and more to
 _SPACE = r"/api/spaces/(?P<ns>[^/]+)/(?P<name>[^/]+)"
 _BUCKET = r"/api/buckets/(?P<ns>[^/]+)/(?P<name>[^/]+)"
 VOLUME_TYPES = ("bucket", "model", "dataset", "space")
+LOG_POLL_S = 0.25  # how often a log stream looks for new lines
+LOG_STREAM_MAX_S = 900  # no stream outlives a test
 
 
 @dataclass
@@ -489,10 +492,31 @@ class HubStandin:
         return space.runtime.raw(space, self.report_runtime_sha)
 
     def logs(self, req: Request, ns: str, name: str, kind: str):
+        """SSE events `data: {"data", "timestamp"}`, streamed as lines come while the build runs (build) or the
+        container does (run); the stream ends with them, or when a new build's log replaces this one. The client
+        reads no further than the answer's Date unless it follows."""
         space = self._find(req, ns, name, write=True)
-        lines = space.runtime.build_log_lines() if kind == "build" else space.runtime.run_log_lines()
-        events = "".join(f"data: {json.dumps({'data': text + chr(10), 'timestamp': ts})}\n\n" for ts, text in lines)
-        return _Raw(events.encode(), "text/event-stream")
+        runtime, build = space.runtime, kind == "build"
+        read = runtime.build_log_lines if build else runtime.run_log_lines
+        log = runtime.build_logs if build else runtime.run_logs
+
+        def events():
+            read()
+            generation, sent, deadline = log.generation, 0, time.monotonic() + LOG_STREAM_MAX_S
+            while time.monotonic() < deadline:
+                live = runtime.log_live(build)
+                read()
+                lines = log.since(sent, generation)
+                if lines is None:
+                    return
+                sent += len(lines)
+                yield "".join(f"data: {json.dumps({'data': text + chr(10), 'timestamp': ts})}\n\n"
+                              for ts, text in lines).encode()
+                if not live:
+                    return
+                time.sleep(LOG_POLL_S)
+
+        return _Stream(events(), "text/event-stream")
 
     def xet_token(self, req: Request, ns: str, name: str, rev: str):
         raise HubError(501, "Xet storage is not emulated by the stand-in Hub: run the client with HF_HUB_DISABLE_XET=1")
@@ -532,6 +556,14 @@ class _Raw:
     content_type: str
 
 
+@dataclass
+class _Stream:
+    """A body sent as it is made, outside the Hub's lock, ended by closing the connection."""
+
+    chunks: Iterator[bytes]
+    content_type: str
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as httpx expects
     standin: HubStandin
@@ -562,6 +594,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _stream(self, result: _Stream) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", result.content_type)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for chunk in result.chunks:
+                if chunk:
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading
 
     def _handle(self) -> None:
         hub = self.standin
@@ -596,7 +643,9 @@ class _Handler(BaseHTTPRequestHandler):
                 headers["X-Error-Code"] = error.code
             self._send(error.status, json.dumps({"error": error.message, **error.body}).encode(), headers=headers)
             return
-        if isinstance(result, _Raw):
+        if isinstance(result, _Stream):
+            self._stream(result)
+        elif isinstance(result, _Raw):
             self._send(200, result.body, result.content_type)
         else:
             self._send(200, json.dumps(result).encode())
