@@ -8,11 +8,13 @@ and `deploy --dry-run`, run without it.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 
 from . import (
     backend_sync,
     config,
     deploy_env_plan,
+    deploy_settings,
     deploy_storage,
     derived_files,
     diagnosis,
@@ -21,6 +23,7 @@ from . import (
     hub_space,
     hub_wait,
     release_watch,
+    rollback_command,
     update_leftovers,
     upload_plan,
 )
@@ -37,9 +40,11 @@ def add_arguments(parser) -> None:
         help="OWNER/NAME (default: space_owner/space_name of space.json; "
         "an empty space_owner means the token's user)",
     )
-    parser.add_argument("--visibility", choices=VISIBILITIES, help="for a new Space (default: space.json's visibility)")
+    parser.add_argument("--visibility", choices=VISIBILITIES,
+                        help="the Space's visibility, new or existing (default: space.json's visibility)")
     parser.add_argument("--private", action="store_true", help="same as --visibility private")
-    parser.add_argument("--hardware", help="for a new Space, e.g. cpu-basic (default: space.json's hardware)")
+    parser.add_argument("--hardware", help="the Space's hardware, new or existing, e.g. cpu-basic "
+                        "(default: space.json's hardware)")
     parser.add_argument(
         "--prune",
         action="store_true",
@@ -63,17 +68,10 @@ def add_arguments(parser) -> None:
         help="restart the Space even when no file changed (e.g. after rotating a Secret)",
     )
     parser.add_argument(
-        "--timeout", type=float, default=1800.0, help="seconds to wait for the build and start (default: 1800)"
-    )
-    parser.add_argument("--poll-interval", type=float, default=5.0, help="seconds between status checks (default: 5)")
-    parser.add_argument(
-        "--health-timeout",
-        type=float,
-        default=60.0,
-        help="seconds the health path may take to answer 2xx once RUNNING (default: 60)",
-    )
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="stream every line of the build and run logs (default: the build's steps, the app's lines)")
+        "--rollback-on-failure", action="store_true",
+        help="when the new build fails or its health check does, roll the Space's files back to the commit it ran "
+             "before this deploy, and wait for that one")
+    release_watch.add_arguments(parser)
     parser.add_argument(
         "--yes", "-y", action="store_true",
         help="create a new Space without asking (CI): owner, visibility, license and hardware as space.json says")
@@ -88,12 +86,10 @@ def _names(values, label: str = "") -> str:
     return ", ".join(f"{v.name} ({v.source})" if label else v.name for v in values) or "none"
 
 
-def _dry_run(settings, space_id, visibility, hardware, values, files, message, prune) -> int:
+def _dry_run(settings, space_id, want: deploy_settings.Wanted, values, files, message, prune) -> int:
     print("Dry run: nothing is sent to the Hub.")
-    print(
-        f"Space: {space_id or '<token user>/' + settings.space_name} (docker; if created: {visibility}, {hardware}; "
-        "an existing Space keeps its visibility and hardware)"
-    )
+    print(f"Space: {space_id or '<token user>/' + settings.space_name} (docker)")
+    print(f"Settings: {want.described()} (an existing Space is changed to them where it differs)")
     variables = [v for v in values if not v.var.secret and v.value is not None]
     secrets = [v for v in values if v.var.secret and v.value is not None]
     print(f"Variables to set: {_names(variables, 'source')}")
@@ -117,15 +113,21 @@ def _dry_run(settings, space_id, visibility, hardware, values, files, message, p
     return 0
 
 
-def _apply_env(hub, space_id: str, changes: deploy_env_plan.EnvChanges, sent: SentSecrets) -> None:
+def _entries(values) -> list[dict]:
+    """Variables or Secrets as create_repo takes them."""
+    return [{"key": v.name, "value": v.value, "description": v.var.help or ""} for v in values]
+
+
+def _apply_env(hub, space_id: str, changes: deploy_env_plan.EnvChanges, sent: SentSecrets, *, created: bool) -> None:
+    """Set, change and delete what `changes` says (a Space `created` just now got its values with it)."""
     for name in changes.delete_variables:
         hub.delete_variable(space_id, name)
     for name in changes.delete_secrets:
         hub.delete_secret(space_id, name)
         sent.forget(name)
-    for v in changes.set_variables:
+    for v in [] if created else changes.set_variables:
         hub.set_variable(space_id, v.name, v.value, v.var.help)
-    for v in changes.set_secrets:
+    for v in [] if created else changes.set_secrets:
         hub.set_secret(space_id, v.name, v.value, v.var.help)
     if changes.set_secrets:
         updated = hub.secrets(space_id)
@@ -174,43 +176,60 @@ def _settled(hub, space_id: str, args) -> tuple[str, dict]:
     return hub_wait.settle(lambda: hub.runtime(space_id), timeout=args.timeout, poll=args.poll_interval, say=print)
 
 
-def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, args, sent: SentSecrets,
-                  described: str, storage):
-    """Create the Space, or find it ready for a deploy, with its bucket mounted; the Variables and Secrets it needs
-    changed, and whether a volume was added to an existing Space (it must restart to see it)."""
+@dataclass
+class Ensured:
+    """The Space ready for the upload: what its Variables and Secrets need, and what else changed on it."""
+
+    changes: deploy_env_plan.EnvChanges
+    created: bool = False
+    mounted: bool = False  # a volume was added to an existing Space: it must restart to see it
+    settings: deploy_settings.SettingsPlan = field(default_factory=deploy_settings.SettingsPlan)
+    state: tuple[str, dict] = ("", {})  # the Space's stage and runtime before anything was changed
+
+
+def _create_space(hub, space_id: str, values, want, args, described: str, storage) -> Ensured:
+    """A new Space, made in one call with its settings, Variables, Secrets and bucket, so its first build has them."""
+    changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
+    owner = space_id.split("/")[0]
+    if hub.without_paid_plan(owner):
+        paid = diagnosis.of("payment-required")
+        raise SpaceError(f"{owner} has no paid plan, and {paid.cause}: {paid.fix}. Nothing was created.")
+    found = deploy_storage.look(hub, storage)  # a public bucket is refused before anything is created
+    _confirm_creation(described + deploy_storage.described(found), args.yes)
+    created = deploy_storage.ensure(hub, found)  # before the Space: its first build has the bucket
+    try:
+        hub.create_space(space_id, want, volumes=deploy_storage.new_space_volumes(hub, found),
+                         variables=_entries(changes.set_variables), secrets=_entries(changes.set_secrets))
+    except SpaceError as error:
+        if created:
+            raise SpaceError(f"{error} (Bucket {found.storage.bucket_id} was created, private and empty; the next "
+                             "deploy uses it.)") from None
+        raise
+    print(f"Space {space_id}: created (docker; {want.described()})")
+    if found:
+        print(deploy_storage.line(found, created))
+    return Ensured(changes, created=True)
+
+
+def _ensure_space(hub, space_id: str, values, want, args, sent: SentSecrets, described: str, storage) -> Ensured:
+    """Create the Space, or find it ready for a deploy: its settings, Variables, Secrets and bucket planned (and
+    the plan printed) before anything is changed; the bucket mounted."""
     info = hub.space_info(space_id)
     if info is None:
-        changes = deploy_env_plan.plan(values, {}, {}, prune=False)  # a missing required value stops us before creating
-        owner = space_id.split("/")[0]
-        if hub.without_paid_plan(owner):
-            paid = diagnosis.of("payment-required")
-            raise SpaceError(f"{owner} has no paid plan, and {paid.cause}: {paid.fix}. Nothing was created.")
-        found = deploy_storage.look(hub, storage)  # a public bucket is refused before anything is created
-        _confirm_creation(described + deploy_storage.described(found), args.yes)
-        created = deploy_storage.ensure(hub, found)  # before the Space: its first build has the bucket
-        try:
-            hub.create_space(space_id, visibility, hardware, deploy_storage.new_space_volumes(hub, found))
-        except SpaceError as error:
-            if created:
-                raise SpaceError(f"{error} (Bucket {found.storage.bucket_id} was created, private and empty; the next "
-                                 "deploy uses it.)") from None
-            raise
-        print(f"Space {space_id}: created (docker, {visibility}, {hardware})")
-        if found:
-            print(deploy_storage.line(found, created))
-        return changes, False
+        return _create_space(hub, space_id, values, want, args, described, storage)
     print(f"Space {space_id}: exists")
-    stage, _ = _settled(hub, space_id, args)
+    stage, raw = _settled(hub, space_id, args)
     if stage in HALTED:
         raise SpaceError(
             f"the Space is {stage}, and a deploy does not wake it: restart it from "
             f"{hub.space_page(space_id)}/settings, then deploy again. Nothing was changed."
         )
-    if visibility != "protected" and info.private is not None and info.private != (visibility == "private"):
-        print(
-            f"note: the Space is {'private' if info.private else 'not private'} but space.json says {visibility}; "
-            "deploy leaves an existing Space's visibility alone: change it in its settings."
-        )
+    setting = deploy_settings.plan(info, raw, want)
+    print(setting.line())
+    for note in setting.notes:
+        print(f"note: {note}")
+    if setting.visibility == "public":
+        _confirm_creation(f"{space_id} public (space.json says so; it is private now)", args.yes, "Make")
     changes = deploy_env_plan.plan(values, hub.variables(space_id), hub.secrets(space_id), prune=args.prune, sent=sent)
     found = deploy_storage.look(hub, storage)
     mount = deploy_storage.plan_mount(hub, space_id, found)  # refusals first: nothing is changed before them
@@ -218,19 +237,21 @@ def _ensure_space(hub, space_id: str, values, visibility: str, hardware: str, ar
         created = deploy_storage.ensure(hub, found)
         deploy_storage.apply_mount(hub, space_id, found, mount)
         print(deploy_storage.line(found, created, mount.note))
-    return changes, bool(mount and mount.needed)
+    return Ensured(changes, mounted=bool(mount and mount.needed), settings=setting, state=(stage, raw))
 
 
-def _confirm_creation(what: str, yes: bool) -> None:
-    """A new Space is public, licensed and billed as space.json says: the user says yes once (--yes in CI)."""
+def _confirm_creation(what: str, yes: bool, verb: str = "Create") -> None:
+    """A new Space is public, licensed and billed as space.json says, and a private one made public is seen by
+    everyone: the user says yes once (--yes in CI)."""
     if yes:
         return
     if not sys.stdin.isatty():
-        raise SpaceError(f"a first deploy creates {what}; confirm with --yes (as CI must), or deploy once from a "
-                         "terminal. Nothing was created.")
-    answer = input(f"Create {what}? (change them in space.json, or --visibility) [y/N] ").strip().lower()
+        first = "a first deploy creates" if verb == "Create" else "this deploy makes"
+        raise SpaceError(f"{first} {what}; confirm with --yes (as CI must), or deploy once from a terminal. "
+                         "Nothing was changed on the Hub.")
+    answer = input(f"{verb} {what}? (change them in space.json, or --visibility) [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
-        raise SpaceError("not created: nothing was changed on the Hub.")
+        raise SpaceError("not done: nothing was changed on the Hub.")
 
 
 def _upload(hub, space_id: str, root, files, message: str) -> str | None:
@@ -247,12 +268,10 @@ def _upload(hub, space_id: str, root, files, message: str) -> str | None:
 def main(args) -> int:
     settings, values, files = _prepare(args)
     visibility = "private" if args.private else (args.visibility or settings.visibility)
-    hardware = args.hardware or settings.hardware
+    want = deploy_settings.wanted(settings, visibility, args.hardware or settings.hardware)
     message = git_source.commit_message(settings.root)
     if args.dry_run:
-        return _dry_run(
-            settings, args.space_id or settings.space_id, visibility, hardware, values, files, message, args.prune
-        )
+        return _dry_run(settings, args.space_id or settings.space_id, want, values, files, message, args.prune)
 
     from .hub_client import Hub  # huggingface_hub is needed from here on only
 
@@ -261,27 +280,63 @@ def main(args) -> int:
     # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
     space_id = args.space_id or hub_space.space_id(settings, hub)
     sent = SentSecrets(space_id)
-    described = (f"{space_id}: a {visibility} Docker Space, license {settings.settings.get('license') or 'none'}, "
-                 f"hardware {hardware}")
+    described = f"{space_id}: a Docker Space, license {settings.settings.get('license') or 'none'}, {want.described()}"
     storage = deploy_storage.wanted(settings, space_id)
-    changes, mounted = _ensure_space(hub, space_id, values, visibility, hardware, args, sent, described, storage)
-    _apply_env(hub, space_id, changes, sent)
+    ensured = _ensure_space(hub, space_id, values, want, args, sent, described, storage)
+    _apply_env(hub, space_id, ensured.changes, sent, created=ensured.created)
+    deploy_settings.apply(hub, space_id, ensured.settings)  # hardware last: its restart sees the new values
 
-    stage, raw = _settled(hub, space_id, args)  # what "the previous build" looks like, with none under way
+    if ensured.settings.restarts:  # the hardware change restarts the Space: that build counts as this deploy's
+        stage, raw = ensured.state
+    else:
+        stage, raw = _settled(hub, space_id, args)  # what "the previous build" looks like, with none under way
+    before = hub.space_info(space_id).sha if args.rollback_on_failure and not ensured.created else None
     commit_oid = _upload(hub, space_id, settings.root, files, message)
-    if commit_oid is None and not (changes.needs_restart or mounted or args.restart):
+    changes = ensured.changes
+    restart = (changes.needs_restart and not ensured.created) or ensured.mounted or args.restart
+    if commit_oid is None and not restart and not ensured.settings.restarts:
         print(f"Nothing changed, so nothing restarts: the Space is {stage}.")
         if stage != RUNNING:
             release_watch.report_failure(hub, space_id, settings, hub_wait.Outcome(stage, raw), args.timeout)
             return 1
         return 0 if release_watch.check_health(hub, space_id, settings, args, visibility) else 1
-    if commit_oid is None:
+    if commit_oid is None and ensured.settings.restarts:
+        print("The Hub restarts the Space on its new hardware" + (" with the new values" if restart else ""))
+    elif commit_oid is None:
         hub.restart(space_id, factory=bool(changes.set_variables))  # Variables are build args: rebuild for them
         print(
             "Restarted the Space so it sees the new "
-            + " and ".join(w for w, new in (("values", changes.needs_restart or not mounted), ("volume", mounted)) if new)
+            + " and ".join(w for w, new in (("values", changes.needs_restart or not ensured.mounted),
+                                            ("volume", ensured.mounted)) if new)
             + (" (rebuild: a Variable changed)" if changes.set_variables else "")
         )
 
     release = release_watch.Release(commit_oid, stage, raw)
-    return 0 if release_watch.watch(hub, space_id, settings, release, args, visibility) else 1
+    if release_watch.watch(hub, space_id, settings, release, args, visibility):
+        return 0
+    if args.rollback_on_failure:
+        _roll_back_failed(hub, space_id, settings, before, commit_oid, args, visibility)
+    return 1
+
+
+def _roll_back_failed(hub, space_id: str, settings, before: str | None, commit_oid: str | None, args,
+                      visibility: str) -> None:
+    """--rollback-on-failure: the files of the commit the Space ran before this deploy, in a new commit, watched."""
+    if before is None:
+        print("--rollback-on-failure: this was the Space's first deploy; there is no earlier release to go back to.")
+        return
+    if commit_oid is None:
+        print("--rollback-on-failure: this deploy changed no files (it restarted the Space), so there is no "
+              "earlier release to go back to: fix the values above and deploy again.")
+        return
+    target = next((c for c in hub.commits(space_id) if c.commit_id == before), None)
+    if target is None:  # pragma: no cover - the Hub just listed it as the head
+        print(f"--rollback-on-failure: commit {before[:7]} is no longer in the Space's history: nothing rolled back.")
+        return
+    print(f"--rollback-on-failure: rolling the Space back to {before[:7]} ({target.title}), which it ran before "
+          "this deploy:")
+    if rollback_command.roll_back(hub, space_id, settings, target, args, visibility):
+        print(f"Rolled back: the Space runs {before[:7]} again and is healthy. This deploy ({commit_oid[:7]}) failed "
+              "as shown above: fix it, then deploy again.")
+    else:
+        print(f"error: the rollback to {before[:7]} did not come up healthy either (see above).")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import huggingface_hub
-from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, Volume
+from huggingface_hub import CommitOperationAdd, CommitOperationCopy, CommitOperationDelete, HfApi, Volume
 from huggingface_hub.errors import HfHubHTTPError
 
 try:  # huggingface_hub re-exports its HTTP client: httpx (1.x) or httpx2 (2.x)
@@ -29,6 +29,11 @@ TOKEN_HELP = (
 )
 
 
+# huggingface_hub#4972: these calls answer 401 to a token made by `hf auth login`'s device flow, while reads work.
+DEVICE_FLOW_401 = ("a token made by `hf auth login`'s device flow is refused here while reads work: use one made "
+                   "at https://huggingface.co/settings/tokens")
+
+
 def _server_message(error: HfHubHTTPError) -> str:
     response = error.response
     message = response.headers.get("X-Error-Message") if response is not None else None
@@ -40,7 +45,7 @@ def _server_message(error: HfHubHTTPError) -> str:
 
 
 @contextlib.contextmanager
-def translated(action: str, space_id: str, endpoint: str) -> Iterator[None]:
+def translated(action: str, space_id: str, endpoint: str, on_401: str = "") -> Iterator[None]:
     """Run one Hub call; turn its failure into a SpaceError that names the cause and the fix."""
     try:
         yield
@@ -49,7 +54,7 @@ def translated(action: str, space_id: str, endpoint: str) -> Iterator[None]:
         said = _server_message(error)
         owner = space_id.split("/")[0]
         if status == 401:
-            raise SpaceError(f"{action}: the Hub rejected the token (401){said}; {TOKEN_HELP}.") from None
+            raise SpaceError(f"{action}: the Hub rejected the token (401){said}; {on_401 or TOKEN_HELP}.") from None
         if status == 403:
             raise SpaceError(
                 f"{action}: the token may not do this in {owner!r} (403){said}; use a token with write access "
@@ -90,8 +95,8 @@ class Hub:
         self.api = HfApi(token=self.token)
         self.endpoint = self.api.endpoint
 
-    def _call(self, action: str, space_id: str = "-/-"):
-        return translated(action, space_id, self.endpoint)
+    def _call(self, action: str, space_id: str = "-/-", on_401: str = ""):
+        return translated(action, space_id, self.endpoint, on_401)
 
     def username(self) -> str:
         with self._call("checking the token"):
@@ -117,13 +122,28 @@ class Hub:
                     return None
                 raise
 
-    def create_space(self, space_id: str, visibility: str, hardware: str, volumes: list | None = None) -> None:
-        """Create the Docker Space, with `volumes` (from `bucket_volume`) mounted from its first build on."""
+    def create_space(self, space_id: str, want, *, volumes: list | None = None, variables: list | None = None,
+                     secrets: list | None = None) -> None:
+        """Create the Docker Space as `want` (deploy_settings.Wanted) says, with its Variables and Secrets
+        ([{key, value, description}]) and `volumes` (from `bucket_volume`) there from its first build on."""
         with self._call(f"creating {space_id}", space_id):
             self.api.create_repo(
-                space_id, repo_type="space", space_sdk="docker", visibility=visibility, space_hardware=hardware,
-                space_volumes=volumes or None,
+                space_id, repo_type="space", space_sdk="docker", visibility=want.visibility,
+                space_hardware=want.hardware, space_sleep_time=want.managed_sleep, space_volumes=volumes or None,
+                space_variables=variables or None, space_secrets=secrets or None,
             )
+
+    def set_visibility(self, space_id: str, visibility: str) -> None:
+        with self._call(f"making {space_id} {visibility}", space_id):
+            self.api.update_repo_settings(space_id, repo_type="space", visibility=visibility)
+
+    def request_hardware(self, space_id: str, hardware: str, sleep_time: int | None) -> None:
+        with self._call(f"requesting {hardware} for {space_id}", space_id, DEVICE_FLOW_401):
+            self.api.request_space_hardware(space_id, hardware, sleep_time=sleep_time)
+
+    def set_sleep_time(self, space_id: str, seconds: int) -> None:
+        with self._call(f"setting the sleep time of {space_id}", space_id, DEVICE_FLOW_401):
+            self.api.set_space_sleep_time(space_id, seconds)
 
     @staticmethod
     def bucket_volume(bucket_id: str, mount_path: str):
@@ -208,9 +228,10 @@ class Hub:
         with self._call(f"deleting Secret {name}", space_id):
             self.api.delete_space_secret(space_id, name)
 
-    def remote_files(self, space_id: str) -> list[RemoteFile]:
+    def remote_files(self, space_id: str, revision: str | None = None) -> list[RemoteFile]:
+        """The Space's files now, or at `revision` (a commit id)."""
         with self._call(f"listing the files of {space_id}", space_id):
-            entries = self.api.list_repo_tree(space_id, repo_type="space", recursive=True)
+            entries = self.api.list_repo_tree(space_id, repo_type="space", recursive=True, revision=revision)
             return [
                 RemoteFile(entry.path, entry.blob_id, entry.lfs.sha256 if entry.lfs else None)
                 for entry in entries
@@ -230,13 +251,25 @@ class Hub:
             info = self.api.create_commit(space_id, [*deletions, *additions], commit_message=message, repo_type="space")
         return info.oid
 
+    def commits(self, space_id: str) -> list:
+        """The Space's history, newest first (GitCommitInfo: commit_id, title, created_at)."""
+        with self._call(f"reading the history of {space_id}", space_id):
+            return self.api.list_repo_commits(space_id, repo_type="space")
+
+    def restore(self, space_id: str, revision: str, paths: list[str], removed: list[str], message: str) -> str:
+        """One commit that makes `paths` what they were at `revision` (the Hub copies them) and deletes `removed`."""
+        operations = [CommitOperationDelete(path) for path in removed] + [
+            CommitOperationCopy(src_path_in_repo=path, path_in_repo=path, src_revision=revision) for path in paths]
+        with self._call(f"committing to {space_id}", space_id):
+            return self.api.create_commit(space_id, operations, commit_message=message, repo_type="space").oid
+
     def runtime(self, space_id: str) -> tuple[str, dict]:
         with self._call(f"reading the state of {space_id}", space_id):
             runtime = self.api.get_space_runtime(space_id)
         return runtime.stage, runtime.raw
 
     def restart(self, space_id: str, *, factory: bool) -> None:
-        with self._call(f"restarting {space_id}", space_id):
+        with self._call(f"restarting {space_id}", space_id, DEVICE_FLOW_401):
             self.api.restart_space(space_id, factory_reboot=factory)
 
     def log_tail(self, space_id: str, *, build: bool, lines: int = 30) -> list[str]:

@@ -13,6 +13,17 @@ from .space_stages import BUILD_ERROR, HALTED, RUNNING
 TAIL = 30
 
 
+def add_arguments(parser) -> None:
+    """How long to wait for a new build and its health, and how much of its logs to show (deploy's too)."""
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="seconds to wait for the build and start (default: 1800)")
+    parser.add_argument("--poll-interval", type=float, default=5.0, help="seconds between status checks (default: 5)")
+    parser.add_argument("--health-timeout", type=float, default=60.0,
+                        help="seconds the health path may take to answer 2xx once RUNNING (default: 60)")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="stream every line of the build and run logs (default: the build's steps, the app's lines)")
+
+
 @dataclass
 class Release:
     """What a deploy or rollback is waiting for: the commit it made (None: a restart) and the state before it."""

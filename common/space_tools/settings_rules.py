@@ -97,6 +97,10 @@ def problems(settings: dict, root: Path) -> list[str]:
             found.append(f"{key} must be {_KIND_NAMES[kind]}, not {json.dumps(settings.get(key))}.")
     if found:
         return found
+    sleep = settings.get("sleep_time", 0)  # absent in Spaces made before it was a setting
+    if not isinstance(sleep, int) or isinstance(sleep, bool) or sleep < -1:
+        found.append(f"sleep_time must be -1 (never), 0 (the Hub's default) or a number of seconds, not "
+                     f"{json.dumps(sleep)}.")
     port = settings["app_port"]
     if not 1024 <= port <= 65535:
         found.append(

@@ -99,7 +99,9 @@ class Runtime:
             "stage": stage,
             "hardware": {"current": space.hardware if stage == RUNNING else None, "requested": space.hardware},
             "storage": None,
-            "gcTimeout": 172800,
+            # Free hardware sleeps after 48 h; upgraded hardware never, unless a sleep time is set (-1: never).
+            "gcTimeout": 172800 if space.hardware == "cpu-basic" else (
+                None if space.sleep_time in (None, -1) else space.sleep_time),
             "replicas": {"current": 1, "requested": 1},
             "devMode": False,
             "domains": [{"domain": f"{space.subdomain}.hf.space", "stage": "READY"}],

@@ -35,6 +35,7 @@ LFS_THRESHOLD = 10 * 1024 * 1024  # the Hub sends files of this size and more to
 _SPACE = r"/api/spaces/(?P<ns>[^/]+)/(?P<name>[^/]+)"
 _BUCKET = r"/api/buckets/(?P<ns>[^/]+)/(?P<name>[^/]+)"
 VOLUME_TYPES = ("bucket", "model", "dataset", "space")
+HARDWARE = ("cpu-basic", "cpu-upgrade", "t4-small", "t4-medium", "l4x1", "a10g-small", "a10g-large", "a100-large")
 LOG_POLL_S = 0.25  # how often a log stream looks for new lines
 LOG_STREAM_MAX_S = 900  # no stream outlives a test
 
@@ -193,7 +194,10 @@ class HubStandin:
         if space_id in self.spaces:
             raise HubError(409, "You already created this space repo")
         volumes = self._checked_volumes(body["volumes"], body["sdk"]) if "volumes" in body else []
-        space = Space(space_id, body["sdk"], body.get("visibility") or "public", body.get("hardware") or "cpu-basic")
+        space = Space(space_id, body["sdk"], body.get("visibility") or ("private" if body.get("private") else "public"),
+                      body.get("hardware") or "cpu-basic")
+        if body.get("sleepTimeSeconds") is not None:
+            space.sleep_time = body["sleepTimeSeconds"]
         space.volumes = volumes
         space.volume_folder = self._volume_folder
         space.initial_files()
@@ -311,12 +315,19 @@ class HubStandin:
             "runtime": space.runtime.raw(space, self.report_runtime_sha),
         }
 
+    def _files_at(self, space: Space, rev: str) -> dict[str, StoredFile]:
+        files = space.files_at(unquote(rev))
+        if files is None:
+            raise HubError(404, f"Invalid rev id: {unquote(rev)}", "RevisionNotFound")
+        return files
+
     def tree(self, req: Request, ns: str, name: str, rev: str, path: str = ""):
         space = self._find(req, ns, name)
+        files = self._files_at(space, rev)
         recursive = req.query.get("recursive", ["False"])[0].lower() == "true"
         prefix = unquote(path).strip("/")
         entries, folders = [], set()
-        for file_path in sorted(space.files):
+        for file_path in sorted(files):
             if prefix and not file_path.startswith(prefix + "/"):
                 continue
             rest = file_path[len(prefix) + 1 :] if prefix else file_path
@@ -334,10 +345,35 @@ class HubStandin:
                         }
                     )
             if recursive or len(parts) == 1:
-                entries.append(space.files[file_path].tree_entry(file_path))
+                entries.append(files[file_path].tree_entry(file_path))
         if prefix and not entries:
             raise HubError(404, "Entry not found", "EntryNotFound")
         return entries
+
+    def commits(self, req: Request, ns: str, name: str, rev: str):
+        """The history, newest first (GitCommitInfo's fields)."""
+        space = self._find(req, ns, name)
+        self._files_at(space, rev)
+        return [
+            {"id": c.oid, "title": c.title, "message": c.description, "date": c.date,
+             "authors": [{"user": self.user}]}
+            for c in reversed(space.commits)
+        ]
+
+    def paths_info(self, req: Request, ns: str, name: str, rev: str):
+        """POST form `paths` (repeated): the tree entries of those that exist at `rev`."""
+        space = self._find(req, ns, name)
+        files = self._files_at(space, rev)
+        wanted = parse_qs(req.body.decode())["paths"]
+        return [files[path].tree_entry(path) for path in wanted if path in files]
+
+    def resolve(self, req: Request, ns: str, name: str, rev: str, path: str):
+        """A file's content at `rev` (an LFS file's own bytes, as the Hub redirects to them)."""
+        space = self._find(req, ns, name)
+        stored = self._files_at(space, rev).get(unquote(path))
+        if stored is None:
+            raise HubError(404, "Entry not found", "EntryNotFound")
+        return _Raw(stored.data, "application/octet-stream")
 
     def preupload(self, req: Request, ns: str, name: str, rev: str):
         space = self._find(req, ns, name, write=True)
@@ -482,6 +518,49 @@ class HubStandin:
             return True
         return False
 
+    def settings(self, req: Request, ns: str, name: str):
+        """PUT `{"visibility": public|private|protected}` (or `{"private": bool}`), as update_repo_settings sends."""
+        space = self._find(req, ns, name, write=True)
+        body = req.json()
+        visibility = body.get("visibility") or ({True: "private", False: "public"}.get(body.get("private")))
+        if visibility not in ("public", "private", "protected"):
+            raise HubError(400, f"Invalid visibility {visibility!r}")
+        space.visibility = visibility
+        return {}
+
+    def hardware(self, req: Request, ns: str, name: str):
+        """POST `{"flavor", "sleepTimeSeconds"?}`: the Space restarts on the new hardware."""
+        space = self._find(req, ns, name, write=True)
+        body = req.json()
+        if body.get("flavor") not in HARDWARE:
+            raise HubError(400, f"Invalid hardware flavor {body.get('flavor')!r}")
+        space.hardware = body["flavor"]
+        space.runtime.hardware = space.hardware
+        if body.get("sleepTimeSeconds") is not None:
+            space.sleep_time = body["sleepTimeSeconds"]
+        space.runtime.on_restart(space, factory=False)
+        return space.runtime.raw(space, self.report_runtime_sha)
+
+    def sleeptime(self, req: Request, ns: str, name: str):
+        """POST `{"seconds"}`; refused on free hardware, which always sleeps after 48 h (unverified wording)."""
+        space = self._find(req, ns, name, write=True)
+        if space.hardware == "cpu-basic":
+            raise HubError(400, "Sleep time can only be set on upgraded hardware")
+        space.sleep_time = req.json()["seconds"]
+        return space.runtime.raw(space, self.report_runtime_sha)
+
+    def delete_repo(self, req: Request):
+        """DELETE `{"name", "organization", "type"}`: the Space and its runtime are gone."""
+        user = self._user_for(req, required=True)
+        body = req.json()
+        space_id = f"{body.get('organization') or user}/{body['name']}"
+        space = self._find(req, *space_id.split("/"), write=True)
+        if req.token in self.scoped_tokens:
+            raise HubError(403, "This token can't delete repositories")
+        space.runtime.close()
+        del self.spaces[space_id]
+        return {}
+
     def runtime(self, req: Request, ns: str, name: str):
         space = self._find(req, ns, name)
         return space.runtime.raw(space, self.report_runtime_sha)
@@ -529,10 +608,17 @@ class HubStandin:
         ("GET|POST", _BUCKET, "bucket"),
         ("PUT|DELETE", _SPACE + r"/volumes", "volumes"),
         ("GET", _SPACE + r"/tree/(?P<rev>[^/]+)(?:/(?P<path>.+))?", "tree"),
+        ("GET", _SPACE + r"/commits/(?P<rev>[^/]+)", "commits"),
+        ("POST", _SPACE + r"/paths-info/(?P<rev>[^/]+)", "paths_info"),
+        ("GET", r"/spaces/(?P<ns>[^/]+)/(?P<name>[^/]+)/resolve/(?P<rev>[^/]+)/(?P<path>.+)", "resolve"),
         ("POST", _SPACE + r"/preupload/(?P<rev>[^/]+)", "preupload"),
         ("POST", _SPACE + r"/commit/(?P<rev>[^/]+)", "commit"),
         ("GET|POST|DELETE", _SPACE + r"/variables", "variables"),
         ("GET|POST|DELETE", _SPACE + r"/secrets", "secrets"),
+        ("PUT", _SPACE + r"/settings", "settings"),
+        ("POST", _SPACE + r"/hardware", "hardware"),
+        ("POST", _SPACE + r"/sleeptime", "sleeptime"),
+        ("DELETE", r"/api/repos/delete", "delete_repo"),
         ("GET", _SPACE + r"/runtime", "runtime"),
         ("POST", _SPACE + r"/restart", "restart"),
         ("GET", _SPACE + r"/logs/(?P<kind>build|run)", "logs"),

@@ -81,6 +81,8 @@ class Commit:
     description: str
     uploaded: list[str]  # paths whose content this commit carried
     deleted: list[str]
+    files: dict[str, StoredFile] = field(default_factory=dict)  # the repo's files at this commit
+    date: str = field(default_factory=now_iso)
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Space:
     secrets: dict[str, dict] = field(
         default_factory=dict
     )  # key -> {value, description, updatedAt}; values never served
+    sleep_time: int | None = None  # seconds set for upgraded hardware; None: its default (free: 48 h; else never)
     volumes: list[dict] = field(default_factory=list)  # as the API reports them: type, source, mountPath, ...
     volume_folder: Callable[[dict], Path | None] = lambda volume: None  # the host folder of a volume, if emulated
     runtime: object = None
@@ -129,9 +132,17 @@ class Space:
         for path in deleted:
             self.files.pop(path, None)
         self.files.update(uploaded)
-        commit = Commit(uuid.uuid4().hex + uuid.uuid4().hex[:8], title, description, sorted(uploaded), sorted(deleted))
+        commit = Commit(uuid.uuid4().hex + uuid.uuid4().hex[:8], title, description, sorted(uploaded), sorted(deleted),
+                        dict(self.files))
         self.commits.append(commit)
         return commit
+
+    def files_at(self, revision: str) -> dict[str, StoredFile] | None:
+        """The files at `revision` (main, or a commit id), or None when there is no such revision."""
+        if revision == "main":
+            return self.files
+        found = [c for c in self.commits if c.oid == revision]
+        return found[0].files if found else None
 
     def front_matter(self) -> dict:
         readme = self.files.get("README.md")
