@@ -76,7 +76,8 @@ def test_first_deploy_creates_the_docker_space_and_uploads_exactly_what_it_needs
     assert set(space.files) == EXPECTED_FILES
     assert space.commits[-1].title == f"Deploy from git {sha}"
     assert len(space.commits) == 2  # the Hub's initial commit, then exactly one for the deploy
-    assert f"Space {repo.space_id}: created (docker, public, cpu-basic)" in result.output
+    assert (f"Space {repo.space_id}: created (docker; visibility public, hardware cpu-basic, sleeps after 48 h "
+            "without visitors (cpu-basic))") in result.output
     assert "Live at http://127.0.0.1:" in result.output
     assert "Healthy: GET /health answered 200" in result.output
 
@@ -418,7 +419,9 @@ def test_dry_run_prints_the_plan_and_touches_nothing(hub, make_space, cli):
 
     assert result.returncode == 0, result.output
     assert hub.requests == []
-    assert f"Space: {repo.space_id} (docker; if created: public, cpu-basic" in result.output
+    assert f"Space: {repo.space_id} (docker)" in result.output
+    assert ("Settings: visibility public, hardware cpu-basic, sleeps after 48 h without visitors (cpu-basic) (an "
+            "existing Space is changed to them where it differs)") in result.output
     assert "Variables to set: GREETING (.env), LOG_LEVEL (default)" in result.output
     assert "Secrets to set: API_KEY (.env) (values are never shown)" in result.output
     listed = {line.strip() for line in result.output.splitlines() if line.startswith("  ")}

@@ -246,12 +246,12 @@ def _confirm_creation(what: str, yes: bool, verb: str = "Create") -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        first = "a first deploy creates" if verb == "Create" else "this deploy makes"
+        first, nothing = ("a first deploy creates", "created") if verb == "Create" else ("this deploy makes", "changed")
         raise SpaceError(f"{first} {what}; confirm with --yes (as CI must), or deploy once from a terminal. "
-                         "Nothing was changed on the Hub.")
+                         f"Nothing was {nothing}.")
     answer = input(f"{verb} {what}? (change them in space.json, or --visibility) [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
-        raise SpaceError("not done: nothing was changed on the Hub.")
+        raise SpaceError(f"not {'created' if verb == 'Create' else 'done'}: nothing was changed on the Hub.")
 
 
 def _upload(hub, space_id: str, root, files, message: str) -> str | None:
@@ -280,7 +280,8 @@ def main(args) -> int:
     # whoami only when the owner must come from the token: a token scoped to one Space may not answer it.
     space_id = args.space_id or hub_space.space_id(settings, hub)
     sent = SentSecrets(space_id)
-    described = f"{space_id}: a Docker Space, license {settings.settings.get('license') or 'none'}, {want.described()}"
+    described = (f"{space_id}: a {visibility} Docker Space, license {settings.settings.get('license') or 'none'}, "
+                 f"hardware {want.hardware}" + ("" if want.managed_sleep is None else f", sleeping {want.sleep_words()}"))
     storage = deploy_storage.wanted(settings, space_id)
     ensured = _ensure_space(hub, space_id, values, want, args, sent, described, storage)
     _apply_env(hub, space_id, ensured.changes, sent, created=ensured.created)

@@ -24,11 +24,13 @@ class Wanted:
             return None
         return self.sleep_time
 
-    def described(self) -> str:
+    def sleep_words(self) -> str:
         sleep = self.managed_sleep
-        slept = ("after 48 h without visitors (cpu-basic)" if self.hardware == FREE_HARDWARE else
-                 "as the Hub sets it" if sleep is None else "never" if sleep == -1 else f"after {sleep} s")
-        return f"visibility {self.visibility}, hardware {self.hardware}, sleeps {slept}"
+        return ("after 48 h without visitors (cpu-basic)" if self.hardware == FREE_HARDWARE else
+                "as the Hub sets it" if sleep is None else "never" if sleep == -1 else f"after {sleep} s")
+
+    def described(self) -> str:
+        return f"visibility {self.visibility}, hardware {self.hardware}, sleeps {self.sleep_words()}"
 
 
 @dataclass

@@ -48,14 +48,15 @@ class LiveLogs:
             return
         if stage in BUILD_STAGES:
             self._start("build")
-        elif stage in RUN_STAGES:
+            return
+        if "build" in self.threads:
+            self.threads["build"].join(DRAIN_SECONDS)  # the build's last lines come before the stage that ends it
+        if stage in RUN_STAGES:
             self._start("run")
 
     def _start(self, kind: str) -> None:
         if kind in self.threads:
             return
-        if kind == "run" and "build" in self.threads:
-            self.threads["build"].join(DRAIN_SECONDS)  # the build's last lines come before the app's first
         thread = threading.Thread(target=self._read, args=(kind,), name=f"{kind}-log", daemon=True)
         self.threads[kind] = thread
         thread.start()

@@ -174,12 +174,13 @@ class _Build:
 
 
 class ScriptedRuntime(Runtime):
-    """`script` is what the next commit plays; a test may swap it between deploys. Until a new build starts
+    """`script` is what each commit plays (after the ones queued in `then`); a test may swap it between deploys. Until a new build starts
     (`stale_s`), the one before it carries on: a build still under way can still end, in success or error."""
 
-    def __init__(self, script: Script | None = None) -> None:
+    def __init__(self, script: Script | None = None, then: list[Script] | None = None) -> None:
         super().__init__()
         self.script = script or Script()
+        self.then = list(then or [])  # what the next commits play, in turn, before `script` again
         self.build: _Build | None = None
         self.built_sha = None
         self._app: http.server.ThreadingHTTPServer | None = None
@@ -206,7 +207,8 @@ class ScriptedRuntime(Runtime):
 
     def on_commit(self, space: Space) -> None:
         before = self.build if self.build is not None else self._state()
-        self.build = _Build(self.script, time.monotonic(), space.sha, before)
+        script = self.then.pop(0) if self.then else self.script
+        self.build = _Build(script, time.monotonic(), space.sha, before)
         self.build_logs.replace([])
         self.run_logs.replace([])
 

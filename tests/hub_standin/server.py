@@ -193,6 +193,9 @@ class HubStandin:
             )
         if space_id in self.spaces:
             raise HubError(409, "You already created this space repo")
+        if self.echo_rejected_secrets and body.get("secrets"):
+            item = body["secrets"][0]
+            raise HubError(400, f"Invalid value for secret {item['key']}: {item['value']!r}")
         volumes = self._checked_volumes(body["volumes"], body["sdk"]) if "volumes" in body else []
         space = Space(space_id, body["sdk"], body.get("visibility") or ("private" if body.get("private") else "public"),
                       body.get("hardware") or "cpu-basic")
