@@ -28,8 +28,8 @@ def _tool(name: str, package: str) -> str:
     return found
 
 
-def test_there_are_a_deploy_and_a_check_workflow():
-    assert [path.name for path in WORKFLOWS] == ["check.yml", "deploy.yml"]
+def test_there_are_check_deploy_and_health_workflows():
+    assert [path.name for path in WORKFLOWS] == ["check.yml", "deploy.yml", "health.yml"]
 
 
 def test_actionlint_finds_nothing():

@@ -30,9 +30,12 @@ def _for_root(text: str, space: str, backend: str | None, name: str) -> str:
         (r"^jobs:$", lambda m: f"# The Space's folder, where its tools and files are.\ndefaults:\n  run:\n"
                                f"    working-directory: {space}\n\njobs:"),
     ]
+    # A scheduled workflow (health) has no push or pull_request to filter: it runs whatever changed.
+    scheduled = not re.search(r"^  (?:pull_request|push):", text, flags=re.M)
     for pattern, replace in steps:
         text, count = re.subn(pattern, replace, text, count=1, flags=re.M)
-        if count != 1 and "group" not in pattern:
+        optional = "group" in pattern or (scheduled and "pull_request" in pattern)
+        if count != 1 and not optional:
             raise SpaceError(f"a workflow of this Space no longer has the shape `./space ci` rewrites ({pattern!r} "
                              "not found): restore it with `copier update`, or copy it to the root by hand.")
     return text

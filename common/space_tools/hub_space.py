@@ -25,3 +25,10 @@ def space_url(host: str | None, subdomain: str | None, space_id: str) -> str:
         return host.rstrip("/") if "://" in host else f"https://{host.rstrip('/')}"
     name = subdomain or re.sub(r"[^a-z0-9]+", "-", space_id.lower()).strip("-")
     return f"https://{name}.hf.space"
+
+
+def health_headers(info, visibility: str, url: str, token: str) -> dict | None:
+    """What a health check sends: a private Space answers only its members, so it shows the check who we are (over
+    https only, and never to another host a redirect names); a protected one's app is public and never sees it."""
+    members_only = info.private and visibility != "protected" and url.startswith("https://")
+    return {"Authorization": f"Bearer {token}"} if members_only else None

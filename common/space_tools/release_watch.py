@@ -91,10 +91,7 @@ def report_failure(hub, space_id: str, settings, outcome: hub_wait.Outcome, time
 def check_health(hub, space_id: str, settings, args, visibility: str, run_log: list[str] | None = None) -> bool:
     info = hub.space_info(space_id)
     url = hub_space.space_url(info.host, getattr(info, "subdomain", None), space_id)
-    # A private Space answers only its members: show the check who we are (over https only, and never to another
-    # host a redirect names). A protected one's app is public: it never sees the token.
-    members_only = info.private and visibility != "protected" and url.startswith("https://")
-    headers = {"Authorization": f"Bearer {hub.token}"} if members_only else None
+    headers = hub_space.health_headers(info, visibility, url, hub.token)
     status = health.wait_healthy(url + settings.health_path, within=args.health_timeout, headers=headers)
     if status is None or not 200 <= status < 300:
         print(f"error: {RUNNING}, but GET {url}{settings.health_path} answered {status or 'nothing'}")
