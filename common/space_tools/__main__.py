@@ -20,6 +20,7 @@ COMMANDS = {
     "run": "Build and run the Space locally the way Spaces does, and wait until it answers.",
     "deploy": "Create or update the Space on the Hub, set its variables and secrets, upload, wait, check health.",
     "rollback": "Make the Space's files those of an earlier commit (--to REV; default: the one before), wait, check.",
+    "preview": "A Space of its own per pull request (OWNER/<name>-pr-N): deploy it, or delete it when the PR closes.",
     "ci": "Write this Space's GitHub workflows at the root of the repository it is a folder of.",
     "stop": "Stop the container `run` started on this machine.",
     "status": "The Space on the Hub: stage, URL, hardware, last commit.",

@@ -154,7 +154,7 @@ def _apply_env(hub, space_id: str, changes: deploy_env_plan.EnvChanges, sent: Se
         print(f"note: {note}")
 
 
-def _prepare(args):
+def _prepare(args, placeholder_secrets: bool = False):
     """Everything decided locally, before the Hub is asked anything; a dry run writes nothing here."""
     settings = config.load(args.root)
     synced = backend_sync.sync(settings, dry_run=args.dry_run)
@@ -163,6 +163,8 @@ def _prepare(args):
     update_leftovers.refuse(settings.root, skip_backend=settings.backend_path is not None)
     derived_files.refuse(settings)
     values = env_values.resolve(settings, from_environ=args.env_from_environ)
+    if placeholder_secrets:  # a preview Space of its own, never the real one: throwaway values where none is given
+        values = env_values.with_placeholder_secrets(values)
     for name in env_values.undeclared(settings):
         print(f"note: .env sets {name}, which space.json does not declare: it is not sent to the Space.")
     deploy_env_plan.refuse_public_secrets(values, set(args.public))
@@ -265,8 +267,10 @@ def _upload(hub, space_id: str, root, files, message: str) -> str | None:
     return commit_oid
 
 
-def main(args) -> int:
-    settings, values, files = _prepare(args)
+def main(args, *, preview: bool = False) -> int:
+    """The deploy; `preview` (preview_command's) gives throwaway values to required Secrets set nowhere and the Space
+    a bucket of its own, whatever storage_bucket names: a preview never gets the real Space's Secrets or data."""
+    settings, values, files = _prepare(args, placeholder_secrets=preview)
     visibility = "private" if args.private else (args.visibility or settings.visibility)
     want = deploy_settings.wanted(settings, visibility, args.hardware or settings.hardware)
     message = git_source.commit_message(settings.root)
@@ -282,7 +286,7 @@ def main(args) -> int:
     sent = SentSecrets(space_id)
     described = (f"{space_id}: a {visibility} Docker Space, license {settings.settings.get('license') or 'none'}, "
                  f"hardware {want.hardware}" + ("" if want.managed_sleep is None else f", sleeping {want.sleep_words()}"))
-    storage = deploy_storage.wanted(settings, space_id)
+    storage = deploy_storage.wanted(settings, space_id, own=preview)
     ensured = _ensure_space(hub, space_id, values, want, args, sent, described, storage)
     _apply_env(hub, space_id, ensured.changes, sent, created=ensured.created)
     deploy_settings.apply(hub, space_id, ensured.settings)  # hardware last: its restart sees the new values

@@ -31,15 +31,16 @@ class Found:
     info: object | None
 
 
-def wanted(settings, space_id: str | None) -> Storage | None:
+def wanted(settings, space_id: str | None, *, own: bool = False) -> Storage | None:
     """The bucket space.json asks for, or None (storage none or external: deploy makes no bucket call).
 
     An empty storage_bucket means OWNER/NAME-data for the Space OWNER/NAME (`--space-id` included: a staging Space
-    deployed from the same repo gets its own bucket, not production's)."""
+    deployed from the same repo gets its own bucket, not production's); `own` (a preview) means that one whatever
+    storage_bucket names."""
     if settings.settings.get("storage", "none") != "bucket":
         return None
     mount = settings.settings.get("storage_mount") or "/data"
-    bucket = (settings.settings.get("storage_bucket") or "").strip()
+    bucket = "" if own else (settings.settings.get("storage_bucket") or "").strip()
     if not bucket:
         owner, name = (space_id.split("/", 1) if space_id else ("<token user>", settings.space_name))
         bucket = f"{owner}/{name}-data"

@@ -192,6 +192,21 @@ class Hub:
             raise SpaceError(f"{action}: the Hub made it but does not show it yet; deploy again in a minute.")
         return created, info
 
+    def delete_bucket(self, bucket_id: str) -> bool:
+        """Delete the bucket and its files; False when there was none."""
+        with self._call(f"deleting bucket {bucket_id}", bucket_id):
+            try:
+                self.api.delete_bucket(bucket_id)
+            except HfHubHTTPError as error:
+                if error.response is not None and error.response.status_code == 404:
+                    return False
+                raise
+        return True
+
+    def delete_space(self, space_id: str) -> None:
+        with self._call(f"deleting {space_id}", space_id):
+            self.api.delete_repo(space_id, repo_type="space")
+
     def space_volumes(self, space_id: str) -> list:
         """The volumes mounted in the Space (huggingface_hub Volumes), as its runtime reports them."""
         with self._call(f"reading the volumes of {space_id}", space_id):

@@ -223,7 +223,8 @@ class HubStandin:
 
     # -- Storage Buckets and Space volumes -----------------------------------------------------------
     def bucket(self, req: Request, ns: str, name: str):
-        """POST creates (`{"visibility"}`; 409 with the `url` when it exists), GET is its BucketInfo."""
+        """POST creates (`{"visibility"}`; 409 with the `url` when it exists), GET is its BucketInfo, DELETE
+        removes it with its files."""
         bucket_id = f"{ns}/{name}"
         user = self._user_for(req, required=req.method == "POST")
         found = self.buckets.get(bucket_id)
@@ -231,6 +232,14 @@ class HubStandin:
             if found is None or (found.private and (user is None or not self._can_read_bucket(req, ns))):
                 raise HubError(404, "Bucket not found", "RepoNotFound")
             return found.info()
+        if req.method == "DELETE":
+            if found is None or not self._can_read_bucket(req, ns):
+                raise HubError(404, "Bucket not found", "RepoNotFound")
+            if req.token in self.scoped_tokens or not self._can_write(req, ns, None):
+                raise HubError(403, f"You don't have the rights to delete {bucket_id}")
+            shutil.rmtree(found.folder, ignore_errors=True)
+            del self.buckets[bucket_id]
+            return {}
         if req.token in self.scoped_tokens or not self._can_write(req, ns, None):
             raise HubError(403, f'You don\'t have the rights to create a bucket under the namespace "{ns}"')
         url = f"{self.url}/buckets/{bucket_id}"
@@ -608,7 +617,7 @@ class HubStandin:
         ("POST", r"/oauth/token", "oauth_token"),
         ("POST", r"/api/repos/create", "create_repo"),
         ("POST", r"/api/validate-yaml", "validate_yaml"),
-        ("GET|POST", _BUCKET, "bucket"),
+        ("GET|POST|DELETE", _BUCKET, "bucket"),
         ("PUT|DELETE", _SPACE + r"/volumes", "volumes"),
         ("GET", _SPACE + r"/tree/(?P<rev>[^/]+)(?:/(?P<path>.+))?", "tree"),
         ("GET", _SPACE + r"/commits/(?P<rev>[^/]+)", "commits"),

@@ -48,7 +48,13 @@ elif (kind, verb) == ("issue", "close"):
             issue["state"] = "closed"
             issue["closing_comment"] = option("--comment", "")
 elif (kind, verb) == ("pr", "comment"):
-    state["comments"].append({{"pr": int(args[2]), "body": body()}})
+    mine = [c for c in state["comments"] if c["pr"] == int(args[2])]
+    if "--edit-last" in args and mine:
+        mine[-1]["body"] = body()
+    elif "--edit-last" in args and "--create-if-none" not in args:
+        sys.exit("no comments found for current user")
+    else:
+        state["comments"].append({{"pr": int(args[2]), "body": body()}})
 else:
     sys.exit(f"gh stand-in: {{' '.join(args)}} is not emulated")
 state_path.write_text(json.dumps(state))
