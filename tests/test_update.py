@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from space_tools import config, derived_files
 
 import copier
 from tests.conftest import REPO, space_tools
+from tests.support.github_cli import GitHubCLI
 
 # The "previous release" is HEAD without this line; the update must bring it in.
 CHANGED_FILE = Path("common/partials/gitignore.jinja")
@@ -242,3 +244,46 @@ def test_check_names_a_template_address_only_this_machine_has(render):
     assert "note: .copier-answers.yml records the template at /" in local
     assert "set _src_path there to its remote address (e.g. gh:<owner>/hf-space-templates)" in local
     assert "records the template" not in remote
+
+
+TEMPLATE_UPDATE = yaml.safe_load((REPO / "common" / "github" / "workflows" / "template-update.yml").read_text())
+
+
+def _run_update_step(project: Path, gh: GitHubCLI, temp: Path) -> subprocess.CompletedProcess:
+    """The workflow's step as GitHub runs it, in a checkout whose origin is a local bare repository."""
+    step = next(s for s in TEMPLATE_UPDATE["jobs"]["update"]["steps"] if "run" in s and "copier" in s["run"])
+    temp.mkdir(exist_ok=True)
+    env = {**os.environ, **GIT_ENV, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{gh.path()}",
+           "RUNNER_TEMP": str(temp), "GH_TOKEN": "stand-in"}
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_template_update_workflow_opens_one_pull_request_per_new_release(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "space", "v0.1.0")
+    git(tmp_path, "clone", "--quiet", "--bare", str(project), "origin.git")
+    git(project, "remote", "add", "origin", str(tmp_path / "origin.git"))
+    gh = GitHubCLI(tmp_path / "gh")
+
+    first = _run_update_step(project, gh, tmp_path / "runner")
+    git(project, "switch", "--quiet", "main")  # the next week's run checks out main again
+    again = _run_update_step(project, gh, tmp_path / "runner")
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert [(p["head"], p["title"]) for p in gh.state["pulls"]] == [
+        ("template-update/0.2.0", "Update from the template's release 0.2.0")]
+    pushed = git(tmp_path / "origin.git", "show", "template-update/0.2.0:.copier-answers.yml")
+    assert "_commit: v0.2.0" in pushed
+    assert "dist/" in git(tmp_path / "origin.git", "show", "template-update/0.2.0:.gitignore")  # the release's change
+    assert again.returncode == 0 and "template-update/0.2.0 exists already" in again.stdout
+    assert len(gh.state["pulls"]) == 1
+
+
+def test_the_template_update_workflow_does_nothing_when_the_space_is_current(template_repo, tmp_path):
+    project = _generate(template_repo, tmp_path / "space", "v0.2.0")
+    gh = GitHubCLI(tmp_path / "gh")
+
+    result = _run_update_step(project, gh, tmp_path / "runner")
+
+    assert result.returncode == 0, result.stderr
+    assert "The template has no release newer than this Space's." in result.stdout and gh.state["pulls"] == []

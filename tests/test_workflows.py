@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import re
 import shlex
 import shutil
@@ -28,8 +29,23 @@ def _tool(name: str, package: str) -> str:
     return found
 
 
-def test_there_are_check_deploy_and_health_workflows():
-    assert [path.name for path in WORKFLOWS] == ["check.yml", "deploy.yml", "health.yml"]
+def test_there_are_check_deploy_health_preview_and_template_update_workflows():
+    assert [path.name for path in WORKFLOWS] == ["check.yml", "deploy.yml", "health.yml", "preview.yml",
+                                                 "template-update.yml"]
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_the_renovate_configuration_is_valid_and_pins_what_the_dockerfile_pins(render, runtime):
+    project = render(runtime=runtime)
+    config = project / ".github" / "renovate.json"
+
+    checked = subprocess.run([_tool("check-jsonschema", "check-jsonschema"), "--builtin-schema", "vendor.renovate",
+                              str(config)], capture_output=True, text=True)
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    pinned = set(re.findall(r"\b([A-Z0-9_]+_VERSION)=", (project / "Dockerfile").read_text()))
+    managed = {re.match(r"(\w+)=", m["matchStrings"][0])[1] for m in json.loads(config.read_text())["customManagers"]}
+    assert pinned == managed, "every tool the Dockerfile pins is kept current, and only those"
 
 
 def test_actionlint_finds_nothing():
@@ -65,16 +81,19 @@ def _space_tools_commands(workflow: Path) -> list[list[str]]:
     for job in yaml.safe_load(workflow.read_text())["jobs"].values():
         for step in job["steps"]:
             for line in step.get("run", "").splitlines():
+                if not line.strip().startswith("python -m space_tools "):
+                    continue
                 words = shlex.split(line)
-                if words[:3] == ["python", "-m", "space_tools"]:
-                    commands.append(words[3:])
+                ends = [n for n, word in enumerate(words) if re.match(r"^(\d?>|\||&&|;)", word)]
+                words = ["1" if re.fullmatch(r"\$\w+", word) else word for word in words]  # "$PR": a number
+                commands.append(words[3:ends[0] if ends else None])  # up to a redirection or the next command
     return commands
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
 def test_the_space_tools_command_lines_are_ones_the_cli_accepts(workflow):
     commands = _space_tools_commands(workflow)
-    assert commands, "each workflow runs space_tools"
+    assert commands or workflow.name == "template-update.yml", "each workflow but Copier's runs space_tools"
     for command, *args in commands:
         module = importlib.import_module(f"space_tools.{command}_command")
         parser = argparse.ArgumentParser(prog=command, exit_on_error=False)

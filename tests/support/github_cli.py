@@ -1,5 +1,5 @@
 """A stand-in for the GitHub CLI (`gh`) that the generated workflows call, for running their steps here: github.com
-is unreachable. It keeps issues and pull-request comments in a JSON file and answers the subcommands the workflows
+is unreachable. It keeps issues, pull requests and their comments in a JSON file and answers the subcommands the workflows
 use with the output shapes `gh` documents (`--json` fields, `--jq` through the real jq)."""
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ elif (kind, verb) == ("pr", "comment"):
         sys.exit("no comments found for current user")
     else:
         state["comments"].append({{"pr": int(args[2]), "body": body()}})
+elif (kind, verb) == ("pr", "create"):
+    state["pulls"].append({{"head": option("--head"), "title": option("--title"), "body": body()}})
+    out = f"https://github.com/owner/repo/pull/{{len(state['pulls'])}}\n"
+elif (kind, verb) == ("auth", "setup-git"):
+    pass  # the real one makes git use GH_TOKEN; the stand-in's origin is a local folder
 else:
     sys.exit(f"gh stand-in: {{' '.join(args)}} is not emulated")
 state_path.write_text(json.dumps(state))
@@ -69,7 +74,7 @@ class GitHubCLI:
         assert shutil.which("jq"), "jq is needed: the stand-in passes --jq through it, as gh does internally"
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.state_path = folder, folder / "gh-state.json"
-        self.state_path.write_text(json.dumps({"issues": [], "comments": [], "calls": []}))
+        self.state_path.write_text(json.dumps({"issues": [], "comments": [], "pulls": [], "calls": []}))
         gh = folder / "gh"
         gh.write_text(SCRIPT.format(python=sys.executable, state=str(self.state_path)))
         gh.chmod(0o755)
