@@ -246,7 +246,7 @@ def test_the_previous_build_reported_as_running_right_after_the_commit_is_not_ta
         for line in result.output.splitlines()
         if line.strip().endswith(("(previous build)", "BUILDING", "APP_STARTING", "RUNNING"))
     ]
-    assert lines == ["RUNNING (previous build)", "BUILDING", "APP_STARTING", "RUNNING"]
+    assert lines == ["RUNNING (previous build)", "RUNNING_BUILDING", "RUNNING_APP_STARTING", "RUNNING"]
 
 
 def test_an_old_build_error_reported_right_after_the_commit_is_not_taken_for_the_new_build(hub, make_space, deploy):

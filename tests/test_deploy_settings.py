@@ -66,7 +66,7 @@ def test_a_hardware_change_alone_is_the_restart_deploy_waits_for(hub, make_space
     assert len(hub.space(repo.space_id).commits) == commits  # no file changed: no commit
     assert "The Hub restarts the Space on its new hardware" in result.output
     assert ("POST", f"/api/spaces/{repo.space_id}/restart") not in hub.requests  # the hardware change restarted it
-    assert "      0 s  BUILDING" in result.output and "Healthy: GET /health answered 200" in result.output
+    assert "      0 s  RUNNING_BUILDING" in result.output and "Healthy: GET /health answered 200" in result.output
 
 
 def test_the_plan_comes_before_any_change(hub, make_space, deploy):

@@ -22,6 +22,7 @@ from .space_state import Space, now_iso
 # The stages the Hub reports (`SpaceRuntime.stage`).
 BUILDING, BUILD_ERROR, APP_STARTING = "BUILDING", "BUILD_ERROR", "APP_STARTING"
 RUNNING, RUNNING_BUILDING, RUNTIME_ERROR, NO_APP_FILE = "RUNNING", "RUNNING_BUILDING", "RUNTIME_ERROR", "NO_APP_FILE"
+RUNNING_APP_STARTING = "RUNNING_APP_STARTING"
 
 
 class _Logs:
@@ -89,7 +90,8 @@ class Runtime:
     def log_live(self, build: bool) -> bool:
         """Whether lines may still come: the build log while it builds, the run log while its container runs."""
         stage = self.stage_and_error()[0]
-        return stage in (BUILDING, RUNNING_BUILDING) if build else stage in (APP_STARTING, RUNNING)
+        return stage in (BUILDING, RUNNING_BUILDING) if build else stage in (APP_STARTING, RUNNING_APP_STARTING,
+                                                                             RUNNING)
 
     def close(self) -> None: ...
 
@@ -152,19 +154,24 @@ class _Build:
     started_at: float
     sha: str | None
     before: _Build | tuple[str, str]
+    serving: bool | None = None  # whether the build before it still serves while this one builds and starts
 
     def state(self, now: float) -> tuple[str, str, str | None]:
-        """(stage, errorMessage, the sha of the build this state belongs to)."""
+        """(stage, errorMessage, the sha of the build this state belongs to). While the build before it serves,
+        the stages are RUNNING_BUILDING and RUNNING_APP_STARTING, as production answers show them."""
         s, elapsed = self.script, now - self.started_at
         if elapsed < s.stale_s:
             return self.before.state(now) if isinstance(self.before, _Build) else (*self.before, None)
+        if self.serving is None:
+            before = self.before.state(now)[0] if isinstance(self.before, _Build) else self.before[0]
+            self.serving = before == RUNNING
         self.before = ("", "")  # started: what came before no longer shows
         if elapsed < s.stale_s + s.build_s:
-            return BUILDING, "", self.sha
+            return RUNNING_BUILDING if self.serving else BUILDING, "", self.sha
         if s.outcome == BUILD_ERROR:
             return BUILD_ERROR, s.error_message or "Build failed with exit code: 1", self.sha
         if elapsed < s.stale_s + s.build_s + s.start_s:
-            return APP_STARTING, "", self.sha
+            return RUNNING_APP_STARTING if self.serving else APP_STARTING, "", self.sha
         if s.outcome == RUNTIME_ERROR:
             return RUNTIME_ERROR, s.error_message or "launch timed out, space was not healthy after 30 min", self.sha
         return RUNNING, "", self.sha
@@ -174,8 +181,8 @@ class _Build:
 
 
 class ScriptedRuntime(Runtime):
-    """`script` is what each commit plays (after the ones queued in `then`); a test may swap it between deploys. Until a new build starts
-    (`stale_s`), the one before it carries on: a build still under way can still end, in success or error."""
+    """`script` is what each commit plays (after the ones queued in `then`); a test may swap it between deploys.
+    Until a new build starts (`stale_s`), the one before it carries on: a build still under way can still end."""
 
     def __init__(self, script: Script | None = None, then: list[Script] | None = None) -> None:
         super().__init__()
