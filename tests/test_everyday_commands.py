@@ -5,16 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-FAST = ("--poll-interval", "0.1", "--yes")  # --yes: a new Space is created without asking, as in CI
-
-
-@pytest.fixture
-def deployed(hub, make_space, cli):
-    repo = make_space()
-    result = cli(repo, "deploy", *FAST, hub=hub)
-    assert result.returncode == 0, result.output
-    return repo
-
 
 def test_status_shows_stage_url_hardware_and_the_last_commit(hub, deployed, cli):
     result = cli(deployed, "status", hub=hub)

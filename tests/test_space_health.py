@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.hub_standin import Script, ScriptedRuntime
@@ -21,13 +20,6 @@ HEALTH = yaml.safe_load((REPO / "common" / "github" / "workflows" / "health.yml"
 STEPS = {step["name"]: step for step in HEALTH["jobs"]["health"]["steps"]}
 FAST = ("--poll-interval", "0.1", "--yes")
 
-
-@pytest.fixture
-def deployed(hub, make_space, cli):
-    repo = make_space()
-    result = cli(repo, "deploy", *FAST, hub=hub)
-    assert result.returncode == 0, result.output
-    return repo
 
 
 def _unhealthy(hub, repo) -> None:

@@ -231,6 +231,15 @@ def hub(monkeypatch):
     standin.stop()
 
 
+@pytest.fixture
+def deployed(hub, make_space, cli) -> SpaceRepo:
+    """A Space repo deployed once to the stand-in Hub (scripted: RUNNING and healthy)."""
+    repo = make_space()
+    result = cli(repo, "deploy", "--poll-interval", "0.1", "--yes", hub=hub)
+    assert result.returncode == 0, result.output
+    return repo
+
+
 @dataclass
 class Result:
     returncode: int
