@@ -74,7 +74,7 @@ def add_arguments(parser) -> None:
     release_watch.add_arguments(parser)
     parser.add_argument(
         "--yes", "-y", action="store_true",
-        help="create a new Space without asking (CI): owner, visibility, license and hardware as space.json says")
+        help="create a new Space, or make a private one public, without asking (CI): as space.json says")
     parser.add_argument(
         "--dry-run",
         action="store_true",
