@@ -123,6 +123,8 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if item.get_closest_marker("docker"):
             item.add_marker(pytest.mark.xdist_group("docker"))
+    # The benchmark's cold builds empty BuildKit's cache: run last, they leave no other build to start cold.
+    items.sort(key=lambda item: item.path.name == "test_bench_smoke.py")
 
 
 def pytest_sessionfinish(session) -> None:

@@ -17,7 +17,7 @@ from harness import docker
 from tests.hub_standin.container import SpaceContainer, injected_env
 from tests.support.failing_spaces import SHAPES, FailingSpace
 
-START_SECONDS = 5  # what the stand-in's Space may take to answer here before it counts as never answering
+START_SECONDS = 3  # what the stand-in's Space may take to answer here before it counts as never answering
 
 
 def _settings(space: FailingSpace) -> SimpleNamespace:
