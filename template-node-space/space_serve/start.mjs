@@ -22,6 +22,7 @@ if (settings.PRESTART) {
   // The Dockerfile copies the backend's folder, with its production node_modules, beside this file.
   await runPrestart(settings.PRESTART, fileURLToPath(new URL("./backend/", import.meta.url)));
 }
+keeping?.prepare(); // WAL before the first request: switching while the app writes could fail a write
 stopOnSignals(servers, async () => keeping?.stop());
 const hold = holdListening();
 // With nothing else pending, Node itself ends such a load with code 13 ("unsettled top-level await").

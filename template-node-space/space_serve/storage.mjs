@@ -81,12 +81,16 @@ function writeText(target, text) {
 }
 
 /** WAL mode (kept in the file): a snapshot, a reader, then never holds up or fails the app's writes, whatever its
- * driver's busy timeout. False while the app holds a lock: tried again at the next snapshot. */
+ * driver's busy timeout. Tried without waiting, as a lock held waiting would hold up the app's writes; false while
+ * the app holds one: tried again at the next snapshot. */
 function useWal(db) {
+  db.exec("PRAGMA busy_timeout=0");
   try {
     return String(Object.values(db.prepare("PRAGMA journal_mode=WAL").get())[0]).toLowerCase() === "wal";
   } catch {
     return false;
+  } finally {
+    db.exec("PRAGMA busy_timeout=1000");
   }
 }
 
@@ -253,6 +257,11 @@ export class Keeper {
       return kept;
     });
     return this.busy;
+  }
+
+  /** The files there are now in WAL mode, before the app serves (the pre-start command may have made them). */
+  prepare() {
+    for (const database of this.databases) if (fs.existsSync(database.live)) this.dataVersion(database);
   }
 
   newerWriter() {

@@ -41,7 +41,7 @@ def main() -> None:
     workers = _positive_int("WEB_CONCURRENCY", 1, 64)
     keeping = storage.keeper(settings.SPACE)  # the databases are restored before anything opens them
     try:
-        _serve(port, workers)
+        _serve(port, workers, keeping)
     except BaseException:
         if keeping:
             keeping.halt()
@@ -50,11 +50,13 @@ def main() -> None:
         keeping.stop()  # uvicorn returned: SIGTERM, and the server has stopped taking requests
 
 
-def _serve(port: int, workers: int) -> None:
+def _serve(port: int, workers: int, keeping) -> None:
     if settings.PRESTART:
         from . import prestart
 
         prestart.run(settings.PRESTART)
+    if keeping:
+        keeping.prepare()  # WAL before the first request: switching while the app writes could fail a write
     import uvicorn  # imported late so a configuration error costs no start-up time
 
     uvicorn.run(

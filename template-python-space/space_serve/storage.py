@@ -115,11 +115,15 @@ class Database:
 
 def _use_wal(connection: sqlite3.Connection) -> bool:
     """WAL mode (kept in the file): a snapshot, a reader, then never holds up or fails the app's writes, whatever its
-    driver's busy timeout. False while the app holds a lock: tried again at the next snapshot."""
+    driver's busy timeout. Tried without waiting, as a lock held waiting would hold up the app's writes; False
+    while the app holds one: tried again at the next snapshot."""
+    connection.execute("PRAGMA busy_timeout=0")
     try:
         return connection.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() == "wal"
     except sqlite3.OperationalError:
         return False
+    finally:
+        connection.execute("PRAGMA busy_timeout=5000")
 
 
 def _recorded(database: Database) -> dict:
@@ -305,6 +309,12 @@ class Keeper:
     def _prune(self, database: Database) -> None:
         for name in database.snapshot_names()[LAYOUT["keep"]:]:
             (database.folder / name).unlink(missing_ok=True)
+
+    def prepare(self) -> None:
+        """The files there are now in WAL mode, before the app serves (the pre-start command may have made them)."""
+        for database in self.databases:
+            if database.live.exists():
+                self._data_version(database)
 
     def halt(self) -> None:
         """Stop snapshotting, leaving the bucket as it is (a failed start keeps the snapshots it restored from)."""
