@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import config, deploy_command, deploy_storage, hub_space
+from . import config, deploy_command, deploy_storage, hub_space, release_watch
 from .errors import SpaceError
 
 FREE_HARDWARE = "cpu-basic"
@@ -28,10 +28,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--hardware", default=FREE_HARDWARE, help=f"(default: {FREE_HARDWARE}, whatever space.json "
                         "says: a preview is billed like any Space)")
     parser.add_argument("--summary", metavar="FILE", help="write the outcome as Markdown for a pull-request comment")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait for the build and start")
-    parser.add_argument("--poll-interval", type=float, default=5.0, help="seconds between status checks")
-    parser.add_argument("--health-timeout", type=float, default=60.0, help="seconds the health path may take")
-    parser.add_argument("--verbose", "-v", action="store_true", help="stream every line of the logs")
+    release_watch.add_arguments(parser)  # the wait, as deploy's
 
 
 def preview_id(settings, pr: int, owner: str | None, hub) -> str:
