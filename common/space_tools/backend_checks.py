@@ -14,6 +14,7 @@ from . import (
     detect_node,
     detect_python,
     lock_wheels,
+    sign_in_checks,
     unlocked_resolution,
     workspace_lock,
 )
@@ -66,6 +67,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             fix = (_fix_answer("python_version", fits[-1]) if fits else
                    f"none of the template's Pythons ({', '.join(OFFERED)}) does: widen requires-python")
             raise SpaceError(f"python_version {python} does not satisfy requires-python {spec!r} of {source}; {fix}.")
+    notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     workspace = workspace_lock.needs_export(folder)
     own = next((folder / name for name in detect_python.LOCKS if (folder / name).is_file()), None)
@@ -152,7 +154,8 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     _check_berry(manifest, lock)
     if lock.name == "package-lock.json":
         _check_lock_matches(manifest, lock)
-    return [*_check_better_auth(lock), f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
+    return [*_check_better_auth(lock), *sign_in_checks.check(config.settings, folder),
+            f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
 
 
 def _check_berry(manifest: dict, lock: Path) -> None:

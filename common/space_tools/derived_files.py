@@ -25,6 +25,9 @@ FRONT_MATTER = {
     "base_path": "base_path",
     "startup_duration_timeout": "startup_duration_timeout",
     "suggested_hardware": "hardware",
+    "hf_oauth": "hf_oauth",
+    "hf_oauth_scopes": "hf_oauth_scopes",
+    "hf_oauth_expiration_minutes": "hf_oauth_expiration_minutes",
 }
 _VARIABLES_HEADING = "## Environment variables"
 _VARIABLE_ITEM = re.compile(r"^- `(?P<name>[^`]+)` \(")
@@ -43,7 +46,7 @@ def front_matter(config: SpaceConfig) -> list[str]:
     found = []
     for front_key, key in FRONT_MATTER.items():
         expected = config.settings.get(key)
-        expected = None if expected in ("", None) else expected
+        expected = None if expected in ("", None) or expected is False else expected  # false: the key is left out
         if front.get(front_key) != expected:
             found.append(
                 f"README.md front matter: {front_key} is {_shown(front.get(front_key))} but {SETTINGS_FILE}'s "

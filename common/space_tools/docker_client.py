@@ -22,5 +22,6 @@ def environment() -> dict[str, str]:
     return {**os.environ, "DOCKER_BUILDKIT": "1"}
 
 
-def run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([client(), *args], env=environment(), **kwargs)
+def run(args: list[str], *, extra_env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """extra_env: values `--env NAME` passes on by name, so they never show in a process list."""
+    return subprocess.run([client(), *args], env={**environment(), **(extra_env or {})}, **kwargs)

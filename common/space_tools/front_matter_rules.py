@@ -38,6 +38,12 @@ def problems(front: dict) -> list[str]:
     timeout = front.get("startup_duration_timeout")
     if timeout is not None and not re.search(RULES["duration"], str(timeout)):
         found.append("startup_duration_timeout must be a duration like 30m or 1h")
+    scopes = front.get("hf_oauth_scopes")
+    if scopes is not None and (not isinstance(scopes, list) or not all(isinstance(s, str) and s for s in scopes)):
+        found.append("hf_oauth_scopes must be a list of scopes such as [openid, profile]")
+    minutes = front.get("hf_oauth_expiration_minutes")
+    if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1):
+        found.append("hf_oauth_expiration_minutes must be a positive number of minutes")
     for header in front.get("custom_headers") or {}:
         if header not in CUSTOM_HEADERS:
             found.append(f"custom_headers may only set {', '.join(sorted(CUSTOM_HEADERS))}, not {header}")

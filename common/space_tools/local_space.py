@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docker_client, env_values, health
+from . import docker_client, env_values, health, local_sign_in
 from .errors import SpaceError
 from .space_stages import RUNNING, RUNTIME_ERROR
 
@@ -106,6 +106,7 @@ class LocalSpace:
     injected: dict[str, str] = field(default_factory=dict)
     network: str = ""  # Docker's default: app_port is published on 127.0.0.1:port; host: the app listens on port
     mounts: dict[str, str] = field(default_factory=dict)  # folder here -> path in the container
+    also_published: list[int] = field(default_factory=list)  # ports of containers that share its network
     build_log: collections.deque = field(default_factory=lambda: collections.deque(maxlen=LOG_LINES_KEPT))
 
     @property
@@ -172,6 +173,8 @@ class LocalSpace:
             else:
                 command += [*(["--network", self.network] if self.network else []),
                             "--publish", f"127.0.0.1:{self.port}:{self.app_port}"]
+                for port in self.also_published:
+                    command += ["--publish", f"127.0.0.1:{port}:{port}"]
             result = docker_client.run([*command, self.image], capture_output=True, text=True)
         finally:
             _remove_tree(env_dir)
@@ -219,4 +222,5 @@ class LocalSpace:
         """SIGTERM, then SIGKILL after the grace period, as Spaces stops a container; whether one was there."""
         stopped = docker_client.run(["stop", "--time", str(STOP_GRACE_S), self.container], capture_output=True)
         docker_client.run(["rm", "--force", self.container], capture_output=True)
+        local_sign_in.stop(self.container)  # the local sign-in provider, if this run had one, goes with it
         return stopped.returncode == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import build_command, config, diagnosis, env_values, health, local_port, local_space, log_tail
+from . import build_command, config, diagnosis, env_values, health, local_port, local_sign_in, local_space, log_tail
 from .backend_sync import sync
 from .errors import SpaceError
 from .local_space import LocalSpace
@@ -40,13 +40,19 @@ def add_arguments(parser) -> None:
     )
 
 
-def _start_and_verify(space: LocalSpace, settings: config.SpaceConfig, timeout: float) -> bool:
+def _start_and_verify(space: LocalSpace, settings: config.SpaceConfig, timeout: float,
+                      sign_in: tuple[local_sign_in.LocalSignIn, str] | None) -> bool:
     """Start it, wait for its port as Spaces does, then GET the health path; on failure, its log tail."""
     where = "host network" if space.network == "host" else f"127.0.0.1:{space.port} -> {space.app_port}"
     print(f"{APP_STARTING}: container {space.container} as uid 1000 ({where}), waiting up to {timeout:g} s",
           flush=True)
     started = time.monotonic()
     space.start()
+    if sign_in:
+        provider, image = sign_in
+        provider.start(image)
+        print(f"Sign in with Hugging Face: local provider at {provider.url} (any username), in place of "
+              f"huggingface.co", flush=True)
     stage, reason = space.wait_until_answering(timeout)
     if stage == RUNTIME_ERROR:
         print(f"{RUNTIME_ERROR}: {reason}")
@@ -75,6 +81,12 @@ def main(args) -> int:
     timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
     space = local_space.for_settings(settings, values, port=args.port, name=args.name, network=args.network)
     space.stop()  # a container of the same name is replaced, and frees its port
+    sign_in = None
+    if local_sign_in.wanted(settings):
+        provider = local_sign_in.for_space(settings, space)
+        space.injected.update(provider.injected())
+        space.also_published.append(provider.port)
+        sign_in = (provider, provider.build())
     for folder, target in space.mounts.items():
         print(f"Storage: {Path(folder).relative_to(settings.root)} mounted at {target}, in place of the Space's bucket")
     if local_port.in_use(space.port):
@@ -83,7 +95,7 @@ def main(args) -> int:
     if not build_command.build_image(space, args, settings):
         return 1
     try:
-        if not _start_and_verify(space, settings, timeout):
+        if not _start_and_verify(space, settings, timeout, sign_in):
             space.stop()
             return 1
         if args.detach:

@@ -101,6 +101,8 @@ def problems(settings: dict, root: Path) -> list[str]:
     if not isinstance(sleep, int) or isinstance(sleep, bool) or sleep < -1:
         found.append(f"sleep_time must be -1 (never), 0 (the Hub's default) or a number of seconds, not "
                      f"{json.dumps(sleep)}.")
+    if not isinstance(settings.get("hf_oauth", False), bool):  # absent in Spaces made before sign-in
+        found.append(f"hf_oauth must be true or false, not {json.dumps(settings.get('hf_oauth'))}.")
     port = settings["app_port"]
     if not 1024 <= port <= 65535:
         found.append(

@@ -93,9 +93,11 @@ def create_app():
     """What uvicorn serves (factory=True): the backend's app, with the health route unless the app has its own."""
     from uvicorn.importer import import_from_string
 
-    from . import settings
+    from . import settings, sign_in
 
     backend = import_from_string(settings.ASGI_APP)
+    if settings.HF_OAUTH:
+        sign_in.attach(backend, app_serves)
     if app_serves(backend, settings.HEALTH_PATH):
         print(f"space: health path {settings.HEALTH_PATH} is served by the app's own route", file=sys.stderr,
               flush=True)

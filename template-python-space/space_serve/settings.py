@@ -36,6 +36,7 @@ ASGI_APP: str = SPACE["asgi_app"]
 PRESTART: str = SPACE.get("prestart", "")
 HEALTH_PATH: str = SPACE["health_path"]
 DEFAULT_PORT: int = SPACE["app_port"]
+HF_OAUTH: bool = SPACE.get("hf_oauth", False)
 VARIABLES: dict[str, dict] = SPACE["variables"]
 REQUIRED_VARIABLES = [name for name, spec in VARIABLES.items() if spec["required"]]
 REQUIRED_SECRETS = [name for name, spec in VARIABLES.items() if spec["required"] and spec["secret"]]

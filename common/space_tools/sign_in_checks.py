@@ -1,0 +1,33 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
+"""hf_oauth: whether the backend can sign users in with Hugging Face, checked before an image is built."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import backend_reading
+from .errors import SpaceError
+
+README_SECTION = "README.md, Sign in with Hugging Face"
+_NODE_SOURCES = (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
+
+
+def check(settings: dict, folder: Path, manifests: str = "") -> list[str]:
+    """Raise SpaceError when hf_oauth is on and the backend has no way to use it; return notes."""
+    if not settings.get("hf_oauth"):
+        return []
+    if settings["runtime"] == "python":
+        if not re.search(r"(?i)huggingface[_-]hub\s*\[[^\]]*oauth|\bauthlib\b", manifests):
+            raise SpaceError("hf_oauth is on, but huggingface_hub[oauth] is not among the backend's dependencies "
+                             "(the sign-in routes need it): `uv add 'huggingface_hub[oauth]'` in the backend.")
+        return ["sign-in: huggingface_hub's routes at /oauth/huggingface/login (the app's own, or added at start)"]
+    code = "\n".join(backend_reading.text(path) for path in backend_reading.source_files(folder, _NODE_SOURCES))
+    if "OPENID_PROVIDER_URL" not in code:
+        raise SpaceError("hf_oauth is on, but no file of the backend reads OPENID_PROVIDER_URL: add the Hugging "
+                         f"Face provider to your betterAuth config ({README_SECTION} shows the lines).")
+    notes = ["sign-in: Better Auth's huggingface provider, from the discovery document at OPENID_PROVIDER_URL"]
+    if settings.get("iframe") and "oauthPopup" not in code:
+        notes.append("note: iframe is on, but the config has no oauthPopup(): inside the huggingface.co page the "
+                     f"sign-in can't hand its session to the page ({README_SECTION}).")
+    return notes
