@@ -45,6 +45,11 @@ BAD_ANSWERS = [
     ({"storage": "bucket", "sqlite_files": ["/home/user/a.db"], "storage_bucket": "data"}, "is not a bucket id"),
     ({"storage": "bucket", "sqlite_files": ["/home/user/a.db"], "env_vars": {"STORAGE_ALLOW_EMPTY": {}}},
      "is set by the template or by Spaces"),
+    ({"env_vars": {"OPENID_PROVIDER_URL": {}}}, "is set by the template or by Spaces"),
+    ({"env_vars": {"OAUTH_CLIENT_ID": {}}}, "is set by the template or by Spaces"),
+    ({"hf_oauth": True, "hf_oauth_scopes": "openid,profile"}, 'is not a list of scopes like "openid profile email"'),
+    ({"hf_oauth": True, "hf_oauth_scopes": "profile email"}, "hf_oauth_scopes must hold openid and profile"),
+    ({"hf_oauth": True, "hf_oauth_expiration_minutes": 0}, "hf_oauth_expiration_minutes must be a number of minutes"),
 ]
 NODE_BAD_ANSWERS = [
     ({"env_vars": {"BETTER_AUTH_SECRET": {}}}, "is set by the template or by Spaces"),
@@ -53,6 +58,7 @@ NODE_BAD_ANSWERS = [
     ({"base_path": "/api/auth/ok"}, 'health_path "/api/auth/ok" is the page Spaces opens first (base_path)'),
     ({"database": "postgres", "storage": "bucket"}, "storage=bucket keeps SQLite files, but database is postgres"),
     ({"database": "sqlite", "storage": "external"}, "storage=external needs database=postgres (DATABASE_URL)"),
+    ({"hf_oauth": True, "hf_oauth_scopes": "openid profile"}, "Better Auth creates a user only with an email"),
 ]
 
 

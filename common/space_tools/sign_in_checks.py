@@ -9,7 +9,7 @@ from pathlib import Path
 from . import backend_reading
 from .errors import SpaceError
 
-README_SECTION = "README.md, Sign in with Hugging Face"
+DOCS = "the template's docs/node-space.md (Sign in with Hugging Face)"
 _NODE_SOURCES = (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
 
 
@@ -25,9 +25,9 @@ def check(settings: dict, folder: Path, manifests: str = "") -> list[str]:
     code = "\n".join(backend_reading.text(path) for path in backend_reading.source_files(folder, _NODE_SOURCES))
     if "OPENID_PROVIDER_URL" not in code:
         raise SpaceError("hf_oauth is on, but no file of the backend reads OPENID_PROVIDER_URL: add the Hugging "
-                         f"Face provider to your betterAuth config ({README_SECTION} shows the lines).")
+                         f"Face provider to your betterAuth config: {DOCS} shows the lines.")
     notes = ["sign-in: Better Auth's huggingface provider, from the discovery document at OPENID_PROVIDER_URL"]
     if settings.get("iframe") and "oauthPopup" not in code:
         notes.append("note: iframe is on, but the config has no oauthPopup(): inside the huggingface.co page the "
-                     f"sign-in can't hand its session to the page ({README_SECTION}).")
+                     f"sign-in can't hand its session to the page: see {DOCS}.")
     return notes

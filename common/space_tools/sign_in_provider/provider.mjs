@@ -14,6 +14,11 @@ const issuer = env("ISSUER"); // http://127.0.0.1:<port>, what the app finds in 
 const appOrigin = new URL(env("APP_ORIGIN")).origin;
 const scopes = env("SCOPES").split(" ").filter(Boolean);
 const expiresIn = Number(process.env.EXPIRES_IN_S ?? 28800);
+const CLAIMS = {
+  openid: ["sub"],
+  profile: ["name", "preferred_username", "profile", "picture", "isPro"],
+  email: ["email", "email_verified"],
+};
 
 // Hugging Face's claims: sub is the account's id, preferred_username its name on the Hub.
 const profile = (login) => ({
@@ -38,11 +43,8 @@ const provider = new Provider(issuer, {
     response_types: ["code"],
   }],
   scopes: [...new Set(["openid", ...scopes])], // as the Space's OAuth app: only the scopes its front matter names
-  claims: {
-    openid: ["sub"],
-    profile: ["name", "preferred_username", "profile", "picture", "isPro"],
-    email: ["email", "email_verified"],
-  },
+  // A scope the Space does not declare is neither offered nor granted, and gives no claims.
+  claims: Object.fromEntries(Object.entries(CLAIMS).filter(([scope]) => scope === "openid" || scopes.includes(scope))),
   async findAccount(_ctx, sub) {
     const login = accounts.get(sub);
     return login && { accountId: sub, claims: async () => profile(login) };
@@ -104,7 +106,7 @@ async function interaction(req, res, uid) {
   accounts.set(account.sub, login);
   // As on huggingface.co once the user authorized the app: the scopes asked for are granted.
   const grant = new provider.Grant({ accountId: account.sub, clientId: details.params.client_id });
-  grant.addOIDCScope(details.params.scope);
+  grant.addOIDCScope(details.params.scope.split(" ").filter((scope) => scope === "openid" || scopes.includes(scope)).join(" "));
   await provider.interactionFinished(req, res, {
     login: { accountId: account.sub },
     consent: { grantId: await grant.save() },
