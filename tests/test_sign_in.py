@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import pytest
 
 from harness import docker
+from tests.hub_standin import RealRuntime
 from tests.hub_standin.fixtures import SpaceRepo
 from tests.support.sign_in_flow import Browser, sign_in_at_provider
 
@@ -234,3 +235,23 @@ def test_stop_removes_the_local_provider_with_the_space(run_space, cli):
     assert result.returncode == 0, result.output
     assert docker.docker("inspect", provider, check=False).returncode != 0
     assert docker.docker("inspect", f"{space.name}-local", check=False).returncode != 0
+
+
+def test_a_deployed_space_signs_in_with_hugging_face_with_no_further_setup(hub, render, cli):
+    hub.runtime_factory = lambda space: RealRuntime(stale_s=0.5, startup_timeout_s=120)
+    name = f"deploy-sign-in-{uuid.uuid4().hex[:6]}"
+    project = render(runtime="node", space_name=name, space_owner="acme", hf_oauth=True)
+    (project / ".env").write_text(f"BETTER_AUTH_SECRET={'s' * 40}\n")
+
+    result = cli(SpaceRepo(project, f"acme/{name}"), "deploy", "--poll-interval", "0.1", "--yes", hub=hub)
+
+    assert result.returncode == 0, result.output
+    space = hub.space(f"acme/{name}")
+    assert not {*space.variables, *space.secrets} & set(OAUTH_VARIABLES)  # deploy never sets them: Spaces does
+    assert space.front_matter()["hf_oauth"] is True
+    url = result.output.split("Live at ")[1].split()[0].rstrip("/")
+    browser = Browser()
+    authorization = _node_authorization_url(browser, RunningSpace(project, name, int(url.rsplit(":", 1)[1]), ""))
+    callback = sign_in_at_provider(browser, authorization, _origin(authorization), url, username="grace")
+    browser.request("GET", callback)
+    assert browser.request("GET", url + "/api/auth/get-session").json()["user"]["name"] == "grace"

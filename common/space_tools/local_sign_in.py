@@ -26,10 +26,14 @@ def container_name(app_container: str) -> str:
     return f"{app_container}-sign-in"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_port(besides: int) -> int:
+    """A port nothing listens on, other than `besides` (the app's, which is free too until the app starts)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port != besides:
+            return port
 
 
 def _image() -> str:
@@ -116,7 +120,7 @@ def for_space(settings, space) -> LocalSignIn:
         scopes=" ".join(settings.settings.get("hf_oauth_scopes") or ["openid", "profile"]),
         expiration_minutes=int(settings.settings.get("hf_oauth_expiration_minutes") or 480),
         network=space.network,
-        port=_free_port(),
+        port=free_port(besides=space.port),
         client_id=f"local-{secrets.token_hex(8)}",
         client_secret=secrets.token_urlsafe(32),
     )

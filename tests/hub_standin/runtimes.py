@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import docker
+from space_tools import local_sign_in
 
 from .container import SpaceContainer, duration_s, injected_env
 from .space_state import Space, now_iso
@@ -79,6 +80,19 @@ class Runtime:
     def build_log_lines(self) -> list[tuple[str, str]]:
         self.stage_and_error()  # let a scripted timeline catch up
         return self.build_logs.snapshot()
+
+    def _sign_in(self, container: str, front: dict) -> dict[str, str]:
+        """hf_oauth: true makes Spaces inject OAUTH_* and OPENID_PROVIDER_URL; here the provider behind them is
+        oidc-provider on a loopback port (the image `./space run` uses), which sends people back to this Space."""
+        provider = local_sign_in.LocalSignIn(
+            app_container=container, app_url=f"http://127.0.0.1:{self.port}",
+            scopes=" ".join(front.get("hf_oauth_scopes") or ["openid", "profile"]),
+            expiration_minutes=int(front.get("hf_oauth_expiration_minutes") or 480), network="host",
+            port=local_sign_in.free_port(besides=self.port), client_id=f"space-{container}", client_secret=f"secret-{time.monotonic_ns()}",
+        )
+        provider.start(provider.build())
+        self.sign_in_containers.add(container)
+        return provider.injected()
 
     def run_log_lines(self) -> list[tuple[str, str]]:
         self.stage_and_error()
@@ -250,6 +264,7 @@ class RealRuntime(Runtime):
         self.space: SpaceContainer | None = None
         self.images: set[str] = set()
         self.threads: list[threading.Thread] = []
+        self.sign_in_containers: set[str] = set()
 
     def stage_and_error(self) -> tuple[str, str]:
         with self.lock:
@@ -305,6 +320,8 @@ class RealRuntime(Runtime):
                 space_id=space_id, host=f"127.0.0.1:{self.port}", title=str(front.get("title", "")), hardware=hardware
             ),
         )
+        if front.get("hf_oauth") is True:
+            local.injected.update(self._sign_in(local.name, front))
         self.images.add(local.image)
         built, log = local.build(on_line=self.build_logs.add)  # streamed as it builds
         self.build_logs.replace(log)
@@ -323,6 +340,19 @@ class RealRuntime(Runtime):
         else:
             self._set(generation, RUNNING)
 
+    def _sign_in(self, container: str, front: dict) -> dict[str, str]:
+        """hf_oauth: true makes Spaces inject OAUTH_* and OPENID_PROVIDER_URL; here the provider behind them is
+        oidc-provider on a loopback port (the image `./space run` uses), which sends people back to this Space."""
+        provider = local_sign_in.LocalSignIn(
+            app_container=container, app_url=f"http://127.0.0.1:{self.port}",
+            scopes=" ".join(front.get("hf_oauth_scopes") or ["openid", "profile"]),
+            expiration_minutes=int(front.get("hf_oauth_expiration_minutes") or 480), network="host",
+            port=local_sign_in.free_port(besides=self.port), client_id=f"space-{container}", client_secret=f"secret-{time.monotonic_ns()}",
+        )
+        provider.start(provider.build())
+        self.sign_in_containers.add(container)
+        return provider.injected()
+
     def run_log_lines(self) -> list[tuple[str, str]]:
         if self.stage_and_error()[0] == RUNNING and self.space is not None:
             self.run_logs.replace(self.space.logs())
@@ -335,6 +365,8 @@ class RealRuntime(Runtime):
             thread.join(timeout=600)
         if self.space is not None:
             self.space.stop()
+        for container in self.sign_in_containers:
+            local_sign_in.stop(container)
         for image in self.images:
             docker.docker("image", "rm", "--force", image, check=False)
         shutil.rmtree(self.work, ignore_errors=True)

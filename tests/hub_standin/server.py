@@ -465,6 +465,14 @@ class HubStandin:
                 errors.append(
                     {"message": f'"sdk" must be one of gradio, streamlit, docker, static (got {data.get("sdk")!r})'}
                 )
+            if "hf_oauth" in data and not isinstance(data["hf_oauth"], bool):
+                errors.append({"message": '"hf_oauth" must be a boolean'})
+            scopes = data.get("hf_oauth_scopes", [])
+            if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
+                errors.append({"message": '"hf_oauth_scopes" must be an array of strings'})
+            minutes = data.get("hf_oauth_expiration_minutes", 480)
+            if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+                errors.append({"message": '"hf_oauth_expiration_minutes" must be a positive integer'})
             if len(str(data.get("short_description", ""))) > 60:
                 errors.append(
                     {"message": '"short_description" length must be less than or equal to 60 characters long'}
