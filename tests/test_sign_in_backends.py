@@ -1,6 +1,7 @@
 """hf_oauth on backends we did not write: a single-file FastAPI app that never heard of it gets the sign-in routes
 from the wrapper, and a Better Auth server whose config lives in another file signs in with the lines the
-template's docs give. Each is rendered, run with `./space run` and signed into over HTTP."""
+template's docs give. `detect` finds hf_oauth in each; each is rendered, run with `./space run` and signed into
+over HTTP."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def test_a_fastapi_app_without_sign_in_code_gets_the_routes_from_the_wrapper(ren
         "main.py": FASTAPI_APP,
         "requirements.txt": "fastapi>=0.115\nuvicorn>=0.30\nhuggingface_hub[oauth]>=1.0\n",
     })
-    space = shapes.make_space(render, "python", backend, "fastapi-single-file-sign-in", hf_oauth=True)
+    space = shapes.make_space(render, "python", backend, "fastapi-single-file-sign-in")  # detect finds hf_oauth
 
     with shapes.running(cli, space) as url:
         browser = Browser()
@@ -56,6 +57,7 @@ def test_a_fastapi_app_without_sign_in_code_gets_the_routes_from_the_wrapper(ren
         whoami = browser.request("GET", url + "/whoami").json()
         log = docker.docker("logs", f"{space.settings['space_name']}-local").stderr
 
+    assert space.settings["hf_oauth"] is True
     assert whoami == {"username": "heidi"}
     assert "Sign in with Hugging Face at /oauth/huggingface/login (routes added by space_serve" in log
 
@@ -96,8 +98,7 @@ createServer((req, res) => {
 }).listen(Number(process.env.PORT ?? 3000));
 ''',
     })
-    space = shapes.make_space(render, "node", backend, "better-auth-config-elsewhere-sign-in", hf_oauth=True,
-                              entry_file="server.ts")
+    space = shapes.make_space(render, "node", backend, "better-auth-config-elsewhere-sign-in")
 
     with shapes.running(cli, space) as url:
         browser = Browser()
@@ -107,4 +108,5 @@ createServer((req, res) => {
         browser.request("GET", callback)
         session = browser.request("GET", url + "/api/auth/get-session").json()
 
+    assert (space.settings["hf_oauth"], space.settings["entry_file"]) == (True, "server.ts")  # both detected
     assert session["user"]["name"] == "ivan" and session["user"]["email"] == "ivan@example.com"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import detect_hazards, detect_node, detect_python, detect_variables
+from . import detect_hazards, detect_node, detect_python, detect_sign_in, detect_variables
 from .config import SpaceConfig
 from .findings import Findings
 
@@ -24,6 +24,7 @@ def find(config: SpaceConfig) -> tuple[Findings, list[detect_variables.Variable]
     else:
         detect_node.find(backend, findings, config.settings)
         findings.warnings += detect_hazards.node(backend)
+    detect_sign_in.find(backend, findings, config.runtime)
     return findings, detect_variables.find(backend, config.runtime)
 
 
