@@ -107,4 +107,21 @@ def test_stop_removes_the_local_container_and_says_when_there_is_none(make_space
 
     assert stopped.output.strip() == f"stopped {repo.root.name}-local"
     assert again.output.strip() == f"no local container {repo.root.name}-local (nothing to stop)"
-    assert _calls(bridge, "rm")[-1] == ["rm", "--force", f"{repo.root.name}-local"]
+    assert ["rm", "--force", f"{repo.root.name}-local"] in _calls(bridge, "rm")[-2:]  # then a sign-in provider, if any
+
+
+def test_with_sign_in_the_provider_shares_the_spaces_network_and_its_port_is_published_beside_app_port(
+        make_space, cli, bridge):
+    repo, port = make_space(hf_oauth=True), free_port()
+
+    result = cli(repo, "run", "--detach", "--port", str(port), extra_env=bridge)
+
+    assert result.returncode == 0, result.output
+    app, provider = _calls(bridge, "run")
+    published = [app[i + 1] for i, arg in enumerate(app) if arg == "--publish"]
+    issuer = re.search(r"local provider at (http://127\.0\.0\.1:(\d+))", result.output)
+    assert published == [f"127.0.0.1:{port}:7860", f"127.0.0.1:{issuer[2]}:{issuer[2]}"]  # same port inside: one URL
+    assert provider[provider.index("--network") + 1] == f"container:{repo.root.name}-local"
+    assert provider[provider.index("--name") + 1] == f"{repo.root.name}-local-sign-in"
+    assert "--publish" not in provider and not [arg for arg in provider if "=" in arg]  # values never in arguments
+    assert ["rm", "--force", f"{repo.root.name}-local-sign-in"] in _calls(bridge, "rm")  # replaced before it starts

@@ -122,6 +122,8 @@ class SpaceRepo:
             "startup_duration_timeout": settings["startup_duration_timeout"],
             "suggested_hardware": settings["hardware"],
         }
+        if settings.get("hf_oauth"):
+            front.update({key: settings[key] for key in ("hf_oauth", "hf_oauth_scopes", "hf_oauth_expiration_minutes")})
         self.write("README.md", f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n# {settings['space_name']}\n")
         self.write(".env.example", "".join(
             f"# {spec['help']}\n{name}={spec['default']}\n" for name, spec in settings["variables"].items()
@@ -172,6 +174,7 @@ def make_space(tmp_path, request) -> Callable[..., SpaceRepo]:
         env: dict[str, str] | None = None,
         startup: str = "30m",
         visibility: str = "public",
+        hf_oauth: bool = False,
     ) -> SpaceRepo:
         name = name or f"space-{uuid.uuid4().hex[:8]}"
         names.append(name)
@@ -199,6 +202,8 @@ def make_space(tmp_path, request) -> Callable[..., SpaceRepo]:
             "python_version": "3.13",
             "asgi_app": "app:app",
             "variables": dict(VARIABLES),
+            **({"hf_oauth": True, "hf_oauth_scopes": ["openid", "profile"], "hf_oauth_expiration_minutes": 480}
+               if hf_oauth else {}),
         })
         values = {"GREETING": GREETING, "API_KEY": SECRET_VALUE} if env is None else env
         repo.write(".env", "".join(f"{k}={v}\n" for k, v in values.items()))
@@ -207,7 +212,7 @@ def make_space(tmp_path, request) -> Callable[..., SpaceRepo]:
         repo.write(".gitignore", ".env\n.env.*\n!.env.example\n/backend/\n__pycache__/\n")
         repo.write("backend/app.py", APP)
         # The backend checks want a manifest naming uvicorn; this app runs on the stdlib, so nothing is installed.
-        repo.write("backend/requirements.txt", "uvicorn\n")
+        repo.write("backend/requirements.txt", "uvicorn\n" + ("huggingface_hub[oauth]\n" if hf_oauth else ""))
         repo.write(".github/workflows/deploy.yml", "name: deploy\n")
         shutil.copytree(SPACE_TOOLS, root / "space_tools", ignore=shutil.ignore_patterns("__pycache__"))
         subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)

@@ -44,12 +44,19 @@ def main(args: list[str]) -> int:
             print(line, flush=True)
         return 0
     if command == "run":
-        published = args[args.index("--publish") + 1]  # 127.0.0.1:<port>:<app_port>
-        address, port, _ = published.rsplit(":", 2)
-        server = subprocess.Popen([sys.executable, "-c", ANSWERS_200, address, port], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, start_new_session=True)
-        (STATE / "pid").write_text(str(server.pid))
+        if "--publish" not in args:  # a container on another's network (the sign-in provider): its ports are played
+            print("e" * 64)
+            return 0
+        published = [args[i + 1] for i, arg in enumerate(args) if arg == "--publish"]  # 127.0.0.1:<port>:<inside>
+        pids = []
+        for address, port, _ in (item.rsplit(":", 2) for item in published):
+            pids.append(subprocess.Popen([sys.executable, "-c", ANSWERS_200, address, port], stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, start_new_session=True).pid)
+        (STATE / "pid").write_text(str(pids[0]))
+        (STATE / "more-pids").write_text(" ".join(map(str, pids[1:])))
         print("f" * 64)
+        return 0
+    if command == "image":  # image inspect: as if the sign-in provider's image were built
         return 0
     if command == "inspect":
         print("true 0" if _pid() else "false 0")
@@ -62,7 +69,14 @@ def main(args: list[str]) -> int:
         (STATE / "pid").unlink(missing_ok=True)
         print(args[-1])
         return 0
+    if command == "rm" and args[-1].endswith("-sign-in"):
+        return 0  # the sign-in provider's container: nothing of it runs here (its port is the app's to play)
     if command == "rm":
+        for more in (STATE / "more-pids").read_text().split() if (STATE / "more-pids").exists() else []:
+            try:
+                os.kill(int(more), signal.SIGTERM)
+            except OSError:
+                pass
         if (pid := _pid()) is not None:
             os.kill(pid, signal.SIGTERM)
             print(args[-1])  # as docker does for each container it removed
