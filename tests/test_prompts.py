@@ -1,5 +1,5 @@
 """A copy asks only what a person must decide (the runtime, where the backend is, the Space's name, owner and
-visibility); every other answer takes its default, is recorded, and is asked when named with `--ask`. The
+visibility, whether people sign in with Hugging Face, where data is kept); every other answer takes its default, is recorded, and is asked when named with `--ask`. The
 prompts Copier would show are counted through Copier's own prompt call, answered with what a user would type."""
 
 from __future__ import annotations
@@ -38,13 +38,14 @@ def _prompts(monkeypatch, tmp_path, runtime: str, backend: str, ask: tuple[str, 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])
 @pytest.mark.parametrize("backend", ["", "../backend"], ids=["starter", "existing backend"])
-def test_a_copy_asks_six_questions_or_seven_for_a_node_starter(monkeypatch, tmp_path, runtime, backend):
+def test_a_copy_asks_seven_questions_or_eight_for_a_node_starter(monkeypatch, tmp_path, runtime, backend):
     (tmp_path / "backend").mkdir()
 
     asked = _prompts(monkeypatch, tmp_path, runtime, backend)
 
     database = ["database"] if runtime == "node" and not backend else []
-    assert asked == ["runtime", "backend_path", "space_name", "space_owner", "visibility", *database, "storage"]
+    assert asked == ["runtime", "backend_path", "space_name", "space_owner", "visibility", "hf_oauth", *database,
+                     "storage"]
     figures.record(f"prompts: {runtime} {'with a backend' if backend else 'starter'}: {len(asked)} "
                    f"({', '.join(asked)}); answers typed: {len([n for n in asked if n in TYPED])}")
 
