@@ -224,6 +224,7 @@ def make_space(tmp_path, request) -> Callable[..., SpaceRepo]:
         return
     for name in names:
         docker.docker("rm", "--force", f"{name}-local", check=False)
+        docker.docker("rm", "--force", f"{name}-local-sign-in", check=False)  # with hf_oauth
         docker.remove_image(f"{name}:local")
 
 

@@ -61,6 +61,7 @@ def running(cli, space: Shape) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         docker.docker("rm", "--force", f"{name}-local", check=False)
+        docker.docker("rm", "--force", f"{name}-local-sign-in", check=False)  # with hf_oauth
         docker.remove_image(f"{name}:local")
 
 
