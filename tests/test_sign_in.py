@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import pytest
 
 from harness import docker
+from tests.conftest import space_tools
 from tests.hub_standin import RealRuntime
 from tests.hub_standin.fixtures import SpaceRepo
 from tests.support.sign_in_flow import Browser, sign_in_at_provider
@@ -34,26 +35,49 @@ class RunningSpace:
         return self.env("OPENID_PROVIDER_URL")
 
 
+def _run(render, runtime: str, **answers) -> RunningSpace:
+    """Render a starter with hf_oauth on and `./space run` it (host network)."""
+    name = f"sign-in-{runtime}-{uuid.uuid4().hex[:6]}"
+    project = render(runtime=runtime, space_name=name, hf_oauth=True, **answers)
+    port = docker.free_port()
+    result = space_tools(project, "run", "--network", "host", "--detach", "--placeholder-secrets", "--port", str(port))
+    return RunningSpace(project, name, port, result.stdout + result.stderr)
+
+
+def _remove(space: RunningSpace) -> None:
+    for container in (f"{space.name}-local", f"{space.name}-local-sign-in"):
+        docker.docker("rm", "--force", container, check=False)
+    docker.remove_image(f"{space.name}:local")
+
+
+@pytest.fixture(scope="module")
+def python_space(render_session):
+    """One Python starter for the tests that only sign in (each with its own browser)."""
+    space = _run(render_session, "python")
+    yield space
+    _remove(space)
+
+
+@pytest.fixture(scope="module")
+def node_space(render_session):
+    """One Node starter for the tests that only sign in (each as another user)."""
+    space = _run(render_session, "node")
+    yield space
+    _remove(space)
+
+
 @pytest.fixture
-def run_space(render, cli):
-    """Render a starter with hf_oauth on, `./space run` it (host network), and remove it afterwards."""
-    started: list[str] = []
+def run_space(render):
+    """A starter of the test's own, for tests that change its answers or stop it."""
+    started: list[RunningSpace] = []
 
-    def _run(runtime: str, **answers) -> RunningSpace:
-        name = f"sign-in-{runtime}-{uuid.uuid4().hex[:6]}"
-        project = render(runtime=runtime, space_name=name, hf_oauth=True, **answers)
-        port = docker.free_port()
-        started.append(name)
-        result = cli(SpaceRepo(project, f"alice/{name}"), "run", "--network", "host", "--detach",
-                     "--placeholder-secrets", "--port", str(port))
-        assert result.returncode == 0, result.output
-        return RunningSpace(project, name, port, result.output)
+    def _start(runtime: str, **answers) -> RunningSpace:
+        started.append(_run(render, runtime, **answers))
+        return started[-1]
 
-    yield _run
-    for name in started:
-        for container in (f"{name}-local", f"{name}-local-sign-in"):
-            docker.docker("rm", "--force", container, check=False)
-        docker.remove_image(f"{name}:local")
+    yield _start
+    for space in started:
+        _remove(space)
 
 
 def _origin(url: str) -> str:
@@ -82,8 +106,8 @@ def _node_rows(space: RunningSpace, sql: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_run_injects_the_four_variables_spaces_injects_pointing_at_its_local_provider(run_space):
-    space = run_space("python")
+def test_run_injects_the_four_variables_spaces_injects_pointing_at_its_local_provider(python_space):
+    space = python_space
 
     assert [space.env(name) != "" for name in OAUTH_VARIABLES] == [True] * 4
     assert space.env("OAUTH_SCOPES") == "openid profile"
@@ -97,8 +121,8 @@ def test_run_injects_the_four_variables_spaces_injects_pointing_at_its_local_pro
     assert space.env("OAUTH_CLIENT_SECRET") not in space.output  # the run's secret is never printed
 
 
-def test_the_node_starter_signs_a_hugging_face_user_in_and_keeps_user_account_and_session(run_space):
-    space = run_space("node")
+def test_the_node_starter_signs_a_hugging_face_user_in_and_keeps_user_account_and_session(node_space):
+    space = node_space
     browser = Browser()
 
     callback = sign_in_at_provider(browser, _node_authorization_url(browser, space), space.provider_url, space.url,
@@ -111,43 +135,44 @@ def test_the_node_starter_signs_a_hugging_face_user_in_and_keeps_user_account_an
     assert session["user"]["name"] == "alice"
     assert session["user"]["email"] == "alice@example.com" and session["user"]["emailVerified"] is True
     assert session["user"]["image"] == space.provider_url + "/avatar.svg"  # the picture claim
-    users = _node_rows(space, "SELECT id, name, email FROM user")
-    accounts = _node_rows(space, 'SELECT providerId, accountId, userId FROM account')
-    sessions = _node_rows(space, "SELECT userId FROM session")
-    assert [user["name"] for user in users] == ["alice"]
-    assert accounts == [{"providerId": "huggingface", "accountId": accounts[0]["accountId"], "userId": users[0]["id"]}]
-    assert sessions == [{"userId": users[0]["id"]}]
+    users = _node_rows(space, "SELECT id, name, email FROM user WHERE name = 'alice'")
+    assert [user["email"] for user in users] == ["alice@example.com"]
+    accounts = _node_rows(space, f"SELECT providerId, accountId FROM account WHERE userId = '{users[0]['id']}'")
+    sessions = _node_rows(space, f"SELECT id FROM session WHERE userId = '{users[0]['id']}'")
+    assert [account["providerId"] for account in accounts] == ["huggingface"] and accounts[0]["accountId"]
+    assert len(sessions) == 1
     # Email and password sign-up still works beside it.
     signed_up = Browser().request("POST", space.url + "/api/auth/sign-up/email", headers={"origin": space.url},
                                   json={"email": "bob@example.com", "password": "a-long-password-1", "name": "Bob"})
     assert signed_up.status_code == 200, signed_up.text
 
 
-def test_the_node_starter_refuses_a_callback_whose_state_it_did_not_issue(run_space):
-    space = run_space("node")
+def test_the_node_starter_refuses_a_callback_whose_state_it_did_not_issue(node_space):
+    space = node_space
     browser = Browser()
-    callback = sign_in_at_provider(browser, _node_authorization_url(browser, space), space.provider_url, space.url)
+    callback = sign_in_at_provider(browser, _node_authorization_url(browser, space), space.provider_url, space.url,
+                                   username="mallory")
 
     refused = browser.request("GET", _with_query(callback, state="forged-state-0123456789"))
 
     assert refused.status_code == 302 and "error=" in refused.headers["location"]
     assert browser.request("GET", space.url + "/api/auth/get-session").json() is None
-    assert _node_rows(space, "SELECT id FROM user") == []
+    assert _node_rows(space, "SELECT id FROM user WHERE name = 'mallory'") == []
 
 
-def test_the_node_starter_refuses_an_id_token_made_for_another_nonce(run_space):
-    space = run_space("node")
+def test_the_node_starter_refuses_an_id_token_made_for_another_nonce(node_space):
+    space = node_space
     browser = Browser()
     asked = _node_authorization_url(browser, space)
     assert parse_qs(urlsplit(asked).query)["nonce"], "Better Auth binds the ID token to a nonce"
 
     callback = sign_in_at_provider(browser, _with_query(asked, nonce="someone-elses-nonce"), space.provider_url,
-                                   space.url)
+                                   space.url, username="oscar")
     refused = browser.request("GET", callback)
 
     assert refused.status_code == 302 and "error=" in refused.headers["location"]
     assert browser.request("GET", space.url + "/api/auth/get-session").json() is None
-    assert _node_rows(space, "SELECT id FROM user") == []
+    assert _node_rows(space, "SELECT id FROM user WHERE name = 'oscar'") == []
 
 
 def _python_sign_in(space: RunningSpace, browser: Browser, *, username: str = "alice") -> str:
@@ -156,8 +181,8 @@ def _python_sign_in(space: RunningSpace, browser: Browser, *, username: str = "a
     return sign_in_at_provider(browser, login.headers["location"], space.provider_url, space.url, username=username)
 
 
-def test_the_python_starter_signs_a_hugging_face_user_in_and_me_says_who(run_space):
-    space = run_space("python")
+def test_the_python_starter_signs_a_hugging_face_user_in_and_me_says_who(python_space):
+    space = python_space
     browser = Browser()
     assert browser.request("GET", space.url + "/me").json() == {"user": None, "sign_in": "/oauth/huggingface/login"}
 
@@ -182,8 +207,8 @@ def test_the_python_starter_gets_the_email_once_the_scope_is_answered(run_space)
     assert me["scope"] == "openid profile email" and me["user"]["email"] == "dave@example.com"
 
 
-def test_the_python_starter_refuses_a_forged_state_and_a_foreign_nonce(run_space):
-    space = run_space("python")
+def test_the_python_starter_refuses_a_forged_state_and_a_foreign_nonce(python_space):
+    space = python_space
 
     forged = Browser()
     callback = _python_sign_in(space, forged)
@@ -200,8 +225,8 @@ def test_the_python_starter_refuses_a_forged_state_and_a_foreign_nonce(run_space
     assert foreign.request("GET", space.url + "/me").json()["user"] is None
 
 
-def test_the_local_provider_grants_only_the_scopes_the_space_declares(run_space):
-    space = run_space("python")  # openid profile
+def test_the_local_provider_grants_only_the_scopes_the_space_declares(python_space):
+    space = python_space  # openid profile
     browser = Browser()
     login = browser.request("GET", space.url + "/oauth/huggingface/login").headers["location"]
 
@@ -213,8 +238,8 @@ def test_the_local_provider_grants_only_the_scopes_the_space_declares(run_space)
     assert me["scope"] == "openid profile" and me["user"]["email"] is None
 
 
-def test_the_local_provider_sends_people_back_only_to_the_space(run_space):
-    space = run_space("python")
+def test_the_local_provider_sends_people_back_only_to_the_space(python_space):
+    space = python_space
     browser = Browser()
     login = browser.request("GET", space.url + "/oauth/huggingface/login").headers["location"]
     elsewhere = f"http://127.0.0.1:{docker.free_port()}/oauth/huggingface/callback"
@@ -255,3 +280,23 @@ def test_a_deployed_space_signs_in_with_hugging_face_with_no_further_setup(hub, 
     callback = sign_in_at_provider(browser, authorization, _origin(authorization), url, username="grace")
     browser.request("GET", callback)
     assert browser.request("GET", url + "/api/auth/get-session").json()["user"]["name"] == "grace"
+
+
+def test_a_provider_broken_by_an_edit_stops_the_run_with_one_line_and_no_container_left(render, cli):
+    name = f"sign-in-broken-{uuid.uuid4().hex[:6]}"
+    project = render(runtime="python", space_name=name, hf_oauth=True)
+    provider = project / "space_tools" / "sign_in_provider" / "provider.mjs"
+    provider.write_text(provider.read_text().replace('const issuer = env("ISSUER");', 'const issuer = env("ISUER");'))
+
+    try:
+        result = cli(SpaceRepo(project, f"alice/{name}"), "run", "--network", "host", "--detach",
+                     "--port", str(docker.free_port()))
+    finally:
+        docker.remove_image(f"{name}:local")
+
+    assert result.returncode == 2
+    assert ("error: the local sign-in provider stopped at start: Error: sign-in provider: ISUER is not set"
+            in result.output), result.output
+    assert "Traceback" not in result.output
+    for container in (f"{name}-local", f"{name}-local-sign-in"):
+        assert docker.docker("inspect", container, check=False).returncode != 0

@@ -99,10 +99,26 @@ class LocalSignIn:
             raise SpaceError(f"the local sign-in provider did not start: {result.stderr.strip()}")
         deadline = time.monotonic() + READY_WITHIN_S
         while health.get(self.url + "/.well-known/openid-configuration", timeout=2) != 200:
+            if not self._running():
+                raise SpaceError(f"the local sign-in provider stopped at start: {self._last_line()} "
+                                 f"(restore space_tools/ with `copier update --defaults`, or see "
+                                 f"`docker logs {self.container}`).")
             if time.monotonic() > deadline:
                 raise SpaceError(f"the local sign-in provider did not answer on {self.url} within "
                                  f"{READY_WITHIN_S} s: see `docker logs {self.container}`.")
             time.sleep(0.2)
+
+    def _running(self) -> bool:
+        state = docker_client.run(["inspect", "--format", "{{.State.Running}}", self.container],
+                                  capture_output=True, text=True)
+        return state.stdout.strip() == "true"
+
+    def _last_line(self) -> str:
+        logs = docker_client.run(["logs", "--tail", "20", self.container], capture_output=True, text=True,
+                                 errors="replace")
+        lines = [line.strip() for line in (logs.stdout + logs.stderr).splitlines() if line.strip()]
+        errors = [line for line in lines if "Error" in line]
+        return (errors or lines or ["no output"])[-1]
 
     def stop(self) -> None:
         stop(self.app_container)

@@ -50,7 +50,11 @@ def _start_and_verify(space: LocalSpace, settings: config.SpaceConfig, timeout: 
     space.start()
     if sign_in:
         provider, image = sign_in
-        provider.start(image)
+        try:
+            provider.start(image)
+        except SpaceError:
+            space.stop()  # never an app left running without the provider its sign-in points at
+            raise
         print(f"Sign in with Hugging Face: local provider at {provider.url} (any username), in place of "
               f"huggingface.co", flush=True)
     stage, reason = space.wait_until_answering(timeout)
@@ -81,17 +85,17 @@ def main(args) -> int:
     timeout = args.timeout if args.timeout is not None else settings.startup_timeout_s
     space = local_space.for_settings(settings, values, port=args.port, name=args.name, network=args.network)
     space.stop()  # a container of the same name is replaced, and frees its port
+    for folder, target in space.mounts.items():
+        print(f"Storage: {Path(folder).relative_to(settings.root)} mounted at {target}, in place of the Space's bucket")
+    if local_port.in_use(space.port):
+        raise SpaceError(f"port {space.port} on 127.0.0.1 is in use by {local_port.holder(space.port)}: stop it, or "
+                         f"run on another port with --port {space.port + 1}.")
     sign_in = None
     if local_sign_in.wanted(settings):
         provider = local_sign_in.for_space(settings, space)
         space.injected.update(provider.injected())
         space.also_published.append(provider.port)
         sign_in = (provider, provider.build())
-    for folder, target in space.mounts.items():
-        print(f"Storage: {Path(folder).relative_to(settings.root)} mounted at {target}, in place of the Space's bucket")
-    if local_port.in_use(space.port):
-        raise SpaceError(f"port {space.port} on 127.0.0.1 is in use by {local_port.holder(space.port)}: stop it, or "
-                         f"run on another port with --port {space.port + 1}.")
     if not build_command.build_image(space, args, settings):
         return 1
     try:
