@@ -85,13 +85,14 @@ def test_a_kill_9_loses_at_most_the_last_interval_of_writes(space, tmp_path):
     container, base = _up(app, tag, bucket)
     acknowledged: list[float] = []
     with container:
-        deadline = time.monotonic() + 3 * INTERVAL + 1
-        while time.monotonic() < deadline:
+        started = time.monotonic()
+        # Several snapshots' worth of writes, and enough of them to tell (a busy machine slows Node's password hashing).
+        while time.monotonic() < started + 3 * INTERVAL + 1 or len(acknowledged) <= 10:
+            assert time.monotonic() < started + 60, f"only {len(acknowledged)} writes acknowledged in 60 s"
             assert app.write(base, len(acknowledged)), "a snapshot never makes one of the app's writes fail"
             acknowledged.append(time.monotonic())
         docker.docker("kill", "--signal", "KILL", container.name)
         killed = time.monotonic()
-    assert len(acknowledged) > 10
 
     second, base = _up(app, tag, bucket)
     with second:

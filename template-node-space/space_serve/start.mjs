@@ -69,6 +69,7 @@ if (isAuth) {
   const { exemptHealthPath } = await import("./health-rate-limit.mjs");
   await exemptHealthPath(auth, settings.HEALTH_PATH);
 }
+keeping?.prepare(); // again: a database the backend or the migration just made is in WAL before the port opens
 if (hold.release() === 0) {
   process.stderr.write(`space: warning: ${settings.ENTRY_FILE} loaded but started no server (server.listen).\n`);
 } else {

@@ -58,17 +58,30 @@ function integrity(file) {
   }
 }
 
-/** Copy, flush to disk, then rename: the bucket only ever holds complete files. */
+const partialOf = (target) => path.join(path.dirname(target), `.${path.basename(target)}.partial`);
+
+/** Copy, flush to disk, then rename: the bucket only ever holds complete files. Synchronous: for the exit. */
 function writeWhole(source, target) {
-  const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial`);
-  fs.copyFileSync(source, partial);
-  const handle = fs.openSync(partial, "r");
+  fs.copyFileSync(source, partialOf(target));
+  const handle = fs.openSync(partialOf(target), "r");
   try {
     fs.fsyncSync(handle);
   } finally {
     fs.closeSync(handle);
   }
-  fs.renameSync(partial, target);
+  fs.renameSync(partialOf(target), target);
+}
+
+/** The same off the event loop: a slow disk's flush never holds up the requests the app is serving. */
+async function writeWholeAsync(source, target) {
+  await fs.promises.copyFile(source, partialOf(target));
+  const handle = await fs.promises.open(partialOf(target), "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.promises.rename(partialOf(target), target);
 }
 
 /** A small file, written beside its place and renamed: never seen half-written (the name is this writer's own:
@@ -141,6 +154,7 @@ export class Keeper {
     this.sequence = 0;
     this.superseded = false;
     this.stopped = false; // the last snapshot is taken
+    this.stopping = false; // the servers stopped taking writes: the last snapshot is taken even without WAL
     this.timer = null;
     this.busy = Promise.resolve([]);
     this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), "space-snapshots-"));
@@ -303,12 +317,29 @@ export class Keeper {
     return { version, local, started: performance.now() };
   }
 
-  /** The local copy, whole and renamed onto the bucket; old ones pruned. */
-  keep(database, { version, local, started }) {
+  /** Where the next snapshot goes on the bucket (its folder made). */
+  nextPath(database) {
     this.sequence += 1;
-    const name = `${this.writer}-${String(this.sequence).padStart(8, "0")}${LAYOUT.suffix}`;
     fs.mkdirSync(database.folder, { recursive: true });
-    writeWhole(local, path.join(database.folder, name));
+    return path.join(database.folder, `${this.writer}-${String(this.sequence).padStart(8, "0")}${LAYOUT.suffix}`);
+  }
+
+  /** The local copy, whole and renamed onto the bucket; old ones pruned. */
+  async keep(database, copy) {
+    const target = this.nextPath(database);
+    await writeWholeAsync(copy.local, target);
+    return this.kept(database, copy, path.basename(target));
+  }
+
+  /** The same, synchronously: for an exit nothing can be awaited in. */
+  keepNow(database, copy) {
+    const target = this.nextPath(database);
+    writeWhole(copy.local, target);
+    return this.kept(database, copy, path.basename(target));
+  }
+
+  /** Its marker, counts and first-snapshot line once the snapshot is on the bucket; the oldest beyond `keep` go. */
+  kept(database, { version, local, started }, name) {
     const first = new Date().toISOString().replace(/\.\d+Z$/, "+00:00");
     writeText(database.marker, JSON.stringify({ first_snapshot: first, ...recorded(database), latest: name }));
     database.version = version;
@@ -323,6 +354,9 @@ export class Keeper {
   async snapshot(database) {
     const copy = this.changed(database, database.name);
     if (!copy) return "";
+    // Not in WAL yet (the app held a lock at each try): a copy now would hold up the app's commits; the last one,
+    // once the servers stopped taking writes, is taken regardless.
+    if (!database.wal && !this.stopping) return "";
     await backup(database.connection, copy.local); // SQLite's online backup: a consistent copy, the app keeps running
     return this.keep(database, copy);
   }
@@ -332,12 +366,13 @@ export class Keeper {
     const copy = this.changed(database, `${database.name}.exit`);
     if (!copy) return "";
     database.connection.exec(`VACUUM INTO '${copy.local.replaceAll("'", "''")}'`);
-    return this.keep(database, copy);
+    return this.keepNow(database, copy);
   }
 
   /** On exit: the last snapshot, after the servers stopped taking writes. */
   async stop() {
     clearInterval(this.timer);
+    this.stopping = true;
     if (this.superseded || this.stopped) return;
     const kept = await this.tick();
     this.stopped = true;
