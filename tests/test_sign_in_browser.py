@@ -14,21 +14,19 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from harness import docker
-from tests.hub_standin.fixtures import SpaceRepo
+from tests.conftest import space_tools
 from tests.support import chromium, figures
 
 pytestmark = pytest.mark.docker
 
 
 @pytest.fixture(scope="module")
-def space(render_session, tmp_path_factory):
+def space(render_session):
     """The Node starter with hf_oauth, run locally with its provider (host network)."""
-    from tests.conftest import space_tools
-
     name = f"browser-sign-in-{uuid.uuid4().hex[:6]}"
     project = render_session(runtime="node", space_name=name, hf_oauth=True)
     port = docker.free_port()
-    space_tools(SpaceRepo(project, f"alice/{name}").root, "run", "--network", "host", "--detach",
+    space_tools(project, "run", "--network", "host", "--detach",
                 "--placeholder-secrets", "--port", str(port))
     yield f"http://127.0.0.1:{port}"
     for container in (f"{name}-local", f"{name}-local-sign-in"):

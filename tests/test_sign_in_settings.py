@@ -108,3 +108,14 @@ def test_an_existing_better_auth_server_with_the_provider_in_another_file_passes
     result = space_tools(project, "check")
 
     assert "sign-in: Better Auth's huggingface provider" in result.stdout
+
+
+def test_a_space_json_edited_to_sign_in_without_its_scopes_is_one_line(render):
+    project = render(runtime="python")
+    settings_file = project / "space.json"
+    settings_file.write_text(settings_file.read_text().replace('"hf_oauth": false', '"hf_oauth": true'))
+
+    result = space_tools(project, "run", "--network", "host", check=False)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert 'hf_oauth_scopes must be a list like ["openid", "profile"], not null.' in result.stderr

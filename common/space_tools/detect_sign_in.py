@@ -9,14 +9,20 @@ from pathlib import Path
 from . import backend_reading
 from .findings import Findings
 
-SUFFIXES = {"python": (".py",), "node": (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")}
 # What only a backend that uses Hugging Face's sign-in reads or calls.
 USES = re.compile(r"\b(OPENID_PROVIDER_URL|OAUTH_CLIENT_ID|attach_huggingface_oauth|parse_huggingface_oauth)\b")
 
 
-def find(backend: Path, findings: Findings, runtime: str) -> None:
-    for path in backend_reading.source_files(backend, SUFFIXES[runtime]):
+def first_use(backend: Path, runtime: str) -> str | None:
+    """Where the backend first uses it (`file: name`), or None."""
+    for path in backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime]):
         used = USES.search(backend_reading.text(path))
         if used:
-            findings.add("hf_oauth", True, f"{path.relative_to(backend.resolve())}: {used.group(1)}")
-            return
+            return f"{path.relative_to(backend.resolve())}: {used.group(1)}"
+    return None
+
+
+def find(backend: Path, findings: Findings, runtime: str) -> None:
+    where = first_use(backend, runtime)
+    if where:
+        findings.add("hf_oauth", True, where)

@@ -144,10 +144,9 @@ def _example_file(backend: Path) -> list[Variable]:
 def find(backend: Path, runtime: str) -> list[Variable]:
     """Each variable once, in the order the code first reads it; a read without a default makes it required."""
     backend = backend.resolve()
-    suffixes = (".py",) if runtime == "python" else (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
     reader = _python_file if runtime == "python" else _js_file
     merged: dict[str, Variable] = {}
-    for path in backend_reading.source_files(backend, suffixes):
+    for path in backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime]):
         for variable in reader(path, path.relative_to(backend).as_posix()):
             if template_variables.not_the_apps(variable.name, runtime):
                 continue

@@ -54,6 +54,7 @@ class LocalSignIn:
     port: int
     client_id: str
     client_secret: str
+    image: str = ""  # set by build()
 
     @property
     def url(self) -> str:
@@ -72,19 +73,18 @@ class LocalSignIn:
             "OPENID_PROVIDER_URL": self.url,
         }
 
-    def build(self) -> str:
-        image = _image()
-        if docker_client.run(["image", "inspect", image], capture_output=True).returncode == 0:
-            return image
+    def build(self) -> None:
+        self.image = _image()
+        if docker_client.run(["image", "inspect", self.image], capture_output=True).returncode == 0:
+            return
         print("Building the local sign-in provider's image (once per template version)", flush=True)
-        command = ["build", "--quiet", "--tag", image, *(["--network", "host"] if self.network == "host" else [])]
+        command = ["build", "--quiet", "--tag", self.image, *(["--network", "host"] if self.network == "host" else [])]
         result = docker_client.run([*command, str(PROVIDER_DIR)], capture_output=True, text=True, errors="replace")
         if result.returncode != 0:
             tail = result.stderr.strip().splitlines()[-1:] or ["no output"]
             raise SpaceError(f"the local sign-in provider's image did not build: {tail[0]}")
-        return image
 
-    def start(self, image: str) -> None:
+    def start(self) -> None:
         """Start it beside the running app container, then wait for its discovery document."""
         self.stop()
         network = "host" if self.network == "host" else f"container:{self.app_container}"
@@ -94,7 +94,7 @@ class LocalSignIn:
         command = ["run", "--detach", "--name", self.container, "--network", network]
         for name in env:
             command += ["--env", name]
-        result = docker_client.run([*command, image], extra_env=env, capture_output=True, text=True)
+        result = docker_client.run([*command, self.image], extra_env=env, capture_output=True, text=True)
         if result.returncode != 0:
             raise SpaceError(f"the local sign-in provider did not start: {result.stderr.strip()}")
         deadline = time.monotonic() + READY_WITHIN_S
@@ -133,11 +133,10 @@ def for_space(settings, space) -> LocalSignIn:
     return LocalSignIn(
         app_container=space.container,
         app_url=space.url,
-        scopes=" ".join(settings.settings.get("hf_oauth_scopes") or ["openid", "profile"]),
-        expiration_minutes=int(settings.settings.get("hf_oauth_expiration_minutes") or 480),
+        scopes=" ".join(settings.settings["hf_oauth_scopes"]),  # space.json has both whenever hf_oauth is on
+        expiration_minutes=settings.settings["hf_oauth_expiration_minutes"],
         network=space.network,
         port=free_port(besides=space.port),
         client_id=f"local-{secrets.token_hex(8)}",
         client_secret=secrets.token_urlsafe(32),
     )
-

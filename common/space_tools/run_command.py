@@ -41,7 +41,7 @@ def add_arguments(parser) -> None:
 
 
 def _start_and_verify(space: LocalSpace, settings: config.SpaceConfig, timeout: float,
-                      sign_in: tuple[local_sign_in.LocalSignIn, str] | None) -> bool:
+                      sign_in: local_sign_in.LocalSignIn | None) -> bool:
     """Start it, wait for its port as Spaces does, then GET the health path; on failure, its log tail."""
     where = "host network" if space.network == "host" else f"127.0.0.1:{space.port} -> {space.app_port}"
     print(f"{APP_STARTING}: container {space.container} as uid 1000 ({where}), waiting up to {timeout:g} s",
@@ -49,13 +49,12 @@ def _start_and_verify(space: LocalSpace, settings: config.SpaceConfig, timeout: 
     started = time.monotonic()
     space.start()
     if sign_in:
-        provider, image = sign_in
         try:
-            provider.start(image)
+            sign_in.start()
         except SpaceError:
             space.stop()  # never an app left running without the provider its sign-in points at
             raise
-        print(f"Sign in with Hugging Face: local provider at {provider.url} (any username), in place of "
+        print(f"Sign in with Hugging Face: local provider at {sign_in.url} (any username), in place of "
               f"huggingface.co", flush=True)
     stage, reason = space.wait_until_answering(timeout)
     if stage == RUNTIME_ERROR:
@@ -90,12 +89,11 @@ def main(args) -> int:
     if local_port.in_use(space.port):
         raise SpaceError(f"port {space.port} on 127.0.0.1 is in use by {local_port.holder(space.port)}: stop it, or "
                          f"run on another port with --port {space.port + 1}.")
-    sign_in = None
-    if local_sign_in.wanted(settings):
-        provider = local_sign_in.for_space(settings, space)
-        space.injected.update(provider.injected())
-        space.also_published.append(provider.port)
-        sign_in = (provider, provider.build())
+    sign_in = local_sign_in.for_space(settings, space) if local_sign_in.wanted(settings) else None
+    if sign_in:
+        space.injected.update(sign_in.injected())
+        space.also_published.append(sign_in.port)
+        sign_in.build()
     if not build_command.build_image(space, args, settings):
         return 1
     try:

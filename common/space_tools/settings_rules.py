@@ -103,6 +103,12 @@ def problems(settings: dict, root: Path) -> list[str]:
                      f"{json.dumps(sleep)}.")
     if not isinstance(settings.get("hf_oauth", False), bool):  # absent in Spaces made before sign-in
         found.append(f"hf_oauth must be true or false, not {json.dumps(settings.get('hf_oauth'))}.")
+    elif settings.get("hf_oauth"):
+        scopes, minutes = settings.get("hf_oauth_scopes"), settings.get("hf_oauth_expiration_minutes")
+        if not isinstance(scopes, list) or not scopes or not all(isinstance(scope, str) for scope in scopes):
+            found.append(f"hf_oauth_scopes must be a list like [\"openid\", \"profile\"], not {json.dumps(scopes)}.")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+            found.append(f"hf_oauth_expiration_minutes must be a number of minutes, not {json.dumps(minutes)}.")
     port = settings["app_port"]
     if not 1024 <= port <= 65535:
         found.append(

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import backend_reading
+from . import backend_reading, detect_sign_in
 from .errors import SpaceError
 
 DOCS = "the template's docs/node-space.md (Sign in with Hugging Face)"
-_NODE_SOURCES = (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")
 
 
 def check(settings: dict, folder: Path, manifests: str = "") -> list[str]:
@@ -22,11 +21,12 @@ def check(settings: dict, folder: Path, manifests: str = "") -> list[str]:
             raise SpaceError("hf_oauth is on, but huggingface_hub[oauth] is not among the backend's dependencies "
                              "(the sign-in routes need it): `uv add 'huggingface_hub[oauth]'` in the backend.")
         return ["sign-in: huggingface_hub's routes at /oauth/huggingface/login (the app's own, or added at start)"]
-    code = "\n".join(backend_reading.text(path) for path in backend_reading.source_files(folder, _NODE_SOURCES))
-    if "OPENID_PROVIDER_URL" not in code:
-        raise SpaceError("hf_oauth is on, but no file of the backend reads OPENID_PROVIDER_URL: add the Hugging "
-                         f"Face provider to your betterAuth config: {DOCS} shows the lines.")
+    if detect_sign_in.first_use(folder, "node") is None:
+        raise SpaceError("hf_oauth is on, but no file of the backend reads OPENID_PROVIDER_URL or OAUTH_CLIENT_ID: "
+                         f"add the Hugging Face provider to your betterAuth config: {DOCS} shows the lines.")
     notes = ["sign-in: Better Auth's huggingface provider, from the discovery document at OPENID_PROVIDER_URL"]
+    code = "\n".join(backend_reading.text(path)
+                     for path in backend_reading.source_files(folder, backend_reading.CODE_SUFFIXES["node"]))
     if settings.get("iframe") and "oauthPopup" not in code:
         notes.append("note: iframe is on, but the config has no oauthPopup(): inside the huggingface.co page the "
                      f"sign-in can't hand its session to the page: see {DOCS}.")

@@ -338,7 +338,8 @@ class RealRuntime(Runtime):
             port=local_sign_in.free_port(besides=self.port), client_id=f"space-{container}",
             client_secret=f"secret-{time.monotonic_ns()}",
         )
-        provider.start(provider.build())
+        provider.build()
+        provider.start()
         self.sign_in_containers.add(container)
         return provider.injected()
 

@@ -13,7 +13,7 @@ const env = (name) => {
 const issuer = env("ISSUER"); // http://127.0.0.1:<port>, what the app finds in OPENID_PROVIDER_URL
 const appOrigin = new URL(env("APP_ORIGIN")).origin;
 const scopes = env("SCOPES").split(" ").filter(Boolean);
-const expiresIn = Number(process.env.EXPIRES_IN_S ?? 28800);
+const expiresIn = Number(env("EXPIRES_IN_S"));
 const CLAIMS = {
   openid: ["sub"],
   profile: ["name", "preferred_username", "profile", "picture", "isPro"],
