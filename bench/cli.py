@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from bench import load, machine, measures, node_example, python_example, report, say, snapshot_cost, subjects
+from bench import load, machine, measures, node_example, publish, python_example, report, say, snapshot_cost, subjects
 from bench.cleanup import Leftovers
 from bench.subjects import Pair
 from harness import docker, images
 
 RESULTS = Path(__file__).parent / "results"
+SETUP = Path(__file__).resolve().parents[1] / "tools" / "setup"
+RUNS = 5
+BASE_IMAGES = sorted({images.PYTHON_IMAGE, images.NODE_IMAGE})
 PAIRS = {"python": python_example.prepare, "node": node_example.prepare}
 RUNTIMES = tuple(PAIRS)
 COLD_BUILD = (
@@ -23,8 +28,14 @@ COLD_BUILD = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage block: a wrong option reads at a glance
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    """The options, checked before anything touches apt or the Docker engine."""
+    parser = _Parser(
         prog="bench/run",
         description="Build and run each template's image on the example backend next to the Dockerfile a user "
         "would otherwise write; print a Markdown table and write it, with a JSON file, to bench/results/.",
@@ -32,16 +43,45 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="1 run, 2 s load at 8 connections (a smoke test: the figures are rough)"
     )
-    parser.add_argument("--runs", type=int, help="runs per figure, medians reported (default 3; 1 with --quick)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        help=f"runs per figure, ours and the baseline taking turns; median and min–max reported (default {RUNS}; "
+        "1 with --quick)",
+    )
     parser.add_argument("--only", choices=RUNTIMES, help="one template only")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.md and latest.json")
-    parser.add_argument("--snapshots", action="store_true",
-                        help="instead: what storage=bucket costs (snapshot and restore time, bytes, CPU, the pause "
-                        "a writer sees), written to snapshots.md and snapshots.json")
+    parser.add_argument(
+        "--snapshots",
+        action="store_true",
+        help="instead: what storage=bucket costs (snapshot and restore time, bytes, CPU, the pause "
+        "a writer sees), written to snapshots.md and snapshots.json",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help=f"after a full run (both templates, {publish.MIN_RUNS}+ runs): write its JSON to "
+        "bench/published/ (serving.json, or snapshots.json with --snapshots) and render the tables "
+        "in bench/README.md and README.md from it",
+    )
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="measure nothing: render the README tables again from bench/published/*.json",
+    )
     args = parser.parse_args(argv)
+    if args.readme and (args.quick or args.runs is not None or args.only or args.snapshots or args.publish
+                        or args.out != RESULTS):  # fmt: skip
+        parser.error("--readme takes no other option")
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be at least 1")
-    args.runs = args.runs or (1 if args.quick else 3)
+    if args.publish and args.quick:
+        parser.error("--publish needs a full run, not --quick")
+    if args.publish and args.only:
+        parser.error("--publish needs both templates, not --only")
+    if args.publish and args.runs is not None and args.runs < publish.MIN_RUNS:
+        parser.error(f"--publish needs at least {publish.MIN_RUNS} runs, not --runs {args.runs}")
+    args.runs = args.runs or (1 if args.quick else RUNS)
     args.load = load.Load(seconds=2, connections=8, threads=2, warmup=1) if args.quick else load.Load()
     return args
 
@@ -57,22 +97,48 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _setup() -> None:
+    """tools/setup (apt packages, the Docker engine, base images): only for a run that measures."""
+    done = subprocess.run([str(SETUP)], stdout=sys.stderr, check=False)
+    if done.returncode:
+        raise RuntimeError(f"tools/setup failed (exit {done.returncode})")
+
+
+def _readme() -> int:
+    said = publish.readmes()
+    print("\n".join(said))
+    return 0 if any("rendered" in line for line in said) else 1
+
+
+def _publish(kind: str, results: dict) -> None:
+    say(f"published {publish.write(kind, results)}")
+    for line in publish.readmes():
+        say(line)
+
+
 def _snapshots(args: argparse.Namespace) -> int:
-    results = {}
+    runs = (snapshot_cost.QUICK if args.quick else snapshot_cost.FULL)["runs"]
+    results = {"machine": machine.describe(BASE_IMAGES), "quick": args.quick, "runs": runs, "templates": {}}
     with Leftovers() as leftovers:
         workspace = leftovers.folder(Path(tempfile.mkdtemp(prefix="hf-space-bench-")))
         for runtime in [args.only] if args.only else list(RUNTIMES):
             subjects.require_template(runtime)
-            results[runtime] = snapshot_cost.measure(runtime, workspace / runtime, leftovers, quick=args.quick)
-    table = snapshot_cost.markdown(results)
+            measured = snapshot_cost.measure(runtime, workspace / runtime, leftovers, quick=args.quick)
+            results["templates"][runtime] = measured
+    table = snapshot_cost.markdown(results["templates"])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "snapshots.md").write_text(table + "\n")
     (args.out / "snapshots.json").write_text(json.dumps(results, indent=2) + "\n")
     print(table)
+    if args.publish:
+        _publish("snapshots", results)
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.readme:
+        return _readme()
+    _setup()
     if args.snapshots:
         return _snapshots(args)
     runtimes = [args.only] if args.only else list(RUNTIMES)
@@ -80,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
     session = uuid.uuid4().hex[:8]
     started = time.monotonic()
     results = {
-        "machine": machine.describe(sorted({images.PYTHON_IMAGE, images.NODE_IMAGE})),
+        "machine": machine.describe(BASE_IMAGES),
         "settings": {
             "runs": args.runs,
             "quick": args.quick,
@@ -104,6 +170,8 @@ def _run(args: argparse.Namespace) -> int:
     print()
     print(report.markdown(results))
     print(f"Written to {table} and {data} in {results['seconds']:.0f} s.")
+    if args.publish:
+        _publish("serving", results)
     return 0
 
 
@@ -121,6 +189,9 @@ def _measure(pair: Pair, args: argparse.Namespace, leftovers: Leftovers, session
             if subject.kind in images:
                 leftovers.drop_image(images[subject.kind])
             images[subject.kind] = tag
+    template["versions"] = {
+        subject.kind: subject.versions(images[subject.kind]) if subject.versions else {} for subject in pair.subjects
+    }
     for run in range(args.runs):
         for subject in _order(pair, run):
             say(f"{subject.name}: serving, run {run + 1}/{args.runs}")
@@ -133,11 +204,12 @@ def _measure(pair: Pair, args: argparse.Namespace, leftovers: Leftovers, session
 
 
 def _variants(pair: Pair, image: str, shipped: list[dict], args: argparse.Namespace, leftovers: Leftovers) -> dict:
-    """Ours served with each of `pair.values` for `pair.variable`; the image's own value reuses the main runs."""
+    """Ours served with each of `pair.values` for `pair.variable`; the value it ships with reuses the main runs."""
     env = dict(item.split("=", 1) for item in docker.inspect_image(image)["Config"]["Env"])
+    shipped_value = pair.shipped or env.get(pair.variable)
     rows = {}
     for value in pair.values:
-        if env.get(pair.variable) == value:
+        if shipped_value == value:
             rows[f"{pair.variable}={value}"] = {"image_default": True, "samples": shipped}
             continue
         samples = []

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import subprocess
 from pathlib import Path
 
 from harness import docker
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def describe(base_images: list[str]) -> dict:
@@ -19,7 +22,23 @@ def describe(base_images: list[str]) -> dict:
         "kernel": platform.release(),
         "docker": docker.docker("version", "--format", "{{.Server.Version}}", timeout=60).stdout.strip(),
         "base_images": {tag: _origin(tag) for tag in base_images},
+        "commit": commit(),
     }
+
+
+def commit() -> str:
+    """The repository's commit, `-dirty` when the working tree differs from it (the run measured those changes)."""
+    try:
+        head = _git("rev-parse", "--short", "HEAD")
+        return head + ("-dirty" if _git("status", "--porcelain") else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=REPO, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
 
 
 def summary(machine: dict) -> str:
@@ -27,6 +46,7 @@ def summary(machine: dict) -> str:
     return (
         f"{machine['cpus']} CPUs ({machine['cpu_model']}), {machine['memory_gb']} GB RAM, "
         f"Linux {machine['kernel']}, Docker {machine['docker']}; base images {bases}; {machine['date']}"
+        + (f"; commit `{machine['commit']}`" if machine.get("commit") else "")
     )
 
 

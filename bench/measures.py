@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from bench.subjects import Pair, Subject
 from harness import docker
 
 IDLE_SECONDS = 2.0  # after the first 200, before memory is read: start-up allocations settle
+MEMORY_SAMPLE_SECONDS = 0.1  # how often the memory cgroup is read during the real route's load
 BURST = 150  # sequential health requests from one client address
 BURST_CLIENT = "192.0.2.1"  # RFC 5737 documentation address: a header value only, never contacted
 STOP_GRACE = 10  # docker stop's default; a process that ignores SIGTERM shows as ~10 s
@@ -126,7 +128,12 @@ def serving(
         )
         pair.seed(base)
         for prefix, request in (("health", pair.health(subject)), ("route", pair.route)):
-            result = load.run(base, request, settings)
+            if prefix == "route":
+                with PeakMemory(container) as peak:
+                    result = load.run(base, request, settings)
+                figures["load_memory_mb"] = peak.bytes / 1e6
+            else:
+                result = load.run(base, request, settings)
             figures |= {
                 f"{prefix}_rps": result.rps,
                 f"{prefix}_p50_ms": result.p50_ms,
@@ -151,12 +158,44 @@ def single_client_burst(url: str, requests: int = BURST) -> tuple[int, int]:
     return requests, 200
 
 
+class PeakMemory:
+    """The highest resident memory of a container (as `resident_bytes` reads it) while the block runs, read
+    every MEMORY_SAMPLE_SECONDS by a thread."""
+
+    def __init__(self, container: docker.Container) -> None:
+        self.folder = _container_cgroup(container)
+        self.bytes = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            self.bytes = max(self.bytes, _resident(_memory_stat(self.folder)))
+            if self._done.wait(MEMORY_SAMPLE_SECONDS):
+                return
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def resident_bytes(container: docker.Container) -> int:
     """Resident memory of everything in the container's cgroup: anonymous memory plus mapped files.
 
     The same as adding up the processes' RSS, except shared pages (several workers) count once."""
+    return _resident(_memory_stat(_container_cgroup(container)))
+
+
+def _container_cgroup(container: docker.Container) -> Path:
     pid = docker.docker("inspect", "--format", "{{.State.Pid}}", container.id, timeout=60).stdout.strip()
-    stat = _memory_stat(_memory_cgroup(int(pid)))
+    return _memory_cgroup(int(pid))
+
+
+def _resident(stat: dict[str, int]) -> int:
     if "total_rss" in stat:  # cgroup v1
         return stat["total_rss"] + stat.get("total_mapped_file", 0)
     return stat["anon"] + stat.get("file_mapped", 0)  # cgroup v2

@@ -21,9 +21,23 @@ from bench.subjects import (
     post_json,
     render,
     space_tools_build,
+    versions_in,
 )
 from harness import docker
 from harness.images import NODE_IMAGE
+
+LOCKED = ("better-auth", "kysely")  # from the lock both images install from
+
+
+def _versions(lock: Path) -> Callable[[str], dict[str, str]]:
+    packages = json.loads(lock.read_text()).get("packages", {})
+    locked = {name: packages[f"node_modules/{name}"]["version"] for name in LOCKED if f"node_modules/{name}" in packages}
+
+    def versions(image: str) -> dict[str, str]:
+        return {**versions_in(image, "node", "-p", "JSON.stringify({node: process.versions.node})"), **locked}
+
+    return versions
+
 
 USER = {"email": "bench@example.com", "password": "benchmark-password-0123", "name": "Bench"}
 
@@ -40,11 +54,15 @@ def prepare(root: Path) -> Pair:
         return {"PORT": str(port), "BETTER_AUTH_SECRET": BENCH_SECRET, "BETTER_AUTH_URL": origin,
                 "TRUSTED_ORIGINS": origin}  # fmt: skip
 
-    ours = Subject("node", "ours", backend, answers["health_path"], NODE_IMAGE, space_tools_build(space), env=env)
+    versions = _versions(backend / "package-lock.json")
+    ours = Subject(
+        "node", "ours", backend, answers["health_path"], NODE_IMAGE, space_tools_build(space), env=env,
+        versions=versions,
+    )  # fmt: skip
     baseline = Subject(
         "node", "baseline", context, answers["health_path"], NODE_IMAGE, docker_build(context),
         env=lambda port: {**env(port), "DATABASE_PATH": "/data/auth.db"},
-        volumes=_migrated_database(root / "baseline-data"),
+        volumes=_migrated_database(root / "baseline-data"), versions=versions,
     )  # fmt: skip
 
     def seed(base_url: str) -> None:
@@ -56,14 +74,16 @@ def prepare(root: Path) -> Pair:
     # Origin: Better Auth refuses a POST from an origin it doesn't trust; each container has its own port.
     route = Request("/api/auth/sign-in/email", method="POST", body=sign_in, origin_header=True, rotate_ips=True)
     notes = [
-        (f"Health path: `{ours.health_path}` (Better Auth's own) for both. Its load rotates `X-Forwarded-For` like "
-        "the sign-in's (next note): in production Better Auth's rate limiter covers it too."),
+        (f"Health path: `{ours.health_path}`, Better Auth's own route: in ours the image's wrapper answers it as Better "
+        "Auth does, before the request reaches Better Auth; the baseline's goes through Better Auth. Its load "
+        "rotates `X-Forwarded-For` like the sign-in's (next note)."),
         ("Real route: `POST /api/auth/sign-in/email` for one user (scrypt password check, a session row in SQLite), "
         "`Origin` from the trusted set. Ours runs with NODE_ENV=production, where Better Auth allows 3 sign-ins "
         "per 10 s per client IP and the template offers no variable to raise that; so requests carry an "
         "`X-Forwarded-For` cycling through 4,096 addresses (198.18.0.0/15, RFC 2544's benchmark range; a header "
         "value only, the traffic goes to 127.0.0.1), which keeps every address under the limit. The baseline (no "
-        "NODE_ENV, no limiter) gets the same requests."),
+        "NODE_ENV, no limiter) gets the same requests. Ours runs at most 4 sign-ins at once (one per thread of "
+        "libuv's pool, where scrypt runs) and queues the rest in the wrapper."),
         ("Database: SQLite for both. Ours creates the schema itself at start (migrate_on_start, inside the measured "
         "start time); the baseline's comes from the example's own `npm run migrate`, run once, and each baseline "
         "container gets a fresh copy of that file (until the tables exist Better Auth answers 500 to everything, "

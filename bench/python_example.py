@@ -16,10 +16,28 @@ from bench.subjects import (
     post_json,
     render,
     space_tools_build,
+    versions_in,
 )
 from harness.images import PYTHON_IMAGE
 
 SEED_NOTES = 20  # GET /notes returns 20 by default: a full page per request
+# What serves in an image; /opt/serving is where ours keeps uvloop and httptools (absent in the baseline).
+VERSIONS = """
+import json, platform, sys
+from importlib import metadata
+sys.path.append("/opt/serving")
+found = {"python": platform.python_version()}
+for name in ("fastapi", "starlette", "pydantic", "uvicorn", "uvloop", "httptools", "h11"):
+    try:
+        found[name] = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        pass
+print(json.dumps(found))
+"""
+
+
+def versions(image: str) -> dict[str, str]:
+    return versions_in(image, "python", "-c", VERSIONS)
 
 
 def prepare(root: Path) -> Pair:
@@ -32,13 +50,14 @@ def prepare(root: Path) -> Pair:
 
     ours = Subject(
         "python", "ours", backend, answers["health_path"], PYTHON_IMAGE, space_tools_build(space),
-        env=lambda port: {"PORT": str(port), "APP_SECRET_KEY": BENCH_SECRET},
+        env=lambda port: {"PORT": str(port), "APP_SECRET_KEY": BENCH_SECRET}, versions=versions,
     )  # fmt: skip
     baseline = Subject(
         "python", "baseline", context, "/docs", PYTHON_IMAGE, docker_build(context),
         env=lambda port: {"APP_SECRET_KEY": BENCH_SECRET},
         # The documented CMD fixes port 7860; the same command on a free port (host networking).
         command=lambda port: ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", str(port)],
+        versions=versions,
     )  # fmt: skip
 
     def seed(base_url: str) -> None:
@@ -54,10 +73,14 @@ def prepare(root: Path) -> Pair:
         (f"Dependency added: `{dependency.package}` (pyproject.toml + uv.lock; the baseline's requirements.txt "
         "exported again from the new lock)."),
         "The baseline runs HF's CMD (`uvicorn app.main:app --host 0.0.0.0 --port 7860`) with a free port.",
+        ("Ours serves with 2 uvicorn workers (the example's answer `workers: 2`; its notes live in SQLite, not in "
+        "the process) and with uvloop and httptools, which the image installs outside the backend's environment; "
+        "the backend's lock is the baseline's."),
     ]  # fmt: skip
     return Pair(
         "python", ours, baseline, code_file="app/main.py", comment="#", dependency=dependency,
         route=Request("/notes"), seed=seed, notes=notes,
-        variable="WEB_CONCURRENCY", values=("1", "2"),
-        variable_title="uvicorn workers on 2 CPUs (ours, `WEB_CONCURRENCY`; wrk runs on the same CPUs)",
+        variable="WEB_CONCURRENCY", values=("1", "2"), shipped=answers["variables"]["WEB_CONCURRENCY"]["default"],
+        variable_title="uvicorn workers on 2 CPUs (ours, `WEB_CONCURRENCY`: the example answers workers=2, the "
+        "template's default is 1; wrk runs on the same CPUs)",
     )  # fmt: skip

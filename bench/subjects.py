@@ -46,6 +46,7 @@ class Subject:
     env: Callable[[int], dict[str, str]]  # port -> environment of `docker run`
     command: Callable[[int], list[str]] | None = None  # port -> command, when the image's own CMD can't be told a port
     volumes: Callable[[str], dict[str, str]] | None = None  # image -> host folder: container path, fresh per container
+    versions: Callable[[str], dict[str, str]] | None = None  # image -> what serves in it: name -> version
 
     @property
     def name(self) -> str:
@@ -70,6 +71,7 @@ class Pair:
     variable: str = ""
     values: tuple[str, ...] = ()
     variable_title: str = ""
+    shipped: str = ""  # the variable's value when unset, if not in the image's ENV (space.json's default)
 
     def health(self, subject: Subject) -> Request:
         return Request(subject.health_path, rotate_ips=self.health_rotates_ips)
@@ -150,6 +152,13 @@ def baseline_context(runtime: str, space: Path, dest: Path) -> Path:
     shutil.copytree(space / "backend", dest, ignore=JUNK)
     shutil.copy2(BASELINES / runtime / "Dockerfile", dest / "Dockerfile")
     return dest
+
+
+def versions_in(image: str, *command: str) -> dict[str, str]:
+    """The JSON object `command` prints inside `image` (no network, the image's own user)."""
+    done = docker.docker("run", "--rm", "--network", "none", "--entrypoint", command[0], image, *command[1:], timeout=120)
+    versions: dict[str, str] = json.loads(done.stdout)
+    return versions
 
 
 def post_json(url: str, payload: dict, headers: dict[str, str] | None = None) -> int:

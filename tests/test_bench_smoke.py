@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.figures import KEYS
+from bench.figures import KEYS, TARGETS
 from harness import docker
 from tests.support import figures
 
@@ -45,11 +45,15 @@ def test_every_figure_is_measured_for_ours_and_the_baseline(quick_run):
     assert set(data["templates"]) == {"python", "node"}
     for runtime, template in data["templates"].items():
         for kind in ("ours", "baseline"):
-            median = template[kind]["median"]
+            median, low, high = (template[kind][end] for end in ("median", "min", "max"))
             missing = [key for key in KEYS if not isinstance(median.get(key), int | float) or median[key] <= 0]
             assert not missing, f"{runtime} {kind}: no positive figure for {missing}"
+            assert all(low[key] <= median[key] <= high[key] for key in KEYS), f"{runtime} {kind}: min/max"
         assert all(template["ratio"][key] is not None for key in KEYS), f"{runtime}: a ratio is missing"
         assert template["targets"], f"{runtime}: targets were not evaluated"
+        on_ratio = {target.key for target in TARGETS[runtime] if target.on_ratio}
+        spreads = {target["spread"] for target in template["targets"] if target["figure"] in on_ratio}
+        assert spreads == {"1 run: spread unknown"}, f"{runtime}: one run, yet its spread was judged: {spreads}"
 
 
 def test_both_routes_answer_without_errors_under_load(quick_run):
@@ -72,7 +76,7 @@ def test_uvicorn_workers_and_node_env_are_compared(quick_run):
 
 def test_the_table_and_the_machine_are_printed(quick_run):
     data, table = quick_run
-    assert "| figure | ours | baseline | ours/baseline | target |" in table
+    assert "| figure | ours | baseline | ours/baseline (median ratio) | target |" in table
     assert f"Docker {data['machine']['docker']}" in table
     assert data["machine"]["cpus"] >= 1
 
@@ -87,8 +91,8 @@ def test_what_storage_bucket_costs_is_measured_for_both_spaces(tmp_path):
                             capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
     assert result.returncode == 0, f"bench/run --snapshots failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     data = json.loads((tmp_path / "snapshots.json").read_text())
-    assert set(data) == {"python", "node"}
-    for runtime, row in data.items():
+    assert set(data["templates"]) == {"python", "node"} and data["machine"]["commit"], data
+    for runtime, row in data["templates"].items():
         assert row["bytes"] > 0 and row["records"] > 0, runtime
         assert all(row[key] >= 0 for key in ("stop_snapshot_ms", "restore_ms", "snapshot_ms", "snapshot_cpu_ms",
                                              "writer_pause_ms", "writer_commit_ms")), row

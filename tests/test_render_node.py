@@ -11,9 +11,9 @@ import pytest
 from tests.conftest import space_tools
 
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "bundle.mjs", "placeholder-secrets.txt", "environment.mjs",
-                 "deferred-listen.mjs", "graceful-stop.mjs",
-                 "migrate.mjs", "iframe-cookies.mjs", "health-rate-limit.mjs", "healthcheck.mjs", "prestart.mjs",
-                 "storage.mjs", "storage-layout.json"}
+                 "deferred-listen.mjs", "graceful-stop.mjs", "migrate.mjs", "iframe-cookies.mjs",
+                 "health-rate-limit.mjs", "health-answer.mjs", "auth-write-queue.mjs", "healthcheck.mjs",
+                 "prestart.mjs", "storage.mjs", "storage-layout.json"}
 
 
 def _settings(project: Path) -> dict:

@@ -11,20 +11,29 @@ export const servers = new Set();
 export function holdListening() {
   let held = [];
   let firstHeldAt;
+  let prepare = () => {};
   // http.Server and https.Server inherit listen() from net.Server; patching it reaches them all.
   net.Server.prototype.listen = function listen(...args) {
     servers.add(this);
-    if (held === null) return originalListen.apply(this, args);
+    if (held === null) {
+      prepare(this);
+      return originalListen.apply(this, args);
+    }
     firstHeldAt ??= Date.now();
     held.push([this, args]);
     return this;
   };
   return {
-    /** Listen for real, in the order the backend asked. */
-    release() {
+    /** Listen for real, in the order the backend asked; `prepareServer` sees each server first, and every
+     * server that listens later. */
+    release(prepareServer = () => {}) {
       const waiting = held;
       held = null;
-      for (const [server, args] of waiting) originalListen.apply(server, args);
+      prepare = prepareServer;
+      for (const [server, args] of waiting) {
+        prepare(server);
+        originalListen.apply(server, args);
+      }
       return waiting.length;
     },
     /** Whether listen() calls are still held back. */

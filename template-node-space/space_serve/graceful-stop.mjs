@@ -1,11 +1,55 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // SIGTERM and SIGINT end the process cleanly even when the backend handles neither: Node as PID 1 has no
 // default handler (docker stop would wait 10 s and kill), and Spaces can't run the container with --init.
-const GRACE_MS = 800; // in-flight requests get this long; docker stop's own grace is 10 s
+// From the signal on, new requests are refused at once and the process exits as soon as every request still
+// in flight is answered or its client has gone, within GRACE_MS.
+const GRACE_MS = 800; // docker stop's own grace is 10 s
+const STOPPING = JSON.stringify({ status: "stopping" });
 
-/** `beforeExit` runs once the servers are closed (or the grace period is over): the last snapshot. */
+const inFlight = new Set();
+const guarded = new WeakSet();
+const queues = new Set();
+let stopping = false;
+let drained = () => {};
+
+/** Sees every request of an HTTP server before the backend: `health` answers the health path here, `queue`
+ * holds back the requests it takes, and requests are counted while they run, so a stop waits for them only. */
+export function guardRequests(server, { health = null, queue = null } = {}) {
+  if (guarded.has(server)) return;
+  guarded.add(server);
+  if (queue) queues.add(queue);
+  const emit = server.emit;
+  // emit, not a listener: it stays first even for "request" listeners the backend adds later.
+  server.emit = function guardedEmit(event, request, response, ...rest) {
+    if (event !== "request") return emit.call(this, event, request, response, ...rest);
+    if (stopping) return refuse(response);
+    if (health?.answers(request)) return health.answer(request, response);
+    inFlight.add(response);
+    response.once("close", () => {
+      inFlight.delete(response);
+      if (stopping && inFlight.size === 0) drained();
+    });
+    if (queue?.takes(request)) {
+      queue.admit(response, () => emit.call(this, event, request, response, ...rest));
+      return true;
+    }
+    return emit.call(this, event, request, response, ...rest);
+  };
+}
+
+function refuse(response) {
+  response.writeHead(503, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(STOPPING),
+    connection: "close",
+    "retry-after": "1",
+  });
+  response.end(STOPPING);
+  return true;
+}
+
+/** `beforeExit` runs once the requests in flight are done (or the grace period is over): the last snapshot. */
 export function stopOnSignals(servers, beforeExit = async () => {}) {
-  let stopping = false;
   let exiting = false;
   const exit = async () => {
     if (exiting) return;
@@ -19,18 +63,16 @@ export function stopOnSignals(servers, beforeExit = async () => {}) {
   const stop = (signal) => {
     if (stopping) process.exit(0); // a second signal: don't wait any longer
     stopping = true;
-    process.stderr.write(`space: ${signal}: closing ${servers.size} server(s)\n`);
+    process.stderr.write(`space: ${signal}: closing ${servers.size} server(s), ${inFlight.size} request(s) in flight\n`);
     setTimeout(exit, GRACE_MS).unref();
-    let open = servers.size;
-    if (open === 0) exit();
     for (const server of servers) {
-      // Stop accepting, drop idle keep-alive connections; busy ones finish within the grace period.
-      server.close(() => {
-        open -= 1;
-        if (open === 0) exit();
-      });
+      server.close(); // no new connections; idle keep-alive ones closed now, busy ones after their answer
       server.closeIdleConnections?.();
     }
+    for (const queue of queues) queue.refuseWaiting(refuse);
+    for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
+    if (inFlight.size === 0) exit();
+    else drained = exit;
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

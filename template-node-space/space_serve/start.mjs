@@ -2,11 +2,11 @@
 // Entry point of the image. Checks the environment, restores the databases (storage=bucket), runs the pre-start
 // command, loads the backend's server with
 // its listen() held back, creates or migrates the database schema, sets the cookie attributes and exempts the
-// health path from rate limiting, and only then lets it listen.
+// health path from rate limiting, and only then lets it listen, answering Better Auth's health route itself.
 import { fileURLToPath } from "node:url";
 import { holdListening, servers } from "./deferred-listen.mjs";
 import { checkEnvironment, fail } from "./environment.mjs";
-import { stopOnSignals } from "./graceful-stop.mjs";
+import { guardRequests, stopOnSignals } from "./graceful-stop.mjs";
 import * as settings from "./settings.mjs";
 import { keeper } from "./storage.mjs";
 
@@ -65,12 +65,19 @@ if (settings.IFRAME) {
   const { useIframeCookies } = await import("./iframe-cookies.mjs");
   await useIframeCookies(auth);
 }
+const guards = {};
 if (isAuth) {
   const { exemptHealthPath } = await import("./health-rate-limit.mjs");
   await exemptHealthPath(auth, settings.HEALTH_PATH);
+  const { betterAuthHealth } = await import("./health-answer.mjs");
+  const { authWriteQueue } = await import("./auth-write-queue.mjs");
+  guards.health = await betterAuthHealth(auth, settings.HEALTH_PATH);
+  guards.queue = await authWriteQueue(auth);
 }
 keeping?.prepare(); // again: a database the backend or the migration just made is in WAL before the port opens
-if (hold.release() === 0) {
+// HTTP servers get the wrapper's health answer, the sign-in queue and their requests counted for a quick stop.
+const isHttp = (server) => typeof server.closeIdleConnections === "function";
+if (hold.release((server) => isHttp(server) && guardRequests(server, guards)) === 0) {
   process.stderr.write(`space: warning: ${settings.ENTRY_FILE} loaded but started no server (server.listen).\n`);
 } else {
   // Spaces routes app_port only: a server on another port would time out there after startup_duration_timeout.

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from importlib import metadata
 
 from . import settings, storage
+
+SERVING_LIBRARIES = "/opt/serving"  # uvloop and httptools, installed there by the Dockerfile's builder stage
 
 
 def _positive_int(name: str, default: int, upper: int) -> int:
@@ -57,6 +61,7 @@ def _serve(port: int, workers: int, keeping) -> None:
         prestart.run(settings.PRESTART)
     if keeping:
         keeping.prepare()  # WAL before the first request: switching while the app writes could fail a write
+    print(f"space: serving with {_serving_libraries()}", file=sys.stderr, flush=True)
     import uvicorn  # imported late so a configuration error costs no start-up time
 
     uvicorn.run(
@@ -71,6 +76,18 @@ def _serve(port: int, workers: int, keeping) -> None:
         timeout_graceful_shutdown=3,  # docker stop waits 10 s before SIGKILL; finish well inside it
         log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
     )
+
+
+def _serving_libraries() -> str:
+    """Offer uvloop and httptools to uvicorn (its "auto" picks them), after the backend's own packages."""
+    sys.path.append(SERVING_LIBRARIES)  # appended: a backend that pins its own uvloop or httptools keeps it
+    chosen = []
+    for name, fallback in (("uvloop", "asyncio"), ("httptools", "h11")):
+        try:
+            chosen.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            chosen.append(fallback)
+    return " and ".join(chosen)
 
 
 if __name__ == "__main__":
