@@ -20,7 +20,7 @@ SERVING = re.compile(r"space: serving with (\S+ ?[\d.]*) and (\S+ ?[\d.]*)")
 OWN_UVLOOP = "0.21.0"  # older than the image's, with wheels for Python 3.13
 NO_WHEEL_UVLOOP = "0.17.0"  # wheels up to Python 3.11 only: what a platform without a wheel looks like
 # What the example's dev group adds for its tests, without their dependencies: the app's own stay as locked.
-TEST_TOOLS = "pytest iniconfig pluggy packaging httpx httpcore certifi"
+TEST_TOOLS = "pytest iniconfig pluggy packaging pygments httpx httpcore certifi"
 PINNED_APP = """\
 from fastapi import FastAPI
 
