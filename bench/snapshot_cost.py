@@ -143,12 +143,12 @@ def measure(runtime: str, root: Path, leftovers, *, quick: bool = False) -> dict
     records = _fill(runtime, base, size)
     restores, stops = [], []
     for run in range(size["runs"]):
+        _fill_one(runtime, base, run)  # right before the stop: a periodic snapshot may have caught the fill already
         container.stop()
         stops.append(_number(container.logs(), r"last snapshot before exit: \S+ \((\d+) bytes, (\d+) ms\)"))
         container.remove()
         container, base = start()
         restores.append(_number(container.logs(), r"restored \S+ from \S+ \((\d+) bytes, taken \S+\) in (\d+) ms"))
-        _fill_one(runtime, base, run)
     say(f"{runtime}: timing snapshots next to a writer in the container")
     probe = ["python", "-c", PYTHON_PROBE] if runtime == "python" else ["node", "--input-type=module", "-e", NODE_PROBE]
     variables = json.loads((space / "space.json").read_text())["variables"]
