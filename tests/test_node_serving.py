@@ -1,6 +1,7 @@
-"""The Node image's wrapper answers Better Auth's health route itself, as Better Auth answers it, and stops
-quickly in the middle of a sign-in flood: sign-ins already running finish, those still waiting and every new
-request get 503 at once, and the process exits 0."""
+"""The Node image's wrapper answers Better Auth's health route itself, as Better Auth answers it (wherever the
+backend mounts Better Auth; a health route of the backend's own stays the backend's), and stops quickly in the
+middle of a sign-in flood: sign-ins already running finish, those still waiting and every new request get 503
+at once, and the process exits 0."""
 
 from __future__ import annotations
 
@@ -42,6 +43,53 @@ def server(node_image):
         yield container, port
 
 
+# A server written by hand: Better Auth under /auth, and a /healthz of its own that says the backend is down.
+OWN_SERVER = """\
+import { createServer } from "node:http";
+import { DatabaseSync } from "node:sqlite";
+import { betterAuth } from "better-auth";
+import { toNodeHandler } from "better-auth/node";
+
+export const auth = betterAuth({
+  basePath: "/auth",
+  database: new DatabaseSync(":memory:"),
+  emailAndPassword: { enabled: true },
+});
+const authHandler = toNodeHandler(auth);
+createServer((req, res) => {
+  if (req.url === "/healthz") {
+    res.writeHead(503, { "content-type": "text/plain" });
+    res.end("from the backend");
+  } else if (req.url.startsWith("/auth/")) {
+    authHandler(req, res);
+  } else {
+    res.end("home");
+  }
+}).listen(Number(process.env.PORT));
+"""
+
+
+@pytest.fixture(scope="module")
+def own_server(render_session, built_images):
+    """The hand-written server, rendered twice: health on Better Auth's /auth/ok, and on its own /healthz."""
+
+    def image(health_path: str) -> str:
+        name = f"own-server-{health_path.strip('/').replace('/', '-')}"
+        project = render_session(runtime="node", entry_file="server.mjs", health_path=health_path, space_name=name)
+        (project / "backend" / "server.mjs").write_text(OWN_SERVER)
+        return built_images(f"node-{name}", project)
+
+    return image
+
+
+def _run(tag: str, ready_path: str):
+    port = docker.free_port()
+    base = f"http://127.0.0.1:{port}"
+    container = docker.run(tag, env={"PORT": str(port), "BETTER_AUTH_SECRET": AUTH_SECRET, "BETTER_AUTH_URL": base})
+    docker.wait_http(base + ready_path, container=container, timeout=30)
+    return container, port
+
+
 def _request(connection: http.client.HTTPConnection, method: str, path: str, body: dict | None = None,
              **headers: str) -> tuple[int, dict[str, str], bytes]:  # fmt: skip
     payload = json.dumps(body).encode() if body is not None else None
@@ -59,6 +107,27 @@ def test_health_is_answered_as_better_auth_answers_it(server):
     status, _, body = _request(connection, "HEAD", HEALTH)
     assert (status, body) == (200, b"")
     assert _request(connection, "POST", HEALTH, {})[0] != 200, "only GET and HEAD are the health check's"
+
+
+def test_better_auth_under_another_base_path_gets_its_health_answered_and_its_sign_ups_served(own_server):
+    container, port = _run(own_server("/auth/ok"), "/auth/ok")
+    with container:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        status, _, body = _request(connection, "GET", "/auth/ok")
+        assert (status, json.loads(body)) == (200, {"ok": True})
+        signed_up = _request(connection, "POST", "/auth/sign-up/email",
+                             {"email": "own@example.test", "password": PASSWORD, "name": "Own"},
+                             origin=f"http://127.0.0.1:{port}")  # fmt: skip
+        assert signed_up[0] == 200, signed_up
+        assert _request(connection, "GET", "/")[2] == b"home"
+
+
+def test_a_health_route_of_the_backends_own_is_left_to_the_backend(own_server):
+    container, port = _run(own_server("/healthz"), "/")
+    with container:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        status, _, body = _request(connection, "GET", "/healthz")
+        assert (status, body) == (503, b"from the backend"), "the wrapper never answers for the backend's own route"
 
 
 class Flood:

@@ -4,10 +4,9 @@
 // flood of sign-ins can't pile up memory, and a stop refuses the waiting ones at once instead of sitting
 // through their hashing (a process exit finishes every job already queued on the pool, clients gone or not).
 
-/** Holds back POSTs under Better Auth's basePath beyond `size` running at once (default from the pool's size). */
-export async function authWriteQueue(auth, size = Number(process.env.UV_THREADPOOL_SIZE) || 4) {
-  const context = await auth.$context;
-  const prefix = `${(context.options.basePath ?? "/api/auth").replace(/\/$/, "")}/`;
+/** Holds back POSTs under Better Auth's `basePath` beyond `size` running at once (default: the pool's size). */
+export function authWriteQueue(basePath, size = Number(process.env.UV_THREADPOOL_SIZE) || 4) {
+  const prefix = `${basePath}/`;
   let running = 0;
   const waiting = [];
   const run = (response, start) => {

@@ -67,12 +67,13 @@ if (settings.IFRAME) {
 }
 const guards = {};
 if (isAuth) {
-  const { exemptHealthPath } = await import("./health-rate-limit.mjs");
-  await exemptHealthPath(auth, settings.HEALTH_PATH);
-  const { betterAuthHealth } = await import("./health-answer.mjs");
+  const { exemptHealthPath, betterAuthHealth } = await import("./health-path.mjs");
   const { authWriteQueue } = await import("./auth-write-queue.mjs");
-  guards.health = await betterAuthHealth(auth, settings.HEALTH_PATH);
-  guards.queue = await authWriteQueue(auth);
+  const context = await auth.$context;
+  const basePath = (context.options.basePath ?? "/api/auth").replace(/\/$/, ""); // Better Auth's default
+  exemptHealthPath(context, basePath, settings.HEALTH_PATH);
+  guards.health = betterAuthHealth(basePath, settings.HEALTH_PATH);
+  guards.queue = authWriteQueue(basePath);
 }
 keeping?.prepare(); // again: a database the backend or the migration just made is in WAL before the port opens
 // HTTP servers get the wrapper's health answer, the sign-in queue and their requests counted for a quick stop.
