@@ -23,7 +23,7 @@ export function guardRequests(server, { health = null, queue = null } = {}) {
   server.emit = function guardedEmit(event, request, response, ...rest) {
     if (event !== "request") return emit.call(this, event, request, response, ...rest);
     if (stopping) return refuse(response);
-    if (health?.answers(request)) return health.answer(request, response);
+    if (health?.answer(request, response)) return true;
     inFlight.add(response);
     response.once("close", () => {
       inFlight.delete(response);
