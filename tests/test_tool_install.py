@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 INSTALL = ("run the tools as ./space <command>, which installs them apart from the system Python, or "
            "`pip install -r space_tools/requirements.txt` in a virtual environment.")
@@ -104,8 +105,8 @@ def test_an_old_huggingface_hub_stops_deploy_before_it_starts_and_nothing_else(r
 
 def test_version_names_the_template_release_the_space_was_made_from(render):
     project = render(runtime="python")
-    answers = (project / ".copier-answers.yml").read_text()
-    commit = next(line.split(":", 1)[1].strip() for line in answers.splitlines() if line.startswith("_commit:"))
+    # Read as YAML: a commit whose short hash is all digits is written quoted ('4422956').
+    commit = str(yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"])
 
     result = _space(project, "--version")
 
