@@ -123,6 +123,7 @@ def _checkout(repo: Path, into: Path) -> Path:
     return into
 
 
+@pytest.mark.docker  # its `if: always()` step removes the container space-check, which the monorepo's check runs
 def test_a_space_that_is_its_own_repository_stops_without_its_backend_with_the_way_out(monorepo, runner_python,
                                                                                          tmp_path):
     standalone = tmp_path / "space-repo"
