@@ -19,3 +19,6 @@ def node_image(major: str) -> str:
 
 PYTHON_IMAGE = f"python:{_default('python', 'python_version')}-slim"
 NODE_IMAGE = node_image(_default("node", "node_version"))
+# Every Python base image the questions offer (python_version's choices), oldest first.
+PYTHON_IMAGES = tuple(f"python:{version}-slim" for version in yaml.safe_load(
+    (_QUESTIONS.parents[1] / "common" / "space_tools" / "base_images.yml").read_text(encoding="utf-8"))["python"])

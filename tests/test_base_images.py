@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from harness.docker import (
     unique_tag,
     wait_http,
 )
-from harness.images import NODE_IMAGE, PYTHON_IMAGE
+from harness.images import NODE_IMAGE, PYTHON_IMAGE, PYTHON_IMAGES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.docker
 
 @pytest.fixture(scope="module", autouse=True)
 def base_images_present() -> None:
-    missing = [tag for tag in (PYTHON_IMAGE, NODE_IMAGE) if not image_exists(tag)]
+    missing = [tag for tag in (*PYTHON_IMAGES, NODE_IMAGE) if not image_exists(tag)]
     assert not missing, f"base images missing: {missing}; run tools/docker/standin-images.sh first"
 
 
@@ -71,58 +72,81 @@ def tiny_wheel(directory: Path) -> Path:
     return wheel
 
 
-# --- python:3.13-slim ---
+# --- python:<version>-slim, every version the template offers ---
+
+every_python = pytest.mark.parametrize("image", PYTHON_IMAGES)
 
 
-def test_python_and_pip_are_on_path_at_usr_local_bin() -> None:
-    out = sh(PYTHON_IMAGE, "for c in python python3 pip pip3; do command -v $c; done; python --version")
+def minor(image: str) -> str:
+    return image.removeprefix("python:").removesuffix("-slim")
+
+
+@every_python
+def test_python_and_pip_are_on_path_at_usr_local_bin(image: str) -> None:
+    out = sh(image, "for c in python python3 pip pip3; do command -v $c; done; python --version")
     *paths, version = out.splitlines()
     assert paths == ["/usr/local/bin/python", "/usr/local/bin/python3", "/usr/local/bin/pip", "/usr/local/bin/pip3"]
-    assert version.startswith("Python 3.13."), version
+    assert version.startswith(f"Python {minor(image)}."), version
 
 
-def test_pip_installs_system_wide_into_the_official_site_packages(tmp_path: Path) -> None:
+@every_python
+def test_pip_installs_system_wide_into_the_official_site_packages(image: str, tmp_path: Path) -> None:
     wheel = tiny_wheel(tmp_path)
     out = sh(
-        PYTHON_IMAGE,
+        image,
         f"pip install --no-index --no-cache-dir --root-user-action=ignore /wheels/{wheel.name} >&2 && "
         "python -c 'import os, standin_probe as p; print(p.VALUE); print(os.path.realpath(p.__file__)); "
-        'print(os.path.realpath("/usr/local/lib/python3.13/site-packages/standin_probe.py"))\'',
+        f'print(os.path.realpath("/usr/local/lib/python{minor(image)}/site-packages/standin_probe.py"))\'',
         volumes={str(tmp_path): "/wheels:ro"},
     )
     value, installed_at, official_path = out.splitlines()
     assert value == "42"
-    # Multi-stage Dockerfiles copy /usr/local/lib/python3.13/site-packages: it must be where pip installs.
+    # Multi-stage Dockerfiles copy /usr/local/lib/python3.X/site-packages: it must be where pip installs.
     assert installed_at == official_path
 
 
-def test_python_venv_works() -> None:
+@every_python
+def test_python_venv_works_and_the_standard_library_is_whole(image: str) -> None:
     out = sh(
-        PYTHON_IMAGE,
-        "python -m venv /tmp/venv && /tmp/venv/bin/python -c 'import sys; print(sys.prefix)' && /tmp/venv/bin/pip -V",
+        image,
+        "python -m venv /tmp/venv && /tmp/venv/bin/python -c 'import sys; print(sys.prefix)' && /tmp/venv/bin/pip -V"
+        " && python -c 'import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid, decimal, hashlib; print(\"stdlib ok\")'",
     )
-    prefix, pip_version = out.splitlines()
+    prefix, pip_version, stdlib = out.splitlines()
     assert prefix == "/tmp/venv"
     assert pip_version.startswith("pip ") and "/tmp/venv/" in pip_version
+    assert stdlib == "stdlib ok"
 
 
-def test_python_image_runs_python3_by_default_as_root_in_utf8() -> None:
-    config = inspect_image(PYTHON_IMAGE)["Config"]
+@every_python
+def test_python_image_holds_the_headers_a_source_build_compiles_against(image: str) -> None:
+    out = sh(image, "python -c 'import sysconfig; print(sysconfig.get_paths()[\"include\"])' | xargs -I{} ls {}/Python.h")
+    assert out.strip().endswith(f"/python{minor(image)}/Python.h"), out
+
+
+@every_python
+def test_python_image_runs_python3_by_default_as_root_in_utf8(image: str) -> None:
+    config = inspect_image(image)["Config"]
     assert config["Cmd"] == ["python3"]
     assert not config.get("Entrypoint")
     assert config.get("User", "") in ("", "root")
-    env = env_of(PYTHON_IMAGE)
+    env = env_of(image)
     assert env["LANG"] == "C.UTF-8"
     assert "/usr/local/bin" in env["PATH"].split(":")
     # The default command reads a script from stdin, as `docker run -i python:3.13-slim` does.
-    out = docker("run", "--rm", "-i", "--network", "host", PYTHON_IMAGE, input="print(6 * 7)\n").stdout
+    out = docker("run", "--rm", "-i", "--network", "host", image, input="print(6 * 7)\n").stdout
     assert out.strip() == "42"
 
 
-def test_hugging_face_docs_example_builds_and_answers_over_http() -> None:
+@every_python
+def test_hugging_face_docs_example_builds_and_answers_over_http(image: str, tmp_path: Path) -> None:
+    example = tmp_path / "hf-docs-example"
+    shutil.copytree(FIXTURES / "hf-docs-example", example)
+    dockerfile = example / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace(f"FROM {PYTHON_IMAGE}", f"FROM {image}"))
     tag = unique_tag("hf-docs-example")
     try:
-        build(FIXTURES / "hf-docs-example", tag)
+        build(example, tag)
         port = free_port()
         command = ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", str(port)]
         with run(tag, command=command) as container:

@@ -5,7 +5,9 @@
 # slim images are built on, with the layout Dockerfiles rely on (/usr/local/bin, uid 1000 node user…).
 #
 # Usage: tools/docker/standin-images.sh [TAG...]   default: python:3.13-slim node:24-slim
-#   TAG is python:3.13-slim or node:<major>-slim. Idempotent: a tag that exists locally is left alone.
+#   TAG is python:3.<minor>-slim or node:<major>-slim. Idempotent: a tag that exists locally is left alone.
+#   Python 3.13 is Debian trixie's own, 3.14 Debian unstable's (trixie has no 3.14), and any other minor a
+#   CPython build under ~/.pyenv/versions/ (PYENV_ROOT) copied to /usr/local, as the official images install it.
 # Env: DOCKER (client, default /usr/bin/docker), DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR,
 #      STANDIN_PULL_TIMEOUT (seconds to try the registry, default 60).
 set -euo pipefail
@@ -16,6 +18,10 @@ MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 SECURITY_MIRROR="${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
 PULL_TIMEOUT="${STANDIN_PULL_TIMEOUT:-60}"
 SUITE=trixie  # Debian 13: ships Python 3.13; the official *-slim images are built on it
+UNSTABLE=sid  # ships Python 3.14 as its python3: the only Debian suite that has it
+PYENV_VERSIONS="${PYENV_ROOT:-$HOME/.pyenv}/versions"
+# The shared libraries a CPython build's extension modules link against, by their trixie package names.
+PYTHON_RUNTIME_LIBS=ca-certificates,netbase,tzdata,libssl3t64,libffi8,libsqlite3-0,liblzma5,libbz2-1.0,libreadline8t64,libncursesw6,libtinfo6,zlib1g,libuuid1,libcrypt1,libnsl2,libgdbm6t64,libexpat1
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
 # Kept apart from /etc/ssl/certs so that installing ca-certificates in a derived image can't drop it.
 IMAGE_CA=/usr/local/share/standin/ca-certificates.crt
@@ -43,8 +49,8 @@ ensure_tool() {  # ensure_tool COMMAND DEBIAN_PACKAGE
 
 # A Debian root file system in directory $1 with packages $2 (comma-separated, may be empty),
 # trimmed the way Debian's slim images are; the dpkg excludes stay in the image for later installs.
-debian_rootfs() {
-  local root=$1 include=$2
+debian_rootfs() {  # debian_rootfs DIR PACKAGES [SUITE]
+  local root=$1 include=$2 suite=${3:-$SUITE}
   local args=(--mode=root --variant=minbase --quiet
     --dpkgopt='path-exclude=/usr/share/doc/*'
     --dpkgopt='path-include=/usr/share/doc/*/copyright'
@@ -57,10 +63,13 @@ debian_rootfs() {
     --dpkgopt='path-include=/usr/share/locale/locale.alias')
   if [[ -n "$include" ]]; then args+=(--include="$include"); fi
   ensure_tool mmdebstrap mmdebstrap
-  mmdebstrap "${args[@]}" "$SUITE" "$root" \
-    "deb $MIRROR $SUITE main" \
-    "deb $MIRROR $SUITE-updates main" \
-    "deb $SECURITY_MIRROR $SUITE-security main"
+  local sources=("deb $MIRROR $suite main")
+  if [[ "$suite" != "$UNSTABLE" ]]; then  # unstable has neither updates nor security suites
+    sources+=("deb $MIRROR $suite-updates main" "deb $SECURITY_MIRROR $suite-security main")
+  else  # unstable's Release expires within days: a mirror's snapshot of it is soon past its date
+    args+=(--aptopt='Acquire::Check-Valid-Until "false"')
+  fi
+  mmdebstrap "${args[@]}" "$suite" "$root" "${sources[@]}"
   # This machine's TLS-intercepting proxy CA, so pip/uv/npm inside builds reach their registries.
   install -D -m 644 "$HOST_CA" "$root$IMAGE_CA"
 }
@@ -91,10 +100,10 @@ ENV SSL_CERT_FILE=$IMAGE_CA \\
 EOF
 }
 
-build_python() {  # build_python TAG
-  local tag=$1 ctx="$work/python" root="$work/python-root"
+build_python() {  # build_python TAG SUITE: the suite's own python3
+  local tag=$1 suite=$2 ctx="$work/python" root="$work/python-root"
   mkdir -p "$ctx"
-  debian_rootfs "$root" python3,python3-venv,python3-pip,libpython3-dev,ca-certificates,netbase,tzdata
+  debian_rootfs "$root" python3,python3-venv,python3-pip,libpython3-dev,ca-certificates,netbase,tzdata "$suite"
   local pyver
   pyver=$(chroot "$root" python3 -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
   local minor=${pyver%.*}
@@ -118,12 +127,49 @@ build_python() {  # build_python TAG
   # Debian installs into dist-packages; the official path (used by multi-stage COPYs) must be the same place.
   mkdir -p "$root/usr/local/lib/python$minor/dist-packages"
   ln -sfn dist-packages "$root/usr/local/lib/python$minor/site-packages"
+  python_image "$tag" "$root" "$ctx" "$suite" "$pyver"
+}
+
+# A CPython build from pyenv (its own prefix, linked against ordinary Debian libraries) installed under
+# /usr/local of a trixie root file system, trimmed as the official images trim theirs.
+build_python_prefix() {  # build_python_prefix TAG MINOR
+  local tag=$1 minor=$2 ctx="$work/python" root="$work/python-root"
+  local prefix
+  prefix=$(find "$PYENV_VERSIONS" -maxdepth 1 -name "$minor.*" 2>/dev/null | sort -V | tail -n 1)
+  [[ -n "$prefix" && -x "$prefix/bin/python$minor" ]] ||
+    die "no Python $minor to build python:$minor-slim from: none under $PYENV_VERSIONS (install one with pyenv)"
+  mkdir -p "$ctx"
+  debian_rootfs "$root" "$PYTHON_RUNTIME_LIBS"
+  local lib="$root/usr/local/lib/python$minor"
+  mkdir -p "$root/usr/local/bin" "$root/usr/local/include" "$lib"
+  cp -a "$prefix/bin/python$minor" "$root/usr/local/bin/"
+  cp -a "$prefix"/lib/libpython"$minor".so* "$prefix/lib/libpython3.so" "$root/usr/local/lib/"
+  cp -a "$prefix/include/python$minor" "$root/usr/local/include/"
+  # The standard library only: none of the packages installed into that build, no tests, no Tk, no static lib.
+  tar -C "$prefix/lib/python$minor" --exclude='./site-packages/*' --exclude='./test' --exclude='./idlelib' \
+    --exclude='./tkinter' --exclude='./turtledemo' --exclude='__pycache__' --exclude='./lib-dynload/_tkinter*' \
+    --exclude='./config-*/libpython*.a' -cf - . | tar -C "$lib" -xf -
+  # The build's own prefix, where sysconfig records it, becomes the image's.
+  grep -rlF "$prefix" "$lib"/_sysconfigdata*.py "$lib"/config-* | xargs -r sed -i "s|$prefix|/usr/local|g"
+  local name
+  for name in python3 python; do ln -sf "python$minor" "$root/usr/local/bin/$name"; done
+  chroot "$root" ldconfig
+  PIP_ROOT_USER_ACTION=ignore chroot "$root" "/usr/local/bin/python$minor" -m ensurepip --default-pip >/dev/null
+  for name in pip3 pip; do [[ -e "$root/usr/local/bin/$name" ]] || ln -sf "pip$minor" "$root/usr/local/bin/$name"; done
+  find "$root/usr/local" -depth -name __pycache__ -exec rm -rf {} +
+  local pyver
+  pyver=$(chroot "$root" "/usr/local/bin/python$minor" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
+  python_image "$tag" "$root" "$ctx" "$SUITE" "$pyver"
+}
+
+python_image() {  # python_image TAG ROOT CONTEXT SUITE VERSION
+  local tag=$1 root=$2 ctx=$3 suite=$4 pyver=$5
   pack_rootfs "$root" "$ctx"
   cat >"$ctx/Dockerfile" <<EOF
 FROM scratch
 ADD rootfs.tar /
 LABEL org.opencontainers.image.description="local stand-in for $tag" \\
-      org.opencontainers.image.base.name="debian:$SUITE" \\
+      org.opencontainers.image.base.name="debian:$suite" \\
       standin.recipe="$PYTHON_RECIPE"
 ENV PATH=$DEFAULT_PATH \\
     LANG=C.UTF-8 \\
@@ -241,11 +287,15 @@ ensure_image() {  # ensure_image TAG
   fi
   work=$(mktemp -d /tmp/standin-images.XXXXXX)
   if [[ "$tag" == python:3.13-slim ]]; then
-    build_python "$tag"
+    build_python "$tag" "$SUITE"
+  elif [[ "$tag" == python:3.14-slim ]]; then
+    build_python "$tag" "$UNSTABLE"
+  elif [[ "$tag" =~ ^python:(3\.[0-9]+)-slim$ ]]; then
+    build_python_prefix "$tag" "${BASH_REMATCH[1]}"
   elif [[ "$tag" =~ ^node:([0-9]+)-slim$ ]]; then
     build_node "$tag" "${BASH_REMATCH[1]}"
   else
-    die "no stand-in recipe for '$tag': use python:3.13-slim or node:<major>-slim"
+    die "no stand-in recipe for '$tag': use python:3.<minor>-slim or node:<major>-slim"
   fi
   cleanup
   work=""
