@@ -16,7 +16,6 @@ from . import (
     lock_wheels,
     sign_in_checks,
     unlocked_resolution,
-    workspace_lock,
 )
 from .config import SpaceConfig
 from .errors import SpaceError
@@ -69,13 +68,11 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             raise SpaceError(f"python_version {python} does not satisfy requires-python {spec!r} of {source}; {fix}.")
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
-    workspace = workspace_lock.needs_export(folder)
-    own = next((folder / name for name in detect_python.LOCKS if (folder / name).is_file()), None)
-    if own is not None:
-        notes += _lock_verdict(own, python, specs)
-        notes.append(f"dependencies: {own.name} ({detect_python.LOCKS[own.name]})")
-    elif workspace is not None:
-        notes += _lock_verdict(workspace / "uv.lock", python, specs, workspace_lock.member_name(folder))
+    lock = detect_python.installed_lock(folder)
+    if lock is not None:
+        notes += _lock_verdict(lock[0], python, specs, lock[1])
+        if lock[1] is None:
+            notes.append(f"dependencies: {lock[0].name} ({detect_python.LOCKS[lock[0].name]})")
     else:
         manifest = requirements if requirements.is_file() else pyproject
         notes += _unlocked_verdict(manifest, python, specs)
@@ -122,9 +119,13 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
         raise SpaceError(f"{', '.join(found.impossible)} in {shown} {'has' if len(found.impossible) == 1 else 'have'} "
                          f"no wheel for {where} and no source to build, so the image's build would fail; {fix}.")
     wheels_only = next((other for other, seen in others if not seen.impossible and not seen.compiled), None)
-    instead = f"; python_version={wheels_only} has wheels for all" if wheels_only else ""
-    return [f"builds from source: {', '.join(found.compiled)} (no wheel for {where}): the image's build stage "
-            f"compiles with a C toolchain, which takes longer{instead}"]
+    if wheels_only:  # a source build can fail in ways no lock shows (a C-API change, missing headers)
+        raise SpaceError(f"{', '.join(found.compiled)} in {shown} {'has' if len(found.compiled) == 1 else 'have'} no "
+                         f"wheel for {where}, so the image's build would compile {'it' if len(found.compiled) == 1 else 'them'}"
+                         f" from source, which may fail; python_version={wheels_only} has wheels for all: "
+                         f"{_fix_answer('python_version', wheels_only)}.")
+    return [f"builds from source: {', '.join(found.compiled)} (no wheel for {where} or any other offered Python): "
+            "the image's build stage compiles with a C toolchain, which takes longer"]
 
 
 def _check_node(config: SpaceConfig, folder: Path) -> list[str]:

@@ -50,45 +50,97 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     return [(app, source) for _, app, source in sorted(candidates, key=lambda c: c[0])]
 
 
+def _poetry_constraint(text: str) -> str | None:
+    """Poetry's python constraint (`^3.10`, `~3.11`, `>=3.9 <3.13`, `3.11.*`) in PEP 440; None for `*` or an `||`."""
+    parts = [part.strip() for part in re.split(r"\s*,\s*|\s+(?=[<>=!~^])", text.strip()) if part.strip()]
+    if not parts or "||" in text or "*" == text.strip():
+        return None
+    specs = []
+    for part in parts:
+        caret, tilde = re.fullmatch(r"\^(\d+)(?:\.(\d+))?.*", part), re.fullmatch(r"~(\d+)\.(\d+).*", part)
+        if caret:
+            specs += [f">={part[1:]}", f"<{int(caret[1]) + 1}" if caret[1] != "0" else f"<0.{int(caret[2] or 0) + 1}"]
+        elif tilde and not part.startswith("~="):
+            specs += [f">={part[1:]}", f"<{tilde[1]}.{int(tilde[2]) + 1}"]
+        else:
+            specs.append(part if re.match(r"[<>=!~]", part) else f"=={part}")
+    return ",".join(specs)
+
+
 def requires_python(backend: Path) -> list[tuple[str, str]]:
     """(file, spec) for each requires-python the backend states."""
     found = []
-    project = backend_reading.toml(backend / "pyproject.toml").get("project", {}).get("requires-python")
+    pyproject = backend_reading.toml(backend / "pyproject.toml")
+    project = pyproject.get("project", {}).get("requires-python")
     if project:
         found.append(("pyproject.toml", project))
+    poetry = ((pyproject.get("tool") or {}).get("poetry") or {}).get("dependencies", {}).get("python")
+    if not project and isinstance(poetry, str) and (spec := _poetry_constraint(poetry)):
+        found.append(("pyproject.toml [tool.poetry]", spec))
     locked = backend_reading.toml(backend / "uv.lock").get("requires-python")
     if locked:
         found.append(("uv.lock", locked))
     return found
 
 
+def installed_lock(backend: Path) -> tuple[Path, str | None] | None:
+    """The lock the image installs from (the backend's own, else its uv workspace's) and, in a workspace, the
+    member's project name; None when the backend pins nothing."""
+    own = next((backend / name for name in LOCKS if (backend / name).is_file()), None)
+    if own is not None:
+        return own, None
+    root = workspace_lock.needs_export(backend)
+    return (root / "uv.lock", workspace_lock.member_name(backend)) if root is not None else None
+
+
+def wheel_complete(backend: Path, candidates: list[str]) -> tuple[list[str], list[str]]:
+    """Of these Pythons, those for which the lock has a wheel for every package, and those it can install at
+    all (some compiled from source); every one of them when the backend has no lock."""
+    lock = installed_lock(backend)
+    if lock is None:
+        return list(candidates), list(candidates)
+    verdicts = {python: lock_wheels.verdict(lock[0], python, lock[1]) for python in candidates}
+    complete = [python for python, seen in verdicts.items() if not seen.impossible and not seen.compiled]
+    return complete, [python for python, seen in verdicts.items() if not seen.impossible]
+
+
 def _python_version(backend: Path, findings: Findings, current: str) -> None:
-    """.python-version's pin, else requires-python (the answer kept when it fits); and the lock must have
-    wheels or sources for it (uv.lock read as the image's build would)."""
+    """The Python the lock installs best: .python-version's pin when the lock has wheels for it all, else the
+    answer or the newest offered inside requires-python that has them; compiling from source only when no
+    offered Python has a wheel for every package."""
     pinned = backend_reading.first_line(backend, ".python-version")
     match = re.search(r"(\d+)\.(\d+)", pinned)
     specs = requires_python(backend)
     fits = offered_that_satisfy([spec for _, spec in specs])
-    installable = [python for python in fits if not lock_wheels.verdict(backend / "uv.lock", python).impossible]
+    complete, installable = wheel_complete(backend, fits)
+    lock = installed_lock(backend)
+    lock_name = lock[0].name if lock else "the lock"
     if match:
         minor = f"{match[1]}.{match[2]}"
         conflicts = [f"{spec} ({source})" for source, spec in specs if not allows(spec, minor)]
-        if minor in installable:
+        if minor in complete or (minor in installable and not complete):
             return findings.add("python_version", minor, f".python-version: {pinned}")
         why = (f"requires-python {conflicts[0]} excludes it" if conflicts else
-               f"the template offers {', '.join(OFFERED)}" if minor not in OFFERED else "uv.lock has no wheel for it")
+               f"the template offers {', '.join(OFFERED)}" if minor not in OFFERED else
+               f"{lock_name} has packages with no wheel for it" if minor in installable else
+               f"{lock_name} can't be installed on it")
         findings.notes.append(f".python-version asks for {pinned}, but {why}")
-    if not specs and installable == list(OFFERED):
+    if not specs and complete == list(OFFERED):
         return
-    shown = ", ".join(f"{spec} ({source})" for source, spec in specs) or "uv.lock"
-    source = f"requires-python {shown}" if specs else "uv.lock's wheels"
-    if current in installable:
-        return findings.add("python_version", current, source)
-    if installable:
-        return findings.add("python_version", installable[-1], f"{source}: the newest offered that fits")
+    shown = ", ".join(f"{spec} ({source})" for source, spec in specs) or lock_name
+    source = f"requires-python {shown}" if specs else f"{lock_name}'s wheels"
+    chosen = current if current in complete else complete[-1] if complete else None
+    if chosen is not None:
+        wheels = f"{lock_name} has wheels for every package" if lock else ""
+        how = "" if chosen == current else "the newest offered that fits"
+        return findings.add("python_version", chosen, ": ".join(part for part in (source, "; ".join(
+            part for part in (how, wheels) if part)) if part))
+    if installable:  # no offered Python has wheels for all: the build compiles the rest
+        chosen = current if current in installable else installable[-1]
+        return findings.add("python_version", chosen, f"{source}: no offered Python has wheels for all of {lock_name}")
     findings.add("python_version", None, source,
                  f"none of the template's Pythons ({', '.join(OFFERED)}) satisfies it: widen requires-python"
-                 if not fits else "uv.lock has packages with no wheel or source for any offered Python")
+                 if not fits else f"{lock_name} has packages with no wheel or source for any offered Python")
 
 
 LOCKS = dependency_files.PYTHON_LOCKS  # installed exactly, in the order the image's build prefers them

@@ -79,13 +79,39 @@ def _judge(package: dict, tags: set, result: LockVerdict) -> None:
         (result.compiled if _has_sdist(package) else result.impossible).append(shown)
 
 
+def _canonical(name) -> str:
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(str(name or ""))
+
+
+def _needed_here(packages: list, environment: dict) -> dict[str, bool]:
+    """Poetry's locks name the markers on the edges (`[package.dependencies]`): a package every edge to which has
+    a marker that is false here (a Windows-only dependency) is not installed here."""
+    needed: dict[str, bool] = {}
+    for package in packages:
+        for name, spec in (package.get("dependencies") or {}).items() if isinstance(package.get("dependencies"), dict) else ():
+            specs = spec if isinstance(spec, list) else [spec]
+            here = any(not isinstance(one, dict) or _applies(one.get("markers"), environment) for one in specs)
+            needed[_canonical(name)] = needed.get(_canonical(name), False) or here
+    return needed
+
+
 def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
     """pylock.toml, poetry.lock, pdm.lock: every package of the default group whose marker holds here."""
     result = LockVerdict()
-    for package in data.get("packages") or data.get("package") or []:
-        groups = package.get("groups")
+    # Poetry 1.x locks (format 1.1) list each package's files apart from it, under [metadata.files].
+    old_poetry_files = {_canonical(name): files for name, files in ((data.get("metadata") or {}).get("files") or {}).items()}
+    packages = data.get("packages") or data.get("package") or []
+    needed_here = _needed_here(packages, environment)
+    for package in packages:
+        groups = package.get("groups") or ([package["category"]] if "category" in package else None)
         if groups and not {"main", "default"} & set(groups):
-            continue  # a development group: never installed in the image
+            continue  # a development group (Poetry 1's category "dev"): never installed in the image
+        if package.get("optional") is True or not needed_here.get(_canonical(package.get("name")), True):
+            continue  # only for an extra the image does not ask for, or only where another platform needs it
+        if "files" not in package and _canonical(package.get("name")) in old_poetry_files:
+            package = {**package, "files": old_poetry_files[_canonical(package.get("name"))]}
         marker = package.get("marker") or package.get("markers")
         if isinstance(marker, dict):  # poetry 2: a marker per group
             marker = marker.get("main") or marker.get("default")
