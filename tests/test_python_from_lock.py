@@ -7,6 +7,7 @@ Poetry's old lock format (1.1, files under [metadata.files]) is read the same wa
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,8 @@ def early_2024_backend(folder: Path) -> Path:
     backend = write_backend(folder, {"app/__init__.py": "", "app/main.py": MAIN, "pyproject.toml": PYPROJECT})
     subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet", "--exclude-newer", LOCKED_AS_OF], cwd=backend,
                    check=True, capture_output=True, timeout=300)
+    lock = backend / "uv.lock"  # without the option that made it: the lock as uv wrote it back then
+    lock.write_text(re.sub(r"\n\[options\]\n(?:[^\[\n].*\n)*", "\n", lock.read_text()))
     return backend
 
 
