@@ -113,16 +113,20 @@ def plan(config: SpaceConfig) -> SyncPlan:
             "fix it with `copier update --defaults --data backend_path=<path to your backend>`."
         )
     collector = _Collector(source, config.root)
+    visited: list[str] = []  # whole files and folders already shipped: what lies in them needs no second visit
     for entry in config.backend_files:
         relative = PurePosixPath(os.path.normpath(entry))
         path = source / relative
         if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
             collector.visit(path, relative)
+            visited.append(relative.as_posix())
     for what, entries in (("imports", _imported(config, source)), ("installs from", _manifests(config, source))):
         before = set(collector.plan.files)
         for entry in entries:
-            if not any(name == entry or name.startswith(entry + "/") for name in collector.plan.files):
+            # `app/alembic` in backend_files ships that folder, not the rest of the `app` package the code imports
+            if not any(entry == done or entry.startswith(done + "/") for done in visited):
                 collector.visit(source / entry, PurePosixPath(entry))
+                visited.append(entry)
         followed = sorted(set(collector.plan.files) - before)
         if followed:
             collector.plan.notes.append(f"also synced what the code {what}: {_listing(followed)}")
@@ -142,7 +146,9 @@ def _manifests(config: SpaceConfig, source: Path) -> list[str]:
 
 def _imported(config: SpaceConfig, source: Path) -> list[str]:
     if config.runtime == "python":
-        return code_imports.python_imports(source, config.settings["asgi_app"])
+        served = code_imports.python_imports(source, config.settings["asgi_app"])
+        before_start = code_imports.prestart_files(source, str(config.settings.get("prestart") or ""))
+        return [*served, *(entry for entry in before_start if entry not in served)]
     return code_imports.node_imports(source, config.settings["entry_file"])
 
 

@@ -69,7 +69,55 @@ def python_imports(backend: Path, asgi_app: str) -> list[str]:
     """Top-level packages and modules of the backend that the ASGI app's module needs, itself first."""
     backend = backend.resolve()
     first = _python_entry(backend, asgi_app.partition(":")[0].split(".")[0])
-    found, queue = [], [first] if first else []
+    return _followed(backend, [first] if first else [])
+
+
+# What a pre-start command runs: shell scripts (`sh scripts/prestart.sh`, `./prestart.sh`), Python files
+# (`python app/backend_pre_start.py`) and modules (`python -m app.initial_data`), and Alembic's env.py.
+_SHELL_SCRIPT = re.compile(r"(?<![\w/.-])(?:\./)?(?P<path>[\w][\w./-]*\.sh)\b")
+_PYTHON_RUN = re.compile(
+    r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*(?:-m\s+(?P<module>[\w.]+)|(?:\./)?(?P<file>[\w][\w./-]*\.py)\b)")
+
+
+def prestart_files(backend: Path, command: str) -> list[str]:
+    """The backend's files a pre-start command runs, and the packages and modules those import; followed as
+    the app's imports are, never out of the backend."""
+    backend = backend.resolve()
+    files, entries, texts = [], [], [command]
+    while texts:
+        text = texts.pop(0)
+        scripts = [match["path"] for match in _SHELL_SCRIPT.finditer(text)]
+        runs = [(match["module"], match["file"]) for match in _PYTHON_RUN.finditer(text)]
+        if re.search(r"\balembic\b", text) and (backend / "alembic.ini").is_file():
+            location = re.search(r"(?m)^\s*script_location\s*=\s*(?:%\(here\)s/)?(\S+)", _read(backend / "alembic.ini"))
+            runs.append((None, f"{location[1].rstrip('/') if location else 'alembic'}/env.py"))
+        for name in scripts:
+            path = backend / os.path.normpath(name)
+            if name not in files and path.is_file() and _inside(backend, path):
+                files.append(os.path.normpath(name))
+                texts.append(_read(path))
+        for module, name in runs:
+            if module and (entry := _python_entry(backend, module.split(".")[0])):
+                entries.append(entry)
+            path = backend / os.path.normpath(name or "")
+            if name and path.is_file() and _inside(backend, path):
+                files.append(os.path.normpath(name))
+                entries += [entry for entry in map(lambda n: _python_entry(backend, n), sorted(_imported_names(path)))
+                            if entry]
+    followed = _followed(backend, entries)
+    return [*followed, *(name for name in files if not any(name == e or name.startswith(e + "/") for e in followed))]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _followed(backend: Path, firsts: list[str]) -> list[str]:
+    """These top-level entries and every one of the backend's packages and modules they import, transitively."""
+    found, queue = [], list(firsts)
     while queue:
         entry = queue.pop(0)
         if entry in found:
