@@ -7,6 +7,7 @@ and the scripts' modules with what they import; the data the prestart step seeds
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -303,7 +304,7 @@ def backend(tmp_path: Path) -> Path:
 def test_sync_ships_the_package_the_migrations_live_in_and_what_the_prestart_script_runs(render, backend):
     project = render(runtime="python", backend_path=str(backend))
     detected = space_tools(project, "detect", "--write").stdout
-    assert "prestart        sh scripts/prestart.sh" in detected, detected
+    assert re.search(r"(?m)^  prestart +sh scripts/prestart\.sh ", detected), detected
 
     space_tools(project, "sync")
 
