@@ -31,8 +31,6 @@ SERVER = """\
 import { createServer } from "node:http";
 import { toNodeHandler } from "better-auth/node";
 import { auth } from "./auth.js";
-
-export { auth };
 const handle = toNodeHandler(auth);
 createServer((req, res) => handle(req, res)).listen(Number(process.env.PORT ?? 3000));
 """

@@ -41,8 +41,6 @@ NODE_SERVER = """\
 import { createServer } from "node:http";
 import { toNodeHandler } from "better-auth/node";
 import { auth } from "./auth";
-
-export { auth };
 const { GITHUB_CLIENT_ID, REGION = "eu" } = process.env;
 const handle = toNodeHandler(auth);
 createServer((req, res) => handle(req, res)).listen(Number(process.env.PORT ?? 3000));

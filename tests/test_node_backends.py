@@ -1,7 +1,8 @@
 """Better Auth servers that differ from the example each get a clear path or a clear error, never a broken image.
 
 A server run with tsx and no build script, from an entry other than auth-server.ts; a schema made with the
-Better Auth CLI; a project without (or with a stale) package-lock.json; an entry that exports no `auth`.
+Better Auth CLI; a project without (or with a stale) package-lock.json; a server that makes its Better Auth
+instance only on the first request.
 """
 
 from __future__ import annotations
@@ -178,12 +179,13 @@ def test_better_auth_only_in_dev_dependencies(render, backend):
 
 
 BROKEN_ENTRIES = {
-    # migrate_on_start and iframe need the Better Auth instance, exported as `auth`.
-    "no-auth-export": (
-        "const auth = betterAuth({ emailAndPassword: { enabled: true } });\n"
-        "createServer((req, res) => res.end(String(Boolean(auth)))).listen(Number(process.env.PORT));\n",
+    # migrate_on_start and iframe need the Better Auth instance while the server loads, in whichever module.
+    "auth-made-on-first-request": (
+        "let auth;\n"
+        "createServer((req, res) => res.end(String(Boolean(auth ??= betterAuth({ emailAndPassword: { enabled: true } })))))\n"
+        "  .listen(Number(process.env.PORT));\n",
         10,
-        "space: server.mjs exports no `auth` (the betterAuth(...) instance)",
+        "space: server.mjs made no betterAuth(...) instance while loading, which migrate_on_start and iframe need",
     ),
     # A top-level `await` on listen() would wait forever for the held listen: the start says so instead.
     "awaits-listen": (

@@ -148,8 +148,6 @@ import { createServer } from "node:http";
 import { DatabaseSync } from "node:sqlite";
 import { toNodeHandler } from "better-auth/node";
 import { auth } from "./auth.js";
-
-export { auth };
 const handle = toNodeHandler(auth);
 const notes = () => new DatabaseSync(process.env.DATABASE_PATH ?? "./auth.db").prepare("select * from notes").all();
 createServer((req, res) => (req.url === "/notes" ? res.end(JSON.stringify(notes())) : handle(req, res)))

@@ -89,8 +89,6 @@ export const auth = betterAuth({{
         "server.ts": '''import { createServer } from "node:http";
 import { toNodeHandler } from "better-auth/node";
 import { auth } from "./lib/auth.ts";
-
-export { auth };
 const handle = toNodeHandler(auth);
 createServer((req, res) => {
   if (req.url?.startsWith("/api/auth/")) return void handle(req, res);

@@ -59,6 +59,21 @@ const betterAuthMigrations = {
   },
 };
 
+// The backend's `import { betterAuth } from "better-auth"` gets better-auth-instances.mjs, which imports the real
+// package under another name: the start-up then sees every instance the backend makes, wherever it lives.
+const instancesShim = join(here, "better-auth-instances.mjs");
+const betterAuthInstances = {
+  name: "space-better-auth-instances",
+  setup(build) {
+    build.onResolve({ filter: /^better-auth$/ }, () => ({ path: instancesShim }));
+    build.onResolve({ filter: /^space:better-auth-package$/ }, async () => {
+      if (native.length) return { path: "better-auth", external: true };
+      const found = await build.resolve("better-auth", { kind: "import-statement", resolveDir: backend });
+      return found.errors.length ? { errors: found.errors } : { path: found.path };
+    });
+  },
+};
+
 await esbuild.build({
   entryPoints: [join(here, "start.mjs"), join(here, "healthcheck.mjs")],
   bundle: true,
@@ -75,7 +90,7 @@ await esbuild.build({
   ...(native.length ? { packages: "external" } : {}),
   legalComments: "none",
   logLevel: "warning",
-  plugins: [backendEntry, betterAuthMigrations],
+  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances],
   loader: { ".txt": "text" }, // placeholder-secrets.txt
   // require() works inside the bundle through createRequire.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },

@@ -34,12 +34,19 @@ process.on("exit", (code) => {
 });
 const backend = await Promise.race([settings.loadEntry(), hold.stuck(STUCK_MS).then(() => fail(STUCK))]);
 
-const auth = backend.auth ?? backend.default?.auth;
+// The instance the entry exports, else the one betterAuth() made while the backend loaded, in whichever module.
+const { instances } = await import("./better-auth-instances.mjs"); // loaded with the backend: the same module
+const made = instances.length === 1 ? instances[0] : undefined;
+const auth = backend.auth ?? backend.default?.auth ?? made;
 const isAuth = typeof auth?.$context?.then === "function" && typeof auth.options === "object";
 if ((settings.MIGRATE_ON_START || settings.IFRAME) && !isAuth) {
+  const found = instances.length > 1
+    ? `made ${instances.length} betterAuth(...) instances while loading and exports none of them as \`auth\``
+    : "made no betterAuth(...) instance while loading";
   fail(
-    `${settings.ENTRY_FILE} exports no \`auth\` (the betterAuth(...) instance), which migrate_on_start and iframe need: ` +
-      "add `export const auth = betterAuth({...})`, or answer migrate_on_start=false and iframe=false.",
+    `${settings.ENTRY_FILE} ${found}, which migrate_on_start and iframe need: create it when the module loads ` +
+      "(`const auth = betterAuth({...})`, in any file the entry imports) and, if there are several, export the " +
+      "one that serves as `auth`; or answer migrate_on_start=false and iframe=false.",
   );
 }
 if (settings.MIGRATE_ON_START) {

@@ -1,0 +1,14 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
+// better-auth as the backend imports it, with betterAuth() recording each instance it makes, so the start-up
+// finds the backend's `auth` in whichever module defines it, exported or not (bundle.mjs routes the import here).
+import { betterAuth as makeAuth } from "space:better-auth-package";
+
+export * from "space:better-auth-package";
+
+export const instances = [];
+
+export function betterAuth(options) {
+  const auth = makeAuth(options);
+  instances.push(auth);
+  return auth;
+}
