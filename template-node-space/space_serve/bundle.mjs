@@ -65,10 +65,11 @@ const instancesShim = join(here, "better-auth-instances.mjs");
 const betterAuthInstances = {
   name: "space-better-auth-instances",
   setup(build) {
-    build.onResolve({ filter: /^better-auth$/ }, () => ({ path: instancesShim }));
+    const real = { kind: "import-statement", resolveDir: backend, pluginData: { real: true } };
+    build.onResolve({ filter: /^better-auth$/ }, (args) => (args.pluginData?.real ? undefined : { path: instancesShim }));
     build.onResolve({ filter: /^space:better-auth-package$/ }, async () => {
       if (native.length) return { path: "better-auth", external: true };
-      const found = await build.resolve("better-auth", { kind: "import-statement", resolveDir: backend });
+      const found = await build.resolve("better-auth", real);
       return found.errors.length ? { errors: found.errors } : { path: found.path };
     });
   },
