@@ -1,17 +1,75 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""Everything the backend's own files say about the Space's answers, and how that differs from space.json."""
+"""Everything the backend's own files say about the Space's answers, and how that differs from space.json.
+The answers found agree with each other: a backend on PostgreSQL answers storage=external too."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from . import detect_hazards, detect_node, detect_python, detect_sign_in, detect_variables
+from . import backend_reading, detect_hazards, detect_node, detect_python, detect_sign_in, detect_variables
 from .config import SpaceConfig
 from .findings import Findings
+
+_POSTGRES_DRIVERS = {"psycopg", "psycopg-binary", "psycopg2", "psycopg2-binary", "asyncpg", "pg8000"}
+_DATABASE_URLS = ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI")
+_PYTHON_LOCKS = {"uv.lock": "package", "pylock.toml": "packages", "poetry.lock": "package", "pdm.lock": "package"}
 
 
 def backend_folder(config: SpaceConfig) -> Path:
     return config.backend_path if config.backend_path is not None else config.code_dir
+
+
+def _requirement(text: str) -> str:
+    """The distribution a requirement names, normalized (`psycopg2_binary==2.9` -> psycopg2-binary)."""
+    return re.sub(r"[-_.]+", "-", re.match(r"\s*([A-Za-z0-9._-]*)", text)[1]).lower()
+
+
+def _python_packages(backend: Path) -> list[tuple[str, set[str]]]:
+    """(file, the distributions it names) for the backend's locks, requirements.txt and pyproject.toml."""
+    root, found = backend.resolve(), []
+    own = [name for name in (*_PYTHON_LOCKS, "requirements.txt", "pyproject.toml")
+           if (backend / name).is_file() and backend_reading.inside(root, backend / name)]
+    for lock, key in _PYTHON_LOCKS.items():
+        packages = backend_reading.toml(backend / lock).get(key) if lock in own else None
+        if isinstance(packages, list):
+            found.append((lock, {_requirement(str(p.get("name", ""))) for p in packages if isinstance(p, dict)}))
+    if "requirements.txt" in own:
+        lines = backend_reading.text(backend / "requirements.txt").splitlines()
+        found.append(("requirements.txt", {_requirement(line) for line in lines}))
+    project = backend_reading.toml(backend / "pyproject.toml").get("project") if "pyproject.toml" in own else None
+    listed = project.get("dependencies") if isinstance(project, dict) else None
+    if isinstance(listed, list):
+        found.append(("pyproject.toml", {_requirement(item) for item in listed if isinstance(item, str)}))
+    return found
+
+
+def _python_postgres(backend: Path, variables: list[detect_variables.Variable]) -> str:
+    """What says a Python backend keeps its data in PostgreSQL, never the URL itself (it may hold a password); ''."""
+    for variable in variables:
+        if variable.name in _DATABASE_URLS and variable.default.startswith("postgres"):
+            return f"{variable.name}'s default in {variable.source} is a postgres URL"
+    example, values = detect_variables.example_values(backend)
+    named = next((name for name in _DATABASE_URLS if values.get(name, "").startswith("postgres")), None)
+    if named:
+        return f"{named} in {example} is a postgres URL"
+    for manifest, packages in _python_packages(backend):
+        if packages & _POSTGRES_DRIVERS:
+            return f"{', '.join(sorted(packages & _POSTGRES_DRIVERS))} in {manifest}"
+    return ""
+
+
+def _storage(config: SpaceConfig, backend: Path, findings: Findings, variables: list) -> None:
+    """A backend on PostgreSQL keeps its data there: storage=external (Copier refuses database=postgres with a bucket,
+    and storage=none would tell the Space it keeps nothing)."""
+    if config.settings.get("storage") not in ("none", "bucket"):
+        return
+    if config.runtime == "node":
+        database = findings.get("database")
+        if database is not None and database.value == "postgres":
+            findings.add("storage", "external", "database postgres: the data lives in PostgreSQL, outside the Space")
+    elif because := _python_postgres(backend, variables):
+        findings.add("storage", "external", f"the code uses PostgreSQL: {because}")
 
 
 def find(config: SpaceConfig) -> tuple[Findings, list[detect_variables.Variable]]:
@@ -25,7 +83,9 @@ def find(config: SpaceConfig) -> tuple[Findings, list[detect_variables.Variable]
         detect_node.find(backend, findings, config.settings)
         findings.warnings += detect_hazards.node(backend)
     detect_sign_in.find(backend, findings, config.runtime)
-    return findings, detect_variables.find(backend, config.runtime)
+    variables = detect_variables.find(backend, config.runtime)
+    _storage(config, backend, findings, variables)
+    return findings, variables
 
 
 def changes(config: SpaceConfig, findings: Findings, variables: list[detect_variables.Variable]) -> dict:

@@ -1,6 +1,8 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """Where a backend's code meets Spaces badly, read from its source: a signing key made at random in each
-process while several workers run, a server on a fixed port, a file written where uid 1000 can't write."""
+process while several workers run, a server on a fixed port (a literal, or a module-level constant holding one;
+Python's `uvicorn.run` under `__main__` never runs in the image), a file written where uid 1000 can't write, a
+`workspace:` dependency only its monorepo has."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import ast
 import re
 from pathlib import Path
 
-from . import backend_reading
+from . import backend_reading, dependency_files
 
 _RANDOM = re.compile(r"^(secrets\.token_\w+|token_(hex|urlsafe|bytes)|os\.urandom|urandom|uuid\.uuid4|uuid4|"
                      r"Fernet\.generate_key|secrets\.randbits)$")
@@ -17,6 +19,7 @@ _KEYISH = re.compile(r"(?i)secret|key|token|salt|signing")
 _UNWRITABLE = re.compile(r"^(?:sqlite(?:\+\w+)?:///|file:)?(/(?:data|var|srv|mnt|opt|usr|etc|root)(?:/[^\s\"']*)?)$")
 _JS_STRING = re.compile(r"""["'`]((?:sqlite:///|file:)?/(?:data|var|srv|mnt|opt|usr|etc|root)/[^"'`\s$]*)["'`]""")
 _JS_FIXED_PORT = re.compile(r"\.listen\(\s*(\d{2,5})\s*[,)]|\bport\s*:\s*(\d{2,5})\b")
+_JS_PORT_NAMED = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}\n]")
 
 
 def _calls_random(node: ast.AST) -> str | None:
@@ -68,17 +71,60 @@ def python(backend: Path, workers: int) -> list[str]:
     return warnings
 
 
+def _fixed_port(text: str) -> str | None:
+    """The port a server listens on when the code fixes it: `.listen(3000)`, `{ port: 3000 }`, or a name a
+    module-level `const port = 3000` (unindented, nothing but the literal) gives; None when PORT decides."""
+    for match in _JS_FIXED_PORT.finditer(text):
+        line = text[text.rfind("\n", 0, match.start()) + 1: text.find("\n", match.end())]
+        if "process.env" not in line:
+            return match[1] or match[2]
+    for match in _JS_PORT_NAMED.finditer(text):
+        name = re.escape(match[1] or match[2])
+        constant = re.search(rf"^(?:export\s+)?(?:const|let|var)\s+{name}\s*(?::\s*number\s*)?=\s*(\d{{2,5}})"
+                             r"\s*;?[ \t]*(?://.*)?$", text, re.M)
+        if constant:
+            return constant[1]
+    return None
+
+
+def _workspace_root(backend: Path) -> tuple[str, Path, str] | None:
+    """The pnpm, npm, Yarn or Bun workspace above the backend: (its tool, its folder, its lock or '')."""
+    for parent in list(backend.parents)[:4]:
+        listed = "workspaces" in backend_reading.package_json(parent)
+        if (parent / "pnpm-workspace.yaml").is_file() or listed:
+            lock = next((name for name in dependency_files.NODE_LOCKS if (parent / name).is_file()), "")
+            tool = "Yarn" if lock == "yarn.lock" else "Bun" if lock.startswith("bun") else "npm"
+            return "pnpm" if not listed else tool, parent, lock
+    return None
+
+
+def _workspace_dependencies(backend: Path) -> list[str]:
+    """`workspace:` dependencies name packages of the backend's monorepo, which no registry has."""
+    dependencies = backend_reading.package_json(backend).get("dependencies")
+    local = sorted(name for name, spec in (dependencies.items() if isinstance(dependencies, dict) else ())
+                   if isinstance(spec, str) and spec.startswith("workspace:"))
+    if not local:
+        return []
+    warning = (f"package.json depends on {', '.join(local)} through workspace:, which only its monorepo has: the image "
+               "installs the backend folder alone, so that install fails; depend on a published version instead")
+    root = _workspace_root(backend)
+    if root:
+        tool, folder, lock = root
+        warning += (f" (the backend is a member of the {tool} workspace at {folder}, whose lock {lock} is above the "
+                    "backend folder, where the image never looks)" if lock else
+                    f" (the backend is a member of the {tool} workspace at {folder}, above the backend folder)")
+    return [warning]
+
+
 def node(backend: Path) -> list[str]:
     backend = backend.resolve()
-    warnings = []
+    warnings = _workspace_dependencies(backend)
     for path in backend_reading.source_files(backend, (".ts", ".mts", ".js", ".mjs")):
         text, relative = backend_reading.text(path), path.relative_to(backend).as_posix()
-        for match in _JS_FIXED_PORT.finditer(text):
-            line = text[text.rfind("\n", 0, match.start()) + 1: text.find("\n", match.end())]
-            if "process.env" not in line:
-                warnings.append(f"{relative} listens on port {match[1] or match[2]}, not PORT: Spaces routes to "
-                                "app_port, so read process.env.PORT")
-                break
+        port = _fixed_port(text)
+        if port:
+            warnings.append(f"{relative} listens on port {port}, not PORT: Spaces routes to app_port, so read "
+                            "process.env.PORT")
         warnings += [f"{relative} names {found}, outside HOME and /app, which uid 1000 can't write on Spaces: use a "
                      "path under HOME or one a Variable sets" for found in sorted(set(_JS_STRING.findall(text)))[:2]]
     return warnings

@@ -1,20 +1,32 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The environment variables a backend's code reads, with secret and required guessed from name and default:
-Python's os.environ/os.getenv and pydantic-settings classes, Node's process.env, and a .env.example it has."""
+Python's os.environ/os.getenv, Starlette's and python-decouple's `config(...)`, pydantic settings classes (v1 and
+v2), Node's process.env, and the backend's own example dotenv file (.env.example), whose values become the
+defaults of what the code reads without one (never a Secret's, never a placeholder)."""
 
 from __future__ import annotations
 
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import backend_reading, dotenv_files, template_variables
 from .errors import SpaceError
 
 # Names that hold credentials; shown as a guess the user confirms.
-_SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|(^|_)KEY$|CREDENTIAL|(^|_)DSN$|DATABASE_URL|_URI$")
+_SECRET_NAME = re.compile(
+    r"SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|(^|_)KEY$|CREDENTIAL|(^|_)DSN$|DATABASE_URL|_URI$")
+# Names about a secret that hold none: the last word is a unit, count, limit or kind (TOKEN_TTL, PASSWORD_MIN_LENGTH,
+# JWT_ALGORITHM, API_KEY_HEADER, PRIVATE_KEY_PATH), an expiry or lifetime is named (ACCESS_TOKEN_EXPIRE_MINUTES), or
+# it starts MAX_/MIN_ (MAX_TOKENS).
+_ABOUT_A_SECRET = re.compile(
+    r"_(?:MS|SECS?|SECONDS|MINS?|MINUTES|HOURS?|DAYS|WEEKS|TTL|AGE|LENGTH|LEN|SIZE|COUNT|MAX|MIN|LIMIT|ALGORITHM|ALG|"
+    r"TYPE|NAME|HEADER|PATH|FILE)$|(?:^|_)(?:EXPIRE[SD]?|EXPIRY|EXPIRATION|LIFETIME)(?:_|$)|^(?:MAX|MIN)_")
 _NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_EXAMPLE_FILES = (".env.example", ".env.sample", ".env.template", "example.env")  # the first one the backend has
 
 
 @dataclass
@@ -30,12 +42,23 @@ class Variable:
                 "help": f"Read in {self.source}."}
 
 
-def _variable(name: str, default, source: str, secret_type: bool = False) -> Variable | None:
+def _variable(name: str, default, source: str, secret_type: bool | None = None) -> Variable | None:
+    """`secret_type`: the code's type says secret (SecretStr, cast=Secret) or not (a number); None: the name says."""
     if not _NAME.match(name):
         return None
     text = "" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
-    secret = secret_type or bool(_SECRET_NAME.search(name))
-    return Variable(name, secret, default is None, text, source)
+    number = isinstance(default, (int, float)) or bool(_NUMBER.match(text))  # a number (or a switch) is never a secret
+    if secret_type is None:
+        secret_type = not number and bool(_SECRET_NAME.search(name)) and not _ABOUT_A_SECRET.search(name)
+    return Variable(name, secret_type, default is None, text, source)
+
+
+def _type_says_secret(annotation: str) -> bool | None:
+    """SecretStr or Secret: a secret; int, float or bool (Optional or not): not one; anything else: the name decides."""
+    if "Secret" in annotation:
+        return True
+    bare = re.sub(r"^Optional\[(.*)\]$|\s*\|\s*None$", r"\1", annotation.strip())
+    return False if bare in ("int", "float", "bool") else None
 
 
 def _constant(node) -> object:
@@ -45,8 +68,8 @@ def _constant(node) -> object:
     return "" if node is not None else None
 
 
-def _env_call(node: ast.Call) -> tuple[str, object] | None:
-    """os.getenv("X"[, d]), os.environ.get("X"[, d]), getenv(...), environ.get(...): (name, default)."""
+def _env_call(node: ast.Call) -> tuple[str, object, None] | None:
+    """os.getenv("X"[, d]), os.environ.get("X"[, d]), getenv(...), environ.get(...): (name, default, None)."""
     func = node.func
     dotted = ast.unparse(func) if isinstance(func, (ast.Attribute, ast.Name)) else ""
     if dotted not in ("os.getenv", "getenv", "os.environ.get", "environ.get") or not node.args:
@@ -55,7 +78,7 @@ def _env_call(node: ast.Call) -> tuple[str, object] | None:
     if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
         return None
     default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
-    return first.value, _constant(default) if default is not None else ""
+    return first.value, _constant(default) if default is not None else "", None
 
 
 def _settings_prefix(cls: ast.ClassDef) -> str:
@@ -67,25 +90,76 @@ def _settings_prefix(cls: ast.ClassDef) -> str:
     return ""
 
 
-def _settings_fields(cls: ast.ClassDef, relative: str) -> list[Variable]:
-    """pydantic-settings: each annotated field is read from PREFIX + NAME (case-insensitive), required without a default."""
+def _settings_fields(cls: ast.ClassDef, relative: str, pydantic_v1: bool) -> list[Variable]:
+    """pydantic settings: each annotated field is read from PREFIX + NAME (case-insensitive), or the name its Field's
+    alias (v2) or env (v1) gives; required without a default or with `...`."""
     prefix, found = _settings_prefix(cls).upper(), []
     for node in cls.body:
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)) or node.target.id == "model_config":
+        if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
             continue
-        value, name = node.value, prefix + node.target.id.upper()
+        if node.target.id == "model_config":
+            continue
+        value, name, annotation = node.value, prefix + node.target.id.upper(), ast.unparse(node.annotation)
         if isinstance(value, ast.Call) and ast.unparse(value.func).endswith("Field"):
-            alias = next((k.value for k in value.keywords if k.arg in ("alias", "validation_alias")), None)
+            alias = next((k.value for k in value.keywords if k.arg in ("alias", "validation_alias", "env")), None)
+            alias = alias.elts[0] if isinstance(alias, (ast.List, ast.Tuple)) and alias.elts else alias  # v1 env=[...]
             if isinstance(alias, ast.Constant) and isinstance(alias.value, str):
                 name = alias.value.upper()
-            default = value.args[0] if value.args else next(
+            value = value.args[0] if value.args else next(
                 (k.value for k in value.keywords if k.arg in ("default", "default_factory")), None)
-            value = None if isinstance(default, ast.Constant) and default.value is Ellipsis else default
-        secret_type = "Secret" in ast.unparse(node.annotation)
-        variable = _variable(name, _constant(value), f"{relative} ({cls.name})", secret_type)
+        if isinstance(value, ast.Constant) and value.value is Ellipsis:
+            value = None
+        if value is None and pydantic_v1 and re.match(r"^Optional\[|.*\|\s*None$", annotation):
+            value = ast.Constant(None)  # pydantic v1 gives an Optional field None by default
+        variable = _variable(name, _constant(value), f"{relative} ({cls.name})", _type_says_secret(annotation))
         if variable:
             found.append(variable)
     return found
+
+
+# Config readers called as reader("X", ...): where each module puts default and cast among the positional arguments
+# (Starlette's Config(key, cast, default); python-decouple's config, AutoConfig and Config (key, default, cast)).
+_READER_MODULES = {"starlette.config": (2, 1), "decouple": (1, 2)}
+
+
+def _config_readers(tree: ast.Module) -> dict[str, tuple[int, int]]:
+    """The names this module reads variables through: decouple's `config`, or what `Config(...)`/`AutoConfig(...)`
+    made (`config = Config(".env")`), each with its (default, cast) positions."""
+    classes, readers = {}, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in _READER_MODULES:
+            for alias in node.names:
+                into = readers if alias.name == "config" else classes if alias.name in ("Config", "AutoConfig") else {}
+                into[alias.asname or alias.name] = _READER_MODULES[node.module]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in _READER_MODULES:
+                    module, positions = alias.asname or alias.name, _READER_MODULES[alias.name]
+                    readers[f"{module}.config"] = positions
+                    classes.update({f"{module}.Config": positions, f"{module}.AutoConfig": positions})
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            made = classes.get(ast.unparse(node.value.func))
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            readers.update({target.id: made for target in targets if made and isinstance(target, ast.Name)})
+    return readers
+
+
+def _config_call(node: ast.Call, readers: dict[str, tuple[int, int]]) -> tuple[str, object, bool | None] | None:
+    """config("X", cast=..., default=...) or config.get(...) through a reader: (name, default, secret by its cast)."""
+    called = ast.unparse(node.func)
+    positions = readers.get(called) or readers.get(called.removesuffix(".get") if called.endswith(".get") else "")
+    first = node.args[0] if node.args else None
+    if not positions or not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return None
+
+    def argument(position: int, keyword: str):
+        given = next((k.value for k in node.keywords if k.arg == keyword), None)
+        return given if given is not None else node.args[position] if len(node.args) > position else None
+
+    default, cast = argument(positions[0], "default"), argument(positions[1], "cast")
+    secret_type = _type_says_secret(ast.unparse(cast)) if cast is not None else None
+    return first.value, None if default is None else _constant(default), secret_type
 
 
 def _python_file(path: Path, relative: str) -> list[Variable]:
@@ -93,16 +167,18 @@ def _python_file(path: Path, relative: str) -> list[Variable]:
         tree = ast.parse(backend_reading.text(path))
     except (SyntaxError, ValueError):
         return []
-    found = []
+    found, readers = [], _config_readers(tree)
+    pydantic_v1 = any(isinstance(node, ast.ImportFrom) and node.module in ("pydantic", "pydantic.v1")
+                      and any(alias.name == "BaseSettings" for alias in node.names) for node in tree.body)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and any(ast.unparse(b).endswith("BaseSettings") for b in node.bases):
-            found += _settings_fields(node, relative)
+            found += _settings_fields(node, relative, pydantic_v1)
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ"):
             key = node.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(node.ctx, ast.Load):
                 found.append(_variable(key.value, None, relative))
-        elif isinstance(node, ast.Call) and (call := _env_call(node)):
-            found.append(_variable(call[0], call[1], relative))
+        elif isinstance(node, ast.Call) and (call := _env_call(node) or _config_call(node, readers)):
+            found.append(_variable(call[0], call[1], relative, call[2]))
     return [variable for variable in found if variable]
 
 
@@ -128,17 +204,40 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
     return [variable for variable in found if variable]
 
 
-def _example_file(backend: Path) -> list[Variable]:
-    """The backend's own .env.example (names only: its values are examples, not defaults)."""
-    path = backend / ".env.example"
-    if not (path.is_file() and backend_reading.inside(backend.resolve(), path)):
-        return []
-    try:
-        names = dotenv_files.read_env_file(path)
-    except SpaceError:
-        return []  # a line python-dotenv can't read: the code's own reads still count
-    variables = (_variable(name, "", ".env.example") for name in names)
-    return [variable for variable in variables if variable]
+@lru_cache(maxsize=None)
+def _placeholders() -> tuple[frozenset, tuple]:
+    """placeholder-secrets.txt (space_serve/'s in a Space, common/'s in the template): its values and patterns."""
+    here = Path(__file__)
+    for path in (here.parent.parent / "space_serve" / "placeholder-secrets.txt",
+                 here.resolve().parent.parent / "placeholder-secrets.txt"):
+        if path.is_file():
+            lines = [line.strip() for line in backend_reading.text(path).splitlines()]
+            lines = [line for line in lines if line and not line.startswith("#")]
+            return (frozenset(line for line in lines if not line.startswith("re:")),
+                    tuple(re.compile(line[3:]) for line in lines if line.startswith("re:")))
+    return frozenset(), ()
+
+
+def example_default(value: str) -> str:
+    """An example file's value as a default: '' for a placeholder (changeme, xxx, <...>, your-...) or one that
+    names another variable (`${HOME}/data` is the Space's HOME, not a value to copy)."""
+    text = value.strip()
+    lowered = text.lower()
+    values, patterns = _placeholders()
+    placeholder = lowered in values or any(p.fullmatch(lowered) for p in patterns) or re.match(r"your[-_ ]", lowered)
+    return "" if placeholder or "$" in text else text
+
+
+def example_values(backend: Path) -> tuple[str, dict[str, str]]:
+    """The backend's own example dotenv file (the first of _EXAMPLE_FILES it has) and its values as written."""
+    for name in _EXAMPLE_FILES:
+        path = backend / name
+        if path.is_file() and backend_reading.inside(backend.resolve(), path):
+            try:
+                return name, dotenv_files.read_env_file(path, interpolate=False)
+            except SpaceError:
+                return name, {}  # a line python-dotenv can't read: the code's own reads still count
+    return "", {}
 
 
 def find(backend: Path, runtime: str) -> list[Variable]:
@@ -154,7 +253,12 @@ def find(backend: Path, runtime: str) -> list[Variable]:
             if known is not variable:
                 known.required = known.required and variable.required
                 known.default = known.default or variable.default
-    for variable in _example_file(backend):
-        if not template_variables.not_the_apps(variable.name, runtime):
-            merged.setdefault(variable.name, variable)
+    example, values = example_values(backend)
+    for name, value in values.items():
+        known = merged.get(name)
+        if known is None and not template_variables.not_the_apps(name, runtime):
+            variable = _variable(name, "", example)  # only the example names it: a name, its value only an example
+            merged.update({name: variable} if variable else {})
+        elif known is not None and not known.secret and not known.default:
+            known.default = example_default(value)  # the code's own default wins; a Secret's example never counts
     return list(merged.values())

@@ -9,9 +9,10 @@ from pathlib import Path
 from .errors import SpaceError
 
 
-def read_env_file(path: Path) -> dict[str, str]:
+def read_env_file(path: Path, interpolate: bool = True) -> dict[str, str]:
     """The values of a dotenv file exactly as python-dotenv (what the app's own settings loaders use) reads them;
-    an absent file is empty, a name without a value is unset."""
+    an absent file is empty, a name without a value is unset. `interpolate=False` keeps `${X}` as written (an
+    example file's `${HOME}` is not this machine's)."""
     if not path.is_file():
         return {}
     from dotenv import dotenv_values  # checked by tool_dependencies
@@ -27,5 +28,5 @@ def read_env_file(path: Path) -> dict[str, str]:
                 f"{path}:{binding.original.line}: python-dotenv can't read this line (its value is not shown): "
                 "check its quotes; see .env.example for the form NAME=value."
             )
-    values = dotenv_values(stream=io.StringIO(text), interpolate=True)
+    values = dotenv_values(stream=io.StringIO(text), interpolate=interpolate)
     return {name: value for name, value in values.items() if value is not None}

@@ -1,0 +1,494 @@
+"""`detect` on backends written the way public projects write them, where it once went wrong: Starlette's and
+python-decouple's config readers, pydantic v1 settings, the backend's own `.env.example` values, names that are
+about a secret but are not one (durations, counts), the storage a PostgreSQL backend needs, and code that meets
+Spaces badly (a port kept in a constant, a `workspace:` dependency). No Docker: detect only reads files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from space_tools import config, detect
+from tests.conftest import space_tools
+from tests.support.shapes import write_backend
+
+STARLETTE_MAIN = """\
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app import settings
+
+
+async def homepage(request):
+    return JSONResponse({"hello": "world"})
+
+
+app = Starlette(debug=settings.DEBUG, routes=[Route("/", homepage)])
+"""
+# As Starlette's documentation (Configuration) writes it.
+STARLETTE_CONFIG = """\
+import databases
+from starlette.config import Config
+from starlette.datastructures import CommaSeparatedStrings, Secret
+
+config = Config(".env")
+
+DEBUG = config("DEBUG", cast=bool, default=False)
+TESTING = config("TESTING", cast=bool, default=False)
+DATABASE_URL = config("DATABASE_URL", cast=databases.DatabaseURL)
+SECRET_KEY = config("SECRET_KEY", cast=Secret)
+SMTP_PASS = config("SMTP_PASS", cast=Secret)
+ALLOWED_HOSTS = config("ALLOWED_HOSTS", cast=CommaSeparatedStrings)
+LOG_LEVEL = config("LOG_LEVEL", str, "info")
+"""
+DECOUPLE_SETTINGS = """\
+from decouple import Csv, config
+
+DEBUG = config("DEBUG", default=False, cast=bool)
+SECRET_KEY = config("SECRET_KEY")
+ALLOWED_HOSTS = config("ALLOWED_HOSTS", default="localhost,127.0.0.1", cast=Csv())
+REDIS_URL = config("REDIS_URL", "redis://localhost:6379/0")
+PAGE_SIZE = config("PAGE_SIZE", default=20, cast=int)
+SENTRY_ENVIRONMENT = config("SENTRY_ENVIRONMENT", default=None)
+"""
+DECOUPLE_MAILER = """\
+from pathlib import Path
+
+from decouple import AutoConfig
+
+config = AutoConfig(search_path=Path(__file__).resolve().parent)
+
+SMTP_HOST = config("SMTP_HOST", default="localhost")
+SMTP_PORT = config("SMTP_PORT", default=25, cast=int)
+SMTP_API_KEY = config("SMTP_API_KEY")
+"""
+FASTAPI_MAIN = """\
+from fastapi import FastAPI
+
+from app import settings
+
+app = FastAPI(debug=settings.DEBUG)
+"""
+# pydantic 1.x, as FastAPI's full-stack template wrote it before pydantic-settings.
+PYDANTIC_V1_SETTINGS = """\
+from typing import Optional
+
+from pydantic import AnyHttpUrl, BaseSettings, EmailStr, Field, SecretStr
+
+
+class Settings(BaseSettings):
+    PROJECT_NAME: str = "Items API"
+    SECRET_KEY: str
+    FIRST_SUPERUSER: EmailStr = ...
+    FIRST_SUPERUSER_PASSWORD: SecretStr = Field(..., env="ADMIN_PASSWORD")
+    SMTP_HOST: str = Field("smtp.example.com", env="MAIL_HOST")
+    SENTRY_DSN: Optional[AnyHttpUrl] = None
+    ACCESS_TOKEN_EXPIRE_MINUTES: int = 60 * 24 * 8
+
+    class Config:
+        env_prefix = "APP_"
+        case_sensitive = True
+
+
+settings = Settings()
+"""
+PYDANTIC_V2_SETTINGS = """\
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTES_", env_file=".env")
+
+    admin_email: str = ...
+    openai_api_key: SecretStr
+    page_size: int = Field(50, alias="PAGE_SIZE")
+
+
+settings = Settings()
+"""
+
+
+@pytest.fixture
+def backend(tmp_path) -> Path:
+    (tmp_path / "backend").mkdir()
+    return tmp_path / "backend"
+
+
+def _detect(project: Path) -> str:
+    """What `detect` prints, with runs of spaces made one (the columns' width depends on the longest name)."""
+    return "\n".join(" ".join(line.split()) for line in space_tools(project, "detect").stdout.splitlines())
+
+
+def _shows(shown: str, *lines: str) -> None:
+    missing = [line for line in lines if line not in shown]
+    assert not missing, f"detect did not show {missing} in:\n{shown}"
+
+
+def _answers_found(project: Path) -> dict:
+    """What `detect --write` makes the answers (read in-process: --write renders from the template's commit)."""
+    settings = config.load(project)
+    return detect.changes(settings, *detect.find(settings))
+
+
+def test_starlette_config_as_its_docs_write_it(render, backend):
+    write_backend(backend, {"app/__init__.py": "", "app/main.py": STARLETTE_MAIN, "app/settings.py": STARLETTE_CONFIG,
+                            "requirements.txt": "starlette\nuvicorn\ndatabases[sqlite]\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = _detect(project)
+
+    _shows(shown,
+           "DEBUG Variable, optional, default 'false' <- read in app/settings.py",
+           "DATABASE_URL Secret, required <- read in app/settings.py",
+           "SECRET_KEY Secret, required",
+           "SMTP_PASS Secret, required",  # cast=Secret, though the name alone says nothing
+           "ALLOWED_HOSTS Variable, required",
+           "LOG_LEVEL Variable, optional, default 'info'")  # Config.__call__(key, cast, default)
+
+
+def test_python_decouple_config_and_autoconfig(render, backend):
+    write_backend(backend, {"app/__init__.py": "", "app/main.py": FASTAPI_MAIN, "app/settings.py": DECOUPLE_SETTINGS,
+                            "app/mailer.py": DECOUPLE_MAILER, "requirements.txt": "fastapi\nuvicorn\npython-decouple\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = _detect(project)
+
+    _shows(shown,
+           "DEBUG Variable, optional, default 'false' <- read in app/settings.py",
+           "SECRET_KEY Secret, required",
+           "ALLOWED_HOSTS Variable, optional, default 'localhost,127.0.0.1'",
+           "REDIS_URL Variable, optional, default 'redis://localhost:6379/0'",  # config(key, default, cast)
+           "PAGE_SIZE Variable, optional, default '20'",
+           "SENTRY_ENVIRONMENT Variable, optional <- read in app/settings.py",
+           "SMTP_HOST Variable, optional, default 'localhost' <- read in app/mailer.py",
+           "SMTP_PORT Variable, optional, default '25'",
+           "SMTP_API_KEY Secret, required")
+
+
+def test_pydantic_v1_settings_with_env_prefix_and_field_env(render, backend):
+    write_backend(backend, {"app/__init__.py": "", "app/main.py": FASTAPI_MAIN.replace("settings.DEBUG", "False"),
+                            "app/core/__init__.py": "", "app/core/config.py": PYDANTIC_V1_SETTINGS,
+                            "requirements.txt": "fastapi\nuvicorn\npydantic[email]<2\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = _detect(project)
+
+    _shows(shown,
+           "APP_PROJECT_NAME Variable, optional, default 'Items API' <- read in app/core/config.py (Settings)",
+           "APP_SECRET_KEY Secret, required",
+           "APP_FIRST_SUPERUSER Variable, required",  # `= ...` is pydantic's "required"
+           "ADMIN_PASSWORD Secret, required",  # Field(env=...) names the variable itself, without the prefix
+           "MAIL_HOST Variable, optional, default 'smtp.example.com'",
+           "APP_SENTRY_DSN Secret, optional",
+           "APP_ACCESS_TOKEN_EXPIRE_MINUTES Variable, optional")
+    assert "APP_ADMIN_PASSWORD" not in shown and "APP_SMTP_HOST" not in shown and "APP_CASE_SENSITIVE" not in shown
+
+
+def test_pydantic_v2_settings_keep_their_prefix_and_aliases(render, backend):
+    write_backend(backend, {"notes/__init__.py": "", "notes/config.py": PYDANTIC_V2_SETTINGS,
+                            "notes/main.py": "from fastapi import FastAPI\n\nfrom notes.config import settings\n\n"
+                                             "app = FastAPI()\n",
+                            "requirements.txt": "fastapi\nuvicorn\npydantic-settings\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = _detect(project)
+
+    _shows(shown,
+           "NOTES_ADMIN_EMAIL Variable, required <- read in notes/config.py (Settings)",
+           "NOTES_OPENAI_API_KEY Secret, required",
+           "PAGE_SIZE Variable, optional, default '50'")
+
+
+NOTES_APP = """\
+import logging
+import os
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+logging.basicConfig(level=os.getenv("LOG_LEVEL", "info").upper())
+app = FastAPI(title=os.getenv("APP_NAME"))
+app.add_middleware(CORSMiddleware, allow_origins=os.environ["ALLOWED_ORIGINS"].split(","))
+OPENAI_API_KEY = os.getenv("OPENAI_API_KEY")
+ADMIN_EMAIL = os.getenv("ADMIN_EMAIL")
+UPLOAD_DIR = os.getenv("UPLOAD_DIR")
+DATA_DIR = os.getenv("DATA_DIR")
+"""
+NOTES_EXAMPLE = """\
+# Copy to .env and fill in your own values.
+APP_NAME="Notes API"
+ALLOWED_ORIGINS=http://localhost:5173,https://notes.example.com
+LOG_LEVEL=debug
+OPENAI_API_KEY=sk-proj-abc123
+ADMIN_EMAIL=changeme
+UPLOAD_DIR=<path to the uploads folder>
+DATA_DIR=${HOME}/notes
+SENTRY_RELEASE=xxx
+"""
+
+
+def test_the_backends_env_example_gives_defaults_to_what_the_code_reads(render, backend):
+    write_backend(backend, {"app.py": NOTES_APP, ".env.example": NOTES_EXAMPLE, "requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
+
+    shown = _detect(project)
+
+    _shows(shown,
+           "APP_NAME Variable, optional, default 'Notes API' <- read in app.py",
+           "LOG_LEVEL Variable, optional, default 'info'",  # the code's own default wins over the example's
+           "OPENAI_API_KEY Secret, optional <- read in app.py",  # a Secret's example value is never a default
+           "ADMIN_EMAIL Variable, optional <- read in app.py",  # a placeholder is no default
+           "UPLOAD_DIR Variable, optional <- read in app.py",
+           "DATA_DIR Variable, optional <- read in app.py",  # names another variable: this machine's HOME is not it
+           "SENTRY_RELEASE Variable, optional <- read in .env.example")
+    assert "sk-proj-abc123" not in shown and str(Path.home()) not in shown
+
+    variables = _answers_found(project)["env_vars"]
+    assert variables["ALLOWED_ORIGINS"]["default"] == "http://localhost:5173,https://notes.example.com"
+    assert variables["ALLOWED_ORIGINS"]["required"] is True, "the code still needs it; the default gives it"
+    assert variables["APP_NAME"]["default"] == "Notes API"
+    assert variables["OPENAI_API_KEY"]["default"] == "" and variables["ADMIN_EMAIL"]["default"] == ""
+
+
+@pytest.mark.parametrize("name", [".env.sample", ".env.template", "example.env"])
+def test_other_names_of_the_example_file_are_read_too(render, backend, name):
+    write_backend(backend, {"app.py": 'import os\nfrom fastapi import FastAPI\n\napp = FastAPI(title=os.getenv("APP_NAME"))\n',
+                            name: "APP_NAME=Notes\n", "requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
+
+    assert "APP_NAME Variable, optional, default 'Notes' <- read in app.py" in _detect(project)
+
+
+# A FastAPI JWT module as tutorials write it: most of these names mention a token or secret but hold a number.
+AUTH_SETTINGS = """\
+import os
+from datetime import timedelta
+
+JWT_SECRET_KEY = os.environ["JWT_SECRET_KEY"]
+JWT_ALGORITHM = os.getenv("JWT_ALGORITHM", "HS256")
+ACCESS_TOKEN_EXPIRE_MINUTES = int(os.environ["ACCESS_TOKEN_EXPIRE_MINUTES"])
+REFRESH_TOKEN_TTL = timedelta(days=int(os.environ["REFRESH_TOKEN_TTL"]))
+TOKEN_LIFETIME_SECONDS = int(os.environ["TOKEN_LIFETIME_SECONDS"])
+PASSWORD_MIN_LENGTH = int(os.environ["PASSWORD_MIN_LENGTH"])
+SECRET_ROTATION_DAYS = os.environ.get("SECRET_ROTATION_DAYS")
+MAX_TOKENS = int(os.environ["MAX_TOKENS"])
+TOKEN_LEEWAY = int(os.getenv("TOKEN_LEEWAY", 10))
+API_TOKEN = os.environ["API_TOKEN"]
+DB_PASSWORD = os.environ["DB_PASSWORD"]
+"""
+
+
+def test_durations_and_counts_named_after_a_secret_are_not_secrets(render, backend):
+    write_backend(backend, {"app.py": "from fastapi import FastAPI\n\nimport auth_settings\n\napp = FastAPI()\n",
+                            "auth_settings.py": AUTH_SETTINGS, "requirements.txt": "fastapi\nuvicorn\npyjwt\n"})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
+
+    shown = _detect(project)
+
+    _shows(shown,
+           "ACCESS_TOKEN_EXPIRE_MINUTES Variable, required",
+           "REFRESH_TOKEN_TTL Variable, required",
+           "TOKEN_LIFETIME_SECONDS Variable, required",
+           "PASSWORD_MIN_LENGTH Variable, required",
+           "SECRET_ROTATION_DAYS Variable, optional",
+           "MAX_TOKENS Variable, required",
+           "TOKEN_LEEWAY Variable, optional, default '10'",  # a number is never a secret
+           "JWT_ALGORITHM Variable, optional, default 'HS256'",
+           "JWT_SECRET_KEY Secret, required",
+           "API_TOKEN Secret, required",
+           "DB_PASSWORD Secret, required")
+
+
+NODE_PG_SERVER = """\
+import express from "express";
+import pg from "pg";
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+const app = express();
+app.get("/todos", async (req, res) => res.json((await pool.query("select * from todos")).rows));
+app.listen(Number(process.env.PORT ?? 3000));
+"""
+
+
+def test_a_node_backend_on_postgres_answers_storage_external(render, backend):
+    write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"express": "^4", "pg": "^8"}}),
+                            "server.js": NODE_PG_SERVER})
+    project = render(runtime="node", backend_path=str(backend), storage="bucket")
+
+    shown = _detect(project)
+
+    _shows(shown, "database postgres (space.json: sqlite) <- the code uses pg",
+           "storage external (space.json: bucket) <- database postgres: the data lives in PostgreSQL, outside the Space")
+    answers = _answers_found(project)
+    assert (answers["database"], answers["storage"]) == ("postgres", "external")
+    answers.pop("env_vars", None)
+    render(**{"runtime": "node", "backend_path": str(backend), "storage": "bucket", **answers})  # Copier accepts both
+
+
+SQLMODEL_DB = """\
+import os
+
+from sqlmodel import Session, create_engine
+
+DATABASE_URL = os.getenv("DATABASE_URL", "postgresql+psycopg2://postgres:postgres@localhost:5432/todos")
+engine = create_engine(DATABASE_URL)
+
+
+def get_session():
+    with Session(engine) as session:
+        yield session
+"""
+ASYNCPG_DB = """\
+import os
+
+import asyncpg
+
+POOL = None
+
+
+async def connect():
+    global POOL
+    POOL = await asyncpg.create_pool(os.environ["DATABASE_URL"])
+"""
+UV_LOCK_WITH_ASYNCPG = """\
+version = 1
+revision = 2
+requires-python = ">=3.12"
+
+[[package]]
+name = "asyncpg"
+version = "0.30.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/packages/asyncpg-0.30.0.tar.gz", hash = "sha256:c551e9928ab6707602f44811817f82ba3c446e018bfe1d3abecc8ba5f3eac851", size = 957746 }
+
+[[package]]
+name = "todos"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [{ name = "asyncpg" }]
+"""
+
+
+@pytest.mark.parametrize("files, because", [
+    ({"db.py": SQLMODEL_DB, "requirements.txt": "fastapi\nuvicorn\nsqlmodel\n"},
+     "the code uses PostgreSQL: DATABASE_URL's default in db.py is a postgres URL"),
+    ({"db.py": ASYNCPG_DB, "uv.lock": UV_LOCK_WITH_ASYNCPG,
+      "pyproject.toml": '[project]\nname = "todos"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n'
+                        'dependencies = ["asyncpg"]\n'},
+     "the code uses PostgreSQL: asyncpg in uv.lock"),
+], ids=["url-default", "driver-in-lock"])
+def test_a_python_backend_on_postgres_answers_storage_external(render, backend, files, because):
+    write_backend(backend, {"main.py": "from fastapi import FastAPI\n\nimport db\n\napp = FastAPI()\n", **files})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
+
+    shown = _detect(project)
+
+    _shows(shown, f"storage external (space.json: none) <- {because}")
+    assert "postgres:postgres@" not in shown, "a URL's password is never shown"
+
+
+def test_a_python_backend_on_sqlite_keeps_its_storage(render, backend):
+    write_backend(backend, {"main.py": 'import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\n'
+                                       'DATABASE_URL = os.getenv("DATABASE_URL", "sqlite:///./app.db")\n',
+                            "requirements.txt": "fastapi\nuvicorn\nsqlalchemy\n"})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
+
+    assert "storage " not in _detect(project)
+
+
+EXPRESS_FIXED_PORT = """\
+const express = require("express");
+
+const app = express();
+const port = 3005;
+
+app.get("/", (req, res) => res.send("Hello World!"));
+
+app.listen(port, () => {
+  console.log(`Example app listening on port ${port}`);
+});
+"""
+TS_FIXED_PORT = """\
+import { createServer } from "node:http";
+
+const PORT_CONST: number = 8080;
+
+const server = createServer((req, res) => res.end("ok"));
+server.listen(PORT_CONST);
+"""
+EXPRESS_ENV_PORT = """\
+const express = require("express");
+
+const app = express();
+const port = process.env.PORT || 3005;
+
+app.listen(port, () => console.log(`listening on ${port}`));
+"""
+
+
+@pytest.mark.parametrize("entry, source, port", [("index.js", EXPRESS_FIXED_PORT, "3005"),
+                                                 ("src/server.ts", TS_FIXED_PORT, "8080")],
+                         ids=["express-const", "typescript-const"])
+def test_a_port_kept_in_a_constant_is_a_fixed_port(render, backend, entry, source, port):
+    write_backend(backend, {"package.json": json.dumps({"main": entry, "dependencies": {"express": "^4"}}), entry: source})
+    project = render(runtime="node", backend_path=str(backend))
+
+    shown = _detect(project)
+
+    assert (f"warning: {entry} listens on port {port}, not PORT: Spaces routes to app_port, so read "
+            "process.env.PORT.") in shown
+
+
+def test_a_port_read_from_the_environment_is_not_warned_about(render, backend):
+    write_backend(backend, {"package.json": json.dumps({"main": "index.js"}), "index.js": EXPRESS_ENV_PORT})
+    project = render(runtime="node", backend_path=str(backend))
+
+    assert "listens on port" not in _detect(project)
+
+
+def test_uvicorn_run_under_main_is_harmless(render, backend):
+    write_backend(backend, {"main.py": 'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
+                                       '@app.get("/")\ndef root():\n    return {"ok": True}\n\n\n'
+                                       'if __name__ == "__main__":\n    uvicorn.run(app, host="0.0.0.0", port=8000)\n',
+                            "requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
+
+    assert "warning:" not in _detect(project), "the image runs uvicorn itself; __main__ never runs there"
+
+
+API_PACKAGE = {"name": "@acme/api", "private": True, "main": "src/index.js",
+               "dependencies": {"@acme/db": "workspace:*", "@acme/logger": "workspace:^", "express": "^4.21.0"}}
+
+
+def test_a_workspace_dependency_of_a_pnpm_monorepo_member_is_warned_about(render, tmp_path):
+    monorepo = tmp_path / "monorepo"
+    write_backend(monorepo, {"package.json": json.dumps({"name": "acme", "private": True}),
+                             "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n",
+                             "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+                             "packages/db/package.json": json.dumps({"name": "@acme/db", "main": "index.js"}),
+                             "apps/api/package.json": json.dumps(API_PACKAGE),
+                             "apps/api/src/index.js": 'const express = require("express");\n'
+                                                      'express().listen(process.env.PORT);\n'})
+    project = render(runtime="node", backend_path=str(monorepo / "apps" / "api"))
+
+    shown = _detect(project)
+
+    _shows(shown, "warning: package.json depends on @acme/db, @acme/logger through workspace:, which only its monorepo "
+                  "has: the image installs the backend folder alone, so that install fails",
+           f"the backend is a member of the pnpm workspace at {monorepo.resolve()}, whose lock pnpm-lock.yaml is "
+           "above the backend folder")
+
+
+def test_a_workspace_dependency_without_a_workspace_above_is_still_warned_about(render, backend):
+    write_backend(backend, {"package.json": json.dumps(API_PACKAGE), "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+                            "src/index.js": 'require("express")().listen(process.env.PORT);\n'})
+    project = render(runtime="node", backend_path=str(backend))
+
+    shown = _detect(project)
+
+    assert "warning: package.json depends on @acme/db, @acme/logger through workspace:" in shown
+    assert "member of" not in shown
