@@ -492,3 +492,16 @@ def test_a_workspace_dependency_without_a_workspace_above_is_still_warned_about(
 
     assert "warning: package.json depends on @acme/db, @acme/logger through workspace:" in shown
     assert "member of" not in shown
+
+
+def test_check_refuses_a_workspace_dependency_before_any_build(render, backend):
+    write_backend(backend, {"package.json": json.dumps({**API_PACKAGE, "dependencies": {
+                                **API_PACKAGE["dependencies"], "better-auth": "^1.7.0"}}),
+                            "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+                            "src/index.js": 'require("express")().listen(process.env.PORT);\n'})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.js")
+
+    refused = space_tools(project, "check", check=False)
+
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert refused.stderr.startswith("error: package.json depends on @acme/db, @acme/logger through workspace:")

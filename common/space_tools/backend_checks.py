@@ -11,6 +11,7 @@ from pathlib import Path
 from . import (
     backend_reading,
     dependency_files,
+    detect_hazards,
     detect_node,
     detect_python,
     lock_wheels,
@@ -145,6 +146,8 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             f"better-auth {where} among the dependencies in {package}; the image installs only `dependencies` "
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
+    for problem in detect_hazards.workspace_dependencies(folder.resolve()):
+        raise SpaceError(f"{problem}.")
     locks = [name for name in detect_node.LOCKS if (folder / name).is_file()]
     if not locks:
         raise SpaceError(

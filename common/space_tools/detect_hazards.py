@@ -98,8 +98,9 @@ def _workspace_root(backend: Path) -> tuple[str, Path, str] | None:
     return None
 
 
-def _workspace_dependencies(backend: Path) -> list[str]:
-    """`workspace:` dependencies name packages of the backend's monorepo, which no registry has."""
+def workspace_dependencies(backend: Path) -> list[str]:
+    """`workspace:` dependencies name packages of the backend's monorepo, which no registry has: `check` refuses
+    them, since the image's install would fail."""
     dependencies = backend_reading.package_json(backend).get("dependencies")
     local = sorted(name for name, spec in (dependencies.items() if isinstance(dependencies, dict) else ())
                    if isinstance(spec, str) and spec.startswith("workspace:"))
@@ -118,7 +119,7 @@ def _workspace_dependencies(backend: Path) -> list[str]:
 
 def node(backend: Path) -> list[str]:
     backend = backend.resolve()
-    warnings = _workspace_dependencies(backend)
+    warnings = workspace_dependencies(backend)
     for path in backend_reading.source_files(backend, (".ts", ".mts", ".js", ".mjs")):
         text, relative = backend_reading.text(path), path.relative_to(backend).as_posix()
         port = _fixed_port(text)
