@@ -1,6 +1,8 @@
 """A Better Auth server whose dependencies load compiled code (here argon2 password hashing, an npm package
 with prebuilt `.node` binaries) can't be one bundle: the build finds that by itself and ships the production
-node_modules beside it, saying what that costs; users sign up and sign in through the compiled code."""
+node_modules beside it, saying what that costs; users sign up and sign in through the compiled code. An add-on
+with no prebuilt binary to be had (better-sqlite3, as Better Auth's docs set it up) is compiled in the build stage,
+and the image that runs it holds no compiler."""
 
 from __future__ import annotations
 
@@ -66,3 +68,77 @@ def test_a_native_add_on_ships_node_modules_and_signs_users_in(render, cli, tmp_
                              "/app/node_modules", check=False).stdout.strip()
         assert link == ("backend/node_modules" if scripts else "")
         figures.record(f"native-add-on{' with prestart' if scripts else ''}: image {docker.image_size(image) / 1e6:.1f} MB with node_modules")
+
+
+# Better Auth's docs' SQLite setup on Express, as a team writes it: its config in src/lib/auth.ts (not exported
+# from the entry), better-sqlite3, TypeScript built with tsc. better-sqlite3's install fetches a prebuilt binary
+# and, when none can be had (no network to its host, a platform without one), compiles itself with node-gyp.
+EXPRESS_BETTER_SQLITE = {
+    "package.json": json.dumps({
+        "name": "auth-server", "version": "1.0.0", "type": "module", "main": "dist/index.js",
+        "scripts": {"dev": "tsx watch src/index.ts", "build": "tsc", "start": "node dist/index.js"},
+        "dependencies": {"better-auth": "1.7.25", "better-sqlite3": "^12.4.1", "express": "^5.1.0"},
+        "devDependencies": {"@types/better-sqlite3": "^7.6.13", "@types/express": "^5.0.3", "tsx": "^4.20.6",
+                            "typescript": "^5.9.3"}}, indent=2),
+    "tsconfig.json": json.dumps({"compilerOptions": {
+        "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "outDir": "dist", "strict": True,
+        "esModuleInterop": True, "skipLibCheck": True}, "include": ["src"]}, indent=2),
+    "src/lib/auth.ts": """\
+import { betterAuth } from "better-auth";
+import Database from "better-sqlite3";
+
+export const auth = betterAuth({
+  database: new Database(process.env.DATABASE_PATH ?? "./sqlite.db"),
+  emailAndPassword: {
+    enabled: true,
+  },
+});
+""",
+    "src/index.ts": """\
+import express from "express";
+import { fromNodeHeaders, toNodeHandler } from "better-auth/node";
+import { auth } from "./lib/auth.js";
+
+const app = express();
+const port = Number(process.env.PORT) || 3005;
+
+app.all("/api/auth/*splat", toNodeHandler(auth));
+
+// Mount express json middleware after Better Auth handler
+app.use(express.json());
+
+app.get("/api/me", async (req, res) => {
+  const session = await auth.api.getSession({ headers: fromNodeHeaders(req.headers) });
+  res.json(session);
+});
+
+app.listen(port, () => {
+  console.log(`Better Auth app listening on port ${port}`);
+});
+""",
+}
+
+
+@pytest.mark.docker
+def test_better_sqlite3_compiles_in_the_build_stage_when_no_prebuilt_binary_can_be_had(render, cli, tmp_path):
+    backend = tmp_path / "backend"
+    for name, text in EXPRESS_BETTER_SQLITE.items():
+        (backend / name).parent.mkdir(parents=True, exist_ok=True)
+        (backend / name).write_text(text)
+    subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--ignore-scripts"],
+                   cwd=backend, check=True, capture_output=True, timeout=300)
+    space = make_space(render, "node", backend, "express-better-sqlite3")
+
+    with running(cli, space) as url:
+        user = sign_up(url)
+        assert user["user"]["email"] == "ada@example.com"
+        cookie = user["set-cookie"].split(";")[0]
+        request = urllib.request.Request(f"{url}/api/me", headers={"cookie": cookie})
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30) as response:
+            assert json.loads(response.read())["user"]["email"] == "ada@example.com"
+        image = f"{space.settings['space_name']}:local"
+        addon = docker.docker("run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c",
+                              "ls /app/node_modules/better-sqlite3/build/Release/better_sqlite3.node; "
+                              "command -v g++ make python3 cc || echo 'no compiler'").stdout.split()
+        assert addon == ["/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node", "no", "compiler"]
+        figures.record(f"express-better-sqlite3: image {docker.image_size(image) / 1e6:.1f} MB with node_modules")

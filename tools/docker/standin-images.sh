@@ -28,7 +28,7 @@ IMAGE_CA=/usr/local/share/standin/ca-certificates.crt
 DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Bumped when a recipe changes, so a stand-in built by an older one is rebuilt (a pulled image is kept).
 PYTHON_RECIPE=2  # 2: the interpreter's headers (Python.h), as the official images carry them
-NODE_RECIPE=1
+NODE_RECIPE=2  # 2: Node's headers in /usr/local/include/node, as the official images carry them (node-gyp)
 
 work=""
 cleanup() { if [[ -n "$work" ]]; then rm -rf "$work"; fi; }
@@ -220,8 +220,10 @@ build_node() {  # build_node TAG MAJOR
 
   # Node 26's binary links libatomic.so.1, which minbase lacks; harmless for older majors.
   debian_rootfs "$root" libatomic1
-  tar -xzf "$dl/$node_tgz" -C "$dl" package/bin/node
+  tar -xzf "$dl/$node_tgz" -C "$dl" package/bin/node package/include/node
   install -m 755 "$dl/package/bin/node" "$root/usr/local/bin/node"
+  mkdir -p "$root/usr/local/include"
+  cp -a "$dl/package/include/node" "$root/usr/local/include/node"
   ln -s node "$root/usr/local/bin/nodejs"
   local modules="$root/usr/local/lib/node_modules"
   mkdir -p "$modules/npm"
