@@ -32,18 +32,32 @@ class _Blank(dict):
         return {"package": "a dependency", "requirement": "a requirement"}.get(key, key)
 
 
+def _groups(match: re.Match) -> dict:
+    return {k: v for k, v in match.groupdict().items() if v is not None}
+
+
+def _in_backend(module: str | None, backend: Path | None) -> bool:
+    top = (module or "").split(".")[0]
+    return bool(top and backend and ((backend / top).is_dir() or (backend / f"{top}.py").is_file()))
+
+
 def _found(row: dict, text: str, values: dict) -> dict | None:
-    """The named groups of the first of `row`'s patterns that applies to `text`, or None."""
-    if not all(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in row.get("requires_any", [])):
+    """The named groups of the first of `row`'s patterns that applies to `text` (with those its `capture` patterns
+    find), or None."""
+    flags = re.IGNORECASE | re.MULTILINE
+    if not all(re.search(p, text, flags) for p in row.get("requires_any", [])):
         return None
     for pattern in row["match"]:
-        for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE):
-            groups = {k: v for k, v in match.groupdict().items() if v is not None}
+        for match in re.finditer(pattern, text, flags):
+            groups = _groups(match)
             if "port_differs" in row and groups.get(row["port_differs"]) == str(values["app_port"]):
                 continue
             if "declared" in row and groups.get(row["declared"]) not in values["declared"]:
                 continue
-            return groups
+            if "in_backend" in row and not _in_backend(groups.get(row["in_backend"]), values["backend"]):
+                continue
+            captured = (re.search(p, text, flags) for p in row.get("capture", []))
+            return {**next((_groups(found) for found in captured if found), {}), **groups}
     return None
 
 
@@ -55,6 +69,7 @@ def diagnose(log: str, lines: list[str], *, settings=None, error_message: str = 
         "app_port": spec.get("app_port", 7860),
         "startup": spec.get("startup_duration_timeout", "30m"),
         "declared": set(spec.get("variables", {})),
+        "backend": getattr(settings, "backend_path", None) or getattr(settings, "code_dir", None),
     }
     for row in ROWS:
         if row["log"] not in LOGS[log]:

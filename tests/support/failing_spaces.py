@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PY = "FROM python:3.13-slim\nWORKDIR /app\n"
+# What the templates' build stage does for a package without a wheel: a C compiler, then pip compiles it.
+COMPILER = "RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null\n"
 NODE = "FROM node:24-slim\nWORKDIR /app\n"
 SERVE = 'import http.server\nhttp.server.HTTPServer(("0.0.0.0", {port}), http.server.SimpleHTTPRequestHandler).serve_forever()\n'
 
@@ -19,6 +21,7 @@ class FailingSpace:
     app_port: int = 7860
     secrets: tuple[str, ...] = ()  # declared in space.json, set nowhere
     memory: str = ""  # docker run --memory
+    left_out: dict[str, str] = field(default_factory=dict)  # in the backend's folder, not in the image
 
 
 SHAPES = {
@@ -78,10 +81,29 @@ SHAPES = {
         PY + "RUN pip install --no-cache-dir --no-binary psutil psutil==6.1.0\n",
         fails_in="build",
     ),
+    # A release pinned before Python 3.13 whose generated C calls a function 3.13 changed: gcc runs, and fails.
+    "c-api-change": FailingSpace(
+        "c-api-change",
+        PY + COMPILER + "RUN pip install --no-cache-dir --no-binary httptools httptools==0.6.1\n",
+        fails_in="build",
+    ),
+    # cffi 1.15 has no wheel for 3.12: compiling it needs libffi's header, which no slim image has.
+    "missing-header": FailingSpace(
+        "missing-header",
+        PY.replace("3.13", "3.12") + COMPILER + "RUN pip install --no-cache-dir --no-binary cffi cffi==1.15.1\n",
+        fails_in="build",
+    ),
     "no-such-version": FailingSpace(
         "no-matching-distribution",
         PY + "RUN pip install --no-cache-dir fastapi==0.0.999\n",
         fails_in="build",
+    ),
+    # The app's own package is in the backend's folder but the image holds only the entry module.
+    "package-left-out": FailingSpace(
+        "module-left-out",
+        PY + "COPY main.py .\nCMD [\"python\", \"main.py\"]\n",
+        {"main.py": "from services.greeting import hello\n\nprint(hello())\n"},
+        left_out={"services/__init__.py": "", "services/greeting.py": "def hello():\n    return 'hi'\n"},
     ),
     "module-not-in-manifest": FailingSpace(
         "missing-module",
