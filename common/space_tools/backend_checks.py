@@ -70,6 +70,11 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
+    installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else set()
+    if installed and "uvicorn" not in installed:
+        raise SpaceError(f"uvicorn is in {lock[0].name} only for development, and the image installs the main "
+                         "dependencies alone, so nothing would serve the app: make uvicorn a main dependency "
+                         "(`uv add uvicorn`, `poetry add uvicorn`).")
     if lock is not None:
         notes += _lock_verdict(lock[0], python, specs, lock[1])
         if lock[1] is None:
@@ -120,6 +125,13 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
         raise SpaceError(f"{', '.join(found.impossible)} in {shown} {'has' if len(found.impossible) == 1 else 'have'} "
                          f"no wheel for {where} and no source to build, so the image's build would fail; {fix}.")
     wheels_only = next((other for other, seen in others if not seen.impossible and not seen.compiled), None)
+    headers = [f"{shown_package} ({_NEEDS_HEADERS[_name(shown_package)]})" for shown_package in found.compiled
+               if _name(shown_package) in _NEEDS_HEADERS]
+    if headers and not wheels_only:
+        raise SpaceError(f"{', '.join(headers)} in {shown} {'has' if len(headers) == 1 else 'have'} no wheel for "
+                         f"{where} or any other offered Python, and compiling needs what the build stage lacks, so the "
+                         "image's build would fail: pin a release that publishes wheels for Linux and a Python the "
+                         "template offers.")
     if wheels_only:  # a source build can fail in ways no lock shows (a C-API change, missing headers)
         raise SpaceError(f"{', '.join(found.compiled)} in {shown} {'has' if len(found.compiled) == 1 else 'have'} no "
                          f"wheel for {where}, so the image's build would compile {'it' if len(found.compiled) == 1 else 'them'}"
@@ -127,6 +139,22 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
                          f"{_fix_answer('python_version', wheels_only)}.")
     return [f"builds from source: {', '.join(found.compiled)} (no wheel for {where} or any other offered Python): "
             "the image's build stage compiles with a C toolchain, which takes longer"]
+
+
+# Packages whose source build needs more than a C compiler (system headers, a Rust toolchain): with no wheel, the
+# build stage can't compile them.
+_NEEDS_HEADERS = {
+    "cffi": "needs ffi.h from libffi-dev", "psycopg2": "needs pg_config from libpq-dev",
+    "mysqlclient": "needs mysql_config from libmysqlclient-dev", "lxml": "needs libxml2-dev and libxslt1-dev",
+    "pillow": "needs libjpeg-dev and zlib1g-dev", "python-ldap": "needs libldap2-dev and libsasl2-dev",
+    "pycurl": "needs libcurl4-openssl-dev", "cryptography": "needs a Rust toolchain",
+    "pydantic-core": "needs a Rust toolchain", "orjson": "needs a Rust toolchain",
+}
+
+
+def _name(shown_package: str) -> str:
+    """`Pillow 9.0.1` -> pillow."""
+    return shown_package.split(" ")[0].lower().replace("_", "-")
 
 
 def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
@@ -148,6 +176,14 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         )
     for problem in detect_hazards.workspace_dependencies(folder.resolve()):
         raise SpaceError(f"{problem}.")
+    problem = detect_node.unsupported(folder)
+    if problem:
+        raise SpaceError(f"{problem}.")
+    used = detect_node.adapter(folder)
+    if used and config.settings.get("migrate_on_start"):
+        raise SpaceError(f"migrate_on_start can't create the schema: {used[0]} gives Better Auth {used[1]}(), which its "
+                         "migration can't drive; migrate with the ORM's own tool as prestart and answer "
+                         "migrate_on_start=false (`copier update --defaults --data migrate_on_start=false`).")
     locks = [name for name in detect_node.LOCKS if (folder / name).is_file()]
     if not locks:
         raise SpaceError(
@@ -158,7 +194,9 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     _check_berry(manifest, lock)
     if lock.name == "package-lock.json":
         _check_lock_matches(manifest, lock)
-    return [*_check_better_auth(lock), *sign_in_checks.check(config.settings, folder),
+    unmigrated = [f"note: nothing creates the schema {used[1]}() expects: give its ORM's migrate command as prestart "
+                  "(it must be a production dependency)"] if used and not config.settings.get("prestart") else []
+    return [*_check_better_auth(lock), *sign_in_checks.check(config.settings, folder), *unmigrated,
             f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
 
 

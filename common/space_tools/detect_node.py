@@ -154,6 +154,68 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
                           + (f" ({install_command(backend / locks[0])})" if locks else "") + (f", packageManager {manager}" if manager else ""))
 
 
+# Bun's own modules and globals, which Node.js does not have.
+_BUN_API = re.compile(r"""from\s*["']bun(?::\w+)?["']|require\(\s*["']bun["']\s*\)|\bBun\.(?:serve|file|write|env|password|sql|spawn)\b""")
+_MYSQL = ("mysql2", "mysql", "@planetscale/database")
+# Better Auth adapters: the database is a factory its migration can't drive (migrate with the ORM's own tool).
+_ADAPTER = re.compile(r"\b(prismaAdapter|drizzleAdapter|mongodbAdapter)\s*\(")
+_BASE_PATH = re.compile(r"""\bbasePath\s*:\s*["'`](/[^"'`$]*)["'`]""")
+
+
+def _sources(backend: Path) -> list[tuple[str, str]]:
+    root = backend.resolve()
+    return [(path.relative_to(root).as_posix(), backend_reading.text(path))
+            for path in backend_reading.source_files(root, _SOURCE)[:400]]
+
+
+def unsupported(backend: Path) -> str | None:
+    """What makes the backend one the Node template can't run, in one line, or None: Bun's own API, MySQL."""
+    for relative, text in _sources(backend):
+        found = _BUN_API.search(text)
+        if found:
+            return (f"{relative} uses Bun's own API ({found[0].strip()}), which Node.js does not have, and the Space "
+                    "runs the backend on Node.js: this template has no Bun runtime")
+    dependencies = backend_reading.package_json(backend).get("dependencies") or {}
+    mysql = [name for name in _MYSQL if name in dependencies]
+    if mysql:
+        return (f"package.json depends on {', '.join(mysql)} (MySQL), and the Node template keeps Better Auth's data "
+                "in SQLite or PostgreSQL only")
+    return None
+
+
+def adapter(backend: Path) -> tuple[str, str] | None:
+    """(file, adapter) when the backend's Better Auth config uses an ORM adapter, which its migration can't drive."""
+    for relative, text in _sources(backend):
+        if "betterAuth" in text and (found := _ADAPTER.search(text)):
+            return relative, found[1]
+    return None
+
+
+def _better_auth_config(backend: Path, findings: Findings, settings: dict) -> None:
+    """Where Better Auth answers (its basePath), and whether its migration can create the schema (no adapter)."""
+    for relative, text in _sources(backend):
+        base = _BASE_PATH.search(text) if "betterAuth" in text else None
+        if base and settings.get("health_path") == "/api/auth/ok" and base[1].rstrip("/") != "/api/auth":
+            findings.add("health_path", f"{base[1].rstrip('/')}/ok", f"{relative}: basePath {base[1]}")
+    used = adapter(backend)
+    if used and settings.get("migrate_on_start") is not False:
+        findings.add("migrate_on_start", False, f"{used[0]}: {used[1]}(), which Better Auth's migration can't drive "
+                     "(its ORM migrates the schema)")
+
+
+def _prisma_datasource(backend: Path, findings: Findings) -> None:
+    """A Prisma schema's datasource: its provider is the database, its env(...) a variable the app needs."""
+    schema = next((backend / name for name in ("prisma/schema.prisma", "schema.prisma") if (backend / name).is_file()),
+                  None)
+    text = backend_reading.text(schema) if schema is not None else ""
+    block = re.search(r"datasource\s+\w+\s*\{([^}]*)\}", text)
+    if not block:
+        return
+    provider = re.search(r"""provider\s*=\s*["'](\w+)["']""", block[1])
+    if provider and provider[1] in ("postgresql", "postgres", "cockroachdb") and findings.get("database") is None:
+        findings.add("database", "postgres", f"{schema.relative_to(backend).as_posix()}: provider {provider[1]}")
+
+
 def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) -> None:
     """package.json's own `prestart` script (npm runs it before `start`), or Prisma's migrations, and the files
     each names that no import brings (a migration script, prisma/)."""
@@ -174,7 +236,7 @@ def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) 
     needs = [word.removeprefix("./").rstrip("/") for word in re.split(r"[\s=]+", command)
              if word not in ("", ".", "..") and (backend / word).exists() and backend_reading.inside(root, backend / word)]
     needs += ["prisma"] if tool == "prisma" and (backend / "prisma").is_dir() and "prisma" not in needs else []
-    findings.need_files(settings, needs, source)
+    findings.need_files(settings, needs, f"{source} runs before the start and needs {', '.join(needs)}")
 
 
 def find(backend: Path, findings: Findings, settings: dict) -> None:
@@ -182,4 +244,6 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     _entry_file(backend, package, findings)
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
+    _prisma_datasource(backend, findings)
+    _better_auth_config(backend, findings, settings)
     _prestart(backend, package, findings, settings)

@@ -185,7 +185,37 @@ def _prestart(backend: Path, findings: Findings, settings: dict) -> None:
     if not command:
         return
     findings.add("prestart", command, source)
-    findings.need_files(settings, needs, source)
+    findings.need_files(settings, needs, f"{source} runs before the start and needs {', '.join(needs)}")
+
+
+# Folders the app opens by name, relative to where it runs (the backend's folder): Starlette's and FastAPI's
+# StaticFiles(directory=...), Jinja2Templates(directory=...), Jinja's FileSystemLoader(...).
+_OPENED_FOLDERS = {"StaticFiles": "directory", "Jinja2Templates": "directory", "FileSystemLoader": "searchpath"}
+
+
+def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
+    root, found = backend.resolve(), {}
+    for path in backend_reading.source_files(backend, (".py",)):
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if called not in _OPENED_FOLDERS:
+                continue
+            values = [k.value for k in node.keywords if k.arg == _OPENED_FOLDERS[called]] + node.args[:1]
+            for value in values:
+                name = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
+                name = name.removeprefix("./").rstrip("/")
+                if name and not name.startswith("/") and ".." not in name and (backend / name).is_dir() \
+                        and backend_reading.inside(root, backend / name):
+                    found.setdefault(name, path.relative_to(backend).as_posix())
+    if found:
+        shown = ", ".join(f"{name} ({where})" for name, where in found.items())
+        findings.need_files(settings, list(found), f"the app opens folders by name: {shown}")
 
 
 def find(backend: Path, findings: Findings, settings: dict) -> None:
@@ -199,4 +229,5 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
                      "answer asgi_app with `copier update --defaults --data asgi_app=package.module:app`")
     _python_version(backend, findings, str(settings.get("python_version", "")))
     _prestart(backend, findings, settings)
+    _opened_folders(backend, findings, settings)
     findings.notes.append(f"dependencies: {manifest(backend)}")

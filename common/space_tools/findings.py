@@ -31,9 +31,13 @@ class Findings:
         """The answers these findings give, for `copier update --data` or space.json."""
         return {item.answer: item.value for item in self.items if item.value is not None}
 
-    def need_files(self, settings: dict, needs: list[str], source: str) -> None:
-        """Files a command reads that no import brings (a migration folder): backend_files gains the missing ones."""
-        listed = list(settings.get("backend_files") or [])
+    def need_files(self, settings: dict, needs: list[str], why: str) -> None:
+        """Files the code reads that no import brings (a migration folder, templates): backend_files gains the
+        missing ones, with `why` (after what an earlier call found)."""
+        earlier = self.get("backend_files")
+        listed = list(earlier.value if earlier else settings.get("backend_files") or [])
         if settings.get("backend_path") and any(need not in listed for need in needs):
+            if earlier:
+                self.items.remove(earlier)
             self.add("backend_files", listed + [need for need in needs if need not in listed],
-                     f"{source} runs before the start and needs {', '.join(needs)}")
+                     f"{earlier.source}; {why}" if earlier else why)

@@ -1,0 +1,199 @@
+"""Shapes of real public backends that a Space can't run as they are, or runs only with answers detect can find:
+each is refused by `check` in one line before any build (a Bun server, MySQL, an ORM adapter Better Auth's
+migration can't drive with migrate_on_start, uvicorn only for development, a compile the build stage can't do), or
+detect writes the answer that makes it work (Better Auth under its own basePath, Prisma's PostgreSQL datasource,
+the folders a Starlette app opens by name). Written as the projects write them; no Docker."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import space_tools
+from tests.support.shapes import write_backend
+
+BETTER_AUTH = {"better-auth": "^1.7.0"}
+
+
+def _node(folder: Path, files: dict[str, str], dependencies: dict[str, str], **package) -> Path:
+    manifest = {"name": "auth-server", "type": "module", "scripts": {"start": "node src/index.ts"},
+                "dependencies": {**BETTER_AUTH, **dependencies}, **package}
+    return write_backend(folder, {"package.json": json.dumps(manifest, indent=2), **files})
+
+
+def _refused(project: Path) -> str:
+    result = space_tools(project, "check", check=False)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    return result.stderr
+
+
+def _answer(detected: str, name: str) -> str:
+    found = re.search(rf"(?m)^  {name} +(.*?)(?: \(space\.json: .*?\))?  <- ", detected)
+    assert found, detected
+    return found[1]
+
+
+def test_a_bun_server_is_refused_naming_bun(render, tmp_path):
+    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+import { Hono } from "hono";
+import { auth } from "./lib/auth";
+
+const app = new Hono();
+app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));
+
+export default {
+  port: 3000,
+  fetch: app.fetch,
+};
+""", "src/lib/auth.ts": """\
+import { betterAuth } from "better-auth";
+import { Database } from "bun:sqlite";
+
+export const auth = betterAuth({ database: new Database("auth.db"), emailAndPassword: { enabled: true } });
+"""}, {"hono": "^4.6.0"}, scripts={"dev": "bun run --hot src/index.ts"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert _refused(project).startswith("error: src/lib/auth.ts uses Bun's own API (from \"bun:sqlite\"), which "
+                                        "Node.js does not have")
+
+
+def test_a_mysql_backend_is_refused_naming_the_databases_the_template_keeps(render, tmp_path):
+    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+import express from "express";
+import { toNodeHandler } from "better-auth/node";
+import { createPool } from "mysql2/promise";
+import { betterAuth } from "better-auth";
+
+const auth = betterAuth({ database: createPool(process.env.DATABASE_URL!) });
+const app = express();
+app.all("/api/auth/*splat", toNodeHandler(auth));
+app.listen(Number(process.env.PORT) || 3000);
+"""}, {"express": "^5.1.0", "mysql2": "^3.11.0"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert "mysql2 (MySQL), and the Node template keeps Better Auth's data in SQLite or PostgreSQL only" in \
+        _refused(project)
+
+
+DRIZZLE_AUTH = """\
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { db } from "../db";
+
+export const auth = betterAuth({
+  basePath: "/api/v1/auth",
+  database: drizzleAdapter(db, { provider: "pg" }),
+  emailAndPassword: { enabled: true },
+});
+"""
+
+
+def test_an_orm_adapter_turns_migrate_on_start_off_and_better_auths_base_path_gives_the_health_path(render, tmp_path):
+    backend = _node(tmp_path / "backend", {
+        "src/index.ts": 'import express from "express";\nimport { toNodeHandler } from "better-auth/node";\n'
+                        'import { auth } from "./lib/auth";\n\nconst app = express();\n'
+                        'app.all("/api/v1/auth/*splat", toNodeHandler(auth));\n'
+                        "app.listen(Number(process.env.PORT) || 3000);\n",
+        "src/lib/auth.ts": DRIZZLE_AUTH,
+        "src/db/index.ts": 'import { drizzle } from "drizzle-orm/node-postgres";\n\n'
+                           "export const db = drizzle(process.env.DATABASE_URL!);\n"},
+        {"express": "^5.1.0", "drizzle-orm": "^0.44.0", "pg": "^8.13.0"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    refused = _refused(project)
+    detected = space_tools(project, "detect").stdout
+
+    assert refused.startswith("error: migrate_on_start can't create the schema: src/lib/auth.ts gives Better Auth "
+                              "drizzleAdapter(), which its migration can't drive")
+    assert _answer(detected, "migrate_on_start") == "false"
+    assert _answer(detected, "health_path") == "/api/v1/auth/ok"
+    assert _answer(detected, "database") == "postgres"
+
+
+def test_a_prisma_schemas_postgresql_datasource_answers_database_postgres(render, tmp_path):
+    backend = _node(tmp_path / "backend", {
+        "src/index.ts": 'import { createServer } from "node:http";\nimport { toNodeHandler } from "better-auth/node";\n'
+                        'import { auth } from "./auth";\n\n'
+                        "createServer(toNodeHandler(auth)).listen(Number(process.env.PORT) || 3000);\n",
+        "src/auth.ts": 'import { betterAuth } from "better-auth";\nimport { prismaAdapter } from '
+                       '"better-auth/adapters/prisma";\nimport { PrismaClient } from "@prisma/client";\n\n'
+                       "export const auth = betterAuth({ database: prismaAdapter(new PrismaClient(), "
+                       '{ provider: "postgresql" }) });\n',
+        "prisma/schema.prisma": 'generator client {\n  provider = "prisma-client-js"\n}\n\n'
+                                'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'},
+        {"@prisma/client": "^6.16.0"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    detected = space_tools(project, "detect").stdout
+
+    assert _answer(detected, "database") == "postgres"
+    assert _answer(detected, "migrate_on_start") == "false"
+
+
+PYPROJECT = """\
+[project]
+name = "api"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = [{dependencies}]
+
+[dependency-groups]
+dev = [{dev}]
+"""
+MAIN = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef root():\n    return {"ok": True}\n'
+
+
+def _locked(folder: Path, dependencies: str, dev: str = "") -> Path:
+    backend = write_backend(folder, {"app/__init__.py": "", "app/main.py": MAIN,
+                                     "pyproject.toml": PYPROJECT.format(dependencies=dependencies, dev=dev)})
+    subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet"], cwd=backend, check=True, capture_output=True,
+                   timeout=300)
+    return backend
+
+
+def test_uvicorn_only_for_development_is_refused(render, tmp_path):
+    """The project's own Dockerfile installed uvicorn apart; the image installs the lock without dev groups."""
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115"', '"uvicorn>=0.30", "pytest>=8"')
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert _refused(project).startswith("error: uvicorn is in uv.lock only for development")
+
+
+def test_a_compile_that_needs_system_headers_on_every_offered_python_is_refused(render, tmp_path):
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30", "cffi==1.15.0"')
+    project = render(runtime="python", backend_path=str(backend))
+
+    refused = _refused(project)
+
+    assert refused.startswith("error: cffi 1.15.0 (needs ffi.h from libffi-dev) in uv.lock has no wheel for Python")
+    assert "pin a release that publishes wheels for Linux and a Python the template offers" in refused
+
+
+def test_the_folders_a_starlette_app_opens_by_name_are_shipped(render, tmp_path):
+    backend = write_backend(tmp_path / "backend", {
+        "app.py": """\
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+templates = Jinja2Templates(directory="templates")
+
+
+async def homepage(request):
+    return templates.TemplateResponse(request, "index.html")
+
+
+app = Starlette(routes=[Route("/", homepage), Mount("/static", StaticFiles(directory="statics"), name="static")])
+""",
+        "templates/index.html": "<h1>Hello</h1>\n", "statics/style.css": "h1 { color: teal; }\n",
+        "requirements.txt": "starlette\njinja2\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    detected = space_tools(project, "detect").stdout
+
+    assert _answer(detected, "backend_files") == '["templates", "statics"]'
+    assert "the app opens folders by name: templates (app.py), statics (app.py)" in detected
