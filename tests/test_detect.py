@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import space_tools
-from tests.support.shapes import write_backend
+from tests.support.shapes import assert_shows, detected, write_backend
 
 PYDANTIC_SETTINGS = """\
 from pydantic import Field, SecretStr
@@ -63,16 +63,6 @@ def backend(tmp_path) -> Path:
     return tmp_path / "backend"
 
 
-def _detect(project: Path) -> str:
-    """What `detect` prints, with runs of spaces made one (the columns' width depends on the longest name)."""
-    return "\n".join(" ".join(line.split()) for line in space_tools(project, "detect").stdout.splitlines())
-
-
-def _shows(shown: str, *lines: str) -> None:
-    missing = [line for line in lines if line not in shown]
-    assert not missing, f"detect did not show {missing} in:\n{shown}"
-
-
 def _settings(project: Path) -> dict:
     return json.loads((project / "space.json").read_text())
 
@@ -90,7 +80,7 @@ def test_hf_single_file_app_is_found_with_the_variables_it_reads(render, backend
     })
     project = render(runtime="python", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert "asgi_app app:app (space.json: app.main:app) <- app.py: app = FastAPI(...)" in shown
     assert "MODEL_NAME Variable, optional, default 'gpt2' <- read in app.py" in shown
@@ -115,7 +105,7 @@ def test_write_makes_the_findings_the_answers_in_every_file_rendered_from_them(r
     assert "ARG PYTHON_IMAGE=python:3.12-slim" in (project / "Dockerfile").read_text()
     assert "GREETING=hi" in (project / ".env.example").read_text()
     assert "asgi_app: app:app" in (project / ".copier-answers.yml").read_text()
-    assert "ok: the answers already say what the backend does." in _detect(project)
+    assert "ok: the answers already say what the backend does." in detected(project)
     assert "note: the backend says" not in space_tools(project, "check").stdout
 
 
@@ -125,9 +115,9 @@ def test_a_package_app_with_pydantic_settings(render, backend):
                                        'dependencies = ["fastapi", "uvicorn", "pydantic-settings"]\n'})
     project = render(runtime="python", backend_path=str(backend), python_version="3.11")
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            "asgi_app shop.main:api (space.json: app.main:app) <- shop/main.py: api = FastAPI(...)",
            "python_version 3.13 (space.json: 3.11) <- requires-python >=3.12,<3.14 (pyproject.toml): "
            "the newest offered that fits",
@@ -144,7 +134,7 @@ def test_no_offered_python_fits_says_so_and_names_the_fix(render, backend):
                      "pyproject.toml": '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.15"\n'})
     project = render(runtime="python", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert "python_version ? <- requires-python >=3.15 (pyproject.toml)" in shown
     assert "none of the template's Pythons (3.11, 3.12, 3.13, 3.14) satisfies it: widen requires-python" in shown
@@ -158,9 +148,9 @@ def test_a_node_server_built_to_dist_with_its_auth_in_a_second_file(render, back
     })
     project = render(runtime="node", backend_path=str(backend), node_version="26")
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            'entry_file src/server.ts (space.json: auth-server.ts) <- package.json scripts.start: "node dist/server.js"',
            'node_version 24 (space.json: 26) <- package.json engines.node ">=20 <25": the newest offered',
            "database postgres (space.json: sqlite) <- the code uses pg",
@@ -176,7 +166,7 @@ def test_node_version_files_win_over_engines(render, backend):
                      "index.js": "require('http').createServer().listen(process.env.PORT)\n", ".nvmrc": "v22.11.0\n"})
     project = render(runtime="node", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert "entry_file index.js (space.json: auth-server.ts) <- package.json main: \"index.js\"" in shown
     assert "node_version 22 (space.json: 24) <- .nvmrc: v22.11.0" in shown
@@ -204,7 +194,7 @@ def test_only_the_backend_is_read_never_a_link_out_nor_a_real_env(render, backen
     (backend / "outside").symlink_to(tmp_path, target_is_directory=True)
     project = render(runtime="python", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert "LEAKED_FROM_OUTSIDE" not in shown and "FROM_THE_REAL_ENV" not in shown and "a-real-value" not in shown
     assert "STRIPE_API_KEY Secret, optional <- read in .env.example" in shown
@@ -246,7 +236,7 @@ def test_a_node_server_on_a_fixed_port_is_warned_about(render, backend):
                      "server.js": "require('http').createServer().listen(3000);\n"})
     project = render(runtime="node", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert ("warning: server.js listens on port 3000, not PORT: Spaces routes to app_port, so read "
             "process.env.PORT.") in shown

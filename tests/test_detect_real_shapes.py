@@ -12,7 +12,7 @@ import pytest
 
 from space_tools import config, detect
 from tests.conftest import space_tools
-from tests.support.shapes import write_backend
+from tests.support.shapes import assert_shows, detected, write_backend
 
 STARLETTE_MAIN = """\
 from starlette.applications import Starlette
@@ -118,16 +118,6 @@ def backend(tmp_path) -> Path:
     return tmp_path / "backend"
 
 
-def _detect(project: Path) -> str:
-    """What `detect` prints, with runs of spaces made one (the columns' width depends on the longest name)."""
-    return "\n".join(" ".join(line.split()) for line in space_tools(project, "detect").stdout.splitlines())
-
-
-def _shows(shown: str, *lines: str) -> None:
-    missing = [line for line in lines if line not in shown]
-    assert not missing, f"detect did not show {missing} in:\n{shown}"
-
-
 def _answers_found(project: Path) -> dict:
     """What `detect --write` makes the answers (read in-process: --write renders from the template's commit)."""
     settings = config.load(project)
@@ -139,9 +129,9 @@ def test_starlette_config_as_its_docs_write_it(render, backend):
                             "requirements.txt": "starlette\nuvicorn\ndatabases[sqlite]\n"})
     project = render(runtime="python", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            "DEBUG Variable, optional, default 'false' <- read in app/settings.py",
            "DATABASE_URL Secret, required <- read in app/settings.py",
            "SECRET_KEY Secret, required",
@@ -155,9 +145,9 @@ def test_python_decouple_config_and_autoconfig(render, backend):
                             "app/mailer.py": DECOUPLE_MAILER, "requirements.txt": "fastapi\nuvicorn\npython-decouple\n"})
     project = render(runtime="python", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            "DEBUG Variable, optional, default 'false' <- read in app/settings.py",
            "SECRET_KEY Secret, required",
            "ALLOWED_HOSTS Variable, optional, default 'localhost,127.0.0.1'",
@@ -175,9 +165,9 @@ def test_pydantic_v1_settings_with_env_prefix_and_field_env(render, backend):
                             "requirements.txt": "fastapi\nuvicorn\npydantic[email]<2\n"})
     project = render(runtime="python", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            "APP_PROJECT_NAME Variable, optional, default 'Items API' <- read in app/core/config.py (Settings)",
            "APP_SECRET_KEY Secret, required",
            "APP_FIRST_SUPERUSER Variable, required",  # `= ...` is pydantic's "required"
@@ -195,9 +185,9 @@ def test_pydantic_v2_settings_keep_their_prefix_and_aliases(render, backend):
                             "requirements.txt": "fastapi\nuvicorn\npydantic-settings\n"})
     project = render(runtime="python", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            "NOTES_ADMIN_EMAIL Variable, required <- read in notes/config.py (Settings)",
            "NOTES_OPENAI_API_KEY Secret, required",
            "PAGE_SIZE Variable, optional, default '50'")
@@ -235,9 +225,9 @@ def test_the_backends_env_example_gives_defaults_to_what_the_code_reads(render, 
     write_backend(backend, {"app.py": NOTES_APP, ".env.example": NOTES_EXAMPLE, "requirements.txt": "fastapi\nuvicorn\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            "APP_NAME Variable, optional, default 'Notes API' <- read in app.py",
            "LOG_LEVEL Variable, optional, default 'info'",  # the code's own default wins over the example's
            "OPENAI_API_KEY Secret, optional <- read in app.py",  # a Secret's example value is never a default
@@ -260,7 +250,7 @@ def test_other_names_of_the_example_file_are_read_too(render, backend, name):
                             name: "APP_NAME=Notes\n", "requirements.txt": "fastapi\nuvicorn\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
 
-    assert "APP_NAME Variable, optional, default 'Notes' <- read in app.py" in _detect(project)
+    assert "APP_NAME Variable, optional, default 'Notes' <- read in app.py" in detected(project)
 
 
 # A FastAPI JWT module as tutorials write it: most of these names mention a token or secret but hold a number.
@@ -287,9 +277,9 @@ def test_durations_and_counts_named_after_a_secret_are_not_secrets(render, backe
                             "auth_settings.py": AUTH_SETTINGS, "requirements.txt": "fastapi\nuvicorn\npyjwt\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown,
+    assert_shows(shown,
            "ACCESS_TOKEN_EXPIRE_MINUTES Variable, required",
            "REFRESH_TOKEN_TTL Variable, required",
            "TOKEN_LIFETIME_SECONDS Variable, required",
@@ -319,9 +309,9 @@ def test_a_node_backend_on_postgres_answers_storage_external(render, backend):
                             "server.js": NODE_PG_SERVER})
     project = render(runtime="node", backend_path=str(backend), storage="bucket")
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown, "database postgres (space.json: sqlite) <- the code uses pg",
+    assert_shows(shown, "database postgres (space.json: sqlite) <- the code uses pg",
            "storage external (space.json: bucket) <- database postgres: the data lives in PostgreSQL, outside the Space")
     answers = _answers_found(project)
     assert (answers["database"], answers["storage"]) == ("postgres", "external")
@@ -385,9 +375,9 @@ def test_a_python_backend_on_postgres_answers_storage_external(render, backend, 
     write_backend(backend, {"main.py": "from fastapi import FastAPI\n\nimport db\n\napp = FastAPI()\n", **files})
     project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown, f"storage external (space.json: none) <- {because}")
+    assert_shows(shown, f"storage external (space.json: none) <- {because}")
     assert "postgres:postgres@" not in shown, "a URL's password is never shown"
 
 
@@ -397,7 +387,7 @@ def test_a_python_backend_on_sqlite_keeps_its_storage(render, backend):
                             "requirements.txt": "fastapi\nuvicorn\nsqlalchemy\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
 
-    assert "storage " not in _detect(project)
+    assert "storage " not in detected(project)
 
 
 EXPRESS_FIXED_PORT = """\
@@ -437,7 +427,7 @@ def test_a_port_kept_in_a_constant_is_a_fixed_port(render, backend, entry, sourc
     write_backend(backend, {"package.json": json.dumps({"main": entry, "dependencies": {"express": "^4"}}), entry: source})
     project = render(runtime="node", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert (f"warning: {entry} listens on port {port}, not PORT: Spaces routes to app_port, so read "
             "process.env.PORT.") in shown
@@ -447,7 +437,7 @@ def test_a_port_read_from_the_environment_is_not_warned_about(render, backend):
     write_backend(backend, {"package.json": json.dumps({"main": "index.js"}), "index.js": EXPRESS_ENV_PORT})
     project = render(runtime="node", backend_path=str(backend))
 
-    assert "listens on port" not in _detect(project)
+    assert "listens on port" not in detected(project)
 
 
 def test_uvicorn_run_under_main_is_harmless(render, backend):
@@ -457,7 +447,7 @@ def test_uvicorn_run_under_main_is_harmless(render, backend):
                             "requirements.txt": "fastapi\nuvicorn\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
 
-    assert "warning:" not in _detect(project), "the image runs uvicorn itself; __main__ never runs there"
+    assert "warning:" not in detected(project), "the image runs uvicorn itself; __main__ never runs there"
 
 
 API_PACKAGE = {"name": "@acme/api", "private": True, "main": "src/index.js",
@@ -475,9 +465,9 @@ def test_a_workspace_dependency_of_a_pnpm_monorepo_member_is_warned_about(render
                                                       'express().listen(process.env.PORT);\n'})
     project = render(runtime="node", backend_path=str(monorepo / "apps" / "api"))
 
-    shown = _detect(project)
+    shown = detected(project)
 
-    _shows(shown, "warning: package.json depends on @acme/db, @acme/logger through workspace:, which only its monorepo "
+    assert_shows(shown, "warning: package.json depends on @acme/db, @acme/logger through workspace:, which only its monorepo "
                   "has: the image installs the backend folder alone, so that install fails",
            f"the backend is a member of the pnpm workspace at {monorepo.resolve()}, whose lock pnpm-lock.yaml is "
            "above the backend folder")
@@ -488,7 +478,7 @@ def test_a_workspace_dependency_without_a_workspace_above_is_still_warned_about(
                             "src/index.js": 'require("express")().listen(process.env.PORT);\n'})
     project = render(runtime="node", backend_path=str(backend))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert "warning: package.json depends on @acme/db, @acme/logger through workspace:" in shown
     assert "member of" not in shown

@@ -37,6 +37,16 @@ def write_backend(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
+def detected(project: Path) -> str:
+    """What `detect` prints, with runs of spaces made one (the columns' width depends on the longest name)."""
+    return "\n".join(" ".join(line.split()) for line in space_tools(project, "detect").stdout.splitlines())
+
+
+def assert_shows(shown: str, *lines: str) -> None:
+    missing = [line for line in lines if line not in shown]
+    assert not missing, f"detect did not show {missing} in:\n{shown}"
+
+
 def make_space(render: Callable[..., Path], runtime: str, backend: Path, shape: str, **answers) -> Shape:
     """Render with the typed answers only (the unique space_name is the test's, not the user's)."""
     project = render(runtime=runtime, backend_path=str(backend), space_name=f"{shape}-{uuid.uuid4().hex[:6]}",
