@@ -227,3 +227,26 @@ def test_entry_the_wrapper_cannot_serve_stops_with_one_line(render_session, buil
     with container:
         assert container.wait_exit(timeout=seconds) == 78, container.logs()
         assert container.logs().strip().splitlines()[-1].startswith(message), container.logs()
+
+
+@pytest.mark.docker
+def test_a_server_that_listens_on_localhost_is_served_on_every_interface(render_session, built_images):
+    """Express starters read HOST with 'localhost' as its default: in a container Spaces' proxy can't reach that."""
+    project = render_session(runtime="node", entry_file="server.mjs")
+    (project / "backend" / "server.mjs").write_text(
+        'import { createServer } from "node:http";\nimport { DatabaseSync } from "node:sqlite";\n'
+        'import { betterAuth } from "better-auth";\nimport { toNodeHandler } from "better-auth/node";\n\n'
+        'export const auth = betterAuth({ database: new DatabaseSync(":memory:") });\n'
+        'const HOST = process.env.HOST || "localhost";\nconst PORT = Number(process.env.PORT) || 3000;\n'
+        "createServer(toNodeHandler(auth)).listen(PORT, HOST, () => console.log(`on http://${HOST}:${PORT}`));\n")
+    tag = built_images("node-listens-on-localhost", project)
+    container, base = _start(tag)
+    with container:
+        docker.wait_http(f"{base}{HEALTH}", container=container, timeout=30)
+        port = int(base.rsplit(":", 1)[1])
+        # The host's network: its listening sockets show the address, 0.0.0.0 or :: for every interface.
+        listening = container.exec("sh", "-c", "cat /proc/net/tcp /proc/net/tcp6").stdout
+        local = {line.split()[1] for line in listening.splitlines()[1:] if len(line.split()) > 3
+                 and line.split()[3] == "0A" and line.split()[1].endswith(f":{port:04X}")}
+        assert local and all(set(address.split(":")[0]) == {"0"} for address in local), local
+        assert "space: the server asked to listen on localhost only" in container.logs()

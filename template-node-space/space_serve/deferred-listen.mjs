@@ -4,6 +4,30 @@
 import net from "node:net";
 
 const originalListen = net.Server.prototype.listen;
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/** The listen() arguments with a loopback host dropped for the port Spaces routes to (PORT): in a container,
+ * 127.0.0.1 is unreachable for Spaces' proxy, and a server written for development often names it. */
+function onEveryInterface(args) {
+  const [first, second] = args;
+  const port = Number(process.env.PORT);
+  if (first && typeof first === "object" && Number(first.port) === port && LOOPBACK.has(first.host)) {
+    return [{ ...first, host: undefined }, ...args.slice(1)];
+  }
+  if (Number(first) === port && typeof second === "string" && LOOPBACK.has(second)) {
+    return [first, ...args.slice(2)];
+  }
+  return args;
+}
+
+function listenNow(server, args) {
+  const widened = onEveryInterface(args);
+  if (widened !== args) {
+    process.stderr.write(`space: the server asked to listen on ${args[0]?.host ?? args[1]} only, which Spaces' proxy ` +
+      `can't reach from outside the container: it listens on port ${process.env.PORT} on every interface\n`);
+  }
+  return originalListen.apply(server, widened);
+}
 
 /** Every server the backend has asked to listen, held or not: the ones to close on SIGTERM. */
 export const servers = new Set();
@@ -17,7 +41,7 @@ export function holdListening() {
     servers.add(this);
     if (held === null) {
       prepare(this);
-      return originalListen.apply(this, args);
+      return listenNow(this, args);
     }
     firstHeldAt ??= Date.now();
     held.push([this, args]);
@@ -32,7 +56,7 @@ export function holdListening() {
       prepare = prepareServer;
       for (const [server, args] of waiting) {
         prepare(server);
-        originalListen.apply(server, args);
+        listenNow(server, args);
       }
       return waiting.length;
     },
