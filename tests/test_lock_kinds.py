@@ -118,6 +118,36 @@ def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cl
         assert docker.http_get(f"{url}/version") == (200, b'"0.30.6"')
 
 
+# A Poetry project as `poetry new` writes it, without a [project] table and without a committed lock: its
+# dependencies are known only by building its metadata with poetry-core.
+POETRY_TABLE_ONLY = """\
+[tool.poetry]
+name = "api"
+version = "0.1.0"
+description = ""
+authors = ["Ada <ada@example.com>"]
+
+[tool.poetry.dependencies]
+python = "^3.11"
+fastapi = "^0.115"
+uvicorn = "^0.30"
+
+[build-system]
+requires = ["poetry-core>=1.0.0"]
+build-backend = "poetry.core.masonry.api"
+"""
+
+
+@pytest.mark.docker
+def test_a_poetry_project_without_a_project_table_or_lock_builds(render, cli, tmp_path):
+    backend = write_backend(tmp_path / "backend", {"pyproject.toml": POETRY_TABLE_ONLY, "api/__init__.py": "",
+                                                   "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+                                                   '@app.get("/ping")\ndef ping():\n    return "pong"\n'})
+    space = make_space(render, "python", backend, "poetry-table-only")
+    with running(cli, space) as url:
+        assert docker.http_get(f"{url}/ping") == (200, b'"pong"')
+
+
 # Each package manager as its users run it to write the lock (npm package, the Dockerfile's version ARG, arguments),
 # and the install command check names for that lock.
 LOCK_WRITERS = {
