@@ -16,8 +16,7 @@ import pytest
 
 from harness import docker
 from tests.conftest import space_tools
-from tests.support.shapes import make_space, running, sign_up, write_backend
-from tests.test_detect import _detect
+from tests.support.shapes import detected, make_space, running, sign_up, write_backend
 
 WORKSPACE = {
     "pyproject.toml": '[project]\nname = "monorepo"\nversion = "0"\nrequires-python = ">=3.11"\n'
@@ -43,7 +42,7 @@ def test_a_uv_workspace_member_is_named_with_its_workspace(render, tmp_path):
     })
     project = render(runtime="python", backend_path=str(root / "services" / "api"))
 
-    shown = _detect(project)
+    shown = detected(project)
 
     assert f"dependencies: uv workspace member: its pins in {root / 'uv.lock'}, exported by sync to pylock.toml" in shown
 
