@@ -78,6 +78,17 @@ app.listen(Number(process.env.PORT) || 3000);
         _refused(project)
 
 
+def test_two_lock_files_of_different_managers_are_refused(render, tmp_path):
+    """The team moved to bun; the package-lock.json left behind would be the one the image installs."""
+    backend = _node(tmp_path / "backend", {"src/index.ts": 'import { serve } from "@hono/node-server";\n'},
+                    {"hono": "^4.6.0"}, scripts={"dev": "tsx watch src/index.ts"})
+    write_backend(backend, {"bun.lock": "{}\n", "package-lock.json": "{}\n"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert "has package-lock.json and bun.lock, locks of different package managers, and the image installs only " \
+           "package-lock.json (npm ci): delete the lock your team no longer uses" in _refused(project)
+
+
 DRIZZLE_AUTH = """\
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";

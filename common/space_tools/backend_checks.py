@@ -149,6 +149,7 @@ _NEEDS_HEADERS = {
     "pillow": "needs libjpeg-dev and zlib1g-dev", "python-ldap": "needs libldap2-dev and libsasl2-dev",
     "pycurl": "needs libcurl4-openssl-dev", "cryptography": "needs a Rust toolchain",
     "pydantic-core": "needs a Rust toolchain", "orjson": "needs a Rust toolchain",
+    "scipy": "needs gfortran and a BLAS", "numpy": "needs a BLAS and a long build",
 }
 
 
@@ -190,6 +191,12 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             f"{folder} has no lock file ({dependency_files.NODE_LOCK_NAMES}), so the build can't "
             "install exactly what you tested: run `npm install --package-lock-only` in the backend and commit the lock."
         )
+    managers = {detect_node.LOCKS[name].split()[0]: name for name in locks}  # bun.lock and bun.lockb: one tool
+    if len(managers) > 1:
+        named = " and ".join(managers.values())
+        raise SpaceError(f"{folder} has {named}, locks of different package managers, and the image installs only "
+                         f"{locks[0]} ({detect_node.install_command(folder / locks[0])}): delete the lock your team "
+                         "no longer uses (a stale one fails or installs other versions).")
     lock = folder / locks[0]
     _check_berry(manifest, lock)
     if lock.name == "package-lock.json":
