@@ -18,8 +18,12 @@ _KEYISH = re.compile(r"(?i)secret|key|token|salt|signing")
 # Absolute paths a program writes to on other hosts, which the Space's uid 1000 can't (HOME and /app it can).
 _UNWRITABLE = re.compile(r"^(?:sqlite(?:\+\w+)?:///|file:)?(/(?:data|var|srv|mnt|opt|usr|etc|root)(?:/[^\s\"']*)?)$")
 _JS_STRING = re.compile(r"""["'`]((?:sqlite:///|file:)?/(?:data|var|srv|mnt|opt|usr|etc|root)/[^"'`\s$]*)["'`]""")
-_JS_FIXED_PORT = re.compile(r"\.listen\(\s*(\d{2,5})\s*[,)]|\bport\s*:\s*(\d{2,5})\b")
-_JS_PORT_NAMED = re.compile(r"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}\n]")
+# `{ port: 3000 }` counts only inside a listen()/serve() call's options (Fastify, @hono/node-server), never in a
+# client's settings (Redis, a log transport).
+_SERVER_OPTIONS = r"(?:\.listen|\bserve)\(\s*\{[^{}]{0,300}?"
+_JS_FIXED_PORT = re.compile(rf"\.listen\(\s*(\d{{2,5}})\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*(\d{{2,5}})\b")
+_JS_PORT_NAMED = re.compile(
+    rf"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}}\n]")
 
 
 def _calls_random(node: ast.AST) -> str | None:
