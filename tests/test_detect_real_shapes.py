@@ -440,6 +440,17 @@ def test_a_port_read_from_the_environment_is_not_warned_about(render, backend):
     assert "listens on port" not in detected(project)
 
 
+def test_a_port_in_a_clients_settings_is_not_a_servers(render, backend):
+    write_backend(backend, {"package.json": json.dumps({"main": "index.js"}), "index.js": EXPRESS_ENV_PORT,
+                            "cache.js": 'import Redis from "ioredis";\n\n'
+                                        'export const redis = new Redis({ host: process.env.REDIS_HOST, port: 6379 });\n',
+                            "logger.js": 'import winston from "winston";\n\nexport const logger = winston.createLogger({\n'
+                                         '  transports: [new winston.transports.Http({ host: "logs", port: 3000 })],\n});\n'})
+    project = render(runtime="node", backend_path=str(backend))
+
+    assert "listens on port" not in detected(project)
+
+
 def test_uvicorn_run_under_main_is_harmless(render, backend):
     write_backend(backend, {"main.py": 'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
                                        '@app.get("/")\ndef root():\n    return {"ok": True}\n\n\n'
