@@ -208,3 +208,16 @@ app = Starlette(routes=[Route("/", homepage), Mount("/static", StaticFiles(direc
 
     assert _answer(detected, "backend_files") == '["templates", "statics"]'
     assert "the app opens folders by name: templates (app.py), statics (app.py)" in detected
+
+
+def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_with_wheels(render, tmp_path):
+    """A 2023 tutorial's requirements.txt: asyncpg 0.28 and SQLAlchemy 1.4.41 publish wheels up to CPython 3.11."""
+    backend = write_backend(tmp_path / "backend", {
+        "app/__init__.py": "", "app/main.py": MAIN,
+        "requirements.txt": "alembic==1.11.1\nasyncpg==0.28.0\nfastapi==0.100.0\nsqlmodel==0.0.8\nuvicorn==0.22.0\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    refused = _refused(project)
+
+    assert refused.startswith("error: asyncpg 0.28.0")
+    assert "python_version=3.11 has wheels for all" in refused

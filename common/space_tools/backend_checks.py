@@ -100,7 +100,27 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
                              f"image's build would fail the same way: {error}; {fix}.") from None
         if resolved is None:
             return [f"note: {manifest.name} not resolved: {why_not}"]
+        found = lock_wheels.verdict(resolved, python)
+        if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
+            wheels_only = next((other for other in reversed(offered_that_satisfy(specs)) if other != python
+                                and _wheels_for_all(manifest, other, Path(scratch) / other)), None)
+            if wheels_only:
+                raise SpaceError(
+                    f"{', '.join(found.compiled)} in {manifest.name} (resolved) {'has' if len(found.compiled) == 1 else 'have'}"
+                    f" no wheel for Python {python} on {lock_wheels.PLATFORM}, so the image's build would compile "
+                    f"{'it' if len(found.compiled) == 1 else 'them'} from source, which may fail; python_version="
+                    f"{wheels_only} has wheels for all: {_fix_answer('python_version', wheels_only)}.")
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)")
+
+
+def _wheels_for_all(manifest: Path, python: str, scratch: Path) -> bool:
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        resolved = unlocked_resolution.resolve(manifest, python, scratch)[0]
+    except unlocked_resolution.Unresolvable:
+        return False
+    seen = lock_wheels.verdict(resolved, python) if resolved is not None else None
+    return seen is not None and not seen.compiled and not seen.impossible
 
 
 def _resolves(manifest: Path, python: str, scratch: Path) -> bool:
