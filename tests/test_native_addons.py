@@ -84,13 +84,16 @@ EXPRESS_BETTER_SQLITE = {
         "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "outDir": "dist", "strict": True,
         "esModuleInterop": True, "skipLibCheck": True}, "include": ["src"]}, indent=2),
     "src/lib/auth.ts": """\
-import { betterAuth } from "better-auth";
+import { betterAuth, logger } from "better-auth";
 import Database from "better-sqlite3";
 
 export const auth = betterAuth({
   database: new Database(process.env.DATABASE_PATH ?? "./sqlite.db"),
   emailAndPassword: {
     enabled: true,
+  },
+  databaseHooks: {
+    user: { create: { after: async (user) => logger.info(`new user ${user.id}`) } },
   },
 });
 """,

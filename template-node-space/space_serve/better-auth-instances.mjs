@@ -1,9 +1,8 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-// better-auth as the backend imports it, with betterAuth() recording each instance it makes, so the start-up
-// finds the backend's `auth` in whichever module defines it, exported or not (bundle.mjs routes the import here).
+// betterAuth() as the backend calls it, recording each instance it makes, so the start-up finds the backend's
+// `auth` in whichever module defines it, exported or not (bundle.mjs hands the backend this betterAuth with
+// everything else better-auth exports).
 import { betterAuth as makeAuth } from "space:better-auth-package";
-
-export * from "space:better-auth-package";
 
 export const instances = [];
 

@@ -5,7 +5,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const [esbuildFolder, backend, outdir] = process.argv.slice(2).map((path) => resolve(path));
 const esbuild = createRequire(join(esbuildFolder, "package.json"))("esbuild");
@@ -59,17 +59,32 @@ const betterAuthMigrations = {
   },
 };
 
-// The backend's `import { betterAuth } from "better-auth"` gets better-auth-instances.mjs, which imports the real
-// package under another name: the start-up then sees every instance the backend makes, wherever it lives.
+// The backend's `import ... from "better-auth"` gets a module with better-auth's exports by name (esbuild can't
+// bind names through `export *` of a package left external) and betterAuth from better-auth-instances.mjs, which
+// records every instance: the start-up then finds the backend's `auth` wherever it lives.
 const instancesShim = join(here, "better-auth-instances.mjs");
 const betterAuthInstances = {
   name: "space-better-auth-instances",
   setup(build) {
     const real = { kind: "import-statement", resolveDir: backend, pluginData: { real: true } };
-    build.onResolve({ filter: /^better-auth$/ }, (args) => (args.pluginData?.real ? undefined : { path: instancesShim }));
+    const resolveReal = () => build.resolve("better-auth", real);
+    build.onResolve({ filter: /^better-auth$/ }, (args) =>
+      args.pluginData?.real ? undefined : { path: "better-auth", namespace: "space-better-auth" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "space-better-auth" }, async () => {
+      const found = await resolveReal();
+      if (found.errors.length) return { errors: found.errors };
+      const names = Object.keys(await import(pathToFileURL(found.path).href)).filter((name) => name !== "betterAuth");
+      return {
+        contents: `export { ${names.join(", ")} } from "space:better-auth-package";\n` +
+          `export { betterAuth } from ${JSON.stringify(instancesShim)};\n`,
+        resolveDir: here,
+        loader: "js",
+      };
+    });
     build.onResolve({ filter: /^space:better-auth-package$/ }, async () => {
       if (native.length) return { path: "better-auth", external: true };
-      const found = await build.resolve("better-auth", real);
+      const found = await resolveReal();
       return found.errors.length ? { errors: found.errors } : { path: found.path };
     });
   },
