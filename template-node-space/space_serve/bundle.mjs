@@ -59,6 +59,14 @@ const betterAuthMigrations = {
   },
 };
 
+/** The file Node imports for a package folder: its exports' "." (import, node, default conditions), else main. */
+function packageEntry(folder) {
+  const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
+  let target = manifest.exports?.["."] ?? manifest.exports ?? manifest.module ?? manifest.main ?? "index.js";
+  while (target && typeof target === "object") target = target.import ?? target.node ?? target.default;
+  return join(folder, target);
+}
+
 // The backend's `import ... from "better-auth"` gets a module with better-auth's exports by name (esbuild can't
 // bind names through `export *` of a package left external) and betterAuth from better-auth-instances.mjs, which
 // records every instance: the start-up then finds the backend's `auth` wherever it lives.
@@ -72,9 +80,8 @@ const betterAuthInstances = {
       args.pluginData?.real ? undefined : { path: "better-auth", namespace: "space-better-auth" },
     );
     build.onLoad({ filter: /.*/, namespace: "space-better-auth" }, async () => {
-      const found = await resolveReal();
-      if (found.errors.length) return { errors: found.errors };
-      const names = Object.keys(await import(pathToFileURL(found.path).href)).filter((name) => name !== "betterAuth");
+      const entry = packageEntry(join(modules, "better-auth"));
+      const names = Object.keys(await import(pathToFileURL(entry).href)).filter((name) => name !== "betterAuth");
       return {
         contents: `export { ${names.join(", ")} } from "space:better-auth-package";\n` +
           `export { betterAuth } from ${JSON.stringify(instancesShim)};\n`,
