@@ -381,6 +381,24 @@ def test_a_python_backend_on_postgres_answers_storage_external(render, backend, 
     assert "postgres:postgres@" not in shown, "a URL's password is never shown"
 
 
+def test_a_postgres_backend_that_reads_no_database_url_keeps_its_storage(render, backend):
+    """storage=external declares DATABASE_URL: an app that builds its URL from POSTGRES_* pieces would never read it."""
+    write_backend(backend, {"main.py": "from fastapi import FastAPI\n\nimport db\n\napp = FastAPI()\n",
+                            "db.py": ASYNCPG_DB.replace('os.environ["DATABASE_URL"]',
+                                                        'f"postgresql://{os.environ[\'POSTGRES_USER\']}@'
+                                                        '{os.environ[\'POSTGRES_SERVER\']}/app"'),
+                            "uv.lock": UV_LOCK_WITH_ASYNCPG,
+                            "pyproject.toml": '[project]\nname = "todos"\nversion = "0.1.0"\n'
+                                              'requires-python = ">=3.12"\ndependencies = ["asyncpg"]\n'})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
+
+    shown = detected(project)
+
+    assert "storage external" not in shown
+    assert_shows(shown, "the code uses PostgreSQL (asyncpg in uv.lock) but reads no DATABASE_URL, so storage stays as "
+                        "answered")
+
+
 def test_a_python_backend_on_sqlite_keeps_its_storage(render, backend):
     write_backend(backend, {"main.py": 'import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\n'
                                        'DATABASE_URL = os.getenv("DATABASE_URL", "sqlite:///./app.db")\n',

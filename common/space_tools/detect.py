@@ -69,7 +69,12 @@ def _storage(config: SpaceConfig, backend: Path, findings: Findings, variables: 
         if database is not None and database.value == "postgres":
             findings.add("storage", "external", "database postgres: the data lives in PostgreSQL, outside the Space")
     elif because := _python_postgres(backend, variables):
-        findings.add("storage", "external", f"the code uses PostgreSQL: {because}")
+        # storage=external declares a required DATABASE_URL: only for code that reads it (not POSTGRES_* pieces)
+        if any(variable.name == "DATABASE_URL" for variable in variables):
+            findings.add("storage", "external", f"the code uses PostgreSQL: {because}")
+        else:
+            findings.notes.append(f"the code uses PostgreSQL ({because}) but reads no DATABASE_URL, so storage stays "
+                                  "as answered: storage=external would declare one it never reads")
 
 
 def find(config: SpaceConfig) -> tuple[Findings, list[detect_variables.Variable]]:
