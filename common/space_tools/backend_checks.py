@@ -144,19 +144,24 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
         fix = _fix_answer("python_version", fits) if fits else "pick versions of them that publish wheels for Linux"
         raise SpaceError(f"{', '.join(found.impossible)} in {shown} {'has' if len(found.impossible) == 1 else 'have'} "
                          f"no wheel for {where} and no source to build, so the image's build would fail; {fix}.")
-    wheels_only = next((other for other, seen in others if not seen.impossible and not seen.compiled), None)
-    headers = [f"{shown_package} ({_NEEDS_HEADERS[_name(shown_package)]})" for shown_package in found.compiled
-               if _name(shown_package) in _NEEDS_HEADERS]
-    if headers and not wheels_only:
+    # A Python that compiles only some of what this one compiles (nothing, when it has wheels for all) is better:
+    # a source build can fail in ways no lock shows (a C-API change, missing headers).
+    better = detect_python.fewest_source_builds({other: seen for other, seen in others
+                                                  if not seen.impossible and set(seen.compiled) < set(found.compiled)})
+    if better:
+        fewer = dict(others)[better[0]].compiled
+        has = "all" if not fewer else f"all but {', '.join(fewer)}"
+        raise SpaceError(f"{', '.join(found.compiled)} in {shown} {'has' if len(found.compiled) == 1 else 'have'} no "
+                         f"wheel for {where}, so the image's build would compile {'it' if len(found.compiled) == 1 else 'them'}"
+                         f" from source, which may fail; python_version={better[0]} has wheels for {has}: "
+                         f"{_fix_answer('python_version', better[0])}.")
+    headers = [f"{package} ({_NEEDS_HEADERS[_name(package)]})" for package in found.compiled
+               if _name(package) in _NEEDS_HEADERS]
+    if headers:
         raise SpaceError(f"{', '.join(headers)} in {shown} {'has' if len(headers) == 1 else 'have'} no wheel for "
                          f"{where} or any other offered Python, and compiling needs what the build stage lacks, so the "
                          "image's build would fail: pin a release that publishes wheels for Linux and a Python the "
                          "template offers.")
-    if wheels_only:  # a source build can fail in ways no lock shows (a C-API change, missing headers)
-        raise SpaceError(f"{', '.join(found.compiled)} in {shown} {'has' if len(found.compiled) == 1 else 'have'} no "
-                         f"wheel for {where}, so the image's build would compile {'it' if len(found.compiled) == 1 else 'them'}"
-                         f" from source, which may fail; python_version={wheels_only} has wheels for all: "
-                         f"{_fix_answer('python_version', wheels_only)}.")
     return [f"builds from source: {', '.join(found.compiled)} (no wheel for {where} or any other offered Python): "
             "the image's build stage compiles with a C toolchain, which takes longer"]
 

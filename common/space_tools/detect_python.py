@@ -93,54 +93,59 @@ def installed_lock(backend: Path) -> tuple[Path, str | None] | None:
     return (root / "uv.lock", workspace_lock.member_name(backend)) if root is not None else None
 
 
-def wheel_complete(backend: Path, candidates: list[str]) -> tuple[list[str], list[str]]:
-    """Of these Pythons, those for which the lock has a wheel for every package, and those it can install at
-    all (some compiled from source); every one of them when the backend has no lock."""
+def fewest_source_builds(verdicts: dict[str, lock_wheels.LockVerdict]) -> list[str]:
+    """Of the Pythons the lock installs on, those no other one beats: where it compiles only some of what they
+    compile (every package a wheel, when one Python has them all)."""
+    installable = {python: set(seen.compiled) for python, seen in verdicts.items() if not seen.impossible}
+    return [python for python, compiled in installable.items()
+            if not any(other < compiled for other in installable.values())]
+
+
+def _lock_verdicts(backend: Path, candidates: list[str]) -> dict[str, lock_wheels.LockVerdict]:
     lock = installed_lock(backend)
     if lock is None:
-        return list(candidates), list(candidates)
-    verdicts = {python: lock_wheels.verdict(lock[0], python, lock[1]) for python in candidates}
-    complete = [python for python, seen in verdicts.items() if not seen.impossible and not seen.compiled]
-    return complete, [python for python, seen in verdicts.items() if not seen.impossible]
+        return {python: lock_wheels.LockVerdict() for python in candidates}  # nothing pinned: nothing predicted
+    return {python: lock_wheels.verdict(lock[0], python, lock[1]) for python in candidates}
 
 
 def _python_version(backend: Path, findings: Findings, current: str) -> None:
-    """The Python the lock installs best: .python-version's pin when the lock has wheels for it all, else the
-    answer or the newest offered inside requires-python that has them; compiling from source only when no
-    offered Python has a wheel for every package."""
+    """The Python the lock installs best: .python-version's pin when no other offered Python compiles less, else
+    the answer or the newest offered inside requires-python that compiles least (nothing, when one has wheels for
+    every package)."""
     pinned = backend_reading.first_line(backend, ".python-version")
     match = re.search(r"(\d+)\.(\d+)", pinned)
     specs = requires_python(backend)
     fits = offered_that_satisfy([spec for _, spec in specs])
-    complete, installable = wheel_complete(backend, fits)
+    verdicts = _lock_verdicts(backend, fits)
+    best = fewest_source_builds(verdicts)
+    installable = [python for python, seen in verdicts.items() if not seen.impossible]
     lock = installed_lock(backend)
     lock_name = lock[0].name if lock else "the lock"
     if match:
         minor = f"{match[1]}.{match[2]}"
         conflicts = [f"{spec} ({source})" for source, spec in specs if not allows(spec, minor)]
-        if minor in complete or (minor in installable and not complete):
+        if minor in best:
             return findings.add("python_version", minor, f".python-version: {pinned}")
         why = (f"requires-python {conflicts[0]} excludes it" if conflicts else
                f"the template offers {', '.join(OFFERED)}" if minor not in OFFERED else
                f"{lock_name} has packages with no wheel for it" if minor in installable else
                f"{lock_name} can't be installed on it")
         findings.notes.append(f".python-version asks for {pinned}, but {why}")
-    if not specs and complete == list(OFFERED):
+    if not specs and best == list(OFFERED):
         return
     shown = ", ".join(f"{spec} ({source})" for source, spec in specs) or lock_name
     source = f"requires-python {shown}" if specs else f"{lock_name}'s wheels"
-    chosen = current if current in complete else complete[-1] if complete else None
-    if chosen is not None:
-        wheels = f"{lock_name} has wheels for every package" if lock else ""
-        how = "" if chosen == current else "the newest offered that fits"
-        return findings.add("python_version", chosen, ": ".join(part for part in (source, "; ".join(
-            part for part in (how, wheels) if part)) if part))
-    if installable:  # no offered Python has wheels for all: the build compiles the rest
-        chosen = current if current in installable else installable[-1]
-        return findings.add("python_version", chosen, f"{source}: no offered Python has wheels for all of {lock_name}")
-    findings.add("python_version", None, source,
-                 f"none of the template's Pythons ({', '.join(OFFERED)}) satisfies it: widen requires-python"
-                 if not fits else f"{lock_name} has packages with no wheel or source for any offered Python")
+    if not best:
+        return findings.add("python_version", None, source,
+                            f"none of the template's Pythons ({', '.join(OFFERED)}) satisfies it: widen requires-python"
+                            if not fits else f"{lock_name} has packages with no wheel or source for any offered Python")
+    chosen = current if current in best else best[-1]
+    compiled = verdicts[chosen].compiled
+    wheels = ("" if not lock else f"{lock_name} has wheels for every package" if not compiled else
+              f"{lock_name} has wheels for all but {', '.join(compiled)}, which no offered Python has")
+    how = "" if chosen == current else "the newest offered that fits"
+    findings.add("python_version", chosen, ": ".join(part for part in (source, "; ".join(
+        part for part in (how, wheels) if part)) if part))
 
 
 LOCKS = dependency_files.PYTHON_LOCKS  # installed exactly, in the order the image's build prefers them
