@@ -1,8 +1,8 @@
 """Shapes of real public backends that a Space can't run as they are, or runs only with answers detect can find:
 each is refused by `check` in one line before any build (a Bun server, MySQL, an ORM adapter Better Auth's
 migration can't drive with migrate_on_start, uvicorn only for development, a compile the build stage can't do), or
-detect writes the answer that makes it work (Better Auth under its own basePath, Prisma's PostgreSQL datasource,
-the folders a Starlette app opens by name). Written as the projects write them; no Docker."""
+detect writes the answer that makes it work (Better Auth under its own basePath, the folders a Starlette app opens
+by name). Prisma backends are refused until the build runs `prisma generate`. Written as the projects write them; no Docker."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ def test_an_orm_adapter_turns_migrate_on_start_off_and_better_auths_base_path_gi
     assert _answer(detected, "database") == "postgres"
 
 
-def test_a_prisma_schemas_postgresql_datasource_answers_database_postgres(render, tmp_path):
+def test_a_prisma_backend_is_refused_though_its_datasource_is_read(render, tmp_path):
     backend = _node(tmp_path / "backend", {
         "src/index.ts": 'import { createServer } from "node:http";\nimport { toNodeHandler } from "better-auth/node";\n'
                         'import { auth } from "./auth";\n\n'
@@ -142,6 +142,8 @@ def test_a_prisma_schemas_postgresql_datasource_answers_database_postgres(render
 
     assert _answer(detected, "database") == "postgres"
     assert _answer(detected, "migrate_on_start") == "false"
+    assert _refused(project).startswith("error: prisma/schema.prisma makes a Prisma client that `prisma generate` "
+                                        "writes, and the image's build does not run it yet")
 
 
 PYPROJECT = """\
@@ -221,3 +223,16 @@ def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_wit
 
     assert refused.startswith("error: asyncpg 0.28.0")
     assert "python_version=3.11 has wheels for all" in refused
+
+
+def test_a_lower_case_variable_the_code_needs_is_refused(render, tmp_path):
+    """python-decouple reads os.environ as named: config("secret") needs a variable called `secret`."""
+    backend = write_backend(tmp_path / "backend", {
+        "app/__init__.py": "", "app/main.py": MAIN.replace("app = FastAPI()", "from app.auth import JWT_SECRET\n\napp = FastAPI()"),
+        "app/auth.py": 'from decouple import config\n\nJWT_SECRET = config("secret")\nJWT_ALGORITHM = config("algorithm")\n',
+        "requirements.txt": "fastapi\nuvicorn\npython-decouple\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert _refused(project).startswith("error: the code needs secret (app/auth.py), algorithm (app/auth.py) from its "
+                                        "environment, with no default, and a Space's Variables and Secrets are "
+                                        "declared in capitals")

@@ -14,6 +14,7 @@ from . import (
     detect_hazards,
     detect_node,
     detect_python,
+    detect_variables,
     lock_wheels,
     sign_in_checks,
     unlocked_resolution,
@@ -67,6 +68,11 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             fix = (_fix_answer("python_version", fits[-1]) if fits else
                    f"none of the template's Pythons ({', '.join(OFFERED)}) does: widen requires-python")
             raise SpaceError(f"python_version {python} does not satisfy requires-python {spec!r} of {source}; {fix}.")
+    unnamed = detect_variables.unnamable(folder)
+    if unnamed:
+        raise SpaceError(f"the code needs {', '.join(unnamed[:3])} from its environment, with no default, and a "
+                         "Space's Variables and Secrets are declared in capitals (A-Z, 0-9, _): read an upper-case "
+                         "name in the code (config(\"SECRET\")), or give it a default.")
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)

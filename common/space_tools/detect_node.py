@@ -176,6 +176,12 @@ def unsupported(backend: Path) -> str | None:
             return (f"{relative} uses Bun's own API ({found[0].strip()}), which Node.js does not have, and the Space "
                     "runs the backend on Node.js: this template has no Bun runtime")
     dependencies = backend_reading.package_json(backend).get("dependencies") or {}
+    schema = next((name for name in ("prisma/schema.prisma", "prisma/schema", "schema.prisma") if (backend / name).exists()),
+                  None)
+    if schema and "@prisma/client" in dependencies:
+        return (f"{schema} makes a Prisma client that `prisma generate` writes, and the image's build does not run it "
+                "yet (nor can Prisma fetch its engines there without the network), so the server would start without "
+                "its client: Prisma backends are not supported yet")
     mysql = [name for name in _MYSQL if name in dependencies]
     if mysql:
         return (f"package.json depends on {', '.join(mysql)} (MySQL), and the Node template keeps Better Auth's data "

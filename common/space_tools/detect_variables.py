@@ -240,6 +240,30 @@ def example_values(backend: Path) -> tuple[str, dict[str, str]]:
     return "", {}
 
 
+def unnamable(backend: Path) -> list[str]:
+    """`name (file)` for each variable the Python code needs (no default) under a name space.json can't declare
+    (`config("secret")` with python-decouple, `os.environ["api_key"]`: environment names are case-sensitive)."""
+    backend, found = backend.resolve(), []
+    for path in backend_reading.source_files(backend, (".py",)):
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        readers = _config_readers(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ") \
+                    and isinstance(node.slice, ast.Constant) and isinstance(node.ctx, ast.Load):
+                name = node.slice.value
+            elif isinstance(node, ast.Call) and (call := _config_call(node, readers)) and call[1] is None:
+                name = call[0]
+            else:
+                continue
+            shown = f"{name} ({path.relative_to(backend).as_posix()})"
+            if isinstance(name, str) and not _NAME.match(name) and shown not in found:
+                found.append(shown)
+    return found
+
+
 def find(backend: Path, runtime: str) -> list[Variable]:
     """Each variable once, in the order the code first reads it; a read without a default makes it required."""
     backend = backend.resolve()
