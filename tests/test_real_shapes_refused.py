@@ -2,7 +2,8 @@
 each is refused by `check` in one line before any build (a Bun server, MySQL, an ORM adapter Better Auth's
 migration can't drive with migrate_on_start, uvicorn only for development, a compile the build stage can't do), or
 detect writes the answer that makes it work (Better Auth under its own basePath, the folders a Starlette app opens
-by name). Prisma backends are refused until the build runs `prisma generate`. Written as the projects write them; no Docker."""
+by name). Prisma backends are refused until the build runs `prisma generate`. Written as the projects write them;
+no Docker."""
 
 from __future__ import annotations
 
