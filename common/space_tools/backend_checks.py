@@ -111,11 +111,7 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
             wheels_only = next((other for other in reversed(offered_that_satisfy(specs)) if other != python
                                 and _wheels_for_all(manifest, other, Path(scratch) / other)), None)
             if wheels_only:
-                raise SpaceError(
-                    f"{', '.join(found.compiled)} in {manifest.name} (resolved) {'has' if len(found.compiled) == 1 else 'have'}"
-                    f" no wheel for Python {python} on {lock_wheels.PLATFORM}, so the image's build would compile "
-                    f"{'it' if len(found.compiled) == 1 else 'them'} from source, which may fail; python_version="
-                    f"{wheels_only} has wheels for all: {_fix_answer('python_version', wheels_only)}.")
+                _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, wheels_only, [])
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)")
 
 
@@ -150,17 +146,10 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
         fix = _fix_answer("python_version", fits) if fits else "pick versions of them that publish wheels for Linux"
         raise SpaceError(f"{', '.join(found.impossible)} in {shown} {'has' if len(found.impossible) == 1 else 'have'} "
                          f"no wheel for {where} and no source to build, so the image's build would fail; {fix}.")
-    # A Python that compiles only some of what this one compiles (nothing, when it has wheels for all) is better:
-    # a source build can fail in ways no lock shows (a C-API change, missing headers).
     better = detect_python.fewest_source_builds({other: seen for other, seen in others
                                                   if not seen.impossible and set(seen.compiled) < set(found.compiled)})
     if better:
-        fewer = dict(others)[better[0]].compiled
-        has = "all" if not fewer else f"all but {', '.join(fewer)}"
-        raise SpaceError(f"{', '.join(found.compiled)} in {shown} {'has' if len(found.compiled) == 1 else 'have'} no "
-                         f"wheel for {where}, so the image's build would compile {'it' if len(found.compiled) == 1 else 'them'}"
-                         f" from source, which may fail; python_version={better[0]} has wheels for {has}: "
-                         f"{_fix_answer('python_version', better[0])}.")
+        _refuse_source_builds(found.compiled, shown, python, better[0], dict(others)[better[0]].compiled)
     headers = [f"{package} ({_NEEDS_HEADERS[_name(package)]})" for package in found.compiled
                if _name(package) in _NEEDS_HEADERS]
     if headers:
@@ -170,6 +159,16 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
                          "template offers.")
     return [f"builds from source: {', '.join(found.compiled)} (no wheel for {where} or any other offered Python): "
             "the image's build stage compiles with a C toolchain, which takes longer"]
+
+
+def _refuse_source_builds(compiled: list[str], shown: str, python: str, other: str, other_compiles: list[str]) -> None:
+    """Another offered Python compiles only some of what `python` would (a source build can fail in ways no lock
+    shows: a C-API change, missing headers): refuse, naming it."""
+    one = len(compiled) == 1
+    has = "all" if not other_compiles else f"all but {', '.join(other_compiles)}"
+    raise SpaceError(f"{', '.join(compiled)} in {shown} {'has' if one else 'have'} no wheel for Python {python} on "
+                     f"{lock_wheels.PLATFORM}, so the image's build would compile {'it' if one else 'them'} from source, "
+                     f"which may fail; python_version={other} has wheels for {has}: {_fix_answer('python_version', other)}.")
 
 
 # Packages whose source build needs more than a C compiler (system headers, a Rust toolchain): with no wheel, the
@@ -206,9 +205,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             f"better-auth {where} among the dependencies in {package}; the image installs only `dependencies` "
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
-    for problem in detect_hazards.workspace_dependencies(folder.resolve()):
-        raise SpaceError(f"{problem}.")
-    problem = detect_node.unsupported(folder)
+    problem = next(iter(detect_hazards.workspace_dependencies(folder.resolve())), None) or detect_node.unsupported(folder)
     if problem:
         raise SpaceError(f"{problem}.")
     used = detect_node.adapter(folder)
