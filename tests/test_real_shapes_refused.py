@@ -237,3 +237,18 @@ def test_a_lower_case_variable_the_code_needs_is_refused(render, tmp_path):
     assert _refused(project).startswith("error: the code needs secret (app/auth.py), algorithm (app/auth.py) from its "
                                         "environment, with no default, and a Space's Variables and Secrets are "
                                         "declared in capitals")
+
+
+def test_unpinned_requirements_name_the_python_that_compiles_only_the_pure_python_sources(render, tmp_path):
+    """A 2023 FastAPI tutorial's pins: asyncpg 0.29 has wheels up to CPython 3.12; uuid 1.30 only ever had a source
+    archive (pure Python), so no Python has wheels for everything."""
+    backend = write_backend(tmp_path / "backend", {
+        "app/__init__.py": "", "app/main.py": MAIN,
+        "requirements.txt": "asyncpg==0.29.0\nfastapi==0.109.0\nuuid==1.30\nuvicorn==0.27.0\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    refused = _refused(project)
+
+    assert refused.startswith("error: asyncpg 0.29.0, uuid 1.30 in requirements.txt (resolved) have no wheel for "
+                              "Python 3.13"), refused
+    assert "python_version=3.12 has wheels for all but uuid 1.30" in refused

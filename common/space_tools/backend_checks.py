@@ -108,21 +108,24 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
             return [f"note: {manifest.name} not resolved: {why_not}"]
         found = lock_wheels.verdict(resolved, python)
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
-            wheels_only = next((other for other in reversed(offered_that_satisfy(specs)) if other != python
-                                and _wheels_for_all(manifest, other, Path(scratch) / other)), None)
-            if wheels_only:
-                _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, wheels_only, [])
+            others = {other: seen for other in reversed(offered_that_satisfy(specs)) if other != python
+                      and (seen := _resolved_verdict(manifest, other, Path(scratch) / other)) is not None
+                      and not seen.impossible and set(seen.compiled) < set(found.compiled)}
+            better = detect_python.fewest_source_builds(others)
+            if better:
+                _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, better[0],
+                                      others[better[0]].compiled)
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)")
 
 
-def _wheels_for_all(manifest: Path, python: str, scratch: Path) -> bool:
+def _resolved_verdict(manifest: Path, python: str, scratch: Path) -> lock_wheels.LockVerdict | None:
+    """What the build would compile on `python`, from uv's resolution for it; None when it can't be resolved."""
     scratch.mkdir(parents=True, exist_ok=True)
     try:
         resolved = unlocked_resolution.resolve(manifest, python, scratch)[0]
     except unlocked_resolution.Unresolvable:
-        return False
-    seen = lock_wheels.verdict(resolved, python) if resolved is not None else None
-    return seen is not None and not seen.compiled and not seen.impossible
+        return None
+    return lock_wheels.verdict(resolved, python) if resolved is not None else None
 
 
 def _resolves(manifest: Path, python: str, scratch: Path) -> bool:
