@@ -1,7 +1,7 @@
 """Shapes of real public backends that a Space can't run as they are, or runs only with answers detect can find:
 each is refused by `check` in one line before any build (a Bun server, MySQL, an ORM adapter Better Auth's
 migration can't drive with migrate_on_start, uvicorn only for development, a compile the build stage can't do), or
-detect writes the answer that makes it work (Better Auth under its own basePath, the folders a Starlette app opens
+detect writes the answer that makes it work (Better Auth under its own basePath, the files and folders an app opens
 by name). Prisma backends are refused until the build runs `prisma generate`. Written as the projects write them;
 no Docker."""
 
@@ -210,7 +210,25 @@ app = Starlette(routes=[Route("/", homepage), Mount("/static", StaticFiles(direc
     detected = space_tools(project, "detect").stdout
 
     assert _answer(detected, "backend_files") == '["templates", "statics"]'
-    assert "the app opens folders by name: templates (app.py), statics (app.py)" in detected
+    assert "the app opens these by name: templates (app.py), statics (app.py)" in detected
+
+
+def test_a_data_file_the_code_reads_at_import_is_shipped(render, tmp_path):
+    """python-discord's forms backend reads a template for the code it runs from resources/ when its module loads."""
+    backend = write_backend(tmp_path / "backend", {
+        "backend/__init__.py": "from starlette.applications import Starlette\n\nfrom backend.routes import routes\n\n"
+                               "app = Starlette(routes=routes)\n",
+        "backend/routes.py": 'from pathlib import Path\n\nfrom starlette.routing import Route\n\n'
+                             'with Path("resources/unittest_template.py").open(encoding="utf8") as file:\n'
+                             "    TEMPLATE = file.read()\n\nroutes: list[Route] = []\n",
+        "resources/unittest_template.py": "import unittest\n\n### USER CODE\n",
+        "requirements.txt": "starlette\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    detected = space_tools(project, "detect").stdout
+
+    assert _answer(detected, "backend_files") == '["resources/unittest_template.py"]'
+    assert "the app opens these by name: resources/unittest_template.py (backend/routes.py)" in detected
 
 
 def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_with_wheels(render, tmp_path):

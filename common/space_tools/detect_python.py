@@ -193,9 +193,21 @@ def _prestart(backend: Path, findings: Findings, settings: dict) -> None:
     findings.need_files(settings, needs, f"{source} runs before the start and needs {', '.join(needs)}")
 
 
-# Folders the app opens by name, relative to where it runs (the backend's folder): Starlette's and FastAPI's
-# StaticFiles(directory=...), Jinja2Templates(directory=...), Jinja's FileSystemLoader(...).
-_OPENED_FOLDERS = {"StaticFiles": "directory", "Jinja2Templates": "directory", "FileSystemLoader": "searchpath"}
+# Files and folders the app opens by name, relative to where it runs (the backend's folder): Starlette's and
+# FastAPI's StaticFiles(directory=...), Jinja2Templates(directory=...), Jinja's FileSystemLoader(...), and a path
+# given to open() or Path() (a data file read at import).
+_OPENED_FOLDERS = {"StaticFiles": "directory", "Jinja2Templates": "directory", "FileSystemLoader": "searchpath",
+                   "open": "file", "Path": "", "PurePath": ""}
+
+
+def _opened_by_name(root: Path, backend: Path, name: str, folder: bool) -> bool:
+    """A relative path inside the backend that exists: a folder, or (for open() and Path()) also a file."""
+    wanted = backend / name
+    if not name or name.startswith("/") or ".." in name.split("/") or not backend_reading.inside(root, wanted):
+        return False
+    if (wanted / "__init__.py").is_file():
+        return False  # a package of the code: shipped as code already
+    return wanted.is_dir() or (not folder and wanted.is_file())
 
 
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
@@ -215,12 +227,11 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
             for value in values:
                 name = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
                 name = name.removeprefix("./").rstrip("/")
-                if name and not name.startswith("/") and ".." not in name and (backend / name).is_dir() \
-                        and backend_reading.inside(root, backend / name):
+                if _opened_by_name(root, backend, name, folder=called not in ("open", "Path", "PurePath")):
                     found.setdefault(name, path.relative_to(backend).as_posix())
     if found:
         shown = ", ".join(f"{name} ({where})" for name, where in found.items())
-        findings.need_files(settings, list(found), f"the app opens folders by name: {shown}")
+        findings.need_files(settings, list(found), f"the app opens these by name: {shown}")
 
 
 def find(backend: Path, findings: Findings, settings: dict) -> None:
