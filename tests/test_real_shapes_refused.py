@@ -214,13 +214,15 @@ app = Starlette(routes=[Route("/", homepage), Mount("/static", StaticFiles(direc
 
 
 def test_a_data_file_the_code_reads_at_import_is_shipped(render, tmp_path):
-    """python-discord's forms backend reads a template for the code it runs from resources/ when its module loads."""
+    """python-discord's forms backend reads a template for the code it runs from resources/ when its module loads,
+    in a module written for Python 3.12 (quotes nested in an f-string), which an older parser refuses."""
     backend = write_backend(tmp_path / "backend", {
         "backend/__init__.py": "from starlette.applications import Starlette\n\nfrom backend.routes import routes\n\n"
                                "app = Starlette(routes=routes)\n",
         "backend/routes.py": 'from pathlib import Path\n\nfrom starlette.routing import Route\n\n'
                              'with Path("resources/unittest_template.py").open(encoding="utf8") as file:\n'
-                             "    TEMPLATE = file.read()\n\nroutes: list[Route] = []\n",
+                             "    TEMPLATE = file.read()\n\nroutes: list[Route] = []\n\n\n"
+                             'def test_name(unit: str) -> str:\n    return f"test_{unit.removeprefix("#")}"\n',
         "resources/unittest_template.py": "import unittest\n\n### USER CODE\n",
         "requirements.txt": "starlette\nuvicorn\n"})
     project = render(runtime="python", backend_path=str(backend))

@@ -195,14 +195,16 @@ def _prestart(backend: Path, findings: Findings, settings: dict) -> None:
 
 # Files and folders the app opens by name, relative to where it runs (the backend's folder): Starlette's and
 # FastAPI's StaticFiles(directory=...), Jinja2Templates(directory=...), Jinja's FileSystemLoader(...), and a path
-# given to open() or Path() (a data file read at import).
-_OPENED_FOLDERS = {"StaticFiles": "directory", "Jinja2Templates": "directory", "FileSystemLoader": "searchpath",
-                   "open": "file", "Path": "", "PurePath": ""}
+# given to open() or Path() (a data file read at import). Read as text: the backend's Python may be newer than
+# the one running these tools, whose parser would refuse its syntax.
+_OPENED = re.compile(r"""\b(?:(?P<folder>StaticFiles|Jinja2Templates|FileSystemLoader)|open|Path|PurePath)\(\s*"""
+                     r"""(?:(?:directory|searchpath|file)\s*=\s*)?[rbf]?["'](?P<name>[^"'\n{}]+)["']""")
 
 
-def _opened_by_name(root: Path, backend: Path, name: str, folder: bool) -> bool:
+def _opened_by_name(root: Path, name: str, folder: bool) -> bool:
     """A relative path inside the backend that exists: a folder, or (for open() and Path()) also a file."""
-    wanted = backend / name
+    name = name.removeprefix("./").rstrip("/")
+    wanted = root / name
     if not name or name.startswith("/") or ".." in name.split("/") or not backend_reading.inside(root, wanted):
         return False
     if (wanted / "__init__.py").is_file():
@@ -212,23 +214,11 @@ def _opened_by_name(root: Path, backend: Path, name: str, folder: bool) -> bool:
 
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     root, found = backend.resolve(), {}
-    for path in backend_reading.source_files(backend, (".py",)):
-        try:
-            tree = ast.parse(backend_reading.text(path))
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if called not in _OPENED_FOLDERS:
-                continue
-            values = [k.value for k in node.keywords if k.arg == _OPENED_FOLDERS[called]] + node.args[:1]
-            for value in values:
-                name = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
-                name = name.removeprefix("./").rstrip("/")
-                if _opened_by_name(root, backend, name, folder=called not in ("open", "Path", "PurePath")):
-                    found.setdefault(name, path.relative_to(backend).as_posix())
+    for path in backend_reading.source_files(root, (".py",)):
+        for match in _OPENED.finditer(backend_reading.text(path)):
+            name = match["name"].removeprefix("./").rstrip("/")
+            if _opened_by_name(root, name, folder=bool(match["folder"])):
+                found.setdefault(name, path.relative_to(root).as_posix())
     if found:
         shown = ", ".join(f"{name} ({where})" for name, where in found.items())
         findings.need_files(settings, list(found), f"the app opens these by name: {shown}")
