@@ -51,11 +51,17 @@ def _python_entry(backend: Path, name: str) -> str | None:
     return None
 
 
+_PY_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([A-Za-z_]\w*))", re.M)
+
+
 def _imported_names(path: Path) -> set[str]:
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (SyntaxError, UnicodeDecodeError, ValueError):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (UnicodeDecodeError, ValueError, OSError):
         return set()  # the app can't import it either; the build or the start says why
+    except SyntaxError:  # newer syntax than this Python parses (the image's may be newer): the import lines as text
+        return {match[1] or match[2] for match in _PY_IMPORT_LINE.finditer(text)}
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
