@@ -104,11 +104,16 @@ def test_an_import_that_leaves_the_backend_is_never_followed(render, tmp_path):
     assert "shared.ts" not in {p.name for p in (project / "backend").rglob("*")}
 
 
-def test_a_module_in_newer_python_syntax_than_the_tools_still_has_its_imports_followed(render, tmp_path):
+def test_a_module_in_newer_python_syntax_than_the_tools_is_still_found_and_followed(render, tmp_path):
     """Python 3.12 lets an f-string nest the quotes it is written in; an older parser refuses the whole file."""
     backend = _hf_single_file_app(tmp_path)
     app = backend / "app.py"
     app.write_text(app.read_text() + '\n\ndef label(name: str) -> str:\n    return f"{name.removeprefix("x")}"\n')
+
+    project = render(runtime="python", backend_path=str(backend))
+    assert "asgi_app        app:app (space.json: app.main:app)  <- app.py: app = FastAPI(...)" in \
+        space_tools(project, "detect").stdout
+    space_tools(project, "sync", "--dry-run")
 
     project = render(runtime="python", asgi_app="app:app", backend_path=str(backend))
     space_tools(project, "sync")

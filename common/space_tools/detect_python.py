@@ -17,6 +17,9 @@ _CONVENTIONAL = ("app", "application", "api")
 _FACTORIES = re.compile(r"^(create_app|make_app|get_app|build_app|get_application|create_application)$")
 
 
+_ASGI_LINE = re.compile(rf"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=\s*({'|'.join(sorted(_ASGI_CLASSES))})\(", re.M)
+
+
 def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
     """Module-level `x = FastAPI(...)` (or another ASGI class, or an app factory call): (name, how)."""
     found = []
@@ -38,13 +41,16 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     backend = backend.resolve()
     candidates = []
     for path in backend_reading.source_files(backend, (".py",)):
+        text = backend_reading.text(path)
         try:
-            tree = ast.parse(backend_reading.text(path))
-        except (SyntaxError, ValueError):
+            found = _asgi_assignments(ast.parse(text))
+        except SyntaxError:  # newer syntax than this Python parses: the module-level assignment as text
+            found = [(m[1], f"{m[1]} = {m[2]}(...)") for m in _ASGI_LINE.finditer(text)]
+        except ValueError:
             continue
         relative = path.relative_to(backend)
         module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
-        for name, how in _asgi_assignments(tree):
+        for name, how in found:
             rank = (name != "app", "FastAPI" not in how and "Starlette" not in how, len(relative.parts))
             candidates.append((rank, f"{module}:{name}", f"{relative.as_posix()}: {how}"))
     return [(app, source) for _, app, source in sorted(candidates, key=lambda c: c[0])]
