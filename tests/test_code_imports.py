@@ -12,7 +12,7 @@ import pytest
 
 from harness import docker
 from tests.conftest import REPO, copy_node_backend, space_tools
-from tests.support.shapes import make_space, running, sign_up
+from tests.support.shapes import assert_shows, detected, make_space, running, sign_up
 
 HF_DOCS_EXAMPLE = REPO / "tests" / "fixtures" / "hf-docs-example"
 AUTH_CONFIG = """\
@@ -111,9 +111,7 @@ def test_a_module_in_newer_python_syntax_than_the_tools_is_still_found_and_follo
     app.write_text(app.read_text() + '\n\ndef label(name: str) -> str:\n    return f"{name.removeprefix("x")}"\n')
 
     project = render(runtime="python", backend_path=str(backend))
-    assert "asgi_app        app:app (space.json: app.main:app)  <- app.py: app = FastAPI(...)" in \
-        space_tools(project, "detect").stdout
-    space_tools(project, "sync", "--dry-run")
+    assert_shows(detected(project), "asgi_app app:app (space.json: app.main:app) <- app.py: app = FastAPI(...)")
 
     project = render(runtime="python", asgi_app="app:app", backend_path=str(backend))
     space_tools(project, "sync")
