@@ -320,3 +320,25 @@ def test_the_prestart_steps_run_the_packages_modules_and_the_app_serves_what_the
     with running(cli, space) as url:
         status, body = docker.http_get(f"{url}/items/")
         assert (status, json.loads(body)) == (200, [{"id": 1, "title": "the first item"}])
+
+
+def test_what_a_prestart_script_names_outside_the_backend_is_never_shipped(render, tmp_path):
+    """A script that runs a file above the backend, or a link out of it: sync follows neither."""
+    outside = tmp_path / "ops"
+    outside.mkdir()
+    (outside / "seed.py").write_text("print('seeding')\n")
+    (outside / "secret-steps.sh").write_text("echo never shipped\n")
+    backend = write_backend(tmp_path / "backend", {
+        "app/__init__.py": "", "app/main.py": BACKEND["app/main.py"].split("from app.core")[0] + "app = FastAPI()\n",
+        "requirements.txt": "fastapi\nuvicorn\n",
+        "scripts/prestart.sh": "#! /usr/bin/env bash\nset -e\npython ../ops/seed.py\nsh scripts/linked.sh\n"})
+    (backend / "scripts" / "linked.sh").symlink_to(outside / "secret-steps.sh")
+    project = render(runtime="python", backend_path=str(backend), prestart="sh scripts/prestart.sh",
+                     backend_files=["scripts/prestart.sh"])
+
+    result = space_tools(project, "sync", check=False)
+
+    shipped = {p.relative_to(project / "backend").as_posix() for p in (project / "backend").rglob("*") if p.is_file()}
+    assert "seed.py" not in " ".join(shipped) and "secret-steps.sh" not in " ".join(shipped)
+    assert result.returncode == 0 or "outside the backend" in result.stderr, result.stderr
+    assert "scripts/linked.sh" not in shipped
