@@ -170,8 +170,9 @@ def _refuse_source_builds(compiled: list[str], shown: str, python: str, other: s
     one = len(compiled) == 1
     has = "all" if not other_compiles else f"all but {', '.join(other_compiles)}"
     raise SpaceError(f"{', '.join(compiled)} in {shown} {'has' if one else 'have'} no wheel for Python {python} on "
-                     f"{lock_wheels.PLATFORM}, so the image's build would compile {'it' if one else 'them'} from source, "
-                     f"which may fail; python_version={other} has wheels for {has}: {_fix_answer('python_version', other)}.")
+                     f"{lock_wheels.PLATFORM}, so the image's build would compile {'it' if one else 'them'} from "
+                     f"source, which may fail; python_version={other} has wheels for {has}: "
+                     f"{_fix_answer('python_version', other)}.")
 
 
 # Packages whose source build needs more than a C compiler (system headers, a Rust toolchain): with no wheel, the
@@ -208,13 +209,14 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             f"better-auth {where} among the dependencies in {package}; the image installs only `dependencies` "
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
-    problem = next(iter(detect_hazards.workspace_dependencies(folder.resolve())), None) or detect_node.unsupported(folder)
+    workspace = detect_hazards.workspace_dependencies(folder.resolve())
+    problem = workspace[0] if workspace else detect_node.unsupported(folder)
     if problem:
         raise SpaceError(f"{problem}.")
     used = detect_node.adapter(folder)
     if used and config.settings.get("migrate_on_start"):
-        raise SpaceError(f"migrate_on_start can't create the schema: {used[0]} gives Better Auth {used[1]}(), which its "
-                         "migration can't drive; migrate with the ORM's own tool as prestart and answer "
+        raise SpaceError(f"migrate_on_start can't create the schema: {used[0]} gives Better Auth {used[1]}(), which "
+                         "its migration can't drive; migrate with the ORM's own tool as prestart and answer "
                          "migrate_on_start=false (`copier update --defaults --data migrate_on_start=false`).")
     locks = [name for name in detect_node.LOCKS if (folder / name).is_file()]
     if not locks:

@@ -51,7 +51,8 @@ def _python_entry(backend: Path, name: str) -> str | None:
     return None
 
 
-_PY_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([A-Za-z_]\w*))", re.M)
+_PY_IMPORT_LINE = re.compile(
+    r"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([A-Za-z_]\w*))", re.M)
 
 
 def _imported_names(path: Path) -> set[str]:

@@ -155,7 +155,8 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
 
 
 # Bun's own modules and globals, which Node.js does not have.
-_BUN_API = re.compile(r"""from\s*["']bun(?::\w+)?["']|require\(\s*["']bun["']\s*\)|\bBun\.(?:serve|file|write|env|password|sql|spawn)\b""")
+_BUN_API = re.compile(r"""from\s*["']bun(?::\w+)?["']|require\(\s*["']bun["']\s*\)"""
+                      r"""|\bBun\.(?:serve|file|write|env|password|sql|spawn)\b""")
 _MYSQL = ("mysql2", "mysql", "@planetscale/database")
 # Better Auth adapters: the database is a factory its migration can't drive (migrate with the ORM's own tool).
 _ADAPTER = re.compile(r"\b(prismaAdapter|drizzleAdapter|mongodbAdapter)\s*\(")
@@ -176,8 +177,8 @@ def unsupported(backend: Path) -> str | None:
             return (f"{relative} uses Bun's own API ({found[0].strip()}), which Node.js does not have, and the Space "
                     "runs the backend on Node.js: this template has no Bun runtime")
     dependencies = backend_reading.package_json(backend).get("dependencies") or {}
-    schema = next((name for name in ("prisma/schema.prisma", "prisma/schema", "schema.prisma") if (backend / name).exists()),
-                  None)
+    schemas = ("prisma/schema.prisma", "prisma/schema", "schema.prisma")
+    schema = next((name for name in schemas if (backend / name).exists()), None)
     if schema and "@prisma/client" in dependencies:
         return (f"{schema} makes a Prisma client that `prisma generate` writes, and the image's build does not run it "
                 "yet (nor can Prisma fetch its engines there without the network), so the server would start without "

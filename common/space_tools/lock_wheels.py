@@ -92,7 +92,8 @@ def _needed_here(packages: list, environment: dict) -> dict[str, bool]:
     a marker that is false here (a Windows-only dependency) is not installed here."""
     needed: dict[str, bool] = {}
     for package in packages:
-        for name, spec in (package.get("dependencies") or {}).items() if isinstance(package.get("dependencies"), dict) else ():
+        edges = package.get("dependencies")
+        for name, spec in edges.items() if isinstance(edges, dict) else ():
             specs = spec if isinstance(spec, list) else [spec]
             here = any(not isinstance(one, dict) or _applies(one.get("markers"), environment) for one in specs)
             needed[_canonical(name)] = needed.get(_canonical(name), False) or here
@@ -103,7 +104,8 @@ def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
     """pylock.toml, poetry.lock, pdm.lock: every package of the default group whose marker holds here."""
     result = LockVerdict()
     # Poetry 1.x locks (format 1.1) list each package's files apart from it, under [metadata.files].
-    old_poetry_files = {_canonical(name): files for name, files in ((data.get("metadata") or {}).get("files") or {}).items()}
+    listed_apart = (data.get("metadata") or {}).get("files") or {}
+    old_poetry_files = {_canonical(name): files for name, files in listed_apart.items()}
     packages = data.get("packages") or data.get("package") or []
     needed_here = _needed_here(packages, environment)
     for package in packages:
