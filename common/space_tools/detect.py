@@ -7,13 +7,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import backend_reading, detect_hazards, detect_node, detect_python, detect_sign_in, detect_variables
+from . import (
+    backend_reading,
+    detect_hazards,
+    detect_node,
+    detect_python,
+    detect_sign_in,
+    detect_variables,
+    lock_wheels,
+)
 from .config import SpaceConfig
 from .findings import Findings
 
 _POSTGRES_DRIVERS = {"psycopg", "psycopg-binary", "psycopg2", "psycopg2-binary", "asyncpg", "pg8000"}
 _DATABASE_URLS = ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI")
-_PYTHON_LOCKS = {"uv.lock": "package", "pylock.toml": "packages", "poetry.lock": "package", "pdm.lock": "package"}
 
 
 def backend_folder(config: SpaceConfig) -> Path:
@@ -25,15 +32,15 @@ def _requirement(text: str) -> str:
     return re.sub(r"[-_.]+", "-", re.match(r"\s*([A-Za-z0-9._-]*)", text)[1]).lower()
 
 
-def _python_packages(backend: Path) -> list[tuple[str, set[str]]]:
-    """(file, the distributions it names) for the backend's locks, requirements.txt and pyproject.toml."""
+def _python_packages(backend: Path, python: str) -> list[tuple[str, set[str]]]:
+    """(file, the distributions the image installs from it) for the backend's lock (read as the build reads it),
+    requirements.txt and pyproject.toml."""
     root, found = backend.resolve(), []
-    own = [name for name in (*_PYTHON_LOCKS, "requirements.txt", "pyproject.toml")
+    own = [name for name in ("requirements.txt", "pyproject.toml")
            if (backend / name).is_file() and backend_reading.inside(root, backend / name)]
-    for lock, key in _PYTHON_LOCKS.items():
-        packages = backend_reading.toml(backend / lock).get(key) if lock in own else None
-        if isinstance(packages, list):
-            found.append((lock, {_requirement(str(p.get("name", ""))) for p in packages if isinstance(p, dict)}))
+    lock = detect_python.installed_lock(backend)
+    if lock is not None:
+        found.append((lock[0].name, lock_wheels.verdict(lock[0], python, lock[1]).installed))
     if "requirements.txt" in own:
         lines = backend_reading.text(backend / "requirements.txt").splitlines()
         found.append(("requirements.txt", {_requirement(line) for line in lines}))
@@ -44,7 +51,7 @@ def _python_packages(backend: Path) -> list[tuple[str, set[str]]]:
     return found
 
 
-def _python_postgres(backend: Path, variables: list[detect_variables.Variable]) -> str:
+def _python_postgres(backend: Path, variables: list[detect_variables.Variable], python: str) -> str:
     """What says a Python backend keeps its data in PostgreSQL, never the URL itself (it may hold a password); ''."""
     for variable in variables:
         if variable.name in _DATABASE_URLS and variable.default.startswith("postgres"):
@@ -53,7 +60,7 @@ def _python_postgres(backend: Path, variables: list[detect_variables.Variable]) 
     named = next((name for name in _DATABASE_URLS if values.get(name, "").startswith("postgres")), None)
     if named:
         return f"{named} in {example} is a postgres URL"
-    for manifest, packages in _python_packages(backend):
+    for manifest, packages in _python_packages(backend, python):
         if packages & _POSTGRES_DRIVERS:
             return f"{', '.join(sorted(packages & _POSTGRES_DRIVERS))} in {manifest}"
     return ""
@@ -68,7 +75,7 @@ def _storage(config: SpaceConfig, backend: Path, findings: Findings, variables: 
         database = findings.get("database")
         if database is not None and database.value == "postgres":
             findings.add("storage", "external", "database postgres: the data lives in PostgreSQL, outside the Space")
-    elif because := _python_postgres(backend, variables):
+    elif because := _python_postgres(backend, variables, str(config.settings.get("python_version", "3.13"))):
         # storage=external declares a required DATABASE_URL: only for code that reads it (not POSTGRES_* pieces)
         if any(variable.name == "DATABASE_URL" for variable in variables):
             findings.add("storage", "external", f"the code uses PostgreSQL: {because}")
