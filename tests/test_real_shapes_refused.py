@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import space_tools
-from tests.support.shapes import write_backend
+from tests.support.shapes import assert_shows, detected, write_backend
 
 BETTER_AUTH = {"better-auth": "^1.7.0"}
 
@@ -233,7 +233,8 @@ def test_a_data_file_the_code_reads_at_import_is_shipped(render, tmp_path):
     assert "the app opens these by name: resources/unittest_template.py (backend/routes.py)" in detected
 
 
-def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_with_wheels(render, tmp_path):
+def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_with_wheels_and_detect_answers_it(
+        render, tmp_path):
     """A 2023 tutorial's requirements.txt: asyncpg 0.28 and SQLAlchemy 1.4.41 publish wheels up to CPython 3.11."""
     backend = write_backend(tmp_path / "backend", {
         "app/__init__.py": "", "app/main.py": MAIN,
@@ -244,6 +245,10 @@ def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_wit
 
     assert refused.startswith("error: asyncpg 0.28.0")
     assert "python_version=3.11 has wheels for all" in refused
+    assert_shows(detected(project), "python_version 3.11 <- requirements.txt (resolved)'s wheels: the newest offered "
+                 "with the fewest source builds; requirements.txt (resolved) has wheels for every package")
+    space_tools(project, "detect", "--write")
+    assert space_tools(project, "check").returncode == 0
 
 
 def test_a_lower_case_variable_the_code_needs_is_refused(render, tmp_path):
@@ -272,3 +277,51 @@ def test_unpinned_requirements_name_the_python_that_compiles_only_the_pure_pytho
     assert refused.startswith("error: asyncpg 0.29.0, uuid 1.30 in requirements.txt (resolved) have no wheel for "
                               "Python 3.13"), refused
     assert "python_version=3.12 has wheels for all but uuid 1.30" in refused
+    space_tools(project, "detect", "--write")
+    checked = space_tools(project, "check")
+    assert json.loads((project / "space.json").read_text())["python_version"] == "3.12"
+    assert "builds from source: uuid 1.30 (no wheel for Python 3.12" in checked.stdout + checked.stderr
+
+
+def test_code_that_reads_its_own_projects_metadata_is_refused(render, tmp_path):
+    """lnbits reads its version from the installed distribution; the image installs the dependencies, not the
+    project, so the start would fail with PackageNotFoundError."""
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
+    (backend / "app" / "settings.py").write_text('import importlib.metadata\n\nVERSION = importlib.metadata.version("api")\n')
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert _refused(project).startswith("error: app/settings.py reads the installed metadata of the backend's own "
+                                        'project (version("api")), and the image installs the dependencies')
+
+
+def test_a_default_database_in_a_folder_the_backend_lacks_is_refused(render, tmp_path):
+    """An Express starter's Joi schema defaults DATABASE_URL to file:./database/local.db, in a folder its
+    .gitignore keeps out of the repository; libsql creates the file but not the folder."""
+    backend = _node(tmp_path / "backend", {"src/index.js": """import express from "express";
+import { toNodeHandler } from "better-auth/node";
+import { auth } from "./utils/auth.js";
+import { env } from "./config/env.config.js";
+
+const app = express();
+app.all("/api/auth/*splat", toNodeHandler(auth));
+app.listen(env.PORT);
+""", "src/config/env.config.js": """import Joi from "joi";
+
+const schema = Joi.object({
+  PORT: Joi.number().default(3000),
+  DATABASE_URL: Joi.string().default('file:./database/local.db'),
+}).unknown();
+
+export const { value: env } = schema.validate(process.env);
+""", "src/utils/auth.js": """import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { drizzle } from "drizzle-orm/libsql";
+import { env } from "../config/env.config.js";
+
+export const auth = betterAuth({ database: drizzleAdapter(drizzle(env.DATABASE_URL), { provider: "sqlite" }) });
+""", ".gitignore": "node_modules/\ndatabase\n", "package-lock.json": "{}"},
+        {"express": "^5.1.0", "joi": "^17.13.0", "drizzle-orm": "^0.44.0", "@libsql/client": "^0.15.0"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.js")
+
+    assert _refused(project).startswith("error: src/config/env.config.js opens its database at file:./database/local.db "
+                                        "by default, in database/, which the backend does not hold")

@@ -73,6 +73,15 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"the code needs {', '.join(unnamed[:3])} from its environment, with no default, and a "
                          "Space's Variables and Secrets are declared in capitals (A-Z, 0-9, _): read an upper-case "
                          "name in the code (config(\"SECRET\")), or give it a default.")
+    missing = detect_hazards.missing_database_folder(folder)
+    if missing:
+        raise SpaceError(f"{missing}.")
+    own_read = detect_python.own_metadata_read(folder)
+    if own_read:
+        raise SpaceError(f"{own_read[0]} reads the installed metadata of the backend's own project "
+                         f"({own_read[1]}), and the image installs the dependencies and copies the code but never "
+                         "installs the project itself, so the start would fail with PackageNotFoundError: read the "
+                         "version from a file or a constant instead.")
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
@@ -88,7 +97,8 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     else:
         manifest = requirements if requirements.is_file() else pyproject
         notes += _unlocked_verdict(manifest, python, specs)
-        drift = "versions may drift between builds" if manifest == requirements else "run `uv lock` in the backend to pin them"
+        locker = "poetry lock" if detect_python.poetry_only(folder) else "uv lock"
+        drift = "versions may drift between builds" if manifest == requirements else f"run `{locker}` in the backend to pin them"
         notes.append(f"dependencies: {manifest.name} (no lock: {drift})")
     return notes
 
@@ -109,23 +119,13 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
         found = lock_wheels.verdict(resolved, python)
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
             others = {other: seen for other in reversed(offered_that_satisfy(specs)) if other != python
-                      and (seen := _resolved_verdict(manifest, other, Path(scratch) / other)) is not None
+                      and (seen := unlocked_resolution.resolved_verdict(manifest, other, Path(scratch) / other)) is not None
                       and not seen.impossible and set(seen.compiled) < set(found.compiled)}
             better = detect_python.fewest_source_builds(others)
             if better:
                 _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, better[0],
                                       others[better[0]].compiled)
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)")
-
-
-def _resolved_verdict(manifest: Path, python: str, scratch: Path) -> lock_wheels.LockVerdict | None:
-    """What the build would compile on `python`, from uv's resolution for it; None when it can't be resolved."""
-    scratch.mkdir(parents=True, exist_ok=True)
-    try:
-        resolved = unlocked_resolution.resolve(manifest, python, scratch)[0]
-    except unlocked_resolution.Unresolvable:
-        return None
-    return lock_wheels.verdict(resolved, python) if resolved is not None else None
 
 
 def _resolves(manifest: Path, python: str, scratch: Path) -> bool:
@@ -210,7 +210,8 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
     workspace = detect_hazards.workspace_dependencies(folder.resolve())
-    problem = workspace[0] if workspace else detect_node.unsupported(folder)
+    problem = (workspace[0] if workspace else detect_node.unsupported(folder)
+               or detect_hazards.missing_database_folder(folder))
     if problem:
         raise SpaceError(f"{problem}.")
     used = detect_node.adapter(folder)

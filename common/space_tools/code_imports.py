@@ -115,6 +115,21 @@ def prestart_files(backend: Path, command: str) -> list[str]:
     return [*followed, *(name for name in files if not any(name == e or name.startswith(e + "/") for e in followed))]
 
 
+def import_folder(backend: Path, file: str) -> str | None:
+    """The backend's subfolder (often src/) holding a module or package that `file` imports by a top-level name
+    the backend's root lacks: the folder its author runs it with on PYTHONPATH. None when every import resolves
+    at the root or nowhere in the backend."""
+    backend = backend.resolve()
+    path = backend / file
+    if not path.is_file() or not _inside(backend, path):
+        return None
+    missing = [name for name in sorted(_imported_names(path)) if not _python_entry(backend, name)]
+    for folder in sorted(child for child in backend.iterdir() if child.is_dir() and _inside(backend, child)):
+        if any((folder / f"{name}.py").is_file() or (folder / name / "__init__.py").is_file() for name in missing):
+            return folder.name
+    return None
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")

@@ -26,6 +26,35 @@ _JS_PORT_NAMED = re.compile(
     rf"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}}\n]")
 
 
+# A SQLite file (sqlite:///, libsql's file:) at a relative path inside a folder: SQLite creates the file, never
+# the folder, so a folder that only its author's machine has (git-ignored) stops the start.
+_RELATIVE_DATABASE = re.compile(
+    r"""["'`](?P<url>(?:file:|sqlite(?:\+\w+)?:///)(?:\./)?(?P<folder>[\w-][\w.-]*(?:/[\w.-]+)*)/[\w.-]+)["'`]""")
+
+
+_TEST_FILE = re.compile(r"^test_|_test\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]s$")
+
+
+def missing_database_folder(backend: Path) -> str | None:
+    """One line naming a relative SQLite path in the code whose folder the backend lacks and no code creates."""
+    backend = backend.resolve()
+    files = [path for path in backend_reading.source_files(backend, (".py", ".ts", ".mts", ".js", ".mjs", ".cjs"))
+             if not _TEST_FILE.search(path.name)]
+    texts = {path: backend_reading.text(path) for path in files}
+    for path, text in texts.items():
+        for match in _RELATIVE_DATABASE.finditer(text):
+            folder = match["folder"]
+            if ".." in folder.split("/") or (backend / folder).is_dir():
+                continue
+            made = re.compile(rf"""mkdir\w*\(\s*(?:Path\()?["'`](?:\./)?{re.escape(folder)}/?["'`]""")
+            if any(made.search(other) for other in texts.values()):
+                continue
+            return (f"{path.relative_to(backend).as_posix()} opens its database at {match['url']} by default, in "
+                    f"{folder}/, which the backend does not hold (git-ignored on its author's machine?) and SQLite "
+                    f"does not create: commit the folder (a .gitkeep in it), or create it in the code")
+    return None
+
+
 def _calls_random(node: ast.AST) -> str | None:
     for inner in ast.walk(node):
         target = inner.func if isinstance(inner, ast.Call) else inner if isinstance(inner, ast.Attribute) else None

@@ -8,7 +8,7 @@ import configparser
 import re
 from pathlib import Path
 
-from . import backend_reading, dependency_files, lock_wheels, workspace_lock
+from . import backend_reading, code_imports, dependency_files, lock_wheels, unlocked_resolution, workspace_lock
 from .findings import Findings
 from .version_spec import OFFERED, allows, offered_that_satisfy
 
@@ -107,11 +107,21 @@ def fewest_source_builds(verdicts: dict[str, lock_wheels.LockVerdict]) -> list[s
             if not any(other < compiled for other in installable.values())]
 
 
+def unlocked_manifest(backend: Path) -> Path | None:
+    """What the build resolves when nothing is locked: requirements.txt, else pyproject.toml."""
+    return next((backend / name for name in ("requirements.txt", "pyproject.toml") if (backend / name).is_file()), None)
+
+
 def _lock_verdicts(backend: Path, candidates: list[str]) -> dict[str, lock_wheels.LockVerdict]:
+    """Per candidate Python, what the build would compile: from the lock, else from resolving the manifest for it
+    the way check does."""
     lock = installed_lock(backend)
-    if lock is None:
-        return {python: lock_wheels.LockVerdict() for python in candidates}  # nothing pinned: nothing predicted
-    return {python: lock_wheels.verdict(lock[0], python, lock[1]) for python in candidates}
+    if lock is not None:
+        return {python: lock_wheels.verdict(lock[0], python, lock[1]) for python in candidates}
+    manifest = unlocked_manifest(backend)
+    if manifest is None:
+        return {python: lock_wheels.LockVerdict() for python in candidates}
+    return unlocked_resolution.verdicts(manifest, candidates)
 
 
 def _python_version(backend: Path, findings: Findings, current: str) -> None:
@@ -126,7 +136,9 @@ def _python_version(backend: Path, findings: Findings, current: str) -> None:
     best = fewest_source_builds(verdicts)
     installable = [python for python, seen in verdicts.items() if not seen.impossible]
     lock = installed_lock(backend)
-    lock_name = lock[0].name if lock else "the lock"
+    manifest = None if lock else unlocked_manifest(backend)
+    lock_name = lock[0].name if lock else f"{manifest.name} (resolved)" if manifest else "the lock"
+    predicted = lock is not None or any(seen.installed or seen.impossible for seen in verdicts.values())
     if match:
         minor = f"{match[1]}.{match[2]}"
         conflicts = [f"{spec} ({source})" for source, spec in specs if not allows(spec, minor)]
@@ -147,11 +159,48 @@ def _python_version(backend: Path, findings: Findings, current: str) -> None:
                             if not fits else f"{lock_name} has packages with no wheel or source for any offered Python")
     chosen = current if current in best else best[-1]
     compiled = verdicts[chosen].compiled
-    wheels = ("" if not lock else f"{lock_name} has wheels for every package" if not compiled else
+    wheels = ("" if not predicted else f"{lock_name} has wheels for every package" if not compiled else
               f"{lock_name} has wheels for all but {', '.join(compiled)}, which no offered Python has")
-    how = "" if chosen == current else "the newest offered that fits"
+    how = ("" if chosen == current else "the newest offered that fits" if chosen == fits[-1] else
+           "the newest offered with the fewest source builds")
     findings.add("python_version", chosen, ": ".join(part for part in (source, "; ".join(
         part for part in (how, wheels) if part)) if part))
+
+
+# The backend's own distribution metadata read at run time: importlib.metadata's version()/metadata()/
+# distribution(), importlib_metadata's, pkg_resources' get_distribution() and require().
+_METADATA_CALL = re.compile(
+    r"""\b(?:version|metadata|distribution|files|requires|get_distribution|require)\(\s*["'](?P<name>[\w.-]+)["']\s*\)""")
+
+
+def project_name(backend: Path) -> str:
+    """The backend's own distribution name (PEP 503 normalized): [project] name, else Poetry's."""
+    pyproject = backend_reading.toml(backend / "pyproject.toml")
+    name = pyproject.get("project", {}).get("name") or ((pyproject.get("tool") or {}).get("poetry") or {}).get("name")
+    return re.sub(r"[-_.]+", "-", str(name or "")).lower()
+
+
+def poetry_only(backend: Path) -> bool:
+    """A pyproject.toml with Poetry's own tables and no [project]: the image installs it unlocked with Poetry."""
+    pyproject = backend_reading.toml(backend / "pyproject.toml")
+    return "project" not in pyproject and "dependencies" in ((pyproject.get("tool") or {}).get("poetry") or {})
+
+
+def own_metadata_read(backend: Path) -> tuple[str, str] | None:
+    """(file, call) where the code reads its own project's installed metadata, which exists only once the project
+    itself is installed; None when it doesn't."""
+    own = project_name(backend)
+    if not own:
+        return None
+    root = backend.resolve()
+    for path in backend_reading.source_files(root, (".py",)):
+        text = backend_reading.text(path)
+        if "metadata" not in text and "pkg_resources" not in text:
+            continue
+        for match in _METADATA_CALL.finditer(text):
+            if re.sub(r"[-_.]+", "-", match["name"]).lower() == own:
+                return path.relative_to(root).as_posix(), match[0]
+    return None
 
 
 LOCKS = dependency_files.PYTHON_LOCKS  # installed exactly, in the order the image's build prefers them
@@ -187,6 +236,8 @@ def _prestart(backend: Path, findings: Findings, settings: dict) -> None:
     needs: list[str] = []
     if (backend / "alembic.ini").is_file() and (folder := _alembic_folder(backend)):
         command, source, needs = "alembic upgrade head", "alembic.ini", ["alembic.ini", folder]
+        if path := code_imports.import_folder(backend, f"{folder}/env.py"):  # env.py imports `config` from src/
+            command, needs = f"PYTHONPATH={path}:$PYTHONPATH {command}", [*needs, path]
     else:
         command = source = ""
     for script in ("prestart.sh", "scripts/prestart.sh"):
