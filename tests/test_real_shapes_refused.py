@@ -245,7 +245,7 @@ def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_wit
 
     assert refused.startswith("error: asyncpg 0.28.0")
     assert "python_version=3.11 has wheels for all" in refused
-    assert_shows(detected(project), "python_version 3.11 <- requirements.txt (resolved)'s wheels: the newest offered "
+    assert_shows(detected(project), "python_version 3.11 (space.json: 3.13) <- requirements.txt (resolved)'s wheels: the newest offered "
                  "with the fewest source builds; requirements.txt (resolved) has wheels for every package")
     space_tools(project, "detect", "--write")
     assert space_tools(project, "check").returncode == 0
