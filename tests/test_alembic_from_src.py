@@ -142,8 +142,8 @@ def test_detect_runs_the_migrations_with_the_folder_env_py_imports_from_on_the_p
     backend = write_backend(tmp_path / "backend", BACKEND)
     project = render(runtime="python", backend_path=str(backend))
 
-    assert_shows(detected(project), "prestart PYTHONPATH=src:$PYTHONPATH alembic upgrade head <- alembic.ini",
-                 "asgi_app src.main:app")
+    assert_shows(detected(project), "prestart PYTHONPATH=src:$PYTHONPATH alembic upgrade head (space.json: ) <- "
+                 "alembic.ini", "asgi_app src.main:app (space.json: app.main:app) <- src/main.py")
 
 
 @pytest.mark.docker

@@ -83,7 +83,7 @@ def test_detect_answers_the_python_the_lock_has_wheels_for_and_the_space_serves_
     detected = space_tools(space.project, "detect").stdout
 
     assert ("python_version  3.12 (space.json: 3.13)  <- requires-python >=3.10 (pyproject.toml), >=3.10 (uv.lock): "
-            "the newest offered that fits; uv.lock has wheels for every package") in detected
+            "the newest offered with the fewest source builds; uv.lock has wheels for every package") in detected
     with running(cli, space) as url:
         assert space.settings["python_version"] == "3.12"
         assert "builds from source" not in space_tools(space.project, "check").stdout
@@ -194,7 +194,7 @@ def test_a_poetry_1_1_lock_is_read_for_its_wheels(render, tmp_path):
     refused = space_tools(project, "check", check=False)
 
     assert ("python_version  3.12 (space.json: 3.13)  <- requires-python >=3.10,<4 (pyproject.toml [tool.poetry]): "
-            "the newest offered that fits; poetry.lock has wheels for every package") in detected
+            "the newest offered with the fewest source builds; poetry.lock has wheels for every package") in detected
     assert refused.returncode == 2 and refused.stderr.startswith(
         "error: httptools 0.6.1 in poetry.lock has no wheel for Python 3.13 on Linux x86_64"), refused.stderr
     assert "pywin32" not in refused.stderr, "a Windows-only dependency is not installed on Linux"
@@ -267,8 +267,8 @@ def test_a_python_that_compiles_less_is_chosen_when_none_has_wheels_for_all(rend
     refused = space_tools(project, "check", check=False)
 
     assert ("python_version  3.12 (space.json: 3.13)  <- requires-python >=3.11 (pyproject.toml [tool.poetry]): the "
-            "newest offered that fits; poetry.lock has wheels for all but nested-dict 1.61, which no offered Python "
-            "has") in detected, detected
+            "newest offered with the fewest source builds; poetry.lock has wheels for all but nested-dict 1.61, which "
+            "no offered Python has") in detected, detected
     assert refused.returncode == 2 and refused.stderr.startswith(
         "error: cffi 1.16.0, nested-dict 1.61 in poetry.lock have no wheel for Python 3.13 on Linux x86_64"), refused.stderr
     assert "python_version=3.12 has wheels for all but nested-dict 1.61" in refused.stderr

@@ -87,7 +87,7 @@ def test_a_lock_the_build_could_not_install_is_refused_with_a_python_that_works(
     assert "colorama" not in result.stderr, "a Windows-only dependency is not installed on Linux"
     detected = space_tools(project, "detect").stdout
     assert "python_version  3.12 (space.json: 3.13)  <- requires-python >=3.11 (pyproject.toml), >=3.11 (uv.lock): " \
-           "the newest offered that fits" in detected
+           "the newest offered with the fewest source builds" in detected
     assert space_tools(render(runtime="python", backend_path=str(backend), python_version="3.12"), "check").returncode == 0
 
 
