@@ -287,3 +287,39 @@ def test_the_template_update_workflow_does_nothing_when_the_space_is_current(tem
 
     assert result.returncode == 0, result.stderr
     assert "The template has no release newer than this Space's." in result.stdout and gh.state["pulls"] == []
+
+
+@pytest.mark.parametrize("runtime", ["python", "node"])
+def test_an_answer_changed_right_after_detect_write_updates_without_a_conflict(template_repo, tmp_path, runtime):
+    """detect --write records the variables in the order the code reads them; every file renders them by name, so
+    Copier's render of the recorded answers matches the files, and the next update merges cleanly."""
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    if runtime == "python":
+        (backend / "requirements.txt").write_text("fastapi\nuvicorn\n")
+        (backend / "main.py").write_text('import os\n\nfrom fastapi import FastAPI\n\nZONE = os.environ["ZONE"]\n'
+                                         'API_KEY = os.environ["API_KEY"]\nMODE = os.getenv("MODE", "live")\n\n'
+                                         'app = FastAPI()\n')
+        change = {"workers": 2}
+    else:
+        (backend / "package.json").write_text(json.dumps({"name": "auth", "type": "module", "main": "server.ts",
+                                                          "dependencies": {"better-auth": "^1.7.0"}}))
+        (backend / "server.ts").write_text('const zone = process.env.ZONE!;\nconst key = process.env.API_KEY!;\n'
+                                           'const mode = process.env.MODE ?? "live";\n')
+        change = {"app_port": 8126}
+    project = tmp_path / "space"
+    copier.run_copy(str(template_repo), project, data={"runtime": runtime, "space_name": "demo",
+                                                       "backend_path": str(backend)},
+                    defaults=True, vcs_ref="v0.2.0", quiet=True)
+    git(project, "init", "--quiet", "--initial-branch=main")
+    space_tools(project, "detect", "--write")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "copied and detected")
+
+    _update(project, **change)
+
+    conflicted = [name for name in _tree(project)
+                  if re.search(r"(?m)^<<<<<<< ", (project / name).read_text(errors="replace"))]
+    assert conflicted == []
+    assert not list(project.rglob("*.rej"))
+    assert list(json.loads((project / "space.json").read_text())["variables"])[-3:] == ["API_KEY", "MODE", "ZONE"]
