@@ -13,10 +13,10 @@ def test_the_starter_is_a_fastapi_app_in_backend(render):
     assert (project / "space_serve" / "__main__.py").is_file()
 
 
-def test_space_json_declares_the_template_variables_then_the_backend_ones(render, python_backends):
+def test_space_json_declares_the_template_variables_then_the_backend_ones_by_name(render, python_backends):
     project = render(**python_example_answers(python_backends["uv-lock"]))
     variables = json.loads((project / "space.json").read_text())["variables"]
-    assert list(variables) == ["WEB_CONCURRENCY", "APP_SECRET_KEY", "CORS_ORIGINS", "NOTES_DB_PATH", "LOG_LEVEL", "APP_NAME"]
+    assert list(variables) == ["WEB_CONCURRENCY", "APP_NAME", "APP_SECRET_KEY", "CORS_ORIGINS", "LOG_LEVEL", "NOTES_DB_PATH"]
     assert variables["APP_SECRET_KEY"]["secret"] and variables["APP_SECRET_KEY"]["required"]
     assert not variables["LOG_LEVEL"]["secret"] and variables["LOG_LEVEL"]["default"] == "INFO"
     assert "APP_SECRET_KEY=\n" in (project / ".env.example").read_text()
