@@ -98,7 +98,8 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         manifest = requirements if requirements.is_file() else pyproject
         notes += _unlocked_verdict(manifest, python, specs)
         locker = "poetry lock" if detect_python.poetry_only(folder) else "uv lock"
-        drift = "versions may drift between builds" if manifest == requirements else f"run `{locker}` in the backend to pin them"
+        drift = ("versions may drift between builds" if manifest == requirements else
+                 f"run `{locker}` in the backend to pin them")
         notes.append(f"dependencies: {manifest.name} (no lock: {drift})")
     return notes
 
@@ -119,7 +120,8 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
         found = lock_wheels.verdict(resolved, python)
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
             others = {other: seen for other in reversed(offered_that_satisfy(specs)) if other != python
-                      and (seen := unlocked_resolution.resolved_verdict(manifest, other, Path(scratch) / other)) is not None
+                      and (seen := unlocked_resolution.resolved_verdict(manifest, other, Path(scratch) / other))
+                      is not None
                       and not seen.impossible and set(seen.compiled) < set(found.compiled)}
             better = detect_python.fewest_source_builds(others)
             if better:

@@ -170,7 +170,8 @@ def _python_version(backend: Path, findings: Findings, current: str) -> None:
 # The backend's own distribution metadata read at run time: importlib.metadata's version()/metadata()/
 # distribution(), importlib_metadata's, pkg_resources' get_distribution() and require().
 _METADATA_CALL = re.compile(
-    r"""\b(?:version|metadata|distribution|files|requires|get_distribution|require)\(\s*["'](?P<name>[\w.-]+)["']\s*\)""")
+    r"""\b(?:version|metadata|distribution|files|requires|get_distribution|require)"""
+    r"""\(\s*["'](?P<name>[\w.-]+)["']\s*\)""")
 
 
 def project_name(backend: Path) -> str:
