@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 
-from . import config, env_values, local_space, log_tail
+from . import config, docker_client, env_values, local_space, log_tail
 from .backend_sync import sync
 from .build_progress import BuildProgress
 from .errors import SpaceError
 from .space_stages import BUILD_ERROR, BUILDING
+
+
+# What a Docker client without the buildx plugin says when asked for a BuildKit build (Debian's docker.io 26).
+_NO_BUILDX = "BuildKit is enabled but the buildx component is missing or broken"
 
 
 def add_arguments(parser) -> None:
@@ -38,6 +42,11 @@ def build_image(space: local_space.LocalSpace, args, settings: config.SpaceConfi
     if built:
         print(f"built {space.image} in {progress.elapsed():.1f} s", flush=True)
         return True
+    if any(_NO_BUILDX in line for line in space.build_log):  # the client refused before any step ran
+        raise SpaceError(f"{docker_client.client()} has no buildx plugin, which Docker's BuildKit builds need (and "
+                         "Spaces builds with BuildKit): install it (Debian and Ubuntu: `apt-get install "
+                         "docker-buildx`; Docker's own packages: docker-buildx-plugin), or set DOCKER to a client "
+                         "that has it.")
     print(f"{BUILD_ERROR}: docker build failed after {progress.elapsed():.1f} s")
     log_tail.print_diagnosed("build", list(space.build_log), settings)
     return False

@@ -1,0 +1,25 @@
+"""The Docker client the tools drive: one without the buildx plugin (Debian's docker.io 26 without docker-buildx,
+some CI images) refuses BuildKit builds, and `build` says so in one line naming the package and `DOCKER`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+WITHOUT_BUILDX = Path("/usr/local/bin/docker")  # this machine's newer client, which lacks the plugin
+
+
+def test_a_client_without_buildx_is_named_with_the_package_that_fixes_it(render):
+    project = render(runtime="python")
+
+    result = subprocess.run([sys.executable, "-m", "space_tools", "build"], cwd=project, capture_output=True,
+                            text=True, env={**os.environ, "DOCKER": str(WITHOUT_BUILDX)})
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"error: {WITHOUT_BUILDX} has no buildx plugin, which Docker's BuildKit builds need (and Spaces builds with "
+        "BuildKit): install it (Debian and Ubuntu: `apt-get install docker-buildx`; Docker's own packages: "
+        "docker-buildx-plugin), or set DOCKER to a client that has it."]
+    assert "Traceback" not in result.stdout + result.stderr
