@@ -68,11 +68,12 @@ def test_a_requires_python_no_offered_python_satisfies_says_so(render, backend):
              "none of the template's Pythons (3.11, 3.12, 3.13, 3.14) does: widen requires-python.")
 
 
-def test_backend_without_uvicorn(render, backend):
+def test_a_backend_without_uvicorn_is_served_by_the_images_own(render, backend):
     (backend / "uv.lock").unlink()
     pyproject = backend / "pyproject.toml"
     pyproject.write_text("\n".join(line for line in pyproject.read_text().splitlines() if "uvicorn" not in line))
-    _refused(_project_for(render, backend), "sync", "uvicorn is not among the backend's dependencies")
+    result = space_tools(_project_for(render, backend), "check")
+    assert "uvicorn is not among the backend's main dependencies: the image serves the app with its own" in result.stdout
 
 
 @pytest.mark.docker

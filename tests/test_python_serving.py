@@ -1,11 +1,14 @@
 """The Python image serves with uvloop and httptools, kept outside the backend's environment, and the app
 behaves as it does without them: its own test suite passes inside the image with them importable; a backend
 that pins its own uvloop keeps it; where no wheel exists for the platform, the build says so and the image
-serves with what remains (asyncio, h11)."""
+serves with what remains (asyncio, h11). A backend that keeps uvicorn for development only (its own Dockerfile
+installs it apart) is served by the image's own uvicorn, in the same layer."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -16,6 +19,7 @@ pytestmark = pytest.mark.docker
 
 DOCKERFILE = (REPO / "template-python-space" / "Dockerfile.jinja").read_text()
 IMAGE_HTTPTOOLS = re.search(r"HTTPTOOLS_VERSION=(\S+)", DOCKERFILE).group(1)
+IMAGE_UVICORN = re.search(r"UVICORN_VERSION=(\S+)", DOCKERFILE).group(1)
 SERVING = re.compile(r"space: serving with (\S+ ?[\d.]*) and (\S+ ?[\d.]*)")
 OWN_UVLOOP = "0.21.0"  # older than the image's, with wheels for Python 3.13
 NO_WHEEL_UVLOOP = "0.17.0"  # wheels up to Python 3.11 only: what a platform without a wheel looks like
@@ -102,3 +106,30 @@ def test_without_a_wheel_for_the_platform_the_build_says_so_and_serves_without(p
     finally:
         docker.remove_image(tag)
 
+
+
+def test_a_backend_with_uvicorn_only_for_development_is_served_by_the_images_own(render, tmp_path):
+    """rafsaf's minimal FastAPI template: uvicorn in the dev group, `pip install uvicorn[standard]` in its Dockerfile."""
+    backend = tmp_path / "backend"
+    (backend / "app").mkdir(parents=True)
+    (backend / "app" / "__init__.py").write_text("")
+    (backend / "app" / "main.py").write_text(PINNED_APP)
+    (backend / "pyproject.toml").write_text('[project]\nname = "api"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+                                            'dependencies = ["fastapi>=0.115"]\n\n[dependency-groups]\n'
+                                            'dev = ["uvicorn[standard]>=0.30", "pytest>=8"]\n')
+    subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet"], cwd=backend, check=True, capture_output=True,
+                   timeout=300)
+    project = render(runtime="python", backend_path=str(backend))
+    checked = space_tools(project, "check").stdout
+    assert "uvicorn is not among the backend's main dependencies: the image serves the app with its own" in checked
+    space_tools(project, "sync")
+    tag = docker.unique_tag("space-dev-uvicorn")
+    try:
+        built = docker.build(project, tag)
+        assert f"serving with uvicorn {IMAGE_UVICORN}" in built.log, built.log[-2000:]
+        port = docker.free_port()
+        with docker.run(tag, env={"PORT": str(port)}) as container:
+            docker.wait_http(f"http://127.0.0.1:{port}/healthz", container=container, timeout=60)
+            assert docker.http_get(f"http://127.0.0.1:{port}/") == (200, b'{"hello":"world"}')
+    finally:
+        docker.remove_image(tag)

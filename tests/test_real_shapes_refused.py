@@ -1,6 +1,6 @@
 """Shapes of real public backends that a Space can't run as they are, or runs only with answers detect can find:
 each is refused by `check` in one line before any build (a Bun server, MySQL, an ORM adapter Better Auth's
-migration can't drive with migrate_on_start, uvicorn only for development, a compile the build stage can't do), or
+migration can't drive with migrate_on_start, a compile the build stage can't do), or
 detect writes the answer that makes it work (Better Auth under its own basePath, the files and folders an app opens
 by name). Prisma backends are refused until the build runs `prisma generate`. Written as the projects write them;
 no Docker."""
@@ -166,14 +166,6 @@ def _locked(folder: Path, dependencies: str, dev: str = "") -> Path:
     subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet"], cwd=backend, check=True, capture_output=True,
                    timeout=300)
     return backend
-
-
-def test_uvicorn_only_for_development_is_refused(render, tmp_path):
-    """The project's own Dockerfile installed uvicorn apart; the image installs the lock without dev groups."""
-    backend = _locked(tmp_path / "backend", '"fastapi>=0.115"', '"uvicorn>=0.30", "pytest>=8"')
-    project = render(runtime="python", backend_path=str(backend))
-
-    assert _refused(project).startswith("error: uvicorn is in uv.lock only for development")
 
 
 def test_a_compile_that_needs_system_headers_on_every_offered_python_is_refused(render, tmp_path):

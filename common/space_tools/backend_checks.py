@@ -58,8 +58,6 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
     manifests = " ".join(path.read_text() for path in (pyproject, lock, requirements) if path.is_file())
-    if not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard", manifests):
-        raise SpaceError("uvicorn is not among the backend's dependencies; the image serves the app with it: `uv add uvicorn`.")
     python = str(config.settings.get("python_version", ""))
     wanted = detect_python.requires_python(folder)
     for source, spec in wanted:
@@ -86,10 +84,10 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
     installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else set()
-    if installed and "uvicorn" not in installed:
-        raise SpaceError(f"uvicorn is in {lock[0].name} only for development, and the image installs the main "
-                         "dependencies alone, so nothing would serve the app: make uvicorn a main dependency "
-                         "(`uv add uvicorn`, `poetry add uvicorn`).")
+    if (installed and "uvicorn" not in installed) or not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard",
+                                                                     manifests):
+        notes.append("uvicorn is not among the backend's main dependencies: the image serves the app with its own "
+                     "(UVICORN_VERSION in the Dockerfile), as a project's Dockerfile that installs it apart does")
     if lock is not None:
         notes += _lock_verdict(lock[0], python, specs, lock[1])
         if lock[1] is None:
