@@ -317,3 +317,39 @@ export const auth = betterAuth({ database: drizzleAdapter(drizzle(env.DATABASE_U
 
     assert _refused(project).startswith("error: src/config/env.config.js opens its database at file:./database/local.db "
                                         "by default, in database/, which the backend does not hold")
+
+
+STARLETTE_SETTINGS = 'from starlette.config import Config\n\nconfig = Config(".env")\nDEBUG = config("DEBUG", cast=bool, default=False)\n'
+
+
+def test_a_settings_file_starlette_0_36_would_stop_the_start_without_is_refused(render, tmp_path):
+    """FastAPI 0.109 holds Starlette at 0.36, the one release whose Config raised for a missing file; a Space has
+    no .env, so the boilerplate that reads its own stopped at import."""
+    backend = write_backend(tmp_path / "backend", {
+        "app/__init__.py": "", "app/main.py": MAIN, "app/settings.py": STARLETTE_SETTINGS,
+        "requirements.txt": "fastapi==0.109.2\nstarlette==0.36.3\nuvicorn==0.27.0\n"})
+    project = render(runtime="python", backend_path=str(backend), python_version="3.12")
+
+    assert _refused(project).startswith("error: app/settings.py gives Starlette's Config a settings file, and "
+                                        "Starlette 0.36.3 (in requirements.txt (resolved)) stops the start")
+
+    (backend / "requirements.txt").write_text("fastapi==0.115.6\nuvicorn==0.34.0\n")  # Starlette 0.41 only warns
+    assert space_tools(project, "check").returncode == 0
+
+
+def test_migrations_against_a_database_only_the_authors_compose_file_has_are_refused(render, tmp_path):
+    """A tutorial's alembic.ini names the compose service `db`, and its env.py uses that URL as is."""
+    backend = write_backend(tmp_path / "backend", {
+        "app/__init__.py": "", "app/main.py": MAIN, "requirements.txt": "fastapi\nuvicorn\nalembic\nasyncpg\n",
+        "alembic.ini": "[alembic]\nscript_location = migrations\n"
+                       "sqlalchemy.url = postgresql+asyncpg://postgres:postgres@db:5432/foo\n",
+        "migrations/env.py": 'from alembic import context\n\nconfig = context.config\n'
+                             'url = config.get_main_option("sqlalchemy.url")\n'})
+    project = render(runtime="python", backend_path=str(backend))
+    space_tools(project, "detect", "--write")
+
+    refused = _refused(project)
+
+    assert refused.startswith("error: alembic.ini's sqlalchemy.url names a database at host db, which the Alembic "
+                              "env.py uses as is"), refused
+    assert "postgres:postgres" not in refused, "the URL's password is never shown"

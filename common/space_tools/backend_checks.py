@@ -71,6 +71,12 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"the code needs {', '.join(unnamed[:3])} from its environment, with no default, and a "
                          "Space's Variables and Secrets are declared in capitals (A-Z, 0-9, _): read an upper-case "
                          "name in the code (config(\"SECRET\")), or give it a default.")
+    host = detect_python.alembic_fixed_database(folder) if "alembic" in config.settings.get("prestart", "") else None
+    if host:
+        raise SpaceError(f"alembic.ini's sqlalchemy.url names a database at host {host}, which the Alembic env.py "
+                         "uses as is, and a Space can't reach it, so the pre-start `alembic upgrade head` would fail: "
+                         "read the URL from an environment variable in env.py (config.set_main_option(\"sqlalchemy.url\", "
+                         "os.environ[\"DATABASE_URL\"])), or answer prestart= without Alembic.")
     missing = detect_hazards.missing_database_folder(folder)
     if missing:
         raise SpaceError(f"{missing}.")
@@ -83,7 +89,8 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
-    installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else set()
+    installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else {}
+    _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "")
     if (installed and "uvicorn" not in installed) or not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard",
                                                                      manifests):
         notes.append("uvicorn is not among the backend's main dependencies: the image serves the app with its own "
@@ -116,6 +123,7 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
         if resolved is None:
             return [f"note: {manifest.name} not resolved: {why_not}"]
         found = lock_wheels.verdict(resolved, python)
+        _refuse_a_missing_settings_file(manifest.parent, found.installed, f"{manifest.name} (resolved)")
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
             others = {other: seen for other in reversed(offered_that_satisfy(specs)) if other != python
                       and (seen := unlocked_resolution.resolved_verdict(manifest, other, Path(scratch) / other))
@@ -126,6 +134,18 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
                 _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, better[0],
                                       others[better[0]].compiled)
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)")
+
+
+def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], shown: str) -> None:
+    """Starlette 0.36 alone raised FileNotFoundError for a Config file that is missing (earlier releases ignore
+    it, later ones warn), and the image never holds a .env."""
+    version = installed.get("starlette", "")
+    reader = detect_hazards.starlette_settings_file(folder) if version.startswith("0.36.") else None
+    if reader:
+        raise SpaceError(f"{reader} gives Starlette's Config a settings file, and Starlette {version} (in {shown}) "
+                         "stops the start when that file is missing, as a .env always is in the image (a Space "
+                         "gets its values as environment variables): upgrade Starlette to 0.37 or later, which only "
+                         "warns, or call Config() without a file when none exists.")
 
 
 def _resolves(manifest: Path, python: str, scratch: Path) -> bool:

@@ -55,6 +55,21 @@ def missing_database_folder(backend: Path) -> str | None:
     return None
 
 
+# Starlette's Config given a settings file: `Config(".env")`, `Config(env_path)`, `Config(env_file=...)`.
+_STARLETTE_CONFIG_FILE = re.compile(r"\bConfig\(\s*(?!\)|environ\s*=)")
+
+
+def starlette_settings_file(backend: Path) -> str | None:
+    """The file whose code gives Starlette's Config a settings file to read (a Space has no .env: its values
+    arrive as environment variables); None when none does."""
+    backend = backend.resolve()
+    for path in backend_reading.source_files(backend, (".py",)):
+        text = backend_reading.text(path)
+        if "starlette.config" in text and _STARLETTE_CONFIG_FILE.search(text) and not _TEST_FILE.search(path.name):
+            return path.relative_to(backend).as_posix()
+    return None
+
+
 def _calls_random(node: ast.AST) -> str | None:
     for inner in ast.walk(node):
         target = inner.func if isinstance(inner, ast.Call) else inner if isinstance(inner, ast.Attribute) else None

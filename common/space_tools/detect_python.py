@@ -232,6 +232,28 @@ def _alembic_folder(backend: Path) -> str | None:
     return location if location and ".." not in location and not location.startswith("/") else None
 
 
+# What in Alembic's env.py puts another URL in place of alembic.ini's: an environment variable, the app's settings.
+_URL_FROM_ELSEWHERE = re.compile(r"set_main_option|environ|getenv|settings|DATABASE|create_(?:async_)?engine\(")
+
+
+def alembic_fixed_database(backend: Path) -> str | None:
+    """The host of a server database that alembic.ini's sqlalchemy.url names and env.py uses as is (a compose
+    service's name, the author's localhost), which no Space reaches; None when env.py reads one from elsewhere."""
+    folder = _alembic_folder(backend) if (backend / "alembic.ini").is_file() else None
+    if folder is None:
+        return None
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(backend_reading.text(backend / "alembic.ini"))
+        url = parser.get("alembic", "sqlalchemy.url", fallback="").strip()
+    except configparser.Error:
+        return None
+    host = re.match(r"^[\w+]+://(?:[^@/]*@)?(?P<host>[^:/?]+)", url)
+    if not host or url.startswith("sqlite") or _URL_FROM_ELSEWHERE.search(backend_reading.text(backend / folder / "env.py")):
+        return None
+    return host["host"]
+
+
 def _prestart(backend: Path, findings: Findings, settings: dict) -> None:
     """A prestart script, or Alembic's migrations: the command and the files it needs that no import brings."""
     needs: list[str] = []

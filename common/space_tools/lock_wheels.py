@@ -20,7 +20,7 @@ _GLIBC = 41  # Debian trixie's, under the python:*-slim images
 class LockVerdict:
     compiled: list[str] = field(default_factory=list)  # "name version": only a source archive
     impossible: list[str] = field(default_factory=list)  # neither a usable wheel nor a source archive
-    installed: set[str] = field(default_factory=set)  # every package the image installs, canonical names
+    installed: dict[str, str] = field(default_factory=dict)  # every package the image installs: name, version
 
 
 def _tags(python: str) -> set:
@@ -75,7 +75,7 @@ def _has_wheel(package: dict, tags: set) -> bool:
 
 
 def _judge(package: dict, tags: set, result: LockVerdict) -> None:
-    result.installed.add(_canonical(package.get("name")))
+    result.installed[_canonical(package.get("name"))] = str(package.get("version") or "")
     if not _has_wheel(package, tags):
         shown = f"{package.get('name')} {package.get('version')}"
         (result.compiled if _has_sdist(package) else result.impossible).append(shown)
