@@ -40,7 +40,7 @@ def _python_packages(backend: Path, python: str) -> list[tuple[str, set[str]]]:
            if (backend / name).is_file() and backend_reading.inside(root, backend / name)]
     lock = detect_python.installed_lock(backend)
     if lock is not None:
-        found.append((lock[0].name, lock_wheels.verdict(lock[0], python, lock[1]).installed))
+        found.append((lock[0].name, set(lock_wheels.verdict(lock[0], python, lock[1]).installed)))
     if "requirements.txt" in own:
         lines = backend_reading.text(backend / "requirements.txt").splitlines()
         found.append(("requirements.txt", {_requirement(line) for line in lines}))
