@@ -331,7 +331,7 @@ def test_a_settings_file_starlette_0_36_would_stop_the_start_without_is_refused(
     project = render(runtime="python", backend_path=str(backend), python_version="3.12")
 
     assert _refused(project).startswith("error: app/settings.py gives Starlette's Config a settings file, and "
-                                        "Starlette 0.36.3 (in requirements.txt (resolved)) stops the start")
+                                        "Starlette 0.36.3, from requirements.txt (resolved), stops the start")
 
     (backend / "requirements.txt").write_text("fastapi==0.115.6\nuvicorn==0.34.0\n")  # Starlette 0.41 only warns
     assert space_tools(project, "check").returncode == 0

@@ -142,7 +142,7 @@ def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], sho
     version = installed.get("starlette", "")
     reader = detect_hazards.starlette_settings_file(folder) if version.startswith("0.36.") else None
     if reader:
-        raise SpaceError(f"{reader} gives Starlette's Config a settings file, and Starlette {version} (in {shown}) "
+        raise SpaceError(f"{reader} gives Starlette's Config a settings file, and Starlette {version}, from {shown}, "
                          "stops the start when that file is missing, as a .env always is in the image (a Space "
                          "gets its values as environment variables): upgrade Starlette to 0.37 or later, which only "
                          "warns, or call Config() without a file when none exists.")
