@@ -524,3 +524,16 @@ def test_check_refuses_a_workspace_dependency_before_any_build(render, backend):
 
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert refused.stderr.startswith("error: package.json depends on @acme/db, @acme/logger through workspace:")
+
+
+def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
+    """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
+    a Starlette app has no docs page, so its Space opens on the root."""
+    write_backend(backend, {"app/__init__.py": "", "requirements.txt": "fastapi\nuvicorn\n", "app/main.py":
+                            'from fastapi import FastAPI\n\napp = FastAPI(title="Minimal", docs_url="/")\n'})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "base_path / (space.json: /docs) <- app/main.py: docs_url='/'")
+
+    write_backend(backend, {"app/main.py": "from starlette.applications import Starlette\n\napp = Starlette()\n"})
+    assert_shows(detected(project), "base_path (space.json: /docs) <- app/main.py: Starlette serves no docs page")

@@ -304,10 +304,45 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
         findings.need_files(settings, list(found), f"the app opens these by name: {shown}")
 
 
+# The page each framework serves its API's docs on by default; "" for none (the Space then opens its root).
+_DOCS_PAGE = {"FastAPI": "/docs", "Litestar": "/schema"}
+
+
+def _first_page(backend: Path, asgi_app: str) -> tuple[str, str] | None:
+    """(page, why) for the Space's base_path: the app's docs page (FastAPI's docs_url=, else its framework's
+    default), or the root for a framework with none; None when the module can't say (a factory, settings)."""
+    module, _, name = asgi_app.partition(":")
+    path = backend.joinpath(*module.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    try:
+        tree = ast.parse(backend_reading.text(path))
+    except (SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        value = getattr(node, "value", None)
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if not isinstance(value, ast.Call) or not any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            continue
+        called = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        if called not in _ASGI_CLASSES:
+            return None
+        docs = next((keyword.value for keyword in value.keywords if keyword.arg == "docs_url"), None)
+        where = path.relative_to(backend).as_posix()
+        if docs is None:
+            page = _DOCS_PAGE.get(called, "")
+            return page, f"{where}: {called} serves {f'its docs at {page}' if page else 'no docs page'}"
+        if isinstance(docs, ast.Constant) and (docs.value is None or isinstance(docs.value, str)):
+            return docs.value or "", f"{where}: docs_url={docs.value!r}"
+        return None
+    return None
+
+
 def find(backend: Path, findings: Findings, settings: dict) -> None:
     apps = asgi_apps(backend)
     if apps:
         findings.add("asgi_app", apps[0][0], apps[0][1])
+        if page := _first_page(backend, apps[0][0]):
+            findings.add("base_path", *page)
         if len(apps) > 1:
             findings.notes.append("other ASGI apps: " + ", ".join(app for app, _ in apps[1:4]))
     else:
