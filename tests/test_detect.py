@@ -86,7 +86,7 @@ def test_hf_single_file_app_is_found_with_the_variables_it_reads(render, backend
     assert "MODEL_NAME Variable, optional, default 'gpt2' <- read in app.py" in shown
     assert "UPSTREAM_API_TOKEN Secret, required <- read in app.py" in shown
     assert "dependencies: requirements.txt (no lock: versions may drift between builds)" in shown
-    assert "python -m space_tools detect --write" in shown
+    assert "./space detect --write" in shown
     assert _settings(project)["asgi_app"] == "app.main:app", "detect alone writes nothing"
 
 

@@ -225,7 +225,7 @@ def sync(config: SpaceConfig, *, force: bool = False, dry_run: bool = False) -> 
     if changed and not force:
         raise SpaceError(
             f"./backend has files sync did not write: {_listing(changed)}. Make the change in {planned.source} "
-            "instead, or move them away, or run `python -m space_tools sync --force` to set ./backend aside as "
+            "instead, or move them away, or run `./space sync --force` to set ./backend aside as "
             "./backend.kept-<time> and copy afresh."
         )
     if dry_run:

@@ -77,7 +77,7 @@ def main(args) -> int:
         data["env_vars"] = {**data["env_vars"], **recorded}  # what was answered stays as answered
     if not args.write and not _confirmed(data):
         print(f"To make {', '.join(data)} what the backend says (variables' secret and required are guesses): "
-              "python -m space_tools detect --write")
+              "./space detect --write")
         return 0
     written = answers_writer.change(settings.root, data)
     if not written:
