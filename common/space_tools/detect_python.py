@@ -220,15 +220,20 @@ def manifest(backend: Path) -> str:
     return "pyproject.toml without a lock" if (backend / "pyproject.toml").is_file() else "none"
 
 
-def _alembic_folder(backend: Path) -> str | None:
-    """The migrations folder alembic.ini names (script_location), relative to the backend."""
+def _alembic_setting(backend: Path, name: str, fallback: str = "") -> str | None:
+    """One setting of alembic.ini's [alembic] section; None when the file can't be read as INI."""
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(backend_reading.text(backend / "alembic.ini"))
-        location = parser.get("alembic", "script_location", fallback="alembic")
+        return parser.get("alembic", name, fallback=fallback).strip()
     except configparser.Error:
         return None
-    location = location.replace("%(here)s/", "").strip().rstrip("/")
+
+
+def _alembic_folder(backend: Path) -> str | None:
+    """The migrations folder alembic.ini names (script_location), relative to the backend."""
+    location = _alembic_setting(backend, "script_location", "alembic")
+    location = (location or "").replace("%(here)s/", "").strip().rstrip("/")
     return location if location and ".." not in location and not location.startswith("/") else None
 
 
@@ -242,14 +247,10 @@ def alembic_fixed_database(backend: Path) -> str | None:
     folder = _alembic_folder(backend) if (backend / "alembic.ini").is_file() else None
     if folder is None:
         return None
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read_string(backend_reading.text(backend / "alembic.ini"))
-        url = parser.get("alembic", "sqlalchemy.url", fallback="").strip()
-    except configparser.Error:
-        return None
+    url = _alembic_setting(backend, "sqlalchemy.url") or ""
     host = re.match(r"^[\w+]+://(?:[^@/]*@)?(?P<host>[^:/?]+)", url)
-    if not host or url.startswith("sqlite") or _URL_FROM_ELSEWHERE.search(backend_reading.text(backend / folder / "env.py")):
+    env_py = backend_reading.text(backend / folder / "env.py")
+    if not host or url.startswith("sqlite") or _URL_FROM_ELSEWHERE.search(env_py):
         return None
     return host["host"]
 
