@@ -311,7 +311,7 @@ import { drizzle } from "drizzle-orm/libsql";
 import { env } from "../config/env.config.js";
 
 export const auth = betterAuth({ database: drizzleAdapter(drizzle(env.DATABASE_URL), { provider: "sqlite" }) });
-""", ".gitignore": "node_modules/\ndatabase\n", "package-lock.json": "{}"},
+""", ".gitignore": "node_modules/\ndatabase\n"},
         {"express": "^5.1.0", "joi": "^17.13.0", "drizzle-orm": "^0.44.0", "@libsql/client": "^0.15.0"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.js")
 
