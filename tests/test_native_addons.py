@@ -33,11 +33,11 @@ export const auth = betterAuth({
 """
 
 
-def _backend(folder: Path, scripts: dict[str, str]) -> Path:
+def _backend(folder: Path, scripts: dict[str, str], better_auth: str) -> Path:
     folder.mkdir(parents=True)
     (folder / "package.json").write_text(json.dumps({
         "name": "argon-auth", "type": "module", "main": "server.ts", "scripts": scripts,
-        "dependencies": {"better-auth": "1.7.25", "@node-rs/argon2": "2.2.1"}}))
+        "dependencies": {"better-auth": better_auth, "@node-rs/argon2": "2.2.1"}}))
     (folder / "auth.ts").write_text(AUTH)
     (folder / "server.ts").write_text(SERVER)
     subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--ignore-scripts"],
@@ -50,9 +50,11 @@ PRESTART = {"prestart": "node -e \"require('@node-rs/argon2').hashSync('warm up'
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("scripts", [{}, PRESTART], ids=["bundle", "with-prestart"])
-def test_a_native_add_on_ships_node_modules_and_signs_users_in(render, cli, tmp_path, scripts):
-    space = make_space(render, "node", _backend(tmp_path / "backend", scripts), "native-add-on")
+# Better Auth before 1.5 keeps its migration in better-auth/db, which the start-up then imports from node_modules.
+@pytest.mark.parametrize("scripts, better_auth", [({}, "1.7.25"), (PRESTART, "1.7.25"), ({}, "1.4.18")],
+                         ids=["bundle", "with-prestart", "better-auth-1.4"])
+def test_a_native_add_on_ships_node_modules_and_signs_users_in(render, cli, tmp_path, scripts, better_auth):
+    space = make_space(render, "node", _backend(tmp_path / "backend", scripts, better_auth), "native-add-on")
     with running(cli, space) as url:
         assert sign_up(url)["user"]["email"] == "ada@example.com"
         request = urllib.request.Request(

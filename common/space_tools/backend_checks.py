@@ -239,7 +239,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"migrate_on_start can't create the schema: {used[0]} gives Better Auth {used[1]}(), which "
                          "its migration can't drive; migrate with the ORM's own tool as prestart and answer "
                          "migrate_on_start=false (`copier update --defaults --data migrate_on_start=false`).")
-    locks = [name for name in detect_node.LOCKS if (folder / name).is_file()]
+    locks = detect_node.locks(folder)[0]
     if not locks:
         raise SpaceError(
             f"{folder} has no lock file ({dependency_files.NODE_LOCK_NAMES}), so the build can't "
@@ -314,17 +314,9 @@ def _check_better_auth(lock: Path) -> list[str]:
 def _check_lock_matches(manifest: dict, lock: Path) -> None:
     """The lock's own copy of package.json's dependency lists: npm ci refuses a lock that differs."""
     try:
-        packages = json.loads(lock.read_text()).get("packages")
+        drift = detect_node.lock_drift(manifest, lock)
     except ValueError as error:
         raise SpaceError(f"{lock} is not valid JSON: {error}.") from None
-    if not isinstance(packages, dict) or "" not in packages:
-        return  # lockfileVersion 1 (npm 6) keeps no copy; npm ci itself judges it
-    root = packages[""]
-    for kind in ("dependencies", "devDependencies", "optionalDependencies"):
-        wanted, locked = manifest.get(kind) or {}, root.get(kind) or {}
-        changed = sorted(name for name in set(wanted) | set(locked) if wanted.get(name) != locked.get(name))
-        if changed:
-            raise SpaceError(
-                f"{lock} is out of date with package.json ({kind} differ: {', '.join(changed)}), so `npm ci` would "
-                "refuse it: run `npm install` in the backend and commit the lock file."
-            )
+    if drift:
+        raise SpaceError(f"{lock} is out of date with package.json ({drift}), so `npm ci` would refuse it: run "
+                         "`npm install` in the backend and commit the lock file.")

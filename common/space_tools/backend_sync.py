@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import code_imports, dependency_files, git_source, never_ship, workspace_lock
+from . import code_imports, dependency_files, detect_node, git_source, never_ship, workspace_lock
 from .backend_checks import check_backend
 from .config import SpaceConfig
 from .errors import SpaceError
@@ -130,6 +130,9 @@ def plan(config: SpaceConfig) -> SyncPlan:
         followed = sorted(set(collector.plan.files) - before)
         if followed:
             collector.plan.notes.append(f"also synced what the code {what}: {_listing(followed)}")
+    for name, why in _stale_locks(config, source).items():  # also when backend_files names the whole folder
+        collector.plan.files.pop(name, None)
+        collector.plan.notes.append(f"left out {name}: {why}")
     workspace = workspace_lock.needs_export(source) if config.runtime == "python" else None
     if workspace is not None:
         collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace)
@@ -141,7 +144,12 @@ def plan(config: SpaceConfig) -> SyncPlan:
 def _manifests(config: SpaceConfig, source: Path) -> list[str]:
     """The files the image installs the dependencies from, whichever kind the backend has."""
     names = [*dependency_files.all_files(config.runtime), *(["tsconfig.json"] if config.runtime == "node" else [])]
-    return [name for name in names if os.path.lexists(source / name)]
+    stale = _stale_locks(config, source)
+    return [name for name in names if os.path.lexists(source / name) and name not in stale]
+
+
+def _stale_locks(config: SpaceConfig, source: Path) -> dict[str, str]:
+    return detect_node.locks(source)[1] if config.runtime == "node" else {}
 
 
 def _imported(config: SpaceConfig, source: Path) -> list[str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -26,6 +27,38 @@ def berry_lock_version(lock: Path) -> int | None:
         return None
     match = re.search(r"^__metadata:\n\s+version: (\d+)", backend_reading.text(lock)[:2000], re.M)
     return int(match[1]) if match else None
+
+
+def lock_drift(manifest: dict, lock: Path) -> str:
+    """How package-lock.json's own copy of package.json's dependency lists differs from it ('' when it matches or
+    keeps no copy, as lockfileVersion 1 does): `npm ci` refuses a lock that differs. Raises ValueError on bad JSON."""
+    packages = json.loads(lock.read_text(encoding="utf-8")).get("packages")
+    if not isinstance(packages, dict) or not isinstance(packages.get(""), dict):
+        return ""
+    for kind in ("dependencies", "devDependencies", "optionalDependencies"):
+        wanted, locked = manifest.get(kind) or {}, packages[""].get(kind) or {}
+        changed = sorted(name for name in set(wanted) | set(locked) if wanted.get(name) != locked.get(name))
+        if changed:
+            return f"{kind} differ: {', '.join(changed[:5])}" + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return ""
+
+
+def locks(backend: Path) -> tuple[list[str], dict[str, str]]:
+    """The backend's lock files in the order the image's build prefers them, and those sync leaves out with why: a
+    package-lock.json out of date with package.json beside another package manager's lock is the stale one, since
+    `npm ci` would refuse it and the other lock is the one the team installs with."""
+    present = [name for name in LOCKS if (backend / name).is_file()]
+    others = [name for name in present if name != "package-lock.json"]
+    if "package-lock.json" not in present or not others:
+        return present, {}
+    try:
+        drift = lock_drift(backend_reading.package_json(backend), backend / "package-lock.json")
+    except ValueError:
+        return present, {}  # check names the broken JSON
+    if not drift:
+        return present, {}
+    return others, {"package-lock.json": f"out of date with package.json ({drift}), so `npm ci` would refuse it; "
+                                         f"the image installs from {others[0]} ({install_command(backend / others[0])})"}
 
 
 def install_command(lock: Path) -> str:
@@ -148,10 +181,12 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
                               "production node_modules beside the bundle for them)")
     if "better-auth" in dependencies:
         findings.notes.append(f"better-auth {dependencies['better-auth']}")
-    locks = [name for name in LOCKS if (backend / name).is_file()]
+    used, stale = locks(backend)
+    for name, why in stale.items():
+        findings.notes.append(f"left out {name}: {why}")
     manager = str(package.get("packageManager") or "").split("+")[0]
-    findings.notes.append(f"dependencies: {locks[0] if locks else 'package.json without a lock'}"
-                          + (f" ({install_command(backend / locks[0])})" if locks else "") + (f", packageManager {manager}" if manager else ""))
+    findings.notes.append(f"dependencies: {used[0] if used else 'package.json without a lock'}"
+                          + (f" ({install_command(backend / used[0])})" if used else "") + (f", packageManager {manager}" if manager else ""))
 
 
 # Bun's own modules and globals, which Node.js does not have.

@@ -50,11 +50,33 @@ const betterAuthMigrations = {
   name: "space-better-auth-migrations",
   setup(build) {
     build.onResolve({ filter: /^space:better-auth-migrations$/ }, async () => {
-      for (const subpath of ["better-auth/db/migration", "better-auth/db"]) {
-        const found = await build.resolve(subpath, { kind: "import-statement", resolveDir: backend });
-        if (found.errors.length === 0) return native.length ? { path: subpath, external: true } : { path: found.path };
+      const manifest = join(modules, "better-auth", "package.json");
+      if (!existsSync(manifest)) return { errors: [{ text: "better-auth is not among the backend's installed dependencies" }] };
+      // Read from its exports, not by resolving: with packages left external every subpath would seem to resolve.
+      const exported = JSON.parse(readFileSync(manifest, "utf8")).exports ?? {};
+      const subpath = "./db/migration" in exported ? "better-auth/db/migration" : "better-auth/db";
+      if (native.length) return { path: subpath, external: true };
+      const found = await build.resolve(subpath, { kind: "import-statement", resolveDir: backend });
+      return found.errors.length ? { errors: found.errors } : { path: found.path };
+    });
+  },
+};
+
+// A dependency's import of a package nobody installed (an optional peer, e.g. react for @react-email/render's
+// dynamic import) stays an import, as Node would leave it: it fails only if that code runs. The backend's own
+// imports of a missing package still fail the build.
+const unresolvedPeers = new Set();
+const optionalPeers = {
+  name: "space-optional-peers",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData?.probe || !args.importer.includes("/node_modules/") || /^(node|space):/.test(args.path)) {
+        return undefined;
       }
-      return { errors: [{ text: "better-auth is not among the backend's installed dependencies" }] };
+      const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { probe: true } });
+      if (found.errors.length === 0) return { path: found.path, external: found.external, sideEffects: found.sideEffects };
+      unresolvedPeers.add(args.path);
+      return { path: args.path, external: true };
     });
   },
 };
@@ -113,11 +135,16 @@ await esbuild.build({
   ...(native.length ? { packages: "external" } : {}),
   legalComments: "none",
   logLevel: "warning",
-  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances],
+  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances, ...(native.length ? [] : [optionalPeers])],
   loader: { ".txt": "text" }, // placeholder-secrets.txt
   // require() works inside the bundle through createRequire.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
 });
+
+if (unresolvedPeers.size) {
+  process.stderr.write(`space: left as imports, since no dependency installs them (a dependency loads them only if ` +
+    `you use that part of it): ${[...unresolvedPeers].sort().join(", ")}\n`);
+}
 
 const bytes = (folder) =>
   readdirSync(folder, { withFileTypes: true, recursive: true })

@@ -34,24 +34,23 @@ process.on("exit", (code) => {
 });
 const backend = await Promise.race([settings.loadEntry(), hold.stuck(STUCK_MS).then(() => fail(STUCK))]);
 
-// The instance the entry exports, else the one betterAuth() made while the backend loaded, in whichever module.
+// The instance the entry exports, else every one betterAuth() made while the backend loaded, in whichever module:
+// a server may make one for the Better Auth CLI beside the one it serves, and both then get the schema and cookies.
 const { instances } = await import("./better-auth-instances.mjs"); // loaded with the backend: the same module
-const made = instances.length === 1 ? instances[0] : undefined;
-const auth = backend.auth ?? backend.default?.auth ?? made;
-const isAuth = typeof auth?.$context?.then === "function" && typeof auth.options === "object";
+const exported = backend.auth ?? backend.default?.auth;
+const auths = exported ? [exported] : instances;
+const isAuth = auths.length > 0 &&
+  auths.every((auth) => typeof auth?.$context?.then === "function" && typeof auth.options === "object");
 if ((settings.MIGRATE_ON_START || settings.IFRAME) && !isAuth) {
-  const found = instances.length > 1
-    ? `made ${instances.length} betterAuth(...) instances while loading and exports none of them as \`auth\``
-    : "made no betterAuth(...) instance while loading";
   fail(
-    `${settings.ENTRY_FILE} ${found}, which migrate_on_start and iframe need: create it when the module loads ` +
-      "(`const auth = betterAuth({...})`, in any file the entry imports) and, if there are several, export the " +
-      "one that serves as `auth`; or answer migrate_on_start=false and iframe=false.",
+    `${settings.ENTRY_FILE} made no betterAuth(...) instance while loading, which migrate_on_start and iframe need: ` +
+      "create it when the module loads (`const auth = betterAuth({...})`, in any file the entry imports); or answer " +
+      "migrate_on_start=false and iframe=false.",
   );
 }
 if (settings.MIGRATE_ON_START) {
   const { migrateSchema, unmigratable } = await import("./migrate.mjs");
-  const problem = unmigratable(auth.options);
+  const problem = auths.map((auth) => unmigratable(auth.options)).find(Boolean);
   if (problem) {
     fail(
       `migrate_on_start: ${settings.ENTRY_FILE}'s betterAuth() ${problem}, which Better Auth's migration can't ` +
@@ -59,8 +58,11 @@ if (settings.MIGRATE_ON_START) {
     );
   }
   try {
-    const { created, altered } = await migrateSchema(auth);
-    const changes = [...created.map((t) => `created ${t}`), ...altered.map((t) => `altered ${t}`)];
+    const changes = [];
+    for (const auth of auths) {  // one after another: the second finds the first's tables
+      const { created, altered } = await migrateSchema(auth);
+      changes.push(...created.map((t) => `created ${t}`), ...altered.map((t) => `altered ${t}`));
+    }
     process.stderr.write(`space: database schema ${changes.length ? changes.join(", ") : "up to date"}\n`);
   } catch (error) {
     const reason = error.message || error.code || String(error);
@@ -70,17 +72,22 @@ if (settings.MIGRATE_ON_START) {
 }
 if (settings.IFRAME) {
   const { useIframeCookies } = await import("./iframe-cookies.mjs");
-  await useIframeCookies(auth);
+  for (const auth of auths) await useIframeCookies(auth);
 }
 const guards = {};
 if (isAuth) {
   const { exemptHealthPath, betterAuthHealth } = await import("./health-path.mjs");
   const { authWriteQueue } = await import("./auth-write-queue.mjs");
-  const context = await auth.$context;
-  const basePath = (context.options.basePath ?? "/api/auth").replace(/\/$/, ""); // Better Auth's default
-  exemptHealthPath(context, basePath, settings.HEALTH_PATH);
-  guards.health = betterAuthHealth(basePath, settings.HEALTH_PATH);
-  guards.queue = authWriteQueue(basePath);
+  const contexts = await Promise.all(auths.map((auth) => auth.$context));
+  const basePaths = new Set(contexts.map((context) => (context.options.basePath ?? "/api/auth").replace(/\/$/, "")));
+  for (const context of contexts) {
+    for (const basePath of basePaths) exemptHealthPath(context, basePath, settings.HEALTH_PATH);
+  }
+  if (basePaths.size === 1) { // instances under different paths: which one serves is the backend's to say
+    const [basePath] = basePaths;
+    guards.health = betterAuthHealth(basePath, settings.HEALTH_PATH);
+    guards.queue = authWriteQueue(basePath);
+  }
 }
 keeping?.prepare(); // again: a database the backend or the migration just made is in WAL before the port opens
 // HTTP servers get the wrapper's health answer, the sign-in queue and their requests counted for a quick stop.

@@ -55,12 +55,14 @@ def make_space(render: Callable[..., Path], runtime: str, backend: Path, shape: 
 
 
 @contextmanager
-def running(cli, space: Shape) -> Iterator[str]:
-    """detect --write, then `space_tools run` of the Space; yields its URL and removes it afterwards."""
+def running(cli, space: Shape, env: dict[str, str] | None = None) -> Iterator[str]:
+    """detect --write, then `space_tools run` of the Space with a .env of the values the app needs (Better Auth's
+    secret, and `env`); yields its URL and removes it afterwards."""
     space_tools(space.project, "detect", "--write")
     settings = space.settings
-    if settings["runtime"] == "node":
-        (space.project / ".env").write_text(f"BETTER_AUTH_SECRET={AUTH_SECRET}\n")
+    values = {**({"BETTER_AUTH_SECRET": AUTH_SECRET} if settings["runtime"] == "node" else {}), **(env or {})}
+    if values:
+        (space.project / ".env").write_text("".join(f"{name}={value}\n" for name, value in values.items()))
     name, port = settings["space_name"], docker.free_port()
     try:
         result = cli(SpaceRepo(space.project, f"alice/{name}"), "run", "--network", "host", "--detach", "--port", str(port))
