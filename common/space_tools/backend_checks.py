@@ -234,6 +234,11 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
                or detect_hazards.missing_database_folder(folder))
     if problem:
         raise SpaceError(f"{problem}.")
+    prestart_problem = detect_node.dev_only_prestart(manifest, str(config.settings.get("prestart") or ""))
+    if prestart_problem:
+        raise SpaceError(f"prestart `{config.settings['prestart']}` can't run in the image: {prestart_problem}; or "
+                         "answer prestart= and run it yourself.")
+    prisma = _check_prisma(config, folder)
     used = detect_node.adapter(folder)
     if used and config.settings.get("migrate_on_start"):
         raise SpaceError(f"migrate_on_start can't create the schema: {used[0]} gives Better Auth {used[1]}(), which "
@@ -257,8 +262,20 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         _check_lock_matches(manifest, lock)
     unmigrated = [f"note: nothing creates the schema {used[1]}() expects: give its ORM's migrate command as prestart "
                   "(it must be a production dependency)"] if used and not config.settings.get("prestart") else []
-    return [*_check_better_auth(lock), *sign_in_checks.check(config.settings, folder), *unmigrated,
+    return [*_check_better_auth(lock), *prisma, *sign_in_checks.check(config.settings, folder), *unmigrated,
             f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
+
+
+def _check_prisma(config: SpaceConfig, folder: Path) -> list[str]:
+    """The schema the build generates the Prisma client from is the one Prisma itself would read."""
+    found, answered = detect_node.prisma_schema(folder), str(config.settings.get("prisma_schema") or "")
+    if found != (answered or None):
+        fix = f"`copier update --defaults --data prisma_schema={found or ''}` (or `./space detect --write`)"
+        raise SpaceError(f"the backend's Prisma schema is {found}, and prisma_schema answers {answered!r}: the build "
+                         f"generates the client from that answer, so answer it with {fix}." if found else
+                         f"prisma_schema answers {answered!r}, which is not a Prisma schema of a backend that depends "
+                         f"on @prisma/client: answer it with {fix}.")
+    return [f"prisma generate: the build writes the Prisma client from {found}"] if found else []
 
 
 def _check_berry(manifest: dict, lock: Path) -> None:

@@ -120,7 +120,10 @@ def plan(config: SpaceConfig) -> SyncPlan:
         if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
             collector.visit(path, relative)
             visited.append(relative.as_posix())
-    for what, entries in (("imports", _imported(config, source)), ("installs from", _manifests(config, source))):
+    schema = str(config.settings.get("prisma_schema") or "") if config.runtime == "node" else ""
+    generated = [schema] if schema and os.path.lexists(source / schema) else []
+    for what, entries in (("imports", _imported(config, source)), ("installs from", _manifests(config, source)),
+                          ("generates its Prisma client from", generated)):
         before = set(collector.plan.files)
         for entry in entries:
             # `app/alembic` in backend_files ships that folder, not the rest of the `app` package the code imports

@@ -212,12 +212,11 @@ def unsupported(backend: Path) -> str | None:
             return (f"{relative} uses Bun's own API ({found[0].strip()}), which Node.js does not have, and the Space "
                     "runs the backend on Node.js: this template has no Bun runtime")
     dependencies = backend_reading.package_json(backend).get("dependencies") or {}
-    schemas = ("prisma/schema.prisma", "prisma/schema", "schema.prisma")
-    schema = next((name for name in schemas if (backend / name).exists()), None)
-    if schema and "@prisma/client" in dependencies:
-        return (f"{schema} makes a Prisma client that `prisma generate` writes, and the image's build does not run it "
-                "yet (nor can Prisma fetch its engines there without the network), so the server would start without "
-                "its client: Prisma backends are not supported yet")
+    schema = prisma_schema(backend)
+    provider = prisma_provider(backend, schema) if schema else None
+    if provider in ("mysql", "mongodb", "sqlserver"):
+        return (f"{schema}'s datasource is {provider}, and the Node template keeps Better Auth's data in SQLite or "
+                "PostgreSQL only")
     mysql = [name for name in _MYSQL if name in dependencies]
     if mysql:
         return (f"package.json depends on {', '.join(mysql)} (MySQL), and the Node template keeps Better Auth's data "
@@ -245,17 +244,51 @@ def _better_auth_config(backend: Path, findings: Findings, settings: dict) -> No
                      "(its ORM migrates the schema)")
 
 
-def _prisma_datasource(backend: Path, findings: Findings) -> None:
-    """A Prisma schema's datasource: its provider is the database, its env(...) a variable the app needs."""
-    schema = next((backend / name for name in ("prisma/schema.prisma", "schema.prisma") if (backend / name).is_file()),
-                  None)
-    text = backend_reading.text(schema) if schema is not None else ""
-    block = re.search(r"datasource\s+\w+\s*\{([^}]*)\}", text)
-    if not block:
+# Where Prisma looks for the schema when its config names none: one file, or a folder of .prisma files (6.6 on).
+_PRISMA_SCHEMAS = ("prisma/schema.prisma", "prisma/schema", "schema.prisma")
+_PRISMA_CONFIGS = ("prisma.config.ts", "prisma.config.mts", "prisma.config.js", "prisma.config.mjs")
+
+
+def prisma_schema(backend: Path) -> str | None:
+    """The backend's Prisma schema (file or folder), as Prisma finds it: prisma.config.ts's `schema`, package.json's
+    prisma.schema, else its default places; None when the backend has no Prisma client or no schema."""
+    package = backend_reading.package_json(backend)
+    if "@prisma/client" not in (package.get("dependencies") or {}):
+        return None
+    root = backend.resolve()
+    config = next((backend / name for name in _PRISMA_CONFIGS if (backend / name).is_file()), None)
+    named = re.search(r"""\bschema\s*:\s*["'`]([^"'`$]+)["'`]""", backend_reading.text(config)) if config else None
+    listed = (package.get("prisma") or {}).get("schema") if isinstance(package.get("prisma"), dict) else None
+    for candidate in (named[1] if named else None, listed if isinstance(listed, str) else None, *_PRISMA_SCHEMAS):
+        if candidate:
+            relative = candidate.removeprefix("./").rstrip("/")
+            path = backend / relative
+            if path.exists() and ".." not in relative.split("/") and backend_reading.inside(root, path):
+                return relative
+    return None
+
+
+def _prisma(backend: Path, findings: Findings) -> None:
+    """The Prisma schema the build generates the client from, and its datasource's provider as the database."""
+    schema = prisma_schema(backend)
+    if schema is None:
         return
-    provider = re.search(r"""provider\s*=\s*["'](\w+)["']""", block[1])
-    if provider and provider[1] in ("postgresql", "postgres", "cockroachdb") and findings.get("database") is None:
-        findings.add("database", "postgres", f"{schema.relative_to(backend).as_posix()}: provider {provider[1]}")
+    findings.add("prisma_schema", schema, "the Prisma schema `prisma generate` reads")
+    provider = prisma_provider(backend, schema)
+    if provider in ("postgresql", "postgres", "cockroachdb") and findings.get("database") is None:
+        findings.add("database", "postgres", f"{schema}: provider {provider}")
+
+
+def prisma_provider(backend: Path, schema: str) -> str | None:
+    """The provider of the schema's datasource (postgresql, sqlite, mongodb, ...)."""
+    path = backend / schema
+    files = sorted(path.glob("*.prisma")) if path.is_dir() else [path]
+    for file in files:
+        block = re.search(r"datasource\s+\w+\s*\{([^}]*)\}", backend_reading.text(file))
+        provider = re.search(r"""provider\s*=\s*["'](\w+)["']""", block[1]) if block else None
+        if provider:
+            return provider[1]
+    return None
 
 
 def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) -> None:
@@ -269,10 +302,11 @@ def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) 
         command, source = "prisma migrate deploy", "prisma/migrations"
     else:
         return
+    problem = dev_only_prestart(package, command)
+    if problem:  # an answer that would fail every start is not written
+        findings.warnings.append(f"{source} gives `{command}`, but {problem}")
+        return
     tool = command.split()[0]
-    if tool in (package.get("devDependencies") or {}) and tool not in dependencies:
-        findings.warnings.append(f"prestart `{command}` runs {tool}, which is only in devDependencies: the image "
-                                 f"installs dependencies only, so run `npm install --save-prod {tool}` in the backend")
     findings.add("prestart", command, source)
     root = backend.resolve()
     needs = [word.removeprefix("./").rstrip("/") for word in re.split(r"[\s=]+", command)
@@ -281,11 +315,20 @@ def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) 
     findings.need_files(settings, needs, f"{source} runs before the start and needs {', '.join(needs)}")
 
 
+def dev_only_prestart(package: dict, command: str) -> str | None:
+    """Why a pre-start command can't run in the image: its tool is a package only in devDependencies."""
+    tool = command.split()[0] if command.split() else ""
+    if tool in (package.get("devDependencies") or {}) and tool not in (package.get("dependencies") or {}):
+        return (f"{tool} is only in devDependencies and the image installs dependencies only: run "
+                f"`npm install --save-prod {tool}` in the backend")
+    return None
+
+
 def find(backend: Path, findings: Findings, settings: dict) -> None:
     package = backend_reading.package_json(backend)
     _entry_file(backend, package, findings)
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
-    _prisma_datasource(backend, findings)
+    _prisma(backend, findings)
     _better_auth_config(backend, findings, settings)
     _prestart(backend, package, findings, settings)

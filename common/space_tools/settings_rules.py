@@ -15,6 +15,7 @@ _SPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 _URL_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _ASGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*$")
 _ENTRY_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ts|mts|js|mjs)$")
+_PRISMA_SCHEMA = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
 _OUTSIDE_OR_ENV = re.compile(r"^/|(^|/)\.\.(/|$)|(^|/)\.env")
 _VARIABLE_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _VARIABLE_KEYS = {"secret", "required", "default", "help"}
@@ -126,6 +127,10 @@ def problems(settings: dict, root: Path) -> list[str]:
     entry = str(settings.get("entry_file", ""))
     if runtime == "node" and (not _ENTRY_FILE.match(entry) or ".." in entry):
         add(f'"{entry}" is not a .ts/.mts/.js/.mjs file path inside the backend.')
+    schema = settings.get("prisma_schema") or ""  # absent in Spaces made before Prisma was generated
+    if runtime == "node" and schema and (not isinstance(schema, str) or not _PRISMA_SCHEMA.match(schema)
+                                         or ".." in schema.split("/")):
+        add(f'"{schema}" is not a path inside the backend.')
     backend_path = str(settings.get("backend_path") or "").strip()
     if backend_path:
         problem = backend_path_problem(backend_path, root)

@@ -2,8 +2,11 @@
 // Builds the image's one ESM bundle of the start-up wrapper and the backend's server (TypeScript stripped,
 // dependencies inlined), split so the environment check runs before the server's code loads.
 // Run in the image's build stage: node bundle.mjs <esbuild folder> <backend folder> <output folder>.
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync }
+  from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -43,6 +46,31 @@ function packagesNeedingNodeModules() {
   return names.filter((name) => GENERATED.has(name) || (!name.startsWith(".") && compiled(join(modules, name))));
 }
 
+// The Prisma client the code imports, written by `prisma generate` from the schema space.json names, with the CLI of
+// the installed @prisma/client's version, fetched for this step only: the image never holds it.
+function generatePrismaClient() {
+  const client = join(modules, "@prisma", "client", "package.json");
+  if (!existsSync(client)) {
+    process.stderr.write(`error: prisma_schema is ${space.prisma_schema}, but @prisma/client is not among the ` +
+      "installed dependencies: run `npm install @prisma/client` in the backend.\n");
+    process.exit(1);
+  }
+  const { version } = JSON.parse(readFileSync(client, "utf8"));
+  const cli = mkdtempSync(join(tmpdir(), "prisma-cli-"));
+  const quiet = { stdio: ["ignore", "inherit", "inherit"] };
+  execFileSync("npm", ["install", "--prefix", cli, "--no-audit", "--no-fund", "--no-package-lock", "--ignore-scripts",
+    "--loglevel=error", `prisma@${version}`], quiet);
+  // generate reads the schema only: a stand-in spares fetching the schema engine, which only migrations run.
+  const noEngine = join(cli, "no-schema-engine");
+  writeFileSync(noEngine, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+  // Run outside the backend, so its prisma.config.ts (which may need the Space's Secrets) is not loaded.
+  execFileSync(process.execPath, [join(cli, "node_modules", "prisma", "build", "index.js"), "generate", "--schema",
+    join(backend, space.prisma_schema)], { ...quiet, cwd: cli,
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: noEngine, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" } });
+  rmSync(cli, { recursive: true, force: true });
+}
+
+if (space.prisma_schema) generatePrismaClient();
 const native = packagesNeedingNodeModules();
 
 // Better Auth's programmatic migration, where the backend's version keeps it (1.5 moved it out of better-auth/db).
