@@ -182,10 +182,11 @@ def _python_file(path: Path, relative: str) -> list[Variable]:
     return [variable for variable in found if variable]
 
 
-# process.env.X, process.env["X"], with `?? "d"` or `|| "d"` after it; and `const { A, B = "d" } = process.env`.
+# process.env.X, process.env["X"], with `?? "d"` or `|| "d"` after it (`|| undefined`: optional, no default); and
+# `const { A, B = "d" } = process.env`.
 _JS_READ = re.compile(
     r"""process\.env(?:\.(?P<dot>[A-Z_][A-Z0-9_]*)|\[\s*["'](?P<key>[A-Z_][A-Z0-9_]*)["']\s*\])"""
-    r"""(?:\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false))?"""
+    r"""(?:\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false|undefined\b|null\b))?"""
 )
 _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*process\.env\b""")
 
@@ -195,7 +196,7 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
     found = []
     for match in _JS_READ.finditer(source):
         default = match["default"]
-        value = default.strip("\"'`") if default else None
+        value = "" if default in ("undefined", "null") else default.strip("\"'`") if default else None
         found.append(_variable(match["dot"] or match["key"], value, relative))
     for match in _JS_DESTRUCTURE.finditer(source):
         for part in match["names"].split(","):
