@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import backend_reading, dependency_files
+from . import backend_reading, code_imports, dependency_files
 from .findings import Findings
 
 OFFERED = [int(major) for major in
@@ -315,6 +315,39 @@ def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) 
     findings.need_files(settings, needs, f"{source} runs before the start and needs {', '.join(needs)}")
 
 
+# A path the server opens by name: a literal with a slash (or a template literal's part before `${`), or any literal
+# given to a file or static-folder API; relative to the working directory, which is the backend's own.
+_PATH_LITERAL = re.compile(r"""["'`](?P<path>(?:\./)?[\w@.-]+(?:/[\w@.-]+)+/?)(?=["'`]|\$\{)"""
+                           r"""|(?:static|serveStatic|readFileSync|readFile|createReadStream|renderFile|sendFile)"""
+                           r"""\(\s*["'`](?P<named>(?:\./)?[\w@.-]+/?)["'`]""")
+_IMPORTED = re.compile(r"(\bfrom|\bimport|\brequire)\s*\(?\s*$")
+_NOT_OPENED = re.compile(r"^(node_modules|dist|build|\.git)(/|$)|(^|/)\.env|(^|/)(package|tsconfig)\.json$")
+
+
+def _opened_paths(backend: Path, findings: Findings, settings: dict) -> None:
+    """Folders and files the server's code opens by path (email templates, views, static files), which no import
+    brings: backend_files gains them, and the image puts them beside the server."""
+    entry = findings.get("entry_file")
+    root, found = backend.resolve(), {}
+    for relative in code_imports.node_imports(backend, str(entry.value if entry and entry.value else
+                                                            settings.get("entry_file", ""))):
+        text = backend_reading.text(root / relative)
+        for match in _PATH_LITERAL.finditer(text):
+            if _IMPORTED.search(text, max(0, match.start() - 12), match.start()):
+                continue  # a module specifier, relative to its importer
+            name = (match["path"] or match["named"]).removeprefix("./").rstrip("/")
+            path = root / name
+            if (not name or ".." in name.split("/") or _NOT_OPENED.search(name) or not path.exists()
+                    or not backend_reading.inside(root, path)):
+                continue
+            code = [path] if path.is_file() else backend_reading.source_files(path, _SOURCE)
+            if not any(file.suffix in _SOURCE for file in code):  # a folder of code is imported, not opened
+                found.setdefault(name, relative)
+    if found:
+        shown = ", ".join(f"{name} ({where})" for name, where in found.items())
+        findings.need_files(settings, list(found), f"the server opens these by path: {shown}")
+
+
 def dev_only_prestart(package: dict, command: str) -> str | None:
     """Why a pre-start command can't run in the image: its tool is a package only in devDependencies."""
     tool = command.split()[0] if command.split() else ""
@@ -332,3 +365,4 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     _prisma(backend, findings)
     _better_auth_config(backend, findings, settings)
     _prestart(backend, package, findings, settings)
+    _opened_paths(backend, findings, settings)

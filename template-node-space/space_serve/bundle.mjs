@@ -180,6 +180,15 @@ const bytes = (folder) =>
     .reduce((sum, item) => sum + statSync(join(item.parentPath, item.name)).size, 0);
 const megabytes = (folder) => (bytes(folder) / 1e6).toFixed(1);
 
+// The files the server opens by path (templates, views, static folders: backend_files) sit beside the bundle as in
+// the backend's folder, since the server's working directory is the bundle's.
+for (const entry of space.backend_files ?? []) {
+  const source = join(backend, entry);
+  if (existsSync(source) && !existsSync(join(outdir, entry))) {
+    cpSync(source, join(outdir, entry), { recursive: true, verbatimSymlinks: true });
+  }
+}
+
 // With a pre-start command the backend's folder ships too (the Dockerfile copies it to backend/), node_modules with it.
 if (native.length && space.prestart) {
   symlinkSync(join("backend", "node_modules"), join(outdir, "node_modules"));
