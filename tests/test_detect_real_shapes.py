@@ -319,6 +319,18 @@ def test_a_node_backend_on_postgres_answers_storage_external(render, backend):
     render(**{"runtime": "node", "backend_path": str(backend), "storage": "bucket", **answers})  # Copier accepts both
 
 
+def test_a_node_read_falling_back_to_undefined_is_optional(render, backend):
+    redis = ('import { createClient } from "redis";\n\n'
+             "export const redis = createClient({ url: process.env.REDIS_URL,\n"
+             "  password: process.env.REDIS_PASSWORD || undefined });\n")
+    write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"express": "^4"}}),
+                            "server.js": NODE_PG_SERVER.replace('import pg from "pg";', 'import "./redis.js";'),
+                            "redis.js": redis})
+    project = render(runtime="node", backend_path=str(backend))
+
+    assert_shows(detected(project), "REDIS_URL Variable, required", "REDIS_PASSWORD Secret, optional")
+
+
 SQLMODEL_DB = """\
 import os
 

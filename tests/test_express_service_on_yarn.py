@@ -1,10 +1,11 @@
 """An Express auth service as a team writes one, copied with only the runtime and its path: TypeScript under src/,
 its Better Auth options in auth.config.ts with an `auth` made there for the Better Auth CLI, the instance it serves
-made by a service class, mail through Resend (whose React renderer is an optional peer nobody installs),
-PostgreSQL, and a yarn.lock beside the package-lock.json an earlier `npm install` left behind.
+made by a service class, mail through Resend (whose React renderer is an optional peer nobody installs), EJS templates
+opened by path, PostgreSQL, and a yarn.lock beside the package-lock.json an earlier `npm install` left behind.
 
 sync leaves the stale package-lock.json out and the image installs the yarn.lock; the dependency's import of the
-missing peer stays an import; the start-up creates the schema through both instances and the service signs up."""
+missing peer stays an import; detect finds the templates folder and the image puts it beside the server; the start-up
+creates the schema through both instances and the service signs up."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import docker
 from tests.conftest import space_tools
 from tests.support.shapes import make_space, running, sign_up, write_backend
 
@@ -24,8 +26,8 @@ pytestmark = pytest.mark.docker
 PACKAGE = {
     "name": "auth-service", "version": "1.0.0", "main": "src/server.ts", "type": "commonjs",
     "scripts": {"dev": "tsx watch src/server.ts", "build": "tsc", "start": "node dist/server.js"},
-    "dependencies": {"better-auth": "^1.4.18", "dotenv": "^16.4.5", "express": "^5.1.0", "pg": "^8.16.0",
-                     "resend": "^4.6.0"},
+    "dependencies": {"better-auth": "^1.4.18", "dotenv": "^16.4.5", "ejs": "^3.1.10", "express": "^5.1.0",
+                     "pg": "^8.16.0", "resend": "^4.6.0"},
     "devDependencies": {"@types/express": "^5.0.3", "@types/pg": "^8.15.4", "tsx": "^4.20.6", "typescript": "^5.9.3"},
 }
 # What package.json said when someone last ran npm install, before the team moved to Yarn.
@@ -76,7 +78,10 @@ export class AuthService {
   }
 }
 """,
+    "src/templates/home.ejs": "<h1><%= title %></h1>\n",
     "src/server.ts": """\
+import path from "path";
+import ejs from "ejs";
 import express from "express";
 import { fromNodeHeaders, toNodeHandler } from "better-auth/node";
 import { AuthService } from "./services/AuthService";
@@ -87,6 +92,13 @@ const authService = new AuthService(new EmailService());
 
 app.all("/api/auth/*splat", toNodeHandler(authService.authInstance));
 app.use(express.json());
+
+const render = (name: string, data: object) =>
+  ejs.renderFile(path.join(process.cwd(), `src/templates/${name}.ejs`), data);
+
+app.get("/", async (_req, res) => {
+  res.send(await render("home", { title: "Auth service" }));
+});
 
 app.get("/api/me", async (req, res) => {
   const session = await authService.authInstance.api.getSession({ headers: fromNodeHeaders(req.headers) });
@@ -119,6 +131,7 @@ def test_an_express_service_on_yarn_with_a_stale_npm_lock_and_a_cli_instance_sig
     with running(cli, space, {"DATABASE_URL": database, "RESEND_API_KEY": "re_test", "FROM_EMAIL": "a@example.com"}) \
             as url:
         checked = space_tools(space.project, "check").stdout
+        home = docker.http_get(f"{url}/")
         user = sign_up(url)
         request = urllib.request.Request(f"{url}/api/me", headers={"cookie": user["set-cookie"].split(";")[0]})
         with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30) as response:
@@ -130,5 +143,7 @@ def test_an_express_service_on_yarn_with_a_stale_npm_lock_and_a_cli_instance_sig
     assert "dependencies: yarn.lock (yarn install --frozen-lockfile)" in checked
     assert not (space.project / "backend" / "package-lock.json").exists()
     assert (space.settings["database"], space.settings["storage"]) == ("postgres", "external")
+    assert space.settings["backend_files"] == ["src/templates"]
+    assert home == (200, b"<h1>Auth service</h1>\n")
     assert me["user"]["email"] == "ada@example.com"
     assert postgres_cluster.query(database, 'SELECT email FROM "user"').split() == ["ada@example.com"]

@@ -170,7 +170,7 @@ def test_detect_takes_package_json_prestart_script_and_ships_the_script(render, 
     assert "scripts/migrate.mjs" in settings["backend_files"]
 
 
-def test_prisma_migrations_give_migrate_deploy_and_a_dev_only_cli_is_named(render, tmp_path):
+def test_prisma_migrations_with_a_dev_only_cli_are_named_not_answered_and_check_refuses_the_answer(render, tmp_path):
     files = {**NODE_BACKEND, "prisma/schema.prisma": "datasource db {\n  provider = \"sqlite\"\n}\n",
              "prisma/migrations/0001_init/migration.sql": "create table notes (text text);\n",
              "package.json": json.dumps({"name": "notes", "type": "module", "scripts": {"start": "tsx server.ts"},
@@ -179,10 +179,18 @@ def test_prisma_migrations_give_migrate_deploy_and_a_dev_only_cli_is_named(rende
     project = render(runtime="node", backend_path=str(_node_backend(tmp_path / "backend", files)))
 
     shown = space_tools(project, "detect").stdout
+    space_tools(project, "detect", "--write")
+    settings = json.loads((project / "space.json").read_text())
+    (project / "space.json").write_text(json.dumps({**settings, "prestart": "prisma migrate deploy"}))
+    refused = space_tools(project, "check", check=False)
 
-    assert "prisma migrate deploy" in shown and "<- prisma/migrations" in shown
-    assert "runs prisma, which is only in devDependencies" in shown
-    assert "`npm install --save-prod prisma`" in shown
+    assert ("warning: prisma/migrations gives `prisma migrate deploy`, but prisma is only in devDependencies and the "
+            "image installs dependencies only: run `npm install --save-prod prisma` in the backend.") in shown
+    assert settings["prestart"] == ""  # an answer that would fail every start is not written
+    assert refused.returncode == 2 and refused.stderr == (
+        "error: prestart `prisma migrate deploy` can't run in the image: prisma is only in devDependencies and the "
+        "image installs dependencies only: run `npm install --save-prod prisma` in the backend; or answer prestart= "
+        "and run it yourself.\n")
 
 
 @pytest.mark.docker

@@ -2,8 +2,7 @@
 each is refused by `check` in one line before any build (a Bun server, MySQL, an ORM adapter Better Auth's
 migration can't drive with migrate_on_start, a compile the build stage can't do), or
 detect writes the answer that makes it work (Better Auth under its own basePath, the files and folders an app opens
-by name). Prisma backends are refused until the build runs `prisma generate`. Written as the projects write them;
-no Docker."""
+by name, the Prisma schema the build generates the client from). Written as the projects write them; no Docker."""
 
 from __future__ import annotations
 
@@ -125,26 +124,53 @@ def test_an_orm_adapter_turns_migrate_on_start_off_and_better_auths_base_path_gi
     assert _answer(detected, "database") == "postgres"
 
 
-def test_a_prisma_backend_is_refused_though_its_datasource_is_read(render, tmp_path):
-    backend = _node(tmp_path / "backend", {
-        "src/index.ts": 'import { createServer } from "node:http";\nimport { toNodeHandler } from "better-auth/node";\n'
-                        'import { auth } from "./auth";\n\n'
-                        "createServer(toNodeHandler(auth)).listen(Number(process.env.PORT) || 3000);\n",
-        "src/auth.ts": 'import { betterAuth } from "better-auth";\nimport { prismaAdapter } from '
-                       '"better-auth/adapters/prisma";\nimport { PrismaClient } from "@prisma/client";\n\n'
-                       "export const auth = betterAuth({ database: prismaAdapter(new PrismaClient(), "
-                       '{ provider: "postgresql" }) });\n',
-        "prisma/schema.prisma": 'generator client {\n  provider = "prisma-client-js"\n}\n\n'
-                                'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'},
-        {"@prisma/client": "^6.16.0"})
+PRISMA_FILES = {
+    "src/index.ts": 'import { createServer } from "node:http";\nimport { toNodeHandler } from "better-auth/node";\n'
+                    'import { auth } from "./auth";\n\n'
+                    "createServer(toNodeHandler(auth)).listen(Number(process.env.PORT) || 3000);\n",
+    "src/auth.ts": 'import { betterAuth } from "better-auth";\nimport { prismaAdapter } from '
+                   '"better-auth/adapters/prisma";\nimport { PrismaClient } from "@prisma/client";\n\n'
+                   "export const auth = betterAuth({ database: prismaAdapter(new PrismaClient(), "
+                   '{ provider: "postgresql" }) });\n',
+    "prisma/schema.prisma": 'generator client {\n  provider = "prisma-client-js"\n}\n\n'
+                            'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n'}
+
+
+def test_a_prisma_backend_gets_its_schema_and_datasource_read_and_check_names_the_generate(render, tmp_path):
+    backend = _node(tmp_path / "backend", PRISMA_FILES, {"@prisma/client": "^6.16.0"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 
-    detected = space_tools(project, "detect").stdout
+    unanswered = _refused(project)
+    space_tools(project, "detect", "--write")
+    checked = space_tools(project, "check").stdout
 
-    assert _answer(detected, "database") == "postgres"
-    assert _answer(detected, "migrate_on_start") == "false"
-    assert _refused(project).startswith("error: prisma/schema.prisma makes a Prisma client that `prisma generate` "
-                                        "writes, and the image's build does not run it yet")
+    assert unanswered == ("error: the backend's Prisma schema is prisma/schema.prisma, and prisma_schema answers '': "
+                          "the build generates the client from that answer, so answer it with `copier update "
+                          "--defaults --data prisma_schema=prisma/schema.prisma` (or `./space detect --write`).\n")
+    settings = json.loads((project / "space.json").read_text())
+    assert (settings["prisma_schema"], settings["database"], settings["migrate_on_start"]) == (
+        "prisma/schema.prisma", "postgres", False)
+    assert "prisma generate: the build writes the Prisma client from prisma/schema.prisma" in checked
+
+
+def test_a_prisma_schema_folder_named_by_prisma_config_is_the_one_generated(render, tmp_path):
+    files = {**PRISMA_FILES, "prisma.config.ts": 'import { defineConfig } from "prisma/config";\n\n'
+                                                 'export default defineConfig({ schema: "db/schema" });\n',
+             "db/schema/schema.prisma": PRISMA_FILES["prisma/schema.prisma"].replace("postgresql", "sqlite"),
+             "db/schema/user.prisma": "model User {\n  id String @id\n}\n"}
+    backend = _node(tmp_path / "backend", files, {"@prisma/client": "^7.8.0"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert _answer(space_tools(project, "detect").stdout, "prisma_schema") == "db/schema"
+
+
+def test_a_prisma_backend_on_mongodb_is_refused_naming_its_datasource(render, tmp_path):
+    files = {**PRISMA_FILES, "prisma/schema.prisma": PRISMA_FILES["prisma/schema.prisma"].replace("postgresql", "mongodb")}
+    backend = _node(tmp_path / "backend", files, {"@prisma/client": "^6.16.0"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert _refused(project) == ("error: prisma/schema.prisma's datasource is mongodb, and the Node template keeps "
+                                 "Better Auth's data in SQLite or PostgreSQL only.\n")
 
 
 PYPROJECT = """\
