@@ -138,6 +138,9 @@ PRISMA_FILES = {
 
 def test_a_prisma_backend_gets_its_schema_and_datasource_read_and_check_names_the_generate(render, tmp_path):
     backend = _node(tmp_path / "backend", PRISMA_FILES, {"@prisma/client": "^6.16.0"})
+    dependencies = json.loads((backend / "package.json").read_text())["dependencies"]
+    (backend / "package-lock.json").write_text(json.dumps({"lockfileVersion": 3, "packages": {
+        "": {"dependencies": dependencies}, "node_modules/better-auth": {"version": "1.7.25"}}}))
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 
     unanswered = _refused(project)
