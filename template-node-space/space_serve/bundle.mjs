@@ -60,7 +60,7 @@ function generatePrismaClient() {
   const quiet = { stdio: ["ignore", "inherit", "inherit"] };
   execFileSync("npm", ["install", "--prefix", cli, "--no-audit", "--no-fund", "--no-package-lock", "--ignore-scripts",
     "--loglevel=error", `prisma@${version}`], quiet);
-  // generate reads the schema only: a stand-in spares fetching the schema engine, which only migrations run.
+  // generate reads the schema only: a placeholder engine spares fetching the schema engine, which migrations run.
   const noEngine = join(cli, "no-schema-engine");
   writeFileSync(noEngine, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
   // Run outside the backend, so its prisma.config.ts (which may need the Space's Secrets) is not loaded.
