@@ -98,6 +98,13 @@ SHAPES = {
         PY + "RUN pip install --no-cache-dir fastapi==0.0.999\n",
         fails_in="build",
     ),
+    # A download from a host the build's network can't resolve (as Prisma's engines from binaries.prisma.sh, where
+    # only the npm registry is reachable); .invalid never resolves anywhere.
+    "host-unreachable": FailingSpace(
+        "host-unreachable",
+        NODE + "RUN npm install --no-audit --no-fund https://binaries.prisma.invalid/engines.tgz\n",
+        fails_in="build",
+    ),
     # The app's own package is in the backend's folder but the image holds only the entry module.
     "package-left-out": FailingSpace(
         "module-left-out",
