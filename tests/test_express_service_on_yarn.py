@@ -138,7 +138,7 @@ def test_an_express_service_on_yarn_with_a_stale_npm_lock_and_a_cli_instance_sig
             me = json.loads(response.read())
 
     assert "left out package-lock.json: out of date with package.json (dependencies differ: better-auth, dotenv, " \
-           "express, resend), so `npm ci` would refuse it; the image installs from yarn.lock " \
+           "ejs, express, resend), so `npm ci` would refuse it; the image installs from yarn.lock " \
            "(yarn install --frozen-lockfile)" in checked
     assert "dependencies: yarn.lock (yarn install --frozen-lockfile)" in checked
     assert not (space.project / "backend" / "package-lock.json").exists()
