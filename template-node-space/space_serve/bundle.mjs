@@ -64,9 +64,14 @@ function generatePrismaClient() {
   const noEngine = join(cli, "no-schema-engine");
   writeFileSync(noEngine, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
   // Run outside the backend, so its prisma.config.ts (which may need the Space's Secrets) is not loaded.
-  execFileSync(process.execPath, [join(cli, "node_modules", "prisma", "build", "index.js"), "generate", "--schema",
-    join(backend, space.prisma_schema)], { ...quiet, cwd: cli,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: noEngine, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" } });
+  try {
+    execFileSync(process.execPath, [join(cli, "node_modules", "prisma", "build", "index.js"), "generate", "--schema",
+      join(backend, space.prisma_schema)], { ...quiet, cwd: cli,
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: noEngine, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" } });
+  } catch {
+    process.stderr.write(`error: prisma ${version} generate failed on ${space.prisma_schema} (its own lines above say why).\n`);
+    process.exit(1);
+  }
   rmSync(cli, { recursive: true, force: true });
 }
 
