@@ -168,7 +168,8 @@ def test_a_prisma_schema_folder_named_by_prisma_config_is_the_one_generated(rend
 
 
 def test_a_prisma_backend_on_mongodb_is_refused_naming_its_datasource(render, tmp_path):
-    files = {**PRISMA_FILES, "prisma/schema.prisma": PRISMA_FILES["prisma/schema.prisma"].replace("postgresql", "mongodb")}
+    mongodb = PRISMA_FILES["prisma/schema.prisma"].replace("postgresql", "mongodb")
+    files = {**PRISMA_FILES, "prisma/schema.prisma": mongodb}
     backend = _node(tmp_path / "backend", files, {"@prisma/client": "^6.16.0"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 

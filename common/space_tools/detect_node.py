@@ -39,7 +39,8 @@ def lock_drift(manifest: dict, lock: Path) -> str:
         wanted, locked = manifest.get(kind) or {}, packages[""].get(kind) or {}
         changed = sorted(name for name in set(wanted) | set(locked) if wanted.get(name) != locked.get(name))
         if changed:
-            return f"{kind} differ: {', '.join(changed[:5])}" + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+            more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+            return f"{kind} differ: {', '.join(changed[:5])}{more}"
     return ""
 
 
@@ -57,8 +58,9 @@ def locks(backend: Path) -> tuple[list[str], dict[str, str]]:
         return present, {}  # check names the broken JSON
     if not drift:
         return present, {}
+    used = f"{others[0]} ({install_command(backend / others[0])})"
     return others, {"package-lock.json": f"out of date with package.json ({drift}), so `npm ci` would refuse it; "
-                                         f"the image installs from {others[0]} ({install_command(backend / others[0])})"}
+                                         f"the image installs from {used}"}
 
 
 def install_command(lock: Path) -> str:
@@ -295,7 +297,6 @@ def _prestart(backend: Path, package: dict, findings: Findings, settings: dict) 
     """package.json's own `prestart` script (npm runs it before `start`), or Prisma's migrations, and the files
     each names that no import brings (a migration script, prisma/)."""
     scripts = package.get("scripts") or {}
-    dependencies = package.get("dependencies") or {}
     if isinstance(scripts.get("prestart"), str) and scripts["prestart"].strip():
         command, source = scripts["prestart"].strip(), "package.json scripts.prestart"
     elif (backend / "prisma" / "migrations").is_dir():

@@ -67,9 +67,11 @@ function generatePrismaClient() {
   try {
     execFileSync(process.execPath, [join(cli, "node_modules", "prisma", "build", "index.js"), "generate", "--schema",
       join(backend, space.prisma_schema)], { ...quiet, cwd: cli,
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: noEngine, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" } });
+      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: noEngine, PRISMA_HIDE_UPDATE_MESSAGE: "1",
+        CHECKPOINT_DISABLE: "1" } });
   } catch {
-    process.stderr.write(`error: prisma ${version} generate failed on ${space.prisma_schema} (its own lines above say why).\n`);
+    process.stderr.write(`error: prisma ${version} generate failed on ${space.prisma_schema} (its own lines ` +
+      "above say why).\n");
     process.exit(1);
   }
   rmSync(cli, { recursive: true, force: true });
@@ -84,7 +86,9 @@ const betterAuthMigrations = {
   setup(build) {
     build.onResolve({ filter: /^space:better-auth-migrations$/ }, async () => {
       const manifest = join(modules, "better-auth", "package.json");
-      if (!existsSync(manifest)) return { errors: [{ text: "better-auth is not among the backend's installed dependencies" }] };
+      if (!existsSync(manifest)) {
+        return { errors: [{ text: "better-auth is not among the backend's installed dependencies" }] };
+      }
       // Read from its exports, not by resolving: with packages left external every subpath would seem to resolve.
       const exported = JSON.parse(readFileSync(manifest, "utf8")).exports ?? {};
       const subpath = "./db/migration" in exported ? "better-auth/db/migration" : "better-auth/db";
@@ -106,8 +110,11 @@ const optionalPeers = {
       if (args.pluginData?.probe || !args.importer.includes("/node_modules/") || /^(node|space):/.test(args.path)) {
         return undefined;
       }
-      const found = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { probe: true } });
-      if (found.errors.length === 0) return { path: found.path, external: found.external, sideEffects: found.sideEffects };
+      const probe = { kind: args.kind, resolveDir: args.resolveDir, pluginData: { probe: true } };
+      const found = await build.resolve(args.path, probe);
+      if (found.errors.length === 0) {
+        return { path: found.path, external: found.external, sideEffects: found.sideEffects };
+      }
       unresolvedPeers.add(args.path);
       return { path: args.path, external: true };
     });
