@@ -293,6 +293,21 @@ def test_durations_and_counts_named_after_a_secret_are_not_secrets(render, backe
            "DB_PASSWORD Secret, required")
 
 
+def test_check_and_deploy_take_for_secrets_what_detect_does(render, backend):
+    write_backend(backend, {"app.py": "from fastapi import FastAPI\n\nimport auth_settings\n\napp = FastAPI()\n",
+                            "auth_settings.py": AUTH_SETTINGS + 'SMTP_PASS = os.environ["SMTP_PASS"]\n',
+                            "requirements.txt": "fastapi\nuvicorn\npyjwt\n"})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
+    space_tools(project, "detect", "--write")
+    variables = json.loads((project / "space.json").read_text())["variables"]
+    (project / ".env").write_text("".join(f"{name}=x{index}\n" for index, name in enumerate(variables)))
+
+    checked = space_tools(project, "check").stdout
+
+    assert variables["SMTP_PASS"]["secret"] and not variables["ACCESS_TOKEN_EXPIRE_MINUTES"]["secret"]
+    assert "looks like a secret" not in checked  # deploy would refuse what check names here
+
+
 NODE_PG_SERVER = """\
 import express from "express";
 import pg from "pg";

@@ -6,15 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import detect_variables
 from .env_values import Value
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
 
-# Words of a name that say its value is a secret (API_KEY, DB_PASSWORD, GITHUB_TOKEN, ...).
-SECRET_WORDS = frozenset(
-    {"KEY", "KEYS", "APIKEY", "TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWD", "PASS", "PWD",
-     "CREDENTIAL", "CREDENTIALS", "PRIVATE", "SALT", "SIGNATURE", "COOKIE"}
-)
 # Values that are secrets whatever their name: URLs with a password, well-known token formats, private keys.
 SECRET_VALUE = re.compile(
     r"://[^/\s:@]+:[^/\s@]+@|^(hf_|sk-|sk_live_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-|AKIA|AIza)|-----BEGIN"
@@ -102,7 +98,7 @@ def refuse_token(values: list[Value], token: str) -> None:
 
 
 def looks_secret(name: str, value: str) -> bool:
-    return bool(SECRET_WORDS & set(name.upper().split("_")) or SECRET_VALUE.search(value))
+    return detect_variables.secret_name(name) or bool(SECRET_VALUE.search(value))
 
 
 def public_secret_suspects(values: list[Value], allowed: set[str]) -> list[str]:

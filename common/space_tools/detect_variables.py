@@ -15,9 +15,9 @@ from pathlib import Path
 from . import backend_reading, dotenv_files, template_variables
 from .errors import SpaceError
 
-# Names that hold credentials; shown as a guess the user confirms.
-_SECRET_NAME = re.compile(
-    r"SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|(^|_)KEY$|CREDENTIAL|(^|_)DSN$|DATABASE_URL|_URI$")
+# Names that hold credentials; shown as a guess the user confirms, and what deploy asks about for a Variable.
+_SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|(^|_)(PASS|PWD)$|SALT|PRIVATE|API_?KEY|(^|_)KEY$|CREDENTIAL"
+                          r"|(^|_)DSN$|DATABASE_URL|_URI$")
 # Names about a secret that hold none: the last word is a unit, count, limit or kind (TOKEN_TTL, PASSWORD_MIN_LENGTH,
 # JWT_ALGORITHM, API_KEY_HEADER, PRIVATE_KEY_PATH), an expiry or lifetime is named (ACCESS_TOKEN_EXPIRE_MINUTES), or
 # it starts MAX_/MIN_ (MAX_TOKENS).
@@ -42,6 +42,11 @@ class Variable:
                 "help": f"Read in {self.source}."}
 
 
+def secret_name(name: str) -> bool:
+    """A name that says its value is a credential (ACCESS_TOKEN), not one about a credential (ACCESS_TOKEN_TTL)."""
+    return bool(_SECRET_NAME.search(name.upper())) and not _ABOUT_A_SECRET.search(name.upper())
+
+
 def _variable(name: str, default, source: str, secret_type: bool | None = None) -> Variable | None:
     """`secret_type`: the code's type says secret (SecretStr, cast=Secret) or not (a number); None: the name says."""
     if not _NAME.match(name):
@@ -49,7 +54,7 @@ def _variable(name: str, default, source: str, secret_type: bool | None = None) 
     text = "" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
     number = isinstance(default, (int, float)) or bool(_NUMBER.match(text))  # a number (or a switch) is never a secret
     if secret_type is None:
-        secret_type = not number and bool(_SECRET_NAME.search(name)) and not _ABOUT_A_SECRET.search(name)
+        secret_type = not number and secret_name(name)
     return Variable(name, secret_type, default is None, text, source)
 
 
