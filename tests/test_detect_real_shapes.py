@@ -300,7 +300,7 @@ def test_check_and_deploy_take_for_secrets_what_detect_does(render, backend):
     project = render(runtime="python", backend_path=str(backend), asgi_app="app:app")
     space_tools(project, "detect", "--write")
     variables = json.loads((project / "space.json").read_text())["variables"]
-    (project / ".env").write_text("".join(f"{name}=x{index}\n" for index, name in enumerate(variables)))
+    (project / ".env").write_text("".join(f"{name}={spec['default'] or 'a-value'}\n" for name, spec in variables.items()))
 
     checked = space_tools(project, "check").stdout
 

@@ -98,7 +98,8 @@ def refuse_token(values: list[Value], token: str) -> None:
 
 
 def looks_secret(name: str, value: str) -> bool:
-    return detect_variables.secret_name(name) or bool(SECRET_VALUE.search(value))
+    by_name = detect_variables.secret_name(name) and not detect_variables.number_or_switch(value)
+    return by_name or bool(SECRET_VALUE.search(value))
 
 
 def public_secret_suspects(values: list[Value], allowed: set[str]) -> list[str]:

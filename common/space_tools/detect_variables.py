@@ -47,12 +47,17 @@ def secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name.upper())) and not _ABOUT_A_SECRET.search(name.upper())
 
 
+def number_or_switch(value: str) -> bool:
+    """A value no credential is: a number, or true/false."""
+    return bool(_NUMBER.match(value.strip())) or value.strip().lower() in ("true", "false")
+
+
 def _variable(name: str, default, source: str, secret_type: bool | None = None) -> Variable | None:
     """`secret_type`: the code's type says secret (SecretStr, cast=Secret) or not (a number); None: the name says."""
     if not _NAME.match(name):
         return None
     text = "" if default is None else str(default).lower() if isinstance(default, bool) else str(default)
-    number = isinstance(default, (int, float)) or bool(_NUMBER.match(text))  # a number (or a switch) is never a secret
+    number = isinstance(default, (int, float)) or number_or_switch(text)  # a number (or a switch) is never a secret
     if secret_type is None:
         secret_type = not number and secret_name(name)
     return Variable(name, secret_type, default is None, text, source)
