@@ -102,7 +102,7 @@ SHAPES = {
     # only the npm registry is reachable); .invalid never resolves anywhere.
     "host-unreachable": FailingSpace(
         "host-unreachable",
-        NODE + "RUN npm install --no-audit --no-fund https://binaries.prisma.invalid/engines.tgz\n",
+        NODE + "RUN npm install --no-audit --no-fund --fetch-retries=0 https://binaries.prisma.invalid/engines.tgz\n",
         fails_in="build",
     ),
     # The app's own package is in the backend's folder but the image holds only the entry module.
