@@ -50,17 +50,19 @@ class Leftovers:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave half the cleanup undone
-        for container in self.containers:
-            container.remove()
-        for tag in self.images:
-            docker.remove_image(tag)
-        for folder in self.folders:
-            shutil.rmtree(folder, ignore_errors=True)
-        if exc_type is not None:
-            self._remove_late_images()
-        if self.containers or self.images:
-            say(f"removed {len(self.containers)} container(s) and {len(self.images)} image(s)")
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            for container in self.containers:
+                container.remove()
+            for tag in self.images:
+                docker.remove_image(tag)
+            for folder in self.folders:
+                shutil.rmtree(folder, ignore_errors=True)
+            if exc_type is not None:
+                self._remove_late_images()
+            if self.containers or self.images:
+                say(f"removed {len(self.containers)} container(s) and {len(self.images)} image(s)")
+        finally:  # an ignored Ctrl-C would outlive a failed cleanup, and every process started afterwards inherits it
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
     def _remove_late_images(self) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from harness import docker
 from harness.images import PYTHON_IMAGE
-from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo
+from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo, ctrl_c_as_at_a_terminal
 
 pytestmark = pytest.mark.docker
 
@@ -83,6 +83,7 @@ def test_the_default_port_is_app_port_and_then_port_is_left_unset_as_on_spaces(m
 def test_run_in_the_foreground_follows_the_logs_and_ctrl_c_stops_the_container(make_space):
     repo = make_space()
     port = docker.free_port()
+    ctrl_c_as_at_a_terminal()
     process = subprocess.Popen(
         [sys.executable, "-m", "space_tools", "run", "--network", "host", "--port", str(port)],
         cwd=repo.root,

@@ -314,8 +314,15 @@ def cli(tmp_path) -> Callable[..., Result]:
     return _run
 
 
+def ctrl_c_as_at_a_terminal() -> None:
+    """A command started from a terminal handles Ctrl-C; one that inherits an ignored SIGINT (a runner started in
+    the background, a worker after a failed cleanup) never would: the next child starts with Ctrl-C handled."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _interrupted(repo: SpaceRepo, args, env: dict[str, str], text: str, timeout: float) -> Result:
     """Run the command until its output shows `text`, then SIGINT it, as Ctrl-C would."""
+    ctrl_c_as_at_a_terminal()
     process = subprocess.Popen([sys.executable, "-m", "space_tools", *args], cwd=repo.root, env=env, text=True,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     timer = threading.Timer(timeout, process.kill)
