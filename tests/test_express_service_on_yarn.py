@@ -19,7 +19,7 @@ import pytest
 
 from harness import docker
 from tests.conftest import space_tools
-from tests.support.shapes import make_space, running, sign_up, write_backend
+from tests.support.shapes import make_space, npm_lock, running, sign_up, write_backend
 
 pytestmark = pytest.mark.docker
 
@@ -113,8 +113,7 @@ app.listen(port, () => console.log(`API listening on http://localhost:${port}`))
 
 def _backend(folder: Path) -> Path:
     write_backend(folder, {"package.json": json.dumps(EARLIER_PACKAGE, indent=2)})
-    subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--ignore-scripts"],
-                   cwd=folder, check=True, capture_output=True, timeout=300)
+    npm_lock(folder)
     write_backend(folder, {"package.json": json.dumps(PACKAGE, indent=2), **SOURCES})
     subprocess.run(["npx", "--yes", "yarn@1.22.22", "install", "--ignore-scripts", "--ignore-engines",
                     "--non-interactive"], cwd=folder, check=True, capture_output=True, timeout=600)

@@ -7,14 +7,13 @@ and counts its users through the generated client."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from harness import docker
 from tests.conftest import space_tools
-from tests.support.shapes import make_space, running, sign_up, write_backend
+from tests.support.shapes import make_space, npm_lock, running, sign_up, write_backend
 
 pytestmark = pytest.mark.docker
 
@@ -175,8 +174,7 @@ app.listen(port, () => console.log(`listening on ${port}`));
 
 def _backend(folder: Path) -> Path:
     write_backend(folder, FILES)
-    subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--ignore-scripts"],
-                   cwd=folder, check=True, capture_output=True, timeout=300)
+    npm_lock(folder)
     return folder
 
 

@@ -120,9 +120,11 @@ def plan(config: SpaceConfig) -> SyncPlan:
         if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
             collector.visit(path, relative)
             visited.append(relative.as_posix())
+    stale = detect_node.locks(source)[1] if config.runtime == "node" else {}
     schema = str(config.settings.get("prisma_schema") or "") if config.runtime == "node" else ""
     generated = [schema] if schema and os.path.lexists(source / schema) else []
-    for what, entries in (("imports", _imported(config, source)), ("installs from", _manifests(config, source)),
+    for what, entries in (("imports", _imported(config, source)),
+                          ("installs from", _manifests(config, source, stale)),
                           ("generates its Prisma client from", generated)):
         before = set(collector.plan.files)
         for entry in entries:
@@ -133,7 +135,7 @@ def plan(config: SpaceConfig) -> SyncPlan:
         followed = sorted(set(collector.plan.files) - before)
         if followed:
             collector.plan.notes.append(f"also synced what the code {what}: {_listing(followed)}")
-    for name, why in _stale_locks(config, source).items():  # also when backend_files names the whole folder
+    for name, why in stale.items():  # also when backend_files names the whole folder
         collector.plan.files.pop(name, None)
         collector.plan.notes.append(f"left out {name}: {why}")
     workspace = workspace_lock.needs_export(source) if config.runtime == "python" else None
@@ -144,15 +146,10 @@ def plan(config: SpaceConfig) -> SyncPlan:
     return collector.plan
 
 
-def _manifests(config: SpaceConfig, source: Path) -> list[str]:
-    """The files the image installs the dependencies from, whichever kind the backend has."""
+def _manifests(config: SpaceConfig, source: Path, stale: dict[str, str]) -> list[str]:
+    """The files the image installs the dependencies from, whichever kind the backend has, less a stale lock."""
     names = [*dependency_files.all_files(config.runtime), *(["tsconfig.json"] if config.runtime == "node" else [])]
-    stale = _stale_locks(config, source)
     return [name for name in names if os.path.lexists(source / name) and name not in stale]
-
-
-def _stale_locks(config: SpaceConfig, source: Path) -> dict[str, str]:
-    return detect_node.locks(source)[1] if config.runtime == "node" else {}
 
 
 def _imported(config: SpaceConfig, source: Path) -> list[str]:

@@ -37,6 +37,15 @@ def write_backend(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
+def npm_lock(folder: Path) -> Path:
+    """The package-lock.json npm writes for the folder's package.json, as a team commits it (nothing installed)."""
+    import subprocess
+
+    subprocess.run(["npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--ignore-scripts"],
+                   cwd=folder, check=True, capture_output=True, timeout=300)
+    return folder
+
+
 def detected(project: Path) -> str:
     """What `detect` prints, with runs of spaces made one (the columns' width depends on the longest name)."""
     return "\n".join(" ".join(line.split()) for line in space_tools(project, "detect").stdout.splitlines())
