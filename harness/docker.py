@@ -322,8 +322,17 @@ _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 def http_get(url: str, *, timeout: float = 10.0, headers: Mapping[str, str] | None = None) -> tuple[int, bytes]:
     """GET `url` (127.0.0.1 only); returns the status and body, error statuses included."""
-    _loopback_only(url)
-    request = urllib.request.Request(url, headers=dict(headers or {}))
+    return _send(urllib.request.Request(url, headers=dict(headers or {})), timeout)
+
+
+def http_post_json(url: str, payload: object, *, timeout: float = 10.0) -> tuple[int, bytes]:
+    """POST `payload` as JSON to `url` (127.0.0.1 only); returns the status and body, error statuses included."""
+    return _send(urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                        headers={"content-type": "application/json"}), timeout)
+
+
+def _send(request: urllib.request.Request, timeout: float) -> tuple[int, bytes]:
+    _loopback_only(request.full_url)
     try:
         with _opener.open(request, timeout=timeout) as response:
             return int(response.status), response.read()

@@ -65,7 +65,7 @@ def test_a_python_outside_requires_python_is_refused_with_an_answer_that_passes(
 def test_a_requires_python_no_offered_python_satisfies_says_so(render, backend):
     _requires_python(backend, ">=3.15")
     _refused(_project_for(render, backend), "check",
-             "none of the template's Pythons (3.11, 3.12, 3.13, 3.14) does: widen requires-python.")
+             "none of the template's Pythons (3.10, 3.11, 3.12, 3.13, 3.14) does: widen requires-python.")
 
 
 def test_a_backend_without_uvicorn_is_served_by_the_images_own(render, backend):

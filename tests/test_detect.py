@@ -137,7 +137,7 @@ def test_no_offered_python_fits_says_so_and_names_the_fix(render, backend):
     shown = detected(project)
 
     assert "python_version ? <- requires-python >=3.15 (pyproject.toml)" in shown
-    assert "none of the template's Pythons (3.11, 3.12, 3.13, 3.14) satisfies it: widen requires-python" in shown
+    assert "none of the template's Pythons (3.10, 3.11, 3.12, 3.13, 3.14) satisfies it: widen requires-python" in shown
 
 
 def test_a_node_server_built_to_dist_with_its_auth_in_a_second_file(render, backend):

@@ -21,7 +21,7 @@ from . import (
 )
 from .config import SpaceConfig
 from .errors import SpaceError
-from .version_spec import OFFERED, allows, offered_that_satisfy
+from .version_spec import OFFERED, allows, end_of_life, offered_that_satisfy
 
 
 def check_backend(config: SpaceConfig, folder: Path) -> list[str]:
@@ -66,6 +66,10 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             fix = (_fix_answer("python_version", fits[-1]) if fits else
                    f"none of the template's Pythons ({', '.join(OFFERED)}) does: widen requires-python")
             raise SpaceError(f"python_version {python} does not satisfy requires-python {spec!r} of {source}; {fix}.")
+    ended = end_of_life(python)
+    if ended:
+        notes.append(f"note: Python {python} has had no security fixes since {ended}: it is here because the backend's "
+                     "pins install on no newer one; with newer pins, `./space detect --write` moves the Space on")
     unnamed = detect_variables.unnamable(folder)
     if unnamed:
         raise SpaceError(f"the code needs {', '.join(unnamed[:3])} from its environment, with no default, and a "

@@ -8,7 +8,15 @@ import configparser
 import re
 from pathlib import Path
 
-from . import backend_reading, code_imports, dependency_files, lock_wheels, unlocked_resolution, workspace_lock
+from . import (
+    backend_reading,
+    code_imports,
+    dependency_files,
+    lock_wheels,
+    never_ship,
+    unlocked_resolution,
+    workspace_lock,
+)
 from .findings import Findings
 from .version_spec import OFFERED, allows, offered_that_satisfy
 
@@ -293,12 +301,24 @@ def _opened_by_name(root: Path, name: str, folder: bool) -> bool:
     return wanted.is_dir() or (not folder and wanted.is_file())
 
 
+# Any other literal relative path with a folder in it that the backend holds (ImageFont.truetype("./data/a.otf")):
+# a data file or a folder of data, never one of code.
+_PATH_LITERAL = re.compile(r"""[rbf]?["'](?P<name>(?:\./)?[\w@.-]+(?:/[\w@.-]+)+/?)["']""")
+
+
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     root, found = backend.resolve(), {}
     for path in backend_reading.source_files(root, (".py",)):
-        for match in _OPENED.finditer(backend_reading.text(path)):
+        text = backend_reading.text(path)
+        for match in _OPENED.finditer(text):
             name = match["name"].removeprefix("./").rstrip("/")
             if _opened_by_name(root, name, folder=bool(match["folder"])):
+                found.setdefault(name, path.relative_to(root).as_posix())
+        for match in _PATH_LITERAL.finditer(text):
+            name = match["name"].removeprefix("./").rstrip("/")
+            if (_opened_by_name(root, name, folder=False) and not never_ship.never(name)
+                    and not any(backend_reading.source_files(root / name, (".py",)) if (root / name).is_dir()
+                                else [name.endswith(".py")])):
                 found.setdefault(name, path.relative_to(root).as_posix())
     if found:
         shown = ", ".join(f"{name} ({where})" for name, where in found.items())

@@ -23,7 +23,7 @@ _SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|(^|_)(PASS|PWD)$|SALT|P
 # it starts MAX_/MIN_ (MAX_TOKENS).
 _ABOUT_A_SECRET = re.compile(
     r"_(?:MS|SECS?|SECONDS|MINS?|MINUTES|HOURS?|DAYS|WEEKS|TTL|AGE|LENGTH|LEN|SIZE|COUNT|MAX|MIN|LIMIT|ALGORITHM|ALG|"
-    r"TYPE|NAME|HEADER|PATH|FILE)$|(?:^|_)(?:EXPIRE[SD]?|EXPIRY|EXPIRATION|LIFETIME)(?:_|$)|^(?:MAX|MIN)_")
+    r"TYPE|NAME|HEADER|PREFIX|PATH|FILE)$|(?:^|_)(?:EXPIRE[SD]?|EXPIRY|EXPIRATION|LIFETIME)(?:_|$)|^(?:MAX|MIN)_")
 _NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _EXAMPLE_FILES = (".env.example", ".env.sample", ".env.template", "example.env")  # the first one the backend has
@@ -78,17 +78,58 @@ def _constant(node) -> object:
     return "" if node is not None else None
 
 
+_ENV_READS = ("os.getenv", "getenv", "os.environ.get", "environ.get")
+
+
 def _env_call(node: ast.Call) -> tuple[str, object, None] | None:
     """os.getenv("X"[, d]), os.environ.get("X"[, d]), getenv(...), environ.get(...): (name, default, None)."""
     func = node.func
     dotted = ast.unparse(func) if isinstance(func, (ast.Attribute, ast.Name)) else ""
-    if dotted not in ("os.getenv", "getenv", "os.environ.get", "environ.get") or not node.args:
+    if dotted not in _ENV_READS or not node.args:
         return None
     first = node.args[0]
     if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
         return None
     default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
     return first.value, _constant(default) if default is not None else "", None
+
+
+def _env_helpers(trees: list[ast.Module]) -> dict[str, tuple[int, int | None, str, bool]]:
+    """The backend's own helpers that read the variable an argument names (`def get_env(key, cast, default=None):
+    value = os.getenv(key)`): name -> (the key's position, the default's position and name, a missing one raises)."""
+    found: dict[str, tuple[int, int | None, str, bool]] = {}
+    for node in (node for tree in trees for node in ast.walk(tree)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        params = [arg.arg for arg in node.args.posonlyargs + node.args.args]
+        params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call) and ast.unparse(inner.func) in _ENV_READS and inner.args:
+                key, raises = inner.args[0], False
+            elif isinstance(inner, ast.Subscript) and ast.unparse(inner.value) in ("os.environ", "environ"):
+                key, raises = inner.slice, True
+            else:
+                continue
+            if isinstance(key, ast.Name) and key.id in params:
+                default = next((at for at, name in enumerate(params) if "default" in name.lower()), None)
+                found[node.name] = (params.index(key.id), default, params[default] if default is not None else "", raises)
+                break
+    return found
+
+
+def _helper_call(node: ast.Call, helpers: dict[str, tuple[int, int | None, str, bool]]) -> tuple[str, object] | None:
+    """get_env("X", int, 5) through one of the backend's helpers: (name, default)."""
+    helper = helpers.get(ast.unparse(node.func).rpartition(".")[2])
+    if helper is None:
+        return None
+    key_at, default_at, default_name, raises = helper
+    key = node.args[key_at] if len(node.args) > key_at else None
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    default = (node.args[default_at] if default_at is not None and len(node.args) > default_at else
+               next((k.value for k in node.keywords if default_name and k.arg == default_name), None))
+    value = _constant(default) if default is not None else None if raises else ""
+    return key.value, "" if isinstance(value, bool) else value  # the helper parses its own: "false" may not be False
 
 
 def _settings_prefix(cls: ast.ClassDef) -> str:
@@ -172,23 +213,48 @@ def _config_call(node: ast.Call, readers: dict[str, tuple[int, int]]) -> tuple[s
     return first.value, None if default is None else _constant(default), secret_type
 
 
-def _python_file(path: Path, relative: str) -> list[Variable]:
+def _parsed(path: Path) -> ast.Module | None:
     try:
-        tree = ast.parse(backend_reading.text(path))
+        return ast.parse(backend_reading.text(path))
     except (SyntaxError, ValueError):
-        return []
+        return None
+
+
+def _settings_classes(trees: list[ast.Module]) -> dict[str, bool]:
+    """Every pydantic settings class by name, whether pydantic v1's: BaseSettings' subclasses, and theirs across
+    modules (`class AppSettings(BaseAppSettings)` where BaseAppSettings is one)."""
+    found: dict[str, bool] = {}
+    classes = [(node, tree) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    while True:
+        before = len(found)
+        for node, tree in classes:
+            bases = [ast.unparse(base).rpartition(".")[2] for base in node.bases]
+            if node.name in found:
+                continue
+            if "BaseSettings" in bases:
+                found[node.name] = any(
+                    isinstance(item, ast.ImportFrom) and item.module in ("pydantic", "pydantic.v1")
+                    and any(alias.name == "BaseSettings" for alias in item.names) for item in tree.body)
+            elif known := [found[base] for base in bases if base in found]:
+                found[node.name] = known[0]
+        if len(found) == before:
+            return found
+
+
+def _python_tree(tree: ast.Module, relative: str, settings: dict[str, bool],
+                 helpers: dict[str, tuple[int, int | None, str, bool]]) -> list[Variable]:
     found, readers = [], _config_readers(tree)
-    pydantic_v1 = any(isinstance(node, ast.ImportFrom) and node.module in ("pydantic", "pydantic.v1")
-                      and any(alias.name == "BaseSettings" for alias in node.names) for node in tree.body)
     for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and any(ast.unparse(b).endswith("BaseSettings") for b in node.bases):
-            found += _settings_fields(node, relative, pydantic_v1)
+        if isinstance(node, ast.ClassDef) and node.name in settings:
+            found += _settings_fields(node, relative, settings[node.name])
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ"):
             key = node.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(node.ctx, ast.Load):
                 found.append(_variable(key.value, None, relative))
         elif isinstance(node, ast.Call) and (call := _env_call(node) or _config_call(node, readers)):
             found.append(_variable(call[0], call[1], relative, call[2]))
+        elif isinstance(node, ast.Call) and (call := _helper_call(node, helpers)):
+            found.append(_variable(call[0], call[1], relative))
     return [variable for variable in found if variable]
 
 
@@ -278,10 +344,17 @@ def unnamable(backend: Path) -> list[str]:
 def find(backend: Path, runtime: str) -> list[Variable]:
     """Each variable once, in the order the code first reads it; a read without a default makes it required."""
     backend = backend.resolve()
-    reader = _python_file if runtime == "python" else _js_file
+    files = backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime])
+    if runtime == "python":
+        trees = {path: tree for path in files if (tree := _parsed(path)) is not None}
+        settings, helpers = _settings_classes(list(trees.values())), _env_helpers(list(trees.values()))
+        read = [_python_tree(tree, path.relative_to(backend).as_posix(), settings, helpers)
+                for path, tree in trees.items()]
+    else:
+        read = [_js_file(path, path.relative_to(backend).as_posix()) for path in files]
     merged: dict[str, Variable] = {}
-    for path in backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime]):
-        for variable in reader(path, path.relative_to(backend).as_posix()):
+    for variables in read:
+        for variable in variables:
             if template_variables.not_the_apps(variable.name, runtime):
                 continue
             known = merged.setdefault(variable.name, variable)

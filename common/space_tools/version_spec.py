@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from .errors import SpaceError
 
-OFFERED = yaml.safe_load(Path(__file__).with_name("base_images.yml").read_text(encoding="utf-8"))["python"]
+_BASE_IMAGES = yaml.safe_load(Path(__file__).with_name("base_images.yml").read_text(encoding="utf-8"))
+OFFERED = _BASE_IMAGES["python"]
 
 
 def _specifier(spec: str):
@@ -31,3 +33,9 @@ def allows(spec: str, python: str) -> bool:
 def offered_that_satisfy(specs: list[str]) -> list[str]:
     """The template's Python versions every one of `specs` admits, oldest first."""
     return [python for python in OFFERED if all(allows(spec, python) for spec in specs)]
+
+
+def end_of_life(python: str) -> str | None:
+    """The month `python`'s security fixes ended (YYYY-MM), or None while they go on."""
+    ended = _BASE_IMAGES["python_end_of_life"].get(python)
+    return ended if ended and date.today().isoformat()[:7] > ended else None

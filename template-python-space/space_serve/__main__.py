@@ -4,6 +4,7 @@ then hand over to uvicorn; snapshot once more when it returns."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
@@ -64,8 +65,7 @@ def _serve(port: int, workers: int, keeping) -> None:
     print(f"space: serving with {_serving_libraries()}", file=sys.stderr, flush=True)
     import uvicorn  # imported late so a configuration error costs no start-up time
 
-    uvicorn.run(
-        "space_serve.asgi:create_app",
+    options = dict(
         factory=True,  # the backend loads when uvicorn calls it, so space_serve.asgi imports without one
         host="0.0.0.0",  # Spaces' proxy reaches the container from outside its loopback
         port=port,
@@ -76,6 +76,9 @@ def _serve(port: int, workers: int, keeping) -> None:
         timeout_graceful_shutdown=3,  # docker stop waits 10 s before SIGKILL; finish well inside it
         log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),
     )
+    # A backend's own older uvicorn lacks some (timeout_graceful_shutdown came in 0.20): it serves without them.
+    known = inspect.signature(uvicorn.Config).parameters
+    uvicorn.run("space_serve.asgi:create_app", **{name: value for name, value in options.items() if name in known})
 
 
 def _serving_libraries() -> str:
