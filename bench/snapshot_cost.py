@@ -32,6 +32,7 @@ from pathlib import Path
 from space_serve import settings, storage
 settings.apply_defaults()
 live = storage._files(settings.SPACE)[0]
+Path("/tmp/bench-bucket").mkdir(exist_ok=True)  # the keeper writes into a bucket's folder, never makes one
 keeper = storage.Keeper(Path("/tmp/bench-bucket"), [live], 3600)
 database = keeper.databases[0]
 commits, during, stop, busy = [], [], threading.Event(), threading.Event()
@@ -43,7 +44,7 @@ def writer():
         connection.commit()
         (during if busy.is_set() else commits).append(time.perf_counter() - started)
         time.sleep(0.001)
-thread = threading.Thread(target=writer); thread.start(); time.sleep(0.5)
+thread = threading.Thread(target=writer, daemon=True); thread.start()  # a failed snapshot ends the probe; time.sleep(0.5)
 runs = []
 for _ in range(int(os.environ["RUNS"])):
     database.version = None  # as if the file changed

@@ -301,7 +301,8 @@ def run(
     """
     name = name or f"test-{uuid.uuid4().hex[:12]}"
     args = ["run", "--detach", "--network", "host", "--name", name]
-    for key, value in (env or {}).items():
+    # The host network is this machine's: the Space's server listens on its loopback only, as `./space run` asks.
+    for key, value in {"SPACE_LISTEN_HOST": "127.0.0.1", **(env or {})}.items():
         args += ["--env", f"{key}={value}"]
     for source, target in (volumes or {}).items():
         args += ["--volume", f"{source}:{target}"]

@@ -12,7 +12,7 @@ from tests.support import figures
 from tests.support.front_matter import space_card
 
 DEV_MODE_TOOLS = ("bash", "curl", "wget", "procps", "git", "git-lfs")
-START = {"python": ["python", "-m", "space_serve"], "node": ["node", "/app/start.mjs"]}
+START = {"python": ["python", "/opt/space/space_serve/launch/space-serve.py"], "node": ["node", "/app/start.mjs"]}
 BASE = {"python": PYTHON_IMAGE, "node": NODE_IMAGE}
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml",
                "space.json"}

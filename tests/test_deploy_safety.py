@@ -66,7 +66,8 @@ def test_the_upload_of_a_generated_space_is_exactly_what_the_image_needs(hub, re
     assert result.returncode == 0, result.output
     code = sorted(p.relative_to(python_backends["uv-lock"]).as_posix()
                   for p in python_backends["uv-lock"].rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    serve = sorted(p.name for p in (project / "space_serve").iterdir() if p.is_file())
+    serve = sorted(p.relative_to(project / "space_serve").as_posix() for p in (project / "space_serve").rglob("*")
+                   if p.is_file())
     expected = {".gitattributes", ".dockerignore", "Dockerfile", "README.md", "space.json",
                 *(f"backend/{path}" for path in code), *(f"space_serve/{name}" for name in serve)}
     assert set(hub.space(repo.space_id).files) == expected
@@ -170,7 +171,8 @@ def test_a_variable_that_looks_like_a_secret_is_public_only_when_confirmed(hub, 
 
     refused = deploy(repo)
 
-    one_line_refusal(refused, f"{name} looks like a secret but is a Variable in space.json")
+    one_line_refusal(refused, f"{name} (")
+    assert "looks like a secret but is a Variable in space.json" in refused.output
     assert f"--public {name}" in refused.output and hub.mutating_requests() == []
 
     confirmed = deploy(repo, "--public", name)

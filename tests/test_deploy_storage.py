@@ -32,7 +32,8 @@ def _storage(repo, storage: str = "bucket", bucket: str = "") -> str:
     settings = repo.settings
     settings["storage"] = storage
     if storage == "bucket":
-        settings.update({"storage_bucket": bucket, "storage_mount": "/data"})
+        settings.update({"storage_bucket": bucket, "storage_mount": "/data", "sqlite_files": ["/home/user/app.db"],
+                         "snapshot_interval": 5})
     repo.write_settings(settings)
     return bucket or f"{repo.space_id}-data"
 
@@ -48,6 +49,18 @@ def _writes(hub, since: int = 0) -> list[tuple[str, str]]:
 
 def _ours(bucket_id: str) -> dict:
     return {"type": "bucket", "source": bucket_id, "mountPath": "/data"}
+
+
+def test_a_hand_edited_storage_mount_is_refused_before_the_hub_is_asked_anything(hub, make_space, deploy):
+    repo = make_space(name="notes-api")
+    _storage(repo)
+    repo.write_settings({**repo.settings, "storage_mount": "/data,source=/etc,readonly=false"})
+
+    result = deploy(repo)
+
+    assert result.returncode == 2
+    assert 'space.json: storage_mount "/data,source=/etc,readonly=false" is not a folder path' in result.output
+    assert hub.mutating_requests() == [] and _bucket_requests(hub) == []
 
 
 def test_a_first_deploy_creates_a_private_bucket_first_and_the_space_with_it_mounted_at_data(hub, make_space, deploy):

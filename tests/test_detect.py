@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import space_tools
+from tests.conftest import REPO, space_tools
+from tests.support import copier_cli
 from tests.support.shapes import assert_shows, detected, write_backend
 
 PYDANTIC_SETTINGS = """\
@@ -199,6 +200,23 @@ def test_only_the_backend_is_read_never_a_link_out_nor_a_real_env(render, backen
     assert "LEAKED_FROM_OUTSIDE" not in shown and "FROM_THE_REAL_ENV" not in shown and "a-real-value" not in shown
     assert "STRIPE_API_KEY Secret, optional <- read in .env.example" in shown
     assert "FEATURE_FLAGS Variable, optional <- read in .env.example" in shown
+
+
+def test_a_backend_at_its_repositorys_root_is_read_without_the_spaces_it_holds(tmp_path):
+    repo = write_backend(tmp_path / "repo", {
+        "app.py": 'import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nREGION = os.environ.get("REGION", "eu")\n',
+        "requirements.txt": "fastapi\nuvicorn\n",
+    })
+    for name in ("api", "worker"):  # a sibling Space is no more the backend's code than this one
+        copied = copier_cli.copier_copy(repo / "spaces" / name, REPO / "examples" / "answers" / "python.yml",
+                                        backend_path="../..", backend_files='["app.py", "requirements.txt"]',
+                                        space_name=name)  # fmt: skip
+        assert copied.returncode == 0, copied.stderr
+
+    shown = detected(repo / "spaces" / "api")
+
+    assert "REGION Variable, optional, default 'eu' <- read in app.py" in shown
+    assert "spaces/" not in shown, "nothing the template wrote is read as the backend's code"
 
 
 def test_check_names_what_the_code_reads_but_space_json_does_not_declare(render, backend):

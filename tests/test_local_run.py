@@ -18,6 +18,7 @@ import pytest
 from harness import docker
 from harness.images import PYTHON_IMAGE
 from tests.hub_standin.fixtures import GREETING, NEVER_LISTENS, SECRET_VALUE, SpaceRepo, ctrl_c_as_at_a_terminal
+from tests.support import listening
 
 pytestmark = pytest.mark.docker
 
@@ -190,6 +191,7 @@ def test_the_templates_run_like_spaces(render, cli, runtime):
         assert _stages(result.output) == ["BUILDING", "APP_STARTING", "RUNNING"]
         assert f"GET {health_path} answered 200" in result.output
         assert docker.http_get(f"http://127.0.0.1:{port}{health_path}")[0] == 200
+        assert listening.on_this_machine(port) == {"127.0.0.1"}, "the host's network: reachable from this machine only"
     finally:
         docker.docker("rm", "--force", f"{name}-local", check=False)
         docker.remove_image(f"{name}:local")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from harness import docker
+from tests.support import listening
 from tests.conftest import AUTH_SECRET, copy_node_backend, node_example_answers, space_tools
 from tests.support import node
 
@@ -240,13 +241,9 @@ def test_a_server_that_listens_on_localhost_is_served_on_every_interface(render_
         'const HOST = process.env.HOST || "localhost";\nconst PORT = Number(process.env.PORT) || 3000;\n'
         "createServer(toNodeHandler(auth)).listen(PORT, HOST, () => console.log(`on http://${HOST}:${PORT}`));\n")
     tag = built_images("node-listens-on-localhost", project)
-    container, base = _start(tag)
-    with container:
-        docker.wait_http(f"{base}{HEALTH}", container=container, timeout=30)
-        port = int(base.rsplit(":", 1)[1])
-        # The host's network: its listening sockets show the address, 0.0.0.0 or :: for every interface.
-        listening = container.exec("sh", "-c", "cat /proc/net/tcp /proc/net/tcp6").stdout
-        local = {line.split()[1] for line in listening.splitlines()[1:] if len(line.split()) > 3
-                 and line.split()[3] == "0A" and line.split()[1].endswith(f":{port:04X}")}
-        assert local and all(set(address.split(":")[0]) == {"0"} for address in local), local
-        assert "space: the server asked to listen on localhost only" in container.logs()
+    port = docker.free_port()
+
+    where, logs = listening.in_a_container_of_its_own(tag, {"BETTER_AUTH_SECRET": AUTH_SECRET}, port)
+
+    assert where and where <= {"0.0.0.0", "::"}, where
+    assert "space: the server asked to listen on localhost only" in logs

@@ -198,13 +198,25 @@ def _locked(folder: Path, dependencies: str, dev: str = "") -> Path:
     return backend
 
 
-def test_a_compile_that_needs_system_headers_on_every_offered_python_is_refused(render, tmp_path):
+def test_a_release_older_than_every_allowed_python_that_compiles_against_headers_is_refused(render, tmp_path):
+    """cffi 1.15.0 has Linux wheels up to Python 3.10; compiled for 3.13 (libffi's headers given) it fails."""
     backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30", "cffi==1.15.0"')
     project = render(runtime="python", backend_path=str(backend))
 
     refused = _refused(project)
 
-    assert refused.startswith("error: cffi 1.15.0 (needs ffi.h from libffi-dev) in uv.lock has no wheel for Python")
+    assert refused.startswith("error: cffi 1.15.0 in uv.lock publishes Linux wheels for other Pythons but not for "
+                              "Python 3.13, so that release predates it, and compiling it there can fail")
+    assert refused.rstrip().endswith("upgrade it to a release with wheels for Python 3.13.")
+
+
+def test_a_compile_that_needs_more_than_system_headers_on_every_offered_python_is_refused(render, tmp_path):
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30", "numpy==1.21.0"')  # up to cp39
+    project = render(runtime="python", backend_path=str(backend))
+
+    refused = _refused(project)
+
+    assert refused.startswith("error: numpy 1.21.0 (needs a BLAS and a long build) in uv.lock has no wheel for Python")
     assert "pin a release that publishes wheels for Linux and a Python the template offers" in refused
 
 
@@ -314,39 +326,6 @@ def test_code_that_reads_its_own_projects_metadata_is_refused(render, tmp_path):
 
     assert _refused(project).startswith("error: app/settings.py reads the installed metadata of the backend's own "
                                         'project (version("api")), and the image installs the dependencies')
-
-
-def test_a_default_database_in_a_folder_the_backend_lacks_is_refused(render, tmp_path):
-    """An Express starter's Joi schema defaults DATABASE_URL to file:./database/local.db, in a folder its
-    .gitignore keeps out of the repository; libsql creates the file but not the folder."""
-    backend = _node(tmp_path / "backend", {"src/index.js": """import express from "express";
-import { toNodeHandler } from "better-auth/node";
-import { auth } from "./utils/auth.js";
-import { env } from "./config/env.config.js";
-
-const app = express();
-app.all("/api/auth/*splat", toNodeHandler(auth));
-app.listen(env.PORT);
-""", "src/config/env.config.js": """import Joi from "joi";
-
-const schema = Joi.object({
-  PORT: Joi.number().default(3000),
-  DATABASE_URL: Joi.string().default('file:./database/local.db'),
-}).unknown();
-
-export const { value: env } = schema.validate(process.env);
-""", "src/utils/auth.js": """import { betterAuth } from "better-auth";
-import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { drizzle } from "drizzle-orm/libsql";
-import { env } from "../config/env.config.js";
-
-export const auth = betterAuth({ database: drizzleAdapter(drizzle(env.DATABASE_URL), { provider: "sqlite" }) });
-""", ".gitignore": "node_modules/\ndatabase\n"},
-        {"express": "^5.1.0", "joi": "^17.13.0", "drizzle-orm": "^0.44.0", "@libsql/client": "^0.15.0"})
-    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.js")
-
-    assert _refused(project).startswith("error: src/config/env.config.js opens its database at file:./database/local.db "
-                                        "by default, in database/, which the backend does not hold")
 
 
 STARLETTE_SETTINGS = 'from starlette.config import Config\n\nconfig = Config(".env")\nDEBUG = config("DEBUG", cast=bool, default=False)\n'

@@ -1,6 +1,8 @@
 """A lock with a package that has no wheel for the image's Python builds anyway, with uv or with Poetry: the
-build stage compiles it with a C toolchain that never reaches the image. `check` predicts it from the lock
-alone, and refuses a lock the build could not install at all, naming a Python that works (which then passes)."""
+build stage compiles it with a C toolchain that never reaches the image, and with the system headers it needs
+(psycopg2's libpq, python-ldap's OpenLDAP), whose libraries the image then holds. `check` predicts it from the
+lock alone, and refuses a lock the build could not install at all, naming a Python that works (which then
+passes)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pytest
 
 from harness import docker
 from tests.conftest import space_tools
-from tests.support.shapes import make_space, running
+from tests.support.shapes import make_space, running, write_backend
 
 APP = """\
 import netifaces
@@ -120,6 +122,44 @@ def test_a_dependency_without_a_wheel_is_compiled_in_the_build_stage_only(render
         toolchain = docker.docker("run", "--rm", "--network", "none", f"{space.settings['space_name']}:local",
                                   "sh", "-c", "command -v gcc cc g++ make || echo none").stdout.strip()
         assert toolchain == "none", f"the image holds a compiler: {toolchain}"
+
+
+HEADERS_APP = """\
+import os
+
+import ldap
+import psycopg2
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/answer")
+def answer():
+    with psycopg2.connect(os.environ["DATABASE_URL"]) as connection, connection.cursor() as cursor:
+        cursor.execute("select 40 + 2")
+        return {"answer": cursor.fetchone()[0], "ldap": ldap.__version__}
+"""
+
+
+@pytest.mark.docker
+def test_packages_that_compile_against_system_headers_get_them_to_build_and_their_libraries_to_run(
+        render, cli, tmp_path, postgres_cluster):
+    backend = write_backend(tmp_path / "backend", {  # neither publishes a wheel for Linux
+        "main.py": HEADERS_APP, "requirements.txt": "fastapi\nuvicorn\npsycopg2==2.9.13\npython-ldap==3.4.8\n"})
+    space = make_space(render, "python", backend, "compiled-against-headers")
+    space_tools(space.project, "detect", "--write")
+
+    checked = space_tools(space.project, "check").stdout
+
+    assert "builds from source: psycopg2 2.9.13, python-ldap 3.4.8 (no wheel for Python" in checked
+    assert "compiles with a C toolchain and libldap2-dev, libpq-dev, libsasl2-dev, which takes longer" in checked
+    with running(cli, space, {"DATABASE_URL": postgres_cluster.new_database()}) as url:
+        status, body = docker.http_get(f"{url}/answer")
+        assert (status, json.loads(body)) == (200, {"answer": 42, "ldap": "3.4.8"}), body
+        left = docker.docker("run", "--rm", "--network", "none", f"{space.settings['space_name']}:local", "sh", "-c",
+                             "ls /usr/include/libpq-fe.h /usr/include/ldap.h 2>/dev/null; command -v gcc; true").stdout
+        assert left.strip() == "", f"the image holds what only the build needs: {left}"
 
 
 def test_unlocked_requirements_that_cannot_resolve_are_refused_with_a_python_where_they_do(render, tmp_path):

@@ -4,16 +4,20 @@ the setting and the fix, in one line each."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
 
 import pytest
 from space_tools import config, derived_files
+from space_tools.errors import SpaceError
 
 from tests.conftest import space_tools
+from tests.test_validators import control_characters
 
 RUNTIMES = ["python", "node"]
+PRESTART_ONE_LINE = "prestart must be one line (join commands with &&, or run a script)."
 
 
 def _settings(project: Path) -> dict:
@@ -45,7 +49,7 @@ def test_every_consumer_reads_the_same_settings(render, runtime):
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_the_image_reads_space_json_and_no_rendered_copy_of_it(render, runtime):
     project = render(runtime=runtime)
-    wrapper = {p.name: p.read_text() for p in (project / "space_serve").iterdir()}
+    wrapper = {p.name: p.read_text() for p in (project / "space_serve").rglob("*") if p.is_file()}
     settings = wrapper["settings.py" if runtime == "python" else "settings.mjs"]
 
     assert "space.json" in settings
@@ -130,6 +134,20 @@ def test_an_owner_who_drops_the_readme_variables_section_is_not_nagged(render):
     ({"variables": {"KEY": {"secret": True, "required": True, "default": "abc", "help": ""}}},
      "KEY is a secret: it can't have a default"),
     ({"variables": {"KEY": {"secret": True}}}, "variables.KEY: give an object with exactly secret, required"),
+    ({"space_title": "Demo\nRUN curl -s https://x.example | sh"}, control_characters("space_title")),
+    ({"space_owner": "not/valid"}, '"not/valid" is not a valid Hugging Face user or organization name.'),
+    ({"space_title": " "}, "The title can't be empty."),
+    ({"short_description": "x" * 61}, "The short description has 61 characters; Spaces accepts at most 60."),
+    ({"emoji": "rocket"}, '"rocket" is not a single emoji.'),
+    ({"license": "MIT License"}, '"MIT License" is not a license id like mit or apache-2.0.'),
+    ({"base_path": "docs"}, '"docs" is not a URL path starting with /.'),
+    ({"startup_duration_timeout": "30 minutes"}, '"30 minutes" is not a duration like 30m or 1h.'),
+    ({"hardware": "gpu"}, "Invalid choice for 'hardware': 'gpu' is not in ['cpu-basic', 'cpu-upgrade',"),
+    ({"visibility": "hidden"}, "Invalid choice for 'visibility': 'hidden' is not in ['public', 'protected', 'private']"),
+    ({"color_from": "orange"}, "Invalid choice for 'color_from': 'orange' is not in ['red', 'yellow',"),
+    ({"python_version": "3.9"}, "Invalid choice for 'python_version': '3.9' is not in ['3.10',"),
+    ({"storage": "disk"}, "Invalid choice for 'storage': 'disk' is not in ['none', 'bucket', 'external']"),
+    ({"dev_mode": "yes"}, 'dev_mode must be true or false, not "yes".'),
 ])
 def test_a_hand_edit_of_space_json_is_checked_by_the_rules_copier_applies(render, change, message):
     project = render(runtime="python")
@@ -161,3 +179,74 @@ def test_deploy_refuses_a_front_matter_that_disagrees_with_space_json(hub, make_
     assert result.returncode == 2
     assert "README.md front matter: app_port is 8080 but space.json's app_port is 7860" in result.output
     assert hub.mutating_requests() == []
+
+
+def _bucket_space(render, runtime: str) -> Path:
+    """A Space with every setting space.json can hold: sign-in on, storage=bucket."""
+    more = {"sqlite_files": ["/home/user/data/notes.db"]} if runtime == "python" else {}
+    return render(runtime=runtime, storage="bucket", hf_oauth=True, **more)
+
+
+# (the hand edit, what check says of it), on a Python Space with storage=bucket.
+STORAGE_HAND_EDITS = [
+    ({"storage_mount": "/data,source=/etc,readonly=false"},
+     ('storage_mount "/data,source=/etc,readonly=false" is not a folder path in the container like /data: absolute '
+      "and normalized, of letters, digits, '.', '_' and '-' (no '..', comma, quote or space).")),
+    ({"storage_mount": "/data/../etc"}, 'storage_mount "/data/../etc" is not a folder path in the container'),
+    ({"storage_mount": "/etc"},
+     "storage_mount \"/etc\" would hide the image's own /etc: mount the bucket on a folder of its own, such as /data."),
+    ({"storage_mount": "/usr/local/data"}, "storage_mount \"/usr/local/data\" would hide the image's own /usr"),
+    ({"sqlite_files": "/home/user/data/notes.db"}, "storage=bucket needs sqlite_files: a list like"),
+    ({"sqlite_files": ["notes.db"]}, "notes.db is not an absolute path in the container, nor $NAME."),
+    ({"sqlite_files": ["/data/notes.db"]},
+     "/data/notes.db is on the bucket itself (/data): a live SQLite file must stay on local disk."),
+    ({"sqlite_files": ["$NOTES_DB"]}, "$NOTES_DB: NOTES_DB is not in env_vars; declare it there"),
+    ({"snapshot_interval": 0}, "snapshot_interval must be 1-3600 seconds, got 0."),
+    ({"snapshot_interval": "5"}, 'snapshot_interval must be 1-3600 seconds, got "5".'),
+    ({"storage_bucket": "data"}, '"data" is not a bucket id like owner/name.'),
+    ({"storage_bucket": "alice/notes/data"}, '"alice/notes/data" is not a bucket id like owner/name.'),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), STORAGE_HAND_EDITS, ids=[m[:40] for _, m in STORAGE_HAND_EDITS])
+def test_a_hand_edit_of_the_storage_settings_is_checked_by_the_rules_copier_applies(render, change, message):
+    project = render(runtime="python", storage="bucket", sqlite_files=["/home/user/data/notes.db"])
+    (project / "space.json").write_text(json.dumps({**_settings(project), **change}, indent=2))
+
+    result = space_tools(project, "check", check=False)
+
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: space.json: ") and message in result.stderr, result.stderr
+
+
+def _texts(value, path: tuple = ()):
+    """Where space.json holds text: a string, or a list of them (each key path)."""
+    if isinstance(value, (str, list)):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_no_text_of_space_json_may_hold_a_line_break_a_tab_or_another_control_character(render, runtime):
+    project = _bucket_space(render, runtime)
+    written = (project / "space.json").read_text()
+    texts = list(_texts(json.loads(written)))
+    assert {("space_title",), ("storage_mount",), ("sqlite_files",), ("variables", "BETTER_AUTH_URL", "help")
+            if runtime == "node" else ("variables", "WEB_CONCURRENCY", "help")} <= set(texts)
+
+    for path, character in zip(texts, itertools.cycle(["\n", "\r", "\t", "\x00", "\x1b", "\x85", "\u2028"])):
+        settings = json.loads(written)
+        *parents, key = path
+        holder = settings
+        for parent in parents:
+            holder = holder[parent]
+        holder[key] = [*holder[key], f"x{character}"] if isinstance(holder[key], list) else holder[key] + character
+        (project / "space.json").write_text(json.dumps(settings))
+
+        with pytest.raises(SpaceError) as refused:
+            config.load(project)
+
+        one_line = PRESTART_ONE_LINE if path == ("prestart",) and character in "\r\n" else None  # its own words
+        assert str(refused.value) == f"space.json: {one_line or control_characters('.'.join(path))} {config.FIX}"

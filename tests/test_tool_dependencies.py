@@ -1,5 +1,6 @@
-"""space_tools' dependencies are declared once, in space_tools/requirements.txt: the workflows, the generated
-README and Copier's closing message install from it, and this repository's own test environment pins the same."""
+"""space_tools' dependencies are declared once, in space_tools/requirements.txt: the generated README and Copier's
+closing message install from it, the workflows install pins made from it (tests/test_workflows.py), and this
+repository's own test environment pins the same."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from packaging.requirements import Requirement
 from tests.conftest import REPO
 
 TOOLS = REPO / "common" / "space_tools"
-WORKFLOWS = sorted((REPO / "common" / "github" / "workflows").glob("*.yml"))
-INSTALL = "--requirement space_tools/requirements.txt"
 
 
 def _requirements(lines) -> dict[str, Requirement]:
@@ -31,12 +30,6 @@ def test_the_test_environment_pins_what_the_tools_declare():
     assert {name: str(req.specifier) for name, req in declared.items()} == {
         name: str(ours[name].specifier) for name in declared
     }
-
-
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=[path.name for path in WORKFLOWS])
-def test_workflows_install_from_the_requirements_file_only(workflow):
-    installs = [line for line in workflow.read_text().splitlines() if "pip install" in line]
-    assert installs and all(line.rstrip().endswith(INSTALL) for line in installs), installs
 
 
 @pytest.mark.parametrize("runtime", ["python", "node"])

@@ -251,7 +251,7 @@ TEMPLATE_UPDATE = yaml.safe_load((REPO / "common" / "github" / "workflows" / "te
 
 def _run_update_step(project: Path, gh: GitHubCLI, temp: Path) -> subprocess.CompletedProcess:
     """The workflow's step as GitHub runs it, in a checkout whose origin is a local bare repository."""
-    step = next(s for s in TEMPLATE_UPDATE["jobs"]["update"]["steps"] if "run" in s and "copier" in s["run"])
+    step = next(s for s in TEMPLATE_UPDATE["jobs"]["update"]["steps"] if "copier check-update" in s.get("run", ""))
     temp.mkdir(exist_ok=True)
     env = {**os.environ, **GIT_ENV, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{gh.path()}",
            "RUNNER_TEMP": str(temp), "GH_TOKEN": "stand-in"}

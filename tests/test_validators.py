@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
+from tests.conftest import REPO
+
+BUCKET = {"storage": "bucket", "sqlite_files": ["/home/user/a.db"]}
 BAD_ANSWERS = [
     ({"space_name": "my space!"}, "is not a valid Space name"),
     ({"space_name": "a--b"}, "is not a valid Space name"),
@@ -45,6 +49,15 @@ BAD_ANSWERS = [
     ({"storage": "bucket", "sqlite_files": ["/home/user/a.db"], "storage_bucket": "data"}, "is not a bucket id"),
     ({"storage": "bucket", "sqlite_files": ["/home/user/a.db"], "env_vars": {"STORAGE_ALLOW_EMPTY": {}}},
      "is set by the template or by Spaces"),
+    # storage_mount is never asked, but --data sets it, and it goes into docker's --mount and the Space's volumes.
+    ({**BUCKET, "storage_mount": "/data,source=/etc,readonly=false"},
+     'storage_mount "/data,source=/etc,readonly=false" is not a folder path in the container like /data'),
+    ({**BUCKET, "storage_mount": "/data/../etc"}, 'storage_mount "/data/../etc" is not a folder path'),
+    ({**BUCKET, "storage_mount": "data"}, 'storage_mount "data" is not a folder path'),
+    ({**BUCKET, "storage_mount": "/"}, 'storage_mount "/" is not a folder path'),
+    ({**BUCKET, "storage_mount": "/etc"}, "storage_mount \"/etc\" would hide the image's own /etc: mount the bucket on"),
+    ({**BUCKET, "storage_mount": "/app/data"}, "storage_mount \"/app/data\" would hide the image's own /app"),
+    ({**BUCKET, "storage_mount": "/home"}, "storage_mount \"/home\" would hide the image's own /home"),
     ({"env_vars": {"OPENID_PROVIDER_URL": {}}}, "is set by the template or by Spaces"),
     ({"env_vars": {"OAUTH_CLIENT_ID": {}}}, "is set by the template or by Spaces"),
     ({"hf_oauth": True, "hf_oauth_scopes": "openid,profile"}, 'is not a list of scopes like "openid profile email"'),
@@ -85,3 +98,56 @@ def test_unknown_runtime_is_refused(copie):
     result = copie.copy(extra_answers={"runtime": "ruby"})
     assert result.exception is not None
     assert "ruby" in str(result.exception)
+
+
+def control_characters(where: str) -> str:
+    """What Copier's validators and space_tools say of a text answer holding a line break, a tab or the like."""
+    return f"{where} holds a line break, tab or other control character: write it as one line of plain text."
+
+
+# Every answer that is or holds text, with a line break or a tab in it (trailing, where the answer's own pattern
+# lets a trailing line break through), and the other answers it needs to be asked; who the message names.
+TEXT_ANSWERS = {
+    "space_name": ({"space_name": "demo\n"}, "space_name"),
+    "space_owner": ({"space_owner": "alice\n"}, "space_owner"),
+    "space_title": ({"space_title": "Demo\nRUN curl -s https://example.com/x | sh"}, "space_title"),
+    "short_description": ({"short_description": "An API\nEXTRA=1"}, "short_description"),
+    "emoji": ({"emoji": "🚀\n"}, "emoji"),
+    "license": ({"license": "mit\n"}, "license"),
+    "base_path": ({"base_path": "/docs\n"}, "base_path"),
+    "health_path": ({"health_path": "/healthz\n"}, "health_path"),
+    "startup_duration_timeout": ({"startup_duration_timeout": "30m\n"}, "startup_duration_timeout"),
+    "prestart": ({"prestart": "alembic upgrade head\t"}, "prestart"),  # a line break: "must be one line", above
+    "backend_path": ({"backend_path": "../backend\t"}, "backend_path"),
+    "backend_files": ({"backend_path": "../backend", "backend_files": ["app\n"]}, "backend_files"),
+    "asgi_app": ({"asgi_app": "app.main:app\n"}, "asgi_app"),
+    "entry_file": ({"runtime": "node", "entry_file": "auth-server.ts\n"}, "entry_file"),
+    "prisma_schema": ({"runtime": "node", "prisma_schema": "prisma/schema.prisma\n"}, "prisma_schema"),
+    "hf_oauth_scopes": ({"hf_oauth": True, "hf_oauth_scopes": "openid profile\n"}, "hf_oauth_scopes"),
+    "storage_mount": ({**BUCKET, "storage_mount": "/data\n"}, "storage_mount"),
+    "sqlite_files": ({**BUCKET, "sqlite_files": ["/home/user/a.db\x00"]}, "sqlite_files"),
+    "storage_bucket": ({**BUCKET, "storage_bucket": "alice/notes-data\n"}, "storage_bucket"),
+    "env_vars": ({"env_vars": {"API_KEY": {"secret": True, "required": True, "default": "",
+                                           "help": "The key.\nEXTRA=1"}}}, "env_vars.API_KEY.help"),
+}
+
+
+def _text_questions() -> set[str]:
+    """The questions whose answer is text or holds text (a question with choices takes only those)."""
+    questions = {}
+    for path in (REPO / "copier" / "questions").glob("*.yml"):
+        questions.update(yaml.safe_load(path.read_text()))
+    return {name for name, question in questions.items()
+            if (question.get("type") == "str" and "choices" not in question)
+            or (question.get("type") == "yaml" and question.get("when") is not False)}  # not the computed tables
+
+
+def test_every_text_answer_is_tried_with_a_line_break():
+    assert set(TEXT_ANSWERS) == _text_questions()
+
+
+@pytest.mark.parametrize("name", TEXT_ANSWERS)
+def test_a_text_answer_with_a_line_break_or_a_tab_is_refused(copie, name):
+    answers, where = TEXT_ANSWERS[name]
+    _refused(copie, {"runtime": "python", **answers}, control_characters(where))
+

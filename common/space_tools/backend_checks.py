@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from . import (
@@ -16,6 +17,7 @@ from . import (
     detect_python,
     detect_variables,
     lock_wheels,
+    package_index,
     sign_in_checks,
     unlocked_resolution,
 )
@@ -81,9 +83,6 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
                          "uses as is, and a Space can't reach it, so the pre-start `alembic upgrade head` would fail: "
                          "read the URL from an environment variable in env.py (config.set_main_option(\"sqlalchemy.url\", "
                          "os.environ[\"DATABASE_URL\"])), or answer prestart= without Alembic.")
-    missing = detect_hazards.missing_database_folder(folder)
-    if missing:
-        raise SpaceError(f"{missing}.")
     own_read = detect_python.own_metadata_read(folder)
     if own_read:
         raise SpaceError(f"{own_read[0]} reads the installed metadata of the backend's own project "
@@ -177,15 +176,25 @@ def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None
                                                   if not seen.impossible and set(seen.compiled) < set(found.compiled)})
     if better:
         _refuse_source_builds(found.compiled, shown, python, better[0], dict(others)[better[0]].compiled)
-    headers = [f"{package} ({_NEEDS_HEADERS[_name(package)]})" for package in found.compiled
-               if _name(package) in _NEEDS_HEADERS]
-    if headers:
-        raise SpaceError(f"{', '.join(headers)} in {shown} {'has' if len(headers) == 1 else 'have'} no wheel for "
+    beyond = [f"{package} ({_CANT_COMPILE[_name(package)]})" for package in found.compiled
+              if _name(package) in _CANT_COMPILE]
+    if beyond:
+        raise SpaceError(f"{', '.join(beyond)} in {shown} {'has' if len(beyond) == 1 else 'have'} no wheel for "
                          f"{where} or any other offered Python, and compiling needs what the build stage lacks, so the "
                          "image's build would fail: pin a release that publishes wheels for Linux and a Python the "
                          "template offers.")
+    dated = [package for package in found.compiled if _name(package) in source_builds()
+             and (package in found.linux_elsewhere or package_index.publishes_linux_wheels(*package.split(" ", 1)))]
+    if dated:
+        it, verb, release = ("it", "publishes", "that release predates") if len(dated) == 1 else (
+            "them", "publish", "those releases predate")
+        raise SpaceError(f"{', '.join(dated)} in {shown} {verb} Linux wheels for other Pythons but not for Python "
+                         f"{python}, so {release} it, and compiling {it} there can fail (C code older than the "
+                         f"Python's API): upgrade {it} to a release with wheels for Python {python}.")
+    headers = sorted({package for name in map(_name, found.compiled) for package in source_builds().get(name, ())})
     return [f"builds from source: {', '.join(found.compiled)} (no wheel for {where} or any other offered Python): "
-            "the image's build stage compiles with a C toolchain, which takes longer"]
+            "the image's build stage compiles with a C toolchain"
+            f"{' and ' + ', '.join(headers) if headers else ''}, which takes longer"]
 
 
 def _refuse_source_builds(compiled: list[str], shown: str, python: str, other: str, other_compiles: list[str]) -> None:
@@ -199,16 +208,20 @@ def _refuse_source_builds(compiled: list[str], shown: str, python: str, other: s
                      f"{_fix_answer('python_version', other)}.")
 
 
-# Packages whose source build needs more than a C compiler (system headers, a Rust toolchain): with no wheel, the
-# build stage can't compile them.
-_NEEDS_HEADERS = {
-    "cffi": "needs ffi.h from libffi-dev", "psycopg2": "needs pg_config from libpq-dev",
-    "mysqlclient": "needs mysql_config from libmysqlclient-dev", "lxml": "needs libxml2-dev and libxslt1-dev",
-    "pillow": "needs libjpeg-dev and zlib1g-dev", "python-ldap": "needs libldap2-dev and libsasl2-dev",
-    "pycurl": "needs libcurl4-openssl-dev", "cryptography": "needs a Rust toolchain",
-    "pydantic-core": "needs a Rust toolchain", "orjson": "needs a Rust toolchain",
-    "scipy": "needs gfortran and a BLAS", "numpy": "needs a BLAS and a long build",
+# Packages whose source build needs more than the build stage installs (a Rust toolchain, a BLAS): with no wheel,
+# it can't compile them. Those that need only system headers are in space_serve/source_builds.txt.
+_CANT_COMPILE = {
+    "cryptography": "needs a Rust toolchain", "pydantic-core": "needs a Rust toolchain",
+    "orjson": "needs a Rust toolchain", "scipy": "needs gfortran and a BLAS", "numpy": "needs a BLAS and a long build",
 }
+
+
+@lru_cache(maxsize=1)
+def source_builds() -> dict[str, tuple[str, ...]]:
+    """space_serve/source_builds.txt, which the Dockerfile reads too: package -> the Debian packages its build needs."""
+    table = Path(__file__).parent.parent / "space_serve" / "source_builds.txt"
+    rows = [line.split("#")[0].split() for line in table.read_text(encoding="utf-8").splitlines()]
+    return {row[0]: tuple(row[1:]) for row in rows if len(row) > 1}
 
 
 def _name(shown_package: str) -> str:
@@ -234,8 +247,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
     workspace = detect_hazards.workspace_dependencies(folder.resolve())
-    problem = (workspace[0] if workspace else detect_node.unsupported(folder)
-               or detect_hazards.missing_database_folder(folder))
+    problem = workspace[0] if workspace else detect_node.unsupported(folder)
     if problem:
         raise SpaceError(f"{problem}.")
     prestart_problem = detect_node.dev_only_prestart(manifest, str(config.settings.get("prestart") or ""))

@@ -29,6 +29,11 @@ def inside(backend: Path, path: Path) -> bool:
     return real == backend or backend in real.parents
 
 
+def is_a_space(folder: Path) -> bool:
+    """A Space this template made (this one or a sibling), which a backend at its repository's root holds."""
+    return (folder / "space.json").is_file() and (folder / "space_serve").is_dir()
+
+
 def source_files(backend: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """The backend's files with these suffixes, shallow ones first, in a stable order."""
     backend = backend.resolve()
@@ -40,6 +45,7 @@ def source_files(backend: Path, suffixes: tuple[str, ...]) -> list[Path]:
             d for d in dirs
             if d not in _SKIPPED and not d.startswith(".") and len(relative.parts) < _MAX_DEPTH
             and not never_ship.never((relative / d).as_posix(), is_dir=True) and inside(backend, here / d)
+            and not is_a_space(here / d)
         )
         for name in sorted(files):
             path = here / name

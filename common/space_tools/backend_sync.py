@@ -17,12 +17,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import code_imports, dependency_files, detect_node, git_source, never_ship, workspace_lock
+from . import code_imports, dependency_files, detect_hazards, detect_node, git_source, never_ship, workspace_lock
 from .backend_checks import check_backend
 from .config import SpaceConfig
 from .errors import SpaceError
 
 RECORD_FILE = ".backend-sync.json"
+KEEP_FILE = ".gitkeep"  # what holds a folder the app writes in, which the backend lacks, in the build context
 STAGING = ".backend.sync"  # the next ./backend, assembled before it replaces the current one
 RETIRED = ".backend.old"  # the current ./backend while the new one takes its place
 SHOWN = 10  # files named in a message before "and N more"
@@ -138,6 +139,10 @@ def plan(config: SpaceConfig) -> SyncPlan:
     for name, why in stale.items():  # also when backend_files names the whole folder
         collector.plan.files.pop(name, None)
         collector.plan.notes.append(f"left out {name}: {why}")
+    for folder, opened in detect_hazards.missing_database_folders(source).items():
+        collector.plan.generated[f"{folder}/{KEEP_FILE}"] = b""
+        collector.plan.notes.append(f"created {folder}/ (empty) in ./backend: {opened}, in a folder the backend "
+                                    "lacks (git-ignored?), and SQLite creates the file, never its folder")
     workspace = workspace_lock.needs_export(source) if config.runtime == "python" else None
     if workspace is not None:
         collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace)
@@ -200,6 +205,7 @@ def _copy(plan_: SyncPlan, staging: Path) -> dict[str, str]:
         shutil.copy2(real, target)
         written[relative] = _digest(target)
     for relative, content in plan_.generated.items():
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
         (staging / relative).write_bytes(content)
         written[relative] = _digest(staging / relative)
     return written

@@ -28,9 +28,10 @@ def main(args) -> int:
     for note in [*detection_notes(settings), *template_address_notes(settings.root), *storage_notes(settings)]:
         print(note)
     values = env_values.resolve(settings)
-    for name in deploy_env_plan.public_secret_suspects(values, set()):
-        print(f"note: {name} looks like a secret but is a Variable in space.json: deploy refuses it unless you make it "
-              f"a secret there or confirm it with `deploy --public {name}`.")
+    for name, why in deploy_env_plan.public_secret_suspects(values, set()).items():
+        print(f"note: {name} ({why}) looks like a secret but is a Variable in space.json: deploy refuses it unless you "
+              f"declare it a Secret ({deploy_env_plan.HOW_TO_DECLARE_A_SECRET}) or confirm it with "
+              f"`deploy --public {name}`.")
     missing = [v.name for v in values if v.var.required and v.value is None]
     if missing:
         print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 
 from . import (
+    answer_rules,
     backend_sync,
     config,
     deploy_env_plan,
@@ -31,7 +32,7 @@ from .errors import SpaceError
 from .sent_secrets import SentSecrets
 from .space_stages import HALTED, RUNNING
 
-VISIBILITIES = ("public", "protected", "private")
+VISIBILITIES = tuple(answer_rules.RULES["visibility"])
 
 
 def add_arguments(parser) -> None:

@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from . import detect_variables
+from . import secret_looks
 from .env_values import Value
 from .errors import SpaceError
 from .sent_secrets import SentSecrets
 
-# Values that are secrets whatever their name: URLs with a password, well-known token formats, private keys.
-SECRET_VALUE = re.compile(
-    r"://[^/\s:@]+:[^/\s@]+@|^(hf_|sk-|sk_live_|ghp_|gho_|github_pat_|glpat-|xox[abposr]-|AKIA|AIza)|-----BEGIN"
-)
+HOW_TO_DECLARE_A_SECRET = '"secret": true under variables in space.json'
 
 
 @dataclass
@@ -97,27 +93,30 @@ def refuse_token(values: list[Value], token: str) -> None:
             )
 
 
-def looks_secret(name: str, value: str) -> bool:
-    by_name = detect_variables.secret_name(name) and not detect_variables.number_or_switch(value)
-    return by_name or bool(SECRET_VALUE.search(value))
-
-
-def public_secret_suspects(values: list[Value], allowed: set[str]) -> list[str]:
-    """Variables (public) whose name or value looks like a secret, and which the user has not confirmed."""
-    return [
-        v.name for v in values
-        if not v.var.secret and v.value and v.name not in allowed and looks_secret(v.name, v.value)
-    ]
+def public_secret_suspects(values: list[Value], allowed: set[str]) -> dict[str, str]:
+    """Variables (public) whose name or value looks like a secret, and which the user has not confirmed: each name
+    with what it looks like (never the value)."""
+    suspects = {}
+    for v in values:
+        if not v.var.secret and v.value and v.name not in allowed:
+            why = secret_looks.why_secret(v.name, v.value)
+            if why:
+                suspects[v.name] = why
+    return suspects
 
 
 def refuse_public_secrets(values: list[Value], allowed: set[str]) -> None:
     """A Variable is public: one that looks like a secret needs the user's word for it."""
     suspects = public_secret_suspects(values, allowed)
-    if suspects:
-        flags = " ".join(f"--public {name}" for name in suspects)
-        raise SpaceError(
-            f"{', '.join(suspects)} {'looks' if len(suspects) == 1 else 'look'} like a secret but "
-            f"{'is a Variable' if len(suspects) == 1 else 'are Variables'} in space.json, so deploy would make "
-            f"{'its value' if len(suspects) == 1 else 'their values'} public: make it a secret there, or confirm with "
-            f"{flags}. Nothing was sent."
-        )
+    if not suspects:
+        return
+    one = len(suspects) == 1
+    each = [f"{name} ({why})" for name, why in suspects.items()]
+    named = each[0] if one else f"{', '.join(each[:-1])} and {each[-1]}"
+    flags = " ".join(f"--public {name}" for name in suspects)
+    raise SpaceError(
+        f"{named} {'looks like a secret but is a Variable' if one else 'look like secrets but are Variables'} in "
+        f"space.json, so deploy would make {'its value' if one else 'their values'} public: declare "
+        f"{'it a Secret' if one else 'them Secrets'} ({HOW_TO_DECLARE_A_SECRET}), or, if "
+        f"{'it is' if one else 'they are'} meant to be public, confirm with {flags}. Nothing was sent."
+    )

@@ -39,15 +39,15 @@ def wanted(settings, space_id: str | None, *, own: bool = False) -> Storage | No
     storage_bucket names."""
     if settings.settings.get("storage", "none") != "bucket":
         return None
-    mount = settings.settings.get("storage_mount") or "/data"
-    bucket = "" if own else (settings.settings.get("storage_bucket") or "").strip()
+    bucket = "" if own else settings.settings["storage_bucket"]  # both checked when space.json was read
     if not bucket:
-        owner, name = (space_id.split("/", 1) if space_id else ("<token user>", settings.space_name))
-        bucket = f"{owner}/{name}-data"
-    elif bucket.count("/") != 1 or not all(bucket.split("/")):
-        raise SpaceError(f"storage_bucket {bucket!r} in space.json is not a bucket id OWNER/NAME: set one, or \"\" "
-                         f"for the Space's own (OWNER/{settings.space_name}-data).")
-    return Storage(bucket, mount)
+        bucket = own_bucket(space_id or f"<token user>/{settings.space_name}")
+    return Storage(bucket, settings.settings["storage_mount"])
+
+
+def own_bucket(space_id: str) -> str:
+    """The bucket of the Space's own, OWNER/NAME-data."""
+    return f"{space_id}-data"
 
 
 def dry_run_line(storage: Storage | None) -> str | None:

@@ -7,6 +7,7 @@ Python's `uvicorn.run` under `__main__` never runs in the image), a file written
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -35,24 +36,23 @@ _RELATIVE_DATABASE = re.compile(
 _TEST_FILE = re.compile(r"^test_|_test\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]s$")
 
 
-def missing_database_folder(backend: Path) -> str | None:
-    """One line naming a relative SQLite path in the code whose folder the backend lacks and no code creates."""
+def missing_database_folders(backend: Path) -> dict[str, str]:
+    """The folders of relative SQLite paths in the code that the backend lacks and no code creates (git-ignored on
+    its author's machine): folder -> where the code opens its database there."""
     backend = backend.resolve()
     files = [path for path in backend_reading.source_files(backend, (".py", ".ts", ".mts", ".js", ".mjs", ".cjs"))
              if not _TEST_FILE.search(path.name)]
     texts = {path: backend_reading.text(path) for path in files}
+    missing: dict[str, str] = {}
     for path, text in texts.items():
         for match in _RELATIVE_DATABASE.finditer(text):
             folder = match["folder"]
-            if ".." in folder.split("/") or (backend / folder).is_dir():
+            if folder in missing or ".." in folder.split("/") or os.path.lexists(backend / folder):
                 continue
             made = re.compile(rf"""mkdir\w*\(\s*(?:Path\()?["'`](?:\./)?{re.escape(folder)}/?["'`]""")
-            if any(made.search(other) for other in texts.values()):
-                continue
-            return (f"{path.relative_to(backend).as_posix()} opens its database at {match['url']} by default, in "
-                    f"{folder}/, which the backend does not hold (git-ignored on its author's machine?) and SQLite "
-                    f"does not create: commit the folder (a .gitkeep in it), or create it in the code")
-    return None
+            if not any(made.search(other) for other in texts.values()):
+                missing[folder] = f"{path.relative_to(backend).as_posix()} opens its database at {match['url']}"
+    return missing
 
 
 # Starlette's Config given a settings file: `Config(".env")`, `Config(env_path)`, `Config(env_file=...)`.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import backend_reading, code_imports, dependency_files
+from . import backend_reading, code_imports, dependency_files, detect_hazards
 from .findings import Findings
 
 OFFERED = [int(major) for major in
@@ -367,3 +367,7 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     _better_auth_config(backend, findings, settings)
     _prestart(backend, package, findings, settings)
     _opened_paths(backend, findings, settings)
+    folders = detect_hazards.missing_database_folders(backend)
+    if folders:  # sync creates them; the bundle's folder gets them from backend_files
+        shown = ", ".join(f"{folder} ({opened})" for folder, opened in folders.items())
+        findings.need_files(settings, list(folders), f"the server opens its SQLite database in these: {shown}")

@@ -14,18 +14,9 @@ from pathlib import Path
 
 from . import backend_reading, dotenv_files, template_variables
 from .errors import SpaceError
+from .secret_looks import number_or_switch, secret_name
 
-# Names that hold credentials; shown as a guess the user confirms, and what deploy asks about for a Variable.
-_SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|(^|_)(PASS|PWD)$|SALT|PRIVATE|API_?KEY|(^|_)KEY$|CREDENTIAL"
-                          r"|(^|_)DSN$|DATABASE_URL|_URI$")
-# Names about a secret that hold none: the last word is a unit, count, limit or kind (TOKEN_TTL, PASSWORD_MIN_LENGTH,
-# JWT_ALGORITHM, API_KEY_HEADER, PRIVATE_KEY_PATH), an expiry or lifetime is named (ACCESS_TOKEN_EXPIRE_MINUTES), or
-# it starts MAX_/MIN_ (MAX_TOKENS).
-_ABOUT_A_SECRET = re.compile(
-    r"_(?:MS|SECS?|SECONDS|MINS?|MINUTES|HOURS?|DAYS|WEEKS|TTL|AGE|LENGTH|LEN|SIZE|COUNT|MAX|MIN|LIMIT|ALGORITHM|ALG|"
-    r"TYPE|NAME|HEADER|PREFIX|PATH|FILE)$|(?:^|_)(?:EXPIRE[SD]?|EXPIRY|EXPIRATION|LIFETIME)(?:_|$)|^(?:MAX|MIN)_")
 _NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _EXAMPLE_FILES = (".env.example", ".env.sample", ".env.template", "example.env")  # the first one the backend has
 
 
@@ -40,16 +31,6 @@ class Variable:
     def spec(self) -> dict:
         return {"secret": self.secret, "required": self.required, "default": "" if self.secret else self.default,
                 "help": f"Read in {self.source}."}
-
-
-def secret_name(name: str) -> bool:
-    """A name that says its value is a credential (ACCESS_TOKEN), not one about a credential (ACCESS_TOKEN_TTL)."""
-    return bool(_SECRET_NAME.search(name.upper())) and not _ABOUT_A_SECRET.search(name.upper())
-
-
-def number_or_switch(value: str) -> bool:
-    """A value no credential is: a number, or true/false."""
-    return bool(_NUMBER.match(value.strip())) or value.strip().lower() in ("true", "false")
 
 
 def _variable(name: str, default, source: str, secret_type: bool | None = None) -> Variable | None:

@@ -98,16 +98,19 @@ class Hub:
     def _call(self, action: str, space_id: str = "-/-", on_401: str = ""):
         return translated(action, space_id, self.endpoint, on_401)
 
-    def username(self) -> str:
+    def whoami(self) -> dict:
+        """The Hub's whoami-v2 answer: the token's user, its orgs, and (`auth`) what kind of token it is."""
         with self._call("checking the token"):
-            return self.api.whoami()["name"]
+            return self.api.whoami()
+
+    def username(self) -> str:
+        return self.whoami()["name"]
 
     def without_paid_plan(self, owner: str) -> bool:
         """Whether whoami says `owner` is a user without PRO, who can't create a Docker Space. An organization's
         plan, and a token too narrow for whoami, are left to the Hub's own 402 at creation."""
         try:
-            with self._call("checking the token"):
-                me = self.api.whoami()
+            me = self.whoami()
         except SpaceError:
             return False
         return me.get("name") == owner and me.get("type") == "user" and me.get("isPro") is False

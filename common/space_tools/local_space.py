@@ -126,7 +126,7 @@ class LocalSpace:
                 command += ["--build-arg", f"{name}={value}"]
             for name, value in self.secrets.items():
                 _write_private(secret_dir / name, value)
-                command += ["--secret", f"id={name},src={secret_dir / name}"]
+                command += ["--secret", docker_client.csv_option("--secret", f"id={name}", f"src={secret_dir / name}")]
             process = subprocess.Popen(
                 [docker_client.client(), *command, str(self.context)],
                 env=docker_client.environment(),
@@ -147,8 +147,10 @@ class LocalSpace:
         """Replace any container of the same name, then start this one as uid 1000 with the Spaces environment."""
         self.stop()
         env = {**self.injected, **self.variables, **self.secrets}
-        if self.network == "host" and self.port != self.app_port:
-            env["PORT"] = str(self.port)  # host networking: the app must listen on the chosen port itself
+        if self.network == "host":
+            env["SPACE_LISTEN_HOST"] = "127.0.0.1"  # the host's own network: only this machine may reach it
+            if self.port != self.app_port:
+                env["PORT"] = str(self.port)  # host networking: the app must listen on the chosen port itself
         for name, value in env.items():
             if "\n" in value:
                 raise SpaceError(f"{name}'s value spans lines; a container environment value can't.")
@@ -156,30 +158,27 @@ class LocalSpace:
         try:
             # An env file, not -e NAME=value: values never appear in a process list.
             _write_private(env_dir / "env", "".join(f"{name}={value}\n" for name, value in env.items()))
-            command = [
-                "run",
-                "--detach",
-                "--name",
-                self.container,
-                "--user",
-                "1000",
-                "--env-file",
-                str(env_dir / "env"),
-            ]
-            for folder, target in self.mounts.items():
-                command += ["--mount", f"type=bind,source={folder},target={target}"]
-            if self.network == "host":
-                command += ["--network", "host"]
-            else:
-                command += [*(["--network", self.network] if self.network else []),
-                            "--publish", f"127.0.0.1:{self.port}:{self.app_port}"]
-                for port in self.also_published:
-                    command += ["--publish", f"127.0.0.1:{port}:{port}"]
-            result = docker_client.run([*command, self.image], capture_output=True, text=True)
+            result = docker_client.run(self.run_arguments(env_dir / "env"), capture_output=True, text=True)
         finally:
             _remove_tree(env_dir)
         if result.returncode != 0:
             raise SpaceError(f"docker run failed: {result.stderr.strip()}")
+
+    def run_arguments(self, env_file: Path) -> list[str]:
+        """`docker run`'s arguments, each value one argument (a folder's path too: --mount is quoted as docker
+        reads it)."""
+        command = ["run", "--detach", "--name", self.container, "--user", "1000", "--env-file", str(env_file)]
+        for folder, target in self.mounts.items():
+            command += ["--mount", docker_client.csv_option("--mount", "type=bind", f"source={folder}",
+                                                            f"target={target}")]
+        if self.network == "host":
+            command += ["--network", "host"]
+        else:
+            command += [*(["--network", self.network] if self.network else []),
+                        "--publish", f"127.0.0.1:{self.port}:{self.app_port}"]
+            for port in self.also_published:
+                command += ["--publish", f"127.0.0.1:{port}:{port}"]
+        return [*command, self.image]
 
     def state(self) -> tuple[bool, int | None]:
         """(running, exit code once it stopped)."""

@@ -19,6 +19,8 @@ _GLIBC = 41  # Debian trixie's, under the python:*-slim images
 @dataclass
 class LockVerdict:
     compiled: list[str] = field(default_factory=list)  # "name version": only a source archive
+    # compiled ones whose release has Linux x86_64 wheels, for other Pythons only: it predates this one
+    linux_elsewhere: set[str] = field(default_factory=set)
     impossible: list[str] = field(default_factory=list)  # neither a usable wheel nor a source archive
     installed: dict[str, str] = field(default_factory=dict)  # every package the image installs: name, version
 
@@ -79,6 +81,8 @@ def _judge(package: dict, tags: set, result: LockVerdict) -> None:
     if not _has_wheel(package, tags):
         shown = f"{package.get('name')} {package.get('version')}"
         (result.compiled if _has_sdist(package) else result.impossible).append(shown)
+        if any(name.endswith(".whl") and "linux" in name and "x86_64" in name for name in _file_names(package)):
+            result.linux_elsewhere.add(shown)
 
 
 def _canonical(name) -> str:

@@ -3,16 +3,20 @@
 
 `deploy` makes or updates it as deploy does, private (or protected) and on free hardware, with the pull request's
 files and space.json, its values from .env or the environment, throwaway values for required Secrets given
-neither, and a bucket of its own if storage is bucket (a preview never gets the real Space's Secrets or data). `--summary FILE` writes the Markdown the workflow comments on the
-pull request. `delete` removes it when the pull request closes. Both only ever name a `-pr-N` Space: the real one
-is out of their reach.
+neither, and a bucket of its own if storage is bucket (a preview never gets the real Space's Secrets or data).
+`--summary FILE` writes the Markdown the workflow comments on the pull request. `delete` removes it (and that bucket)
+when the pull request closes. Both only ever name a `-pr-N` Space: the real one is out of their reach.
+
+Its name, its owner (unless `--owner`) and the production Space come from `--base` (in CI the default branch's
+checkout), never from the pull request's space.json; and a token that could write to the production Space is
+refused when previews live in a namespace of their own, since the pull request's files are deployed with it.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from . import config, deploy_command, deploy_storage, hub_space, release_watch
+from . import config, deploy_command, deploy_storage, hub_space, release_watch, token_reach
 from .errors import SpaceError
 
 FREE_HARDWARE = "cpu-basic"
@@ -22,7 +26,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("action", choices=("deploy", "delete"))
     parser.add_argument("--pr", type=int, required=True, help="the pull request's number")
     parser.add_argument("--owner", help="where the preview lives (default: space.json's space_owner, else the "
-                        "token's user)")
+                        "token's user); best a namespace of its own, such as an organization for previews")
+    parser.add_argument("--base", metavar="DIR", help="the default branch's checkout of this Space (CI): the "
+                        "preview's name and owner, and the production Space, come from its space.json, not the "
+                        "pull request's")
     parser.add_argument("--visibility", choices=("private", "protected"), default="private",
                         help="private (default: only the Space's members see it) or protected (its app is public)")
     parser.add_argument("--hardware", default=FREE_HARDWARE, help=f"(default: {FREE_HARDWARE}, whatever space.json "
@@ -66,25 +73,44 @@ def _summary(hub, space_id: str, settings, code: int, pr: int) -> str:
             "from this repository's secrets got throwaway values. It is deleted when this pull request closes.\n")
 
 
-def _delete(hub, settings, space_id: str) -> int:
+def _delete(hub, space_id: str) -> int:
     """The preview Space, and the bucket of its own deploy made for it (if any)."""
     if hub.space_info(space_id) is None:
         print(f"{space_id} does not exist: nothing to delete.")
     else:
         hub.delete_space(space_id)
         print(f"Deleted {space_id}.")
-    storage = deploy_storage.wanted(settings, space_id, own=True)
-    if storage is not None and hub.delete_bucket(storage.bucket_id):
-        print(f"Deleted its bucket {storage.bucket_id}.")
+    bucket = deploy_storage.own_bucket(space_id)  # whatever storage the pull request's space.json said
+    if hub.delete_bucket(bucket):
+        print(f"Deleted its bucket {bucket}.")
     return 0
+
+
+def _check_token(hub, base, space_id: str, *, note: bool) -> None:
+    """Refuse a token that can write to the production Space where previews have a namespace of their own: the
+    pull request's files run with it. In production's namespace any token that makes previews reaches it."""
+    production = hub_space.space_id(base, hub)
+    owner, production_owner = space_id.split("/")[0], production.split("/")[0]
+    if owner == production_owner:
+        if note:
+            print(f"note: previews live in {owner}, the production Space's namespace, so their token can also write "
+                  f"to {production}: give them a namespace of their own (--owner; the workflow's PREVIEW_OWNER "
+                  "variable) and a fine-grained token limited to it.")
+        return
+    if token_reach.can_write(hub.whoami(), production_owner, production):
+        raise SpaceError(f"the token can write to the production Space {production}, and previews deploy pull "
+                         f"requests' files with it: give previews a fine-grained token with write access to {owner} "
+                         "only (https://huggingface.co/settings/tokens). Nothing was changed.")
 
 
 def main(args) -> int:
     settings = config.load(args.root)
+    base = config.load(args.base) if args.base else settings  # what the pull request can't change
     hub = hub_space.connect()
-    space_id = preview_id(settings, args.pr, args.owner, hub)
+    space_id = preview_id(base, args.pr, args.owner, hub)
+    _check_token(hub, base, space_id, note=args.action == "deploy")
     if args.action == "delete":
-        return _delete(hub, settings, space_id)
+        return _delete(hub, space_id)
     code = deploy_command.main(_deploy_args(args, space_id), preview=True)
     if args.summary:
         with open(args.summary, "w", encoding="utf-8") as summary:

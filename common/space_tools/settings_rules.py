@@ -1,7 +1,8 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The rules of the Space's settings, checked whenever the tools read space.json (it can be edited by hand).
 
-Each message is the one Copier's validator gives for the answer of the same name (copier/questions/*.yml).
+Each message is the one Copier's validator gives for the answer of the same name (copier/questions/*.yml); the
+rules of the card, the choices and the storage are in answer_rules.py and storage_rules.py.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import posixpath
 import re
 from pathlib import Path
 
+from . import answer_rules, storage_rules
+from .answer_rules import RULES
+
 _SPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
-_URL_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _ASGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*$")
 _ENTRY_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ts|mts|js|mjs)$")
 _PRISMA_SCHEMA = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
@@ -24,6 +27,30 @@ _KIND_NAMES = {int: "a whole number", str: "a string", dict: "an object"}
 _TYPES = {"app_port": int, "visibility": str, "hardware": str, "startup_duration_timeout": str, "variables": dict}
 # Variables the template's own start-up code can't do without.
 _NEEDED_SECRETS = {"python": (), "node": ("BETTER_AUTH_SECRET",)}
+_CONTROL = re.compile(RULES["control_characters"])
+_URL_PATH = re.compile(RULES["url_path"])
+_PRESTART = "prestart must be one line (join commands with &&, or run a script)."
+
+
+def control_characters(where: str) -> str:
+    return f"{where} holds a line break, tab or other control character: write it as one line of plain text."
+
+
+def _with_control_characters(value, where: str) -> list[str]:
+    """Where a text of these settings holds a control character: the setting's name, variables.NAME.help, ..."""
+    if isinstance(value, str):
+        return [where] if _CONTROL.search(value) else []
+    if isinstance(value, list):
+        return [where] if any(isinstance(item, str) and _CONTROL.search(item) for item in value) else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            if _CONTROL.search(str(key)):
+                found.append(where or "a setting's name")
+            else:
+                found.extend(_with_control_characters(item, f"{where}.{key}" if where else str(key)))
+        return found
+    return []
 
 
 def _clean(entry: str) -> str:
@@ -86,6 +113,11 @@ def backend_files_problem(entries, backend: Path | None, root: Path) -> str | No
 
 def problems(settings: dict, root: Path) -> list[str]:
     """What is wrong with these settings, in the words of Copier's validators; empty when all is well."""
+    # First: every text lands on one line of a file or a command, and no message below repeats one that spans lines.
+    broken = [_PRESTART if where == "prestart" and re.search(r"[\n\r]", str(settings[where])) else
+              control_characters(where) for where in _with_control_characters(settings, "")]
+    if broken:
+        return broken
     found: list[str] = []
     runtime = settings.get("runtime")
     if runtime not in ("python", "node"):
@@ -106,8 +138,10 @@ def problems(settings: dict, root: Path) -> list[str]:
         found.append(f"hf_oauth must be true or false, not {json.dumps(settings.get('hf_oauth'))}.")
     elif settings.get("hf_oauth"):
         scopes, minutes = settings.get("hf_oauth_scopes"), settings.get("hf_oauth_expiration_minutes")
-        if not isinstance(scopes, list) or not scopes or not all(isinstance(scope, str) for scope in scopes):
+        if not isinstance(scopes, list) or not scopes or not all(isinstance(scope, str) and scope for scope in scopes):
             found.append(f"hf_oauth_scopes must be a list like [\"openid\", \"profile\"], not {json.dumps(scopes)}.")
+        else:
+            found.extend(answer_rules.scopes_problems(scopes, runtime))
         if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
             found.append(f"hf_oauth_expiration_minutes must be a number of minutes, not {json.dumps(minutes)}.")
     port = settings["app_port"]
@@ -116,14 +150,15 @@ def problems(settings: dict, root: Path) -> list[str]:
             f"Port {port} is not usable: the app runs as uid 1000, so pick 1024-65535 (Spaces' default is 7860)."
         )
     found.extend(variables_problems(settings["variables"], runtime))
-    add = lambda problem: problem and found.append(problem)  # noqa: E731
+    found.extend(answer_rules.problems(settings, runtime))
+    found.extend(storage_rules.problems(settings, runtime))
+    add = lambda problem: problem and found.append(problem)
     add(_space_name(settings["space_name"]))
     add(_health_path(settings["health_path"], settings.get("base_path") or ""))
     if runtime == "python" and not _ASGI_APP.match(str(settings.get("asgi_app", ""))):
         add(f'"{settings.get("asgi_app")}" is not an import path like app.main:app (module:attribute).')
-    prestart = settings.get("prestart", "")
-    if not isinstance(prestart, str) or re.search(r"[\n\r]", prestart):
-        add("prestart must be one line (join commands with &&, or run a script).")
+    if not isinstance(settings.get("prestart", ""), str):  # a line break in it was refused first
+        add(_PRESTART)
     entry = str(settings.get("entry_file", ""))
     if runtime == "node" and (not _ENTRY_FILE.match(entry) or ".." in entry):
         add(f'"{entry}" is not a .ts/.mts/.js/.mjs file path inside the backend.')

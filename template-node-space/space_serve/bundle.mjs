@@ -1,7 +1,8 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Builds the image's one ESM bundle of the start-up wrapper and the backend's server (TypeScript stripped,
 // dependencies inlined), split so the environment check runs before the server's code loads.
-// Run in the image's build stage: node bundle.mjs <esbuild folder> <backend folder> <output folder>.
+// Run in the image's build stage: node bundle.mjs <esbuild folder> <backend folder> <output folder>; the health
+// check goes beside the output folder.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync }
   from "node:fs";
@@ -159,8 +160,23 @@ const betterAuthInstances = {
   },
 };
 
+// The health check on its own, one file with its settings inlined, for a folder the app can't write (the Dockerfile
+// copies it there): what it runs every 10 s never comes from /app.
 await esbuild.build({
-  entryPoints: [join(here, "start.mjs"), join(here, "healthcheck.mjs")],
+  entryPoints: [join(here, "healthcheck.mjs")],
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: `node${process.versions.node.split(".")[0]}`,
+  outfile: join(outdir, "..", "healthcheck.mjs"),
+  external: ["space:backend-entry"], // settings.mjs names the server, which the health check never loads
+  loader: { ".txt": "text" },
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+await esbuild.build({
+  entryPoints: [join(here, "start.mjs")],
   bundle: true,
   splitting: true,
   format: "esm",

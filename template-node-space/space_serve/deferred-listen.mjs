@@ -2,6 +2,7 @@
 // Holds back every `server.listen()` the backend calls while it loads, so nothing is served before the
 // database schema and cookie settings are ready (Better Auth remembers a failed schema check until restart).
 import net from "node:net";
+import { trustNearestHop } from "./forwarded.mjs";
 
 const originalListen = net.Server.prototype.listen;
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -20,7 +21,21 @@ function onEveryInterface(args) {
   return args;
 }
 
+/** The listen() arguments for PORT on loopback only: a local run on the host's own network asks for it
+ * (SPACE_LISTEN_HOST), so the server and its real .env values stay on that machine. */
+function onLoopback(args) {
+  const [first, ...rest] = args;
+  if (first && typeof first === "object" && Number(first.port) === Number(process.env.PORT)) {
+    return [{ ...first, host: "127.0.0.1" }, ...rest];
+  }
+  if (Number(first) !== Number(process.env.PORT)) return args;
+  const callbacks = rest.filter((arg) => typeof arg === "function");
+  return [first, "127.0.0.1", ...callbacks];
+}
+
 function listenNow(server, args) {
+  trustNearestHop(server);
+  if (process.env.SPACE_LISTEN_HOST === "127.0.0.1") return originalListen.apply(server, onLoopback(args));
   const widened = onEveryInterface(args);
   if (widened !== args) {
     process.stderr.write(`space: the server asked to listen on ${args[0]?.host ?? args[1]} only, which Spaces' proxy ` +

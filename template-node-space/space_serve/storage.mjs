@@ -10,6 +10,11 @@ import { backup, DatabaseSync } from "node:sqlite";
 import { fail } from "./environment.mjs";
 import LAYOUT from "./storage-layout.json" with { type: "json" };
 
+const WHY = LAYOUT.why; // why something in the bucket is not read
+const SNAPSHOT_NAME = new RegExp(`^(?:${LAYOUT.snapshot_name})$`);
+const WRITER_NAME = new RegExp(`^(?:${LAYOUT.writer_name})$`);
+// Strict, and the BOM kept: what Python's json reads is what this reads.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const DEFAULT_PORTS = { postgres: 5432, postgresql: 5432, mysql: 3306, https: 443, wss: 443, http: 80, ws: 80 };
 
 const text = (key, values) => LAYOUT.say[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
@@ -89,8 +94,87 @@ async function writeWholeAsync(source, target) {
 function writeText(target, text) {
   const own = randomBytes(4).toString("hex");
   const partial = path.join(path.dirname(target), `.${path.basename(target)}.${own}.partial`);
-  fs.writeFileSync(partial, text);
-  fs.renameSync(partial, target);
+  try {
+    fs.writeFileSync(partial, text);
+    fs.renameSync(partial, target);
+  } catch (error) {
+    removeIfThere(partial);
+    throw error;
+  }
+}
+
+/** An error saying why in the layout's words. */
+const because = (reason) => Object.assign(new Error(reason), { reason });
+const reasonOf = (error) => error.reason ?? error.code ?? error.message;
+
+/** `file` opened for reading when it is itself a regular file: never through a link, which may point anywhere in
+ * the container, nor a folder or a named pipe (which would block). */
+function openFile(file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    throw error.code === "ELOOP" ? because(WHY.link) : error;
+  }
+  if (!fs.fstatSync(fd).isFile()) {
+    fs.closeSync(fd);
+    throw because(WHY.not_file);
+  }
+  return fd;
+}
+
+/** A snapshot copied from its open file. */
+function copyOpened(source, target) {
+  const out = fs.openSync(target, "w");
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    for (let read = fs.readSync(source, chunk); read > 0; read = fs.readSync(source, chunk)) {
+      for (let done = 0; done < read;) done += fs.writeSync(out, chunk, done, read - done);
+    }
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/** The JSON in a small regular file of the bucket; throws saying why there is none. */
+function readJson(file) {
+  const limit = LAYOUT.json_limit;
+  const buffer = Buffer.alloc(limit + 1);
+  let length = 0;
+  const fd = openFile(file);
+  try {
+    for (let read = 1; read > 0 && length < buffer.length; length += read) {
+      read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (length > limit) throw because(WHY.too_big.replace("{limit}", limit));
+  try {
+    return JSON.parse(UTF8.decode(buffer.subarray(0, length)));
+  } catch {
+    throw because(WHY.not_json);
+  }
+}
+
+const isObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+const field = (value, key) => (Object.hasOwn(value, key) ? value[key] : "");
+const isLease = (value) => isObject(value) && typeof value.writer === "string" && WRITER_NAME.test(value.writer);
+const isRecord = (value) =>
+  isObject(value) && typeof field(value, "first_snapshot") === "string" && typeof field(value, "latest") === "string" &&
+  (field(value, "latest") === "" || SNAPSHOT_NAME.test(value.latest));
+
+/** "" once `folder` is a folder of the bucket's own (made where missing), else what is in its place: a link would
+ * take restores and snapshots out of the bucket. Throws when it can't be made. */
+function inTheWay(folder) {
+  try {
+    fs.mkdirSync(folder);
+    return "";
+  } catch (error) {
+    if (error.code !== "EEXIST") throw error;
+  }
+  const stats = fs.lstatSync(folder);
+  return stats.isSymbolicLink() ? WHY.link : stats.isDirectory() ? "" : WHY.not_folder;
 }
 
 /** WAL mode (kept in the file): a snapshot, a reader, then never holds up or fails the app's writes, whatever its
@@ -104,15 +188,6 @@ function useWal(db) {
     return false;
   } finally {
     db.exec("PRAGMA busy_timeout=1000");
-  }
-}
-
-/** What the bucket records of a file: its first snapshot's time and its latest snapshot's name. */
-function recorded(database) {
-  try {
-    return JSON.parse(fs.readFileSync(database.marker, "utf8"));
-  } catch {
-    return {};
   }
 }
 
@@ -132,16 +207,6 @@ class Database {
     this.failure = ""; // the last snapshot's error, until one succeeds
     this.wal = false; // the file is in WAL mode
   }
-
-  snapshotNames() {
-    let names;
-    try {
-      names = fs.readdirSync(this.folder);
-    } catch {
-      return [];
-    }
-    return names.filter((name) => name.endsWith(LAYOUT.suffix) && !name.startsWith(".")).sort().reverse();
-  }
 }
 
 /** One container's side of the bucket: restore, claim the lease, snapshot until stopped or superseded. */
@@ -158,15 +223,69 @@ export class Keeper {
     this.timer = null;
     this.busy = Promise.resolve([]);
     this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), "space-snapshots-"));
+    this.ignored = new Set();
   }
 
   checkMount() {
     if (!mounted(this.mount)) refuse("not_mounted", { mount: this.mount });
-    try {
-      for (const database of this.databases) fs.mkdirSync(database.folder, { recursive: true });
-    } catch (error) {
-      refuse("not_writable", { mount: this.mount, reason: error.code ?? error.message });
+    for (const folder of [path.join(this.mount, LAYOUT.snapshots), ...this.databases.map((d) => d.folder)]) {
+      let reason;
+      try {
+        reason = inTheWay(folder);
+        if (!reason) fs.readdirSync(folder);
+      } catch (error) {
+        refuse("not_writable", { mount: this.mount, reason: error.code ?? error.message });
+      }
+      if (reason) refuse("in_the_way", { path: folder, reason });
     }
+  }
+
+  /** Name, once, what the bucket holds that this template never wrote there, and why it is not read. */
+  ignore(file, reason) {
+    if (this.ignored.has(file)) return;
+    this.ignored.add(file);
+    say("ignored", { path: file, reason });
+  }
+
+  /** The JSON object in `file` when it has the `shape` this template writes; null when there is none, or (named
+   * once) anything else. */
+  bucketJson(file, shape, why) {
+    let value;
+    try {
+      value = readJson(file);
+    } catch (error) {
+      if (error.code !== "ENOENT") this.ignore(file, reasonOf(error));
+      return null;
+    }
+    if (shape(value)) return value;
+    this.ignore(file, why);
+    return null;
+  }
+
+  /** What the bucket records of a file: its first snapshot's time and its latest snapshot's name. */
+  recorded(database) {
+    return this.bucketJson(database.marker, isRecord, WHY.record) ?? {};
+  }
+
+  /** The file's snapshots, newest first: regular files of a snapshot's name, the name checked first. */
+  snapshotNames(database) {
+    let entries;
+    try {
+      entries = fs.readdirSync(database.folder, { withFileTypes: true });
+    } catch (error) {
+      if (error.code === "ENOENT") return [];
+      throw error;
+    }
+    const names = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith(".") || !entry.name.endsWith(LAYOUT.suffix)) continue; // being written, or no snapshot
+      const file = path.join(database.folder, entry.name);
+      if (!SNAPSHOT_NAME.test(entry.name)) this.ignore(file, WHY.name);
+      else if (entry.isSymbolicLink()) this.ignore(file, WHY.link);
+      else if (!entry.isFile()) this.ignore(file, WHY.not_file);
+      else names.push(entry.name);
+    }
+    return names.sort().reverse();
   }
 
   restore(allowEmpty) {
@@ -178,15 +297,15 @@ export class Keeper {
 
   /** The snapshots, newest first, once the newest the bucket recorded shows (buckets are eventually consistent). */
   visibleNames(database) {
-    const latest = recorded(database).latest ?? "";
-    let names = database.snapshotNames();
+    const latest = this.recorded(database).latest ?? "";
+    let names = this.snapshotNames(database);
     if (!latest || names.includes(latest) || (names.length > 0 && latest < names[0])) return names;
     const seconds = LAYOUT.visible_wait_s;
     say("late", { seconds, snapshot: latest, file: database.name });
     const deadline = Date.now() + seconds * 1000;
     while (!names.includes(latest) && Date.now() < deadline) {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500); // nothing else runs before the restore
-      names = database.snapshotNames();
+      names = this.snapshotNames(database);
     }
     if (!names.includes(latest)) say("never_visible", { snapshot: latest, file: database.name, seconds });
     return names;
@@ -196,7 +315,14 @@ export class Keeper {
     const names = this.visibleNames(database);
     for (const name of names) {
       const started = performance.now();
-      const reason = this.install(database, path.join(database.folder, name));
+      const snapshot = path.join(database.folder, name);
+      let reason;
+      try {
+        reason = this.install(database, snapshot);
+      } catch (error) {
+        this.ignore(snapshot, reasonOf(error)); // a link or a folder in its place since listed, unreadable, pruned
+        continue;
+      }
       if (!reason) {
         const size = fs.statSync(database.live).size;
         const taken = new Date(Number(name.slice(0, 13))).toISOString().replace(/\.\d+Z$/, "+00:00");
@@ -208,9 +334,10 @@ export class Keeper {
     if (names.length > 0 && !allowEmpty) {
       refuse("all_corrupt", { file: database.name, folder: database.folder, count: names.length });
     }
-    if (fs.existsSync(database.marker) || names.length > 0) {
+    if (fs.lstatSync(database.marker, { throwIfNoEntry: false }) || names.length > 0) {
       if (!allowEmpty) {
-        refuse("lost", { mount: this.mount, file: database.name, since: recorded(database).first_snapshot ?? "?" });
+        const since = this.recorded(database).first_snapshot || "?";
+        refuse("lost", { mount: this.mount, file: database.name, since });
       }
       say("start_empty", { file: database.name, mount: this.mount });
       return;
@@ -218,14 +345,19 @@ export class Keeper {
     say("first_start", { file: database.name, mount: this.mount });
   }
 
-  /** Copy a snapshot next to the live file and check it; put it in place only when sound. */
+  /** Copy a snapshot next to the live file and check it; put it in place only when sound. Throws when it is no
+   * regular file or can't be read. */
   install(database, snapshot) {
     fs.mkdirSync(path.dirname(database.live), { recursive: true });
     const incoming = `${database.live}.restoring`;
+    const source = openFile(snapshot);
     try {
-      fs.copyFileSync(snapshot, incoming);
+      copyOpened(source, incoming);
     } catch (error) {
-      return error.code ?? error.message; // pruned by an older container meanwhile, or unreadable
+      removeIfThere(incoming);
+      throw error;
+    } finally {
+      fs.closeSync(source);
     }
     const reason = integrity(incoming);
     if (reason) {
@@ -240,7 +372,15 @@ export class Keeper {
   /** Name this container the writer: an older one still running sees it and stops snapshotting. */
   claim() {
     const lease = { writer: this.writer, space: process.env.SPACE_ID ?? "" };
-    writeText(path.join(this.mount, LAYOUT.lease), JSON.stringify(lease));
+    const file = path.join(this.mount, LAYOUT.lease);
+    try {
+      writeText(file, JSON.stringify(lease));
+    } catch (error) {
+      if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+        refuse("in_the_way", { path: file, reason: WHY.not_file });
+      }
+      refuse("not_writable", { mount: this.mount, reason: error.code ?? error.message });
+    }
   }
 
   start() {
@@ -261,7 +401,7 @@ export class Keeper {
           if (keptOne) kept.push(keptOne);
           database.failure = "";
         } catch (error) {
-          // said once, not every few seconds
+          // any error of one round: said once, not every few seconds, and the next round tries again
           if (error.message !== database.failure) {
             say("snapshot_failed", { file: database.name, reason: error.message, interval: this.interval });
           }
@@ -279,12 +419,7 @@ export class Keeper {
   }
 
   newerWriter() {
-    let writer = "";
-    try {
-      writer = JSON.parse(fs.readFileSync(path.join(this.mount, LAYOUT.lease), "utf8")).writer ?? "";
-    } catch {
-      return false;
-    }
+    const writer = this.bucketJson(path.join(this.mount, LAYOUT.lease), isLease, WHY.lease)?.writer ?? "";
     if (writer > this.writer) {
       this.superseded = true;
       say("superseded", { writer, mount: this.mount });
@@ -320,7 +455,10 @@ export class Keeper {
   /** Where the next snapshot goes on the bucket (its folder made). */
   nextPath(database) {
     this.sequence += 1;
-    fs.mkdirSync(database.folder, { recursive: true });
+    for (const folder of [path.dirname(database.folder), database.folder]) {
+      const reason = inTheWay(folder);
+      if (reason) throw new Error(`${folder} is in the way (${reason})`);
+    }
     return path.join(database.folder, `${this.writer}-${String(this.sequence).padStart(8, "0")}${LAYOUT.suffix}`);
   }
 
@@ -340,14 +478,20 @@ export class Keeper {
 
   /** Its marker, counts and first-snapshot line once the snapshot is on the bucket; the oldest beyond `keep` go. */
   kept(database, { version, local, started }, name) {
-    const first = new Date().toISOString().replace(/\.\d+Z$/, "+00:00");
-    writeText(database.marker, JSON.stringify({ first_snapshot: first, ...recorded(database), latest: name }));
+    const record = this.recorded(database);
+    const first = record.first_snapshot || new Date().toISOString().replace(/\.\d+Z$/, "+00:00");
+    try {
+      writeText(database.marker, JSON.stringify({ ...record, first_snapshot: first, latest: name }));
+    } catch (error) {
+      if (error.code !== "EISDIR") throw error;
+      this.ignore(database.marker, WHY.not_file); // a folder in its place: the snapshot is kept all the same
+    }
     database.version = version;
     database.snapshots += 1;
     const size = fs.statSync(local).size;
     const ms = msSince(started);
     if (database.snapshots === 1) say("first_snapshot", { file: database.name, snapshot: name, size, ms });
-    for (const old of database.snapshotNames().slice(LAYOUT.keep)) removeIfThere(path.join(database.folder, old));
+    for (const old of this.snapshotNames(database).slice(LAYOUT.keep)) removeIfThere(path.join(database.folder, old));
     return `${database.name} (${size} bytes, ${ms} ms)`;
   }
 

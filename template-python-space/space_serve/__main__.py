@@ -28,6 +28,7 @@ def _is_placeholder(value: str) -> bool:
 
 
 def main() -> None:
+    sys.path.insert(0, os.getcwd())  # the backend (/app), importable as under `python -m`, after this package
     settings.apply_defaults()
     missing = [name for name in settings.REQUIRED_VARIABLES if not os.environ.get(name, "").strip()]
     if missing:
@@ -67,11 +68,10 @@ def _serve(port: int, workers: int, keeping) -> None:
 
     options = dict(
         factory=True,  # the backend loads when uvicorn calls it, so space_serve.asgi imports without one
-        host="0.0.0.0",  # Spaces' proxy reaches the container from outside its loopback
+        host=settings.LISTEN_HOST,
         port=port,
         workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips="*",  # TLS ends at Hugging Face's proxy, whose address is not fixed
+        proxy_headers=False,  # space_serve.forwarded reads them, trusting only the entries the nearest hop adds
         server_header=False,
         timeout_graceful_shutdown=3,  # docker stop waits 10 s before SIGKILL; finish well inside it
         log_level=os.environ.get("UVICORN_LOG_LEVEL", "info"),

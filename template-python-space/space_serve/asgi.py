@@ -94,6 +94,7 @@ def create_app():
     from uvicorn.importer import import_from_string
 
     from . import settings, sign_in
+    from .forwarded import NearestHopForwarded
 
     backend = import_from_string(settings.ASGI_APP)
     if settings.HF_OAUTH:
@@ -101,5 +102,5 @@ def create_app():
     if app_serves(backend, settings.HEALTH_PATH):
         print(f"space: health path {settings.HEALTH_PATH} is served by the app's own route", file=sys.stderr,
               flush=True)
-        return backend
-    return WithHealthRoute(backend, settings.HEALTH_PATH)
+        return NearestHopForwarded(backend)
+    return NearestHopForwarded(WithHealthRoute(backend, settings.HEALTH_PATH))

@@ -7,10 +7,16 @@ import urllib.request
 
 from space_serve import settings
 
-url = f"http://127.0.0.1:{os.environ.get('PORT', settings.DEFAULT_PORT)}{settings.HEALTH_PATH}"
-try:
-    with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - fixed loopback URL
-        sys.exit(0 if response.status == 200 else 1)
-except Exception as error:  # any failure means unhealthy; say why in `docker inspect`
-    print(f"unhealthy: {url}: {error}")
-    sys.exit(1)
+
+def main() -> None:
+    url = f"http://127.0.0.1:{os.environ.get('PORT', settings.DEFAULT_PORT)}{settings.HEALTH_PATH}"
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - fixed loopback URL
+            sys.exit(0 if response.status == 200 else 1)
+    except Exception as error:  # any failure means unhealthy; say why in `docker inspect`
+        print(f"unhealthy: {url}: {error}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -44,6 +44,9 @@ _PLACEHOLDERS = [line.strip() for line in _read(_HERE / "placeholder-secrets.txt
 _PLACEHOLDERS = [line for line in _PLACEHOLDERS if line and not line.startswith("#")]
 PLACEHOLDER_VALUES = {line for line in _PLACEHOLDERS if not line.startswith("re:")}
 PLACEHOLDER_PATTERNS = [line[3:] for line in _PLACEHOLDERS if line.startswith("re:")]
+# Spaces' proxy reaches the container from outside its loopback; a local run on the host's own network asks for
+# loopback (SPACE_LISTEN_HOST), so the app and its real .env values stay on that machine.
+LISTEN_HOST = "127.0.0.1" if os.environ.get("SPACE_LISTEN_HOST") == "127.0.0.1" else "0.0.0.0"
 
 
 def apply_defaults(environ=os.environ) -> None:

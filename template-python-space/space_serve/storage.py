@@ -5,11 +5,14 @@ storage.mjs does the same by the same storage-layout.json."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import secrets
 import shutil
 import sqlite3
+import stat
 import sys
 import tempfile
 import threading
@@ -17,11 +20,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from . import settings
 
 LAYOUT = json.loads((Path(__file__).resolve().parent / "storage-layout.json").read_text(encoding="utf-8"))
+WHY = LAYOUT["why"]  # why something in the bucket is not read
+SNAPSHOT_NAME = re.compile(LAYOUT["snapshot_name"])
+WRITER_NAME = re.compile(LAYOUT["writer_name"])
 DEFAULT_PORTS = {"postgres": 5432, "postgresql": 5432, "mysql": 3306, "https": 443, "wss": 443, "http": 80, "ws": 80}
 
 
@@ -76,8 +83,71 @@ def _write_text(target: Path, text: str) -> None:
     """A small file, written beside its place and renamed: never seen half-written (the name is this writer's own:
     two containers may write it at once)."""
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    partial.write_text(text)
-    os.replace(partial, target)
+    try:
+        partial.write_text(text)
+        os.replace(partial, target)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error)
+
+
+def _open_file(path: Path) -> BinaryIO:
+    """`path` opened for reading when it is itself a regular file: never through a link, which may point anywhere
+    in the container, nor a folder or a named pipe (which would block)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, WHY["link"], str(path)) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, WHY["not_file"], str(path))
+    return os.fdopen(fd, "rb")
+
+
+def _not_json(constant: str):
+    raise ValueError(constant)  # NaN and Infinity: Python reads them, JavaScript (and so storage.mjs) does not
+
+
+def _read_json(path: Path) -> object:
+    """The JSON in a small regular file of the bucket; OSError or ValueError saying why there is none."""
+    limit = LAYOUT["json_limit"]
+    with _open_file(path) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(WHY["too_big"].format(limit=limit))
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_not_json)
+    except (ValueError, RecursionError):
+        raise ValueError(WHY["not_json"]) from None
+
+
+def _is_lease(value: object) -> bool:
+    writer = value.get("writer") if isinstance(value, dict) else None
+    return isinstance(writer, str) and bool(WRITER_NAME.fullmatch(writer))
+
+
+def _is_record(value: object) -> bool:
+    if not isinstance(value, dict):
+        return False
+    first, latest = value.get("first_snapshot", ""), value.get("latest", "")
+    return isinstance(first, str) and isinstance(latest, str) and (not latest or bool(SNAPSHOT_NAME.fullmatch(latest)))
+
+
+def _in_the_way(folder: Path) -> str:
+    """'' once `folder` is a folder of the bucket's own (made where missing), else what is in its place: a link
+    would take restores and snapshots out of the bucket. OSError when it can't be made."""
+    try:
+        folder.mkdir()
+        return ""
+    except FileExistsError:
+        mode = folder.lstat().st_mode
+    return WHY["link"] if stat.S_ISLNK(mode) else "" if stat.S_ISDIR(mode) else WHY["not_folder"]
 
 
 def _write_whole(source: Path, target: Path) -> None:
@@ -108,10 +178,6 @@ class Database:
     def marker(self) -> Path:
         return self.folder.with_name(self.name + ".json")
 
-    def snapshot_names(self) -> list[str]:
-        return sorted((p.name for p in self.folder.glob("*" + LAYOUT["suffix"]) if not p.name.startswith(".")),
-                      reverse=True)
-
 
 def _use_wal(connection: sqlite3.Connection) -> bool:
     """WAL mode (kept in the file): a snapshot, a reader, then never holds up or fails the app's writes, whatever its
@@ -124,14 +190,6 @@ def _use_wal(connection: sqlite3.Connection) -> bool:
         return False
     finally:
         connection.execute("PRAGMA busy_timeout=5000")
-
-
-def _recorded(database: Database) -> dict:
-    """What the bucket records of a file: its first snapshot's time and its latest snapshot's name."""
-    try:
-        return json.loads(database.marker.read_text())
-    except (OSError, ValueError):
-        return {}
 
 
 class Keeper:
@@ -147,17 +205,68 @@ class Keeper:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._ignored: set[Path] = set()
         self._scratch = Path(tempfile.mkdtemp(prefix="space-snapshots-"))
 
     # -- start --------------------------------------------------------------------------------------------------
     def check_mount(self) -> None:
         if not _mounted(self.mount):
             refuse("not_mounted", mount=self.mount)
+        for folder in (self.mount / LAYOUT["snapshots"], *(database.folder for database in self.databases)):
+            try:
+                reason = _in_the_way(folder)
+                if not reason:
+                    os.listdir(folder)
+            except OSError as error:
+                refuse("not_writable", mount=self.mount, reason=_reason(error))
+            if reason:
+                refuse("in_the_way", path=folder, reason=reason)
+
+    # -- what the bucket holds ----------------------------------------------------------------------------------
+    def _ignore(self, path: Path, reason: str) -> None:
+        """Name, once, what the bucket holds that this template never wrote there, and why it is not read."""
+        if path not in self._ignored:
+            self._ignored.add(path)
+            say("ignored", path=path, reason=reason)
+
+    def _bucket_json(self, path: Path, shape, why: str) -> dict | None:
+        """The JSON object in `path` when it has the `shape` this template writes; None when there is none, or
+        (named once) anything else."""
         try:
-            for database in self.databases:
-                database.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            refuse("not_writable", mount=self.mount, reason=error.strerror or error)
+            value = _read_json(path)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            self._ignore(path, _reason(error))
+            return None
+        if not shape(value):
+            self._ignore(path, why)
+            return None
+        return value
+
+    def _recorded(self, database: Database) -> dict:
+        """What the bucket records of a file: its first snapshot's time and its latest snapshot's name."""
+        return self._bucket_json(database.marker, _is_record, WHY["record"]) or {}
+
+    def _snapshot_names(self, database: Database) -> list[str]:
+        """The file's snapshots, newest first: regular files of a snapshot's name, the name checked first."""
+        try:
+            entries = list(os.scandir(database.folder))
+        except FileNotFoundError:
+            return []
+        names = []
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.endswith(LAYOUT["suffix"]):
+                continue  # a copy being written, or no snapshot at all
+            if not SNAPSHOT_NAME.fullmatch(entry.name):
+                self._ignore(Path(entry.path), WHY["name"])
+            elif entry.is_symlink():
+                self._ignore(Path(entry.path), WHY["link"])
+            elif not entry.is_file(follow_symlinks=False):
+                self._ignore(Path(entry.path), WHY["not_file"])
+            else:
+                names.append(entry.name)
+        return sorted(names, reverse=True)
 
     def restore(self, allow_empty: bool) -> None:
         for database in self.databases:
@@ -166,8 +275,8 @@ class Keeper:
 
     def _visible_names(self, database: Database) -> list[str]:
         """The snapshots, newest first, once the newest recorded shows (buckets are eventually consistent)."""
-        latest = _recorded(database).get("latest", "")
-        names = database.snapshot_names()
+        latest = self._recorded(database).get("latest", "")
+        names = self._snapshot_names(database)
         if not latest or latest in names or (names and latest < names[0]):
             return names
         wait = LAYOUT["visible_wait_s"]
@@ -175,7 +284,7 @@ class Keeper:
         deadline = time.monotonic() + wait
         while latest not in names and time.monotonic() < deadline:
             time.sleep(0.5)
-            names = database.snapshot_names()
+            names = self._snapshot_names(database)
         if latest not in names:
             say("never_visible", snapshot=latest, file=database.name, seconds=wait)
         return names
@@ -184,7 +293,12 @@ class Keeper:
         names = self._visible_names(database)
         for name in names:
             started = time.perf_counter()
-            reason = self._install(database, database.folder / name)
+            snapshot = database.folder / name
+            try:
+                reason = self._install(database, snapshot)
+            except OSError as error:  # a link or a folder put in its place since listed, unreadable, or pruned
+                self._ignore(snapshot, _reason(error))
+                continue
             if not reason:
                 size = database.live.stat().st_size
                 taken = datetime.fromtimestamp(int(name[:13]) / 1000, timezone.utc).isoformat(timespec="seconds")
@@ -193,22 +307,26 @@ class Keeper:
             say("corrupt", snapshot=name, file=database.name, reason=reason)
         if names and not allow_empty:
             refuse("all_corrupt", file=database.name, folder=database.folder, count=len(names))
-        if database.marker.exists() or names:
+        if os.path.lexists(database.marker) or names:
             if not allow_empty:
-                since = _recorded(database).get("first_snapshot", "?")
+                since = self._recorded(database).get("first_snapshot") or "?"
                 refuse("lost", mount=self.mount, file=database.name, since=since)
             say("start_empty", file=database.name, mount=self.mount)
             return
         say("first_start", file=database.name, mount=self.mount)
 
     def _install(self, database: Database, snapshot: Path) -> str:
-        """Copy a snapshot next to the live file and check it; put it in place only when sound."""
+        """Copy a snapshot next to the live file and check it; put it in place only when sound. OSError when it is
+        no regular file or can't be read."""
         database.live.parent.mkdir(parents=True, exist_ok=True)
         incoming = database.live.with_name(database.live.name + ".restoring")
-        try:
-            shutil.copyfile(snapshot, incoming)
-        except OSError as error:  # pruned by an older container meanwhile, or unreadable
-            return error.strerror or str(error)
+        with _open_file(snapshot) as source:
+            try:
+                with open(incoming, "wb") as target:
+                    shutil.copyfileobj(source, target, 1 << 20)
+            except OSError:
+                incoming.unlink(missing_ok=True)
+                raise
         reason = _integrity(incoming)
         if reason:
             incoming.unlink(missing_ok=True)
@@ -225,7 +343,13 @@ class Keeper:
     def claim(self) -> None:
         """Name this container the writer: an older one still running sees it and stops snapshotting."""
         lease = {"writer": self.writer, "space": os.environ.get("SPACE_ID", "")}
-        _write_text(self.mount / LAYOUT["lease"], json.dumps(lease))
+        path = self.mount / LAYOUT["lease"]
+        try:
+            _write_text(path, json.dumps(lease))
+        except OSError as error:
+            if path.is_dir() and not path.is_symlink():
+                refuse("in_the_way", path=path, reason=WHY["not_file"])
+            refuse("not_writable", mount=self.mount, reason=_reason(error))
 
     def start(self) -> None:
         files = ", ".join(database.name for database in self.databases)
@@ -249,17 +373,15 @@ class Keeper:
                     if kept_one := self._snapshot(database):
                         kept.append(kept_one)
                     database.failure = ""
-                except (OSError, sqlite3.Error) as error:
+                except Exception as error:  # noqa: BLE001 - any error of a round: said once, the next one tries again
                     if str(error) != database.failure:  # said once, not every few seconds
                         say("snapshot_failed", file=database.name, reason=error, interval=f"{self.interval:g}")
                     database.failure = str(error)
             return kept
 
     def _newer_writer(self) -> bool:
-        try:
-            writer = json.loads((self.mount / LAYOUT["lease"]).read_text()).get("writer", "")
-        except (OSError, ValueError):
-            return False
+        lease = self._bucket_json(self.mount / LAYOUT["lease"], _is_lease, WHY["lease"])
+        writer = lease["writer"] if lease else ""
         if writer > self.writer:
             self.superseded = True
             say("superseded", writer=writer, mount=self.mount)
@@ -293,11 +415,16 @@ class Keeper:
             target.close()
         self.sequence += 1
         name = f"{self.writer}-{self.sequence:08d}{LAYOUT['suffix']}"
-        database.folder.mkdir(parents=True, exist_ok=True)
+        for folder in (database.folder.parent, database.folder):
+            if reason := _in_the_way(folder):
+                raise OSError(f"{folder} is in the way ({reason})")
         _write_whole(local, database.folder / name)
-        recorded = _recorded(database)
-        recorded.setdefault("first_snapshot", datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        _write_text(database.marker, json.dumps({**recorded, "latest": name}))
+        recorded = self._recorded(database)
+        first = recorded.get("first_snapshot") or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            _write_text(database.marker, json.dumps({**recorded, "first_snapshot": first, "latest": name}))
+        except IsADirectoryError:  # a folder in its place, named once: the snapshot is kept all the same
+            self._ignore(database.marker, WHY["not_file"])
         database.version = version
         database.snapshots += 1
         size, ms = local.stat().st_size, _ms_since(started)
@@ -307,7 +434,7 @@ class Keeper:
         return f"{database.name} ({size} bytes, {ms} ms)"
 
     def _prune(self, database: Database) -> None:
-        for name in database.snapshot_names()[LAYOUT["keep"]:]:
+        for name in self._snapshot_names(database)[LAYOUT["keep"]:]:
             (database.folder / name).unlink(missing_ok=True)
 
     def prepare(self) -> None:

@@ -61,7 +61,8 @@ class HubError(Exception):
 
 
 class HubStandin:
-    """The stand-in Hub. `token` is the one valid token (user `user`, member of `orgs`)."""
+    """The stand-in Hub. `token` is the one classic write token (user `user`, member of `orgs`);
+    `fine_grained_token` makes narrower ones."""
 
     def __init__(
         self, *, token: str = "hf_standin_valid_token", user: str = "alice", orgs: tuple[str, ...] = ("acme",)
@@ -69,6 +70,7 @@ class HubStandin:
         self.token, self.user, self.orgs = token, user, orgs
         self.oidc_id_token = "github-oidc-id-token-for-tests"  # what a CI provider would mint
         self.scoped_tokens: dict[str, str] = {}  # keyless (OIDC) token -> the one Space it may write to
+        self.fine_grained: dict[str, list[dict]] = {}  # fine-grained token -> its `scoped` entries (whoami-v2's)
         self.spaces: dict[str, Space] = {}
         self.buckets: dict[str, Bucket] = {}
         self.work = Path(tempfile.mkdtemp(prefix="hub-standin-"))  # the buckets' folders
@@ -123,6 +125,18 @@ class HubStandin:
         """The folder holding the bucket's files (what a container sees at its mount path)."""
         return self.buckets[bucket_id].folder
 
+    def fine_grained_token(self, *, write: tuple[str, ...]) -> str:
+        """A fine-grained token of `user` that may read and write the repos of each of `write`: a namespace (the
+        user's own or an org's) or one Space (`owner/name`), as the Hub's token page makes them."""
+        def entity(name: str) -> dict:
+            kind = "space" if "/" in name else "user" if name == self.user else "org"
+            return {"_id": hashlib.sha1(name.encode()).hexdigest()[:24], "type": kind, "name": name}
+
+        token = f"hf_fine_grained_{len(self.fine_grained)}"
+        self.fine_grained[token] = [{"entity": entity(name), "permissions": ["repo.content.read", "repo.write"]}
+                                    for name in write]
+        return token
+
     def mutating_requests(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p in self.requests if m != "GET" and p not in ("/api/validate-yaml",)]
 
@@ -132,13 +146,19 @@ class HubStandin:
             if required:
                 raise HubError(401, "Invalid username or password.")
             return None
-        if req.token != self.token and req.token not in self.scoped_tokens:
+        if req.token != self.token and req.token not in self.scoped_tokens and req.token not in self.fine_grained:
             raise HubError(401, "Invalid credentials in Authorization header")
         return self.user
 
     def _can_write(self, req: Request, namespace: str, space_id: str | None) -> bool:
+        """`space_id` None: a new repo in `namespace`, which a token scoped to single repos can't make."""
         if req.token in self.scoped_tokens:  # a keyless token writes to its one Space, nowhere else
             return self.scoped_tokens[req.token] == f"spaces/{space_id}"
+        if req.token in self.fine_grained:  # only what its scope grants repo.write on
+            return any("repo.write" in entry["permissions"] and (
+                (entry["entity"]["type"] in ("user", "org") and entry["entity"]["name"] == namespace)
+                or (entry["entity"]["type"] == "space" and entry["entity"]["name"] == space_id))
+                for entry in self.fine_grained[req.token])
         return namespace == self.user or namespace in self.orgs
 
     def _find(self, req: Request, ns: str, name: str, *, write: bool = False) -> Space:
@@ -166,6 +186,11 @@ class HubStandin:
         if req.token in self.scoped_tokens:  # unverified on the real Hub; the stand-in assumes the narrowest answer
             raise HubError(401, "This token can't be used for whoami")
         user = self._user_for(req, required=True)
+        access = {"displayName": "standin", "role": "write"}  # a classic write token
+        if req.token in self.fine_grained:
+            access = {"displayName": "standin-fine-grained", "role": "fineGrained", "fineGrained": {
+                "canReadGatedRepos": False, "global": ["discussion.write", "post.write"],
+                "scoped": self.fine_grained[req.token]}}
         return {
             "type": "user",
             "id": "0" * 24,
@@ -173,7 +198,7 @@ class HubStandin:
             "fullname": user.title(),
             "isPro": not self.payment_required,  # a user without PRO can't create Docker Spaces
             "orgs": [{"type": "org", "name": org, "roleInOrg": "write"} for org in self.orgs],
-            "auth": {"type": "access_token", "accessToken": {"displayName": "standin", "role": "write"}},
+            "auth": {"type": "access_token", "accessToken": access},
         }
 
     def create_repo(self, req: Request):
@@ -183,7 +208,7 @@ class HubStandin:
         space_id = f"{namespace}/{body['name']}"
         if body.get("type") != "space":
             raise HubError(400, "the stand-in only hosts Spaces")
-        if req.token in self.scoped_tokens or not self._can_write(req, namespace, space_id):
+        if req.token in self.scoped_tokens or not self._can_write(req, namespace, None):
             raise HubError(403, f'You don\'t have the rights to create a space under the namespace "{namespace}"')
         if body.get("sdk") not in ("gradio", "streamlit", "docker", "static"):
             raise HubError(400, "sdk is required for a Space")
@@ -253,6 +278,8 @@ class HubStandin:
 
     def _can_read_bucket(self, req: Request, namespace: str) -> bool:
         # Unverified: whether a keyless (one-Space) token can read its owner's private buckets; assumed yes.
+        if req.token in self.fine_grained:
+            return any(entry["entity"]["name"] == namespace for entry in self.fine_grained[req.token])
         return namespace == self.user or namespace in self.orgs
 
     def _volume_folder(self, volume: dict) -> Path | None:
