@@ -62,12 +62,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help=f"after a full run (both templates, {publish.MIN_RUNS}+ runs): write its JSON to "
         "bench/published/ (serving.json, or snapshots.json with --snapshots) and render the tables "
-        "in bench/README.md and README.md from it",
+        "in bench/README.md and CONTRIBUTING.md from it",
     )
     parser.add_argument(
         "--readme",
         action="store_true",
-        help="measure nothing: render the README tables again from bench/published/*.json",
+        help="measure nothing: render the published tables again from bench/published/*.json",
     )
     args = parser.parse_args(argv)
     if args.readme and (args.quick or args.runs is not None or args.only or args.snapshots or args.publish

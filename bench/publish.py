@@ -1,4 +1,4 @@
-"""The published figures' one source of truth: bench/published/*.json, and the README sections rendered from it.
+"""The published figures' one source of truth: bench/published/*.json, and the Markdown sections rendered from it.
 
 `bench/run --publish` writes a full run's JSON there and calls `readmes()`; `bench/run --readme` only calls
 `readmes()`, so a change to the formatter re-renders; tests/test_bench_published.py checks that both agree.
@@ -18,12 +18,12 @@ REPO = Path(__file__).resolve().parents[1]
 PUBLISHED = Path(__file__).parent / "published"
 MIN_RUNS = 5  # fewer runs give no spread worth publishing
 SOURCES = {"serving": "serving.json", "snapshots": "snapshots.json"}  # kind: its file in PUBLISHED
-SECTIONS = {  # section: (the README it sits in, relative to the repository; the JSON it is rendered from)
+SECTIONS = {  # section: (the page it sits in, relative to the repository; the JSON it is rendered from)
     "serving": ("bench/README.md", "serving"),
-    "summary": ("README.md", "serving"),
-    "snapshots": ("README.md", "snapshots"),
+    "summary": ("CONTRIBUTING.md", "serving"),
+    "snapshots": ("CONTRIBUTING.md", "snapshots"),
 }
-# README.md's short table: (runtime, figure, row label, "worst" for the worst run instead of median (min–max))
+# CONTRIBUTING.md's short table: (runtime, figure, row label, "worst" for the worst run instead of median (min–max))
 SUMMARY = (
     ("python", "added_mb", "Python: added on the base image (MB)", ""),
     ("python", "dependency_rebuild_s", "Python: rebuild after adding a dependency (s)", ""),
@@ -122,7 +122,7 @@ def splice(text: str, name: str, body: str) -> str:
 def _span(text: str, name: str) -> tuple[int, int]:
     start, end = markers(name)
     if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
-        raise RuntimeError(f"expected one {start} before one {end} in the README")
+        raise RuntimeError(f"expected one {start} before one {end} in the page")
     return text.index(start) + len(start), text.index(end)
 
 

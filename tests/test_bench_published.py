@@ -1,4 +1,5 @@
-"""The published benchmark tables come from committed results: bench/published/*.json and the READMEs agree.
+"""The published benchmark tables come from committed results: bench/published/*.json and the pages showing them
+(bench/README.md, CONTRIBUTING.md) agree.
 
 No Docker: it reads the committed JSON, renders it with bench/publish and compares; `bench/run --publish` with
 too few runs is refused while the options are read, before tools/setup or any docker call.
@@ -29,7 +30,7 @@ def published(kind: str, folder: Path = publish.PUBLISHED) -> dict:
 
 
 def section_mismatches(folder: Path = publish.PUBLISHED, root: Path = REPO) -> list[str]:
-    """The generated README sections that differ from what bench/publish renders from `folder`'s JSON."""
+    """The generated sections that differ from what bench/publish renders from `folder`'s JSON."""
     for kind in publish.SOURCES:
         published(kind, folder)
     rendered = publish.sections(folder)
@@ -68,9 +69,9 @@ def snapshot_problems(snapshots: dict) -> list[str]:
     return problems
 
 
-def test_the_readmes_hold_what_the_committed_results_render():
+def test_the_pages_hold_what_the_committed_results_render():
     mismatched = section_mismatches()
-    assert not mismatched, f"README sections {mismatched} differ from bench/published/*.json: run `bench/run --readme`"
+    assert not mismatched, f"Sections {mismatched} differ from bench/published/*.json: run `bench/run --readme`"
 
 
 def test_the_published_serving_run_is_complete():
