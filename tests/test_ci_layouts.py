@@ -6,6 +6,7 @@ GitHub's checkout would be, and the workflows' steps run in it verbatim, in a fr
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -89,6 +90,45 @@ def test_ci_replaces_only_what_it_wrote(monorepo):
     assert "api-deploy.yml exists and was not written by `./space ci`" in refused.stderr
     assert not (monorepo / ".github" / "workflows" / "api-check.yml").exists(), "nothing is written"
     assert (monorepo / ".github" / "workflows" / "api-deploy.yml").read_text() == "name: the team's own deploy\n"
+
+
+def _renovate(folder: Path) -> dict:
+    return json.loads((folder / ".github" / "renovate.json").read_text())
+
+
+def test_ci_puts_one_renovate_configuration_for_every_space_where_renovate_reads_it(monorepo, render):
+    api, auth = monorepo / "spaces" / "api", monorepo / "spaces" / "auth"
+    shutil.copytree(render(runtime="node", backend_path="../../backend", space_name="auth"), auth, symlinks=True)
+
+    first = space_tools(api, "ci").stdout
+    only_api = _renovate(monorepo)
+    space_tools(auth, "ci")
+    both = _renovate(monorepo)
+    again = space_tools(api, "ci")
+
+    assert "wrote .github/renovate.json" in first and only_api["packageRules"] == _renovate(api)["packageRules"]
+    assert [line for line in both["description"] if line.startswith("Written by")] == [
+        f"Written by `./space ci` from spaces/{name}/.github/renovate.json; run it again after `copier update`."
+        for name in ("api", "auth")]
+    for space in (api, auth):
+        for key in ("packageRules", "customManagers", "ignorePaths", "extends"):
+            assert all(item in both[key] for item in _renovate(space)[key]), (space.name, key)
+    assert _renovate(monorepo) == both, "run again, it writes the same"
+    checked = subprocess.run([_tool("check-jsonschema", "check-jsonschema"), "--builtin-schema", "vendor.renovate",
+                              str(monorepo / ".github" / "renovate.json")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Renovate reads its configuration, only from the repository root" in again.stdout
+
+
+def test_ci_leaves_the_repositorys_own_renovate_configuration_alone_and_says_what_to_add(monorepo):
+    (monorepo / "renovate.json").write_text('{"extends": ["config:recommended"]}\n')
+
+    result = space_tools(monorepo / "spaces" / "api", "ci")
+
+    assert (monorepo / "renovate.json").read_text() == '{"extends": ["config:recommended"]}\n'
+    assert not (monorepo / ".github" / "renovate.json").exists()
+    assert ("note: Renovate reads renovate.json, your repository's own configuration, and no other: add to it what "
+            "spaces/api/.github/renovate.json holds to keep this Space's pins current.") in result.stdout.splitlines()
 
 
 @pytest.fixture(scope="module")

@@ -80,6 +80,8 @@ def test_first_deploy_creates_the_docker_space_and_uploads_exactly_what_it_needs
             "without visitors (cpu-basic))") in result.output
     assert "Live at http://127.0.0.1:" in result.output
     assert "Healthy: GET /health answered 200" in result.output
+    assert (f"Variables: set GREETING={GREETING} (.env, over space.json's hello), LOG_LEVEL=info (space.json)"
+            in result.output)
 
 
 def test_redeploy_changes_nothing_when_nothing_changed_and_then_uploads_only_the_changed_file(hub, make_space, deploy):
@@ -92,7 +94,7 @@ def test_redeploy_changes_nothing_when_nothing_changed_and_then_uploads_only_the
     assert again.returncode == 0, again.output
     assert len(hub.space(repo.space_id).commits) == commits
     assert "0 added, 0 changed, 0 removed, 5 unchanged; nothing to commit" in again.output
-    assert "Variables: unchanged GREETING, LOG_LEVEL" in again.output
+    assert f"Variables: unchanged GREETING={GREETING} (.env, over space.json's hello), LOG_LEVEL" in again.output
     assert ("POST", f"/api/spaces/{repo.space_id}/variables") not in hub.requests[requests_before:]
     assert ("POST", f"/api/spaces/{repo.space_id}/restart") not in hub.requests[requests_before:]
 
@@ -422,7 +424,8 @@ def test_dry_run_prints_the_plan_and_touches_nothing(hub, make_space, cli):
     assert f"Space: {repo.space_id} (docker)" in result.output
     assert ("Settings: visibility public, hardware cpu-basic, sleeps after 48 h without visitors (cpu-basic) (an "
             "existing Space is changed to them where it differs)") in result.output
-    assert "Variables to set: GREETING (.env), LOG_LEVEL (default)" in result.output
+    assert (f"Variables to set: GREETING={GREETING} (.env, over space.json's hello), LOG_LEVEL=info (space.json)"
+            in result.output)
     assert "Secrets to set: API_KEY (.env) (values are never shown)" in result.output
     listed = {line.strip() for line in result.output.splitlines() if line.startswith("  ")}
     assert listed == EXPECTED_FILES - {".gitattributes"}

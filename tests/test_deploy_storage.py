@@ -247,6 +247,20 @@ def test_a_403_on_bucket_creation_is_one_line_and_no_space_is_created(hub, make_
     assert "bob/notes-data" not in hub.buckets
 
 
+def test_a_404_on_bucket_creation_names_the_bucket_not_the_space(hub, make_space, deploy):
+    repo = make_space()
+    bucket = _storage(repo)
+    hub.buckets_missing = True
+
+    result = deploy(repo)
+
+    assert result.returncode == 2 and "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: creating bucket {bucket}: the Hub answered 404")
+    assert "storage_bucket" in errors[0] and "space_name" not in errors[0]
+    assert repo.space_id not in hub.spaces, "nothing was created"
+
+
 # --- real mode: the stand-in runs the Space with Docker, the bucket's folder mounted at /data -------------
 
 # The test app, also counting its starts in /data/boots.txt (what a real app's snapshots would be).

@@ -111,7 +111,7 @@ def test_a_variable_declared_in_space_json_is_asked_for_in_the_derived_files(ren
 
     result = space_tools(project, "check", check=False)
 
-    assert ".env.example lacks MAIL_FROM, which space.json declares: add the line `MAIL_FROM=a@b.c`." in result.stderr
+    assert ".env.example lacks MAIL_FROM, which space.json declares: add the line `# MAIL_FROM=a@b.c`." in result.stderr
     assert "README.md's environment variables lack MAIL_FROM: add `- `MAIL_FROM` (Variable, optional, default " \
            "`a@b.c`): Sender.`." in result.stderr
 

@@ -32,12 +32,29 @@ def test_the_test_environment_pins_what_the_tools_declare():
     }
 
 
+def _named_otherwise(project: Path) -> list[str]:
+    """Lines of the generated files that name the tools otherwise than `./space <command>`: all but the launcher
+    itself, the module's own docstring (the fallback without a POSIX shell) and the workflows' steps, which run the
+    module with its dependencies pinned by hash."""
+    found = []
+    for path in sorted(p for p in project.rglob("*") if p.is_file() and p.name != "space"):
+        relative = path.relative_to(project).as_posix()
+        if relative == "space_tools/__main__.py":
+            continue
+        for line in path.read_text(errors="replace").splitlines():
+            step = line.strip().removeprefix("run: ")
+            if "-m space_tools" in line and not (relative.startswith(".github/workflows/")
+                                                 and step.startswith("python -m space_tools ")):
+                found.append(f"{relative}: {line.strip()}")
+    return found
+
+
 @pytest.mark.parametrize("runtime", ["python", "node"])
-def test_the_generated_readme_runs_the_tools_through_the_launcher_that_installs_the_requirements_file(render,
+def test_the_generated_files_run_the_tools_through_the_launcher_that_installs_the_requirements_file(render,
                                                                                                     runtime):
-    project = render(runtime=runtime)
+    project = render(runtime=runtime, hf_oauth=True)
     readme, launcher = (project / "README.md").read_text(), (project / "space").read_text()
-    assert "./space check" in readme and "python -m space_tools" not in readme
+    assert "./space check" in readme and _named_otherwise(project) == []
     assert not re.search(r"pip install [^\n]*(huggingface_hub|pyyaml|python-dotenv)[>=<]", readme, re.I)
     assert launcher.count('requirements="$here/space_tools/requirements.txt"') == 1
 

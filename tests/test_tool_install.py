@@ -120,3 +120,44 @@ def test_the_tools_need_no_huggingface_hub_outside_deploy(render, tmp_path, comm
     result = subprocess.run([str(python), "-m", "space_tools", command], cwd=render(runtime="python"),
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# A stand-in for pyenv's shims, as pyenv documents them: the version from PYENV_VERSION, else the nearest
+# .python-version, else the global one; a version pyenv lacks stops the command with pyenv's own line.
+PYENV_SHIM = """#!/bin/sh
+version=${PYENV_VERSION:-}
+dir=$PWD
+while [ -z "$version" ] && [ "$dir" != / ]; do
+  if [ -f "$dir/.python-version" ]; then version=$(head -n 1 "$dir/.python-version"); from="$dir/.python-version"; fi
+  dir=$(dirname "$dir")
+done
+case "${version:-3.11.7}" in
+  3.11.7) exec %(real)s "$@" ;;
+  *) echo "pyenv: version \\`$version' is not installed (set by $from)" >&2; exit 1 ;;
+esac
+"""
+PYENV = "#!/bin/sh\n[ \"$1\" = global ] && echo 3.11.7\n"
+
+
+def _pyenv_shims(folder: Path) -> dict[str, str]:
+    """PATH with pyenv (stand-in) and a uv reached through its shim."""
+    folder.mkdir()
+    (folder / "uv").write_text(PYENV_SHIM % {"real": Path(sys.executable).parent / "uv"})
+    (folder / "pyenv").write_text(PYENV)
+    for name in ("uv", "pyenv"):
+        (folder / name).chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}"}
+
+
+def test_a_uv_behind_a_pyenv_shim_runs_the_tools_though_the_backend_names_a_python_pyenv_lacks(render, tmp_path):
+    project = render(runtime="python")
+    (project.parent / ".python-version").write_text("3.14\n")  # the backend's, above the Space's folder
+    env = _pyenv_shims(tmp_path / "shims")
+    assert "not installed" in subprocess.run(["uv", "--version"], cwd=project, env=env, capture_output=True,
+                                             text=True).stderr, "the shim fails there, as pyenv's does"
+
+    result = _space(project, "--version", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("space_tools ") and result.stderr == ""
+    assert not (project / ".space-tools").exists(), "through uv"

@@ -156,8 +156,12 @@ def test_switching_from_the_starter_to_backend_path_keeps_the_starter_code_recov
     backend = tmp_path / "backend"
     shutil.copytree(REPO / "examples" / "backend", backend, ignore=shutil.ignore_patterns("node_modules", "tests"))
 
-    _update(project, backend_path="../backend")
+    updated = subprocess.run([sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "v0.2.0", "--data",
+                              "backend_path=../backend"], cwd=project, capture_output=True, text=True, timeout=300)
     synced = space_tools(project, "sync")
+
+    assert updated.returncode == 0, updated.stderr
+    assert "The starter app's files are in your git history (`git log --stat -- backend`)" in updated.stderr
 
     assert "# our own route, to be kept" in git(project, "show", "HEAD:backend/app/main.py"), "in git history"
     kept = [p for p in project.iterdir() if p.name.startswith("backend.kept-")]
@@ -289,37 +293,148 @@ def test_the_template_update_workflow_does_nothing_when_the_space_is_current(tem
     assert "The template has no release newer than this Space's." in result.stdout and gh.state["pulls"] == []
 
 
-@pytest.mark.parametrize("runtime", ["python", "node"])
-def test_an_answer_changed_right_after_detect_write_updates_without_a_conflict(template_repo, tmp_path, runtime):
-    """detect --write records the variables in the order the code reads them; every file renders them by name, so
-    Copier's render of the recorded answers matches the files, and the next update merges cleanly."""
-    backend = tmp_path / "backend"
-    backend.mkdir()
-    if runtime == "python":
-        (backend / "requirements.txt").write_text("fastapi\nuvicorn\n")
-        (backend / "main.py").write_text('import os\n\nfrom fastapi import FastAPI\n\nZONE = os.environ["ZONE"]\n'
-                                         'API_KEY = os.environ["API_KEY"]\nMODE = os.getenv("MODE", "live")\n\n'
-                                         'app = FastAPI()\n')
-        change = {"workers": 2}
-    else:
-        (backend / "package.json").write_text(json.dumps({"name": "auth", "type": "module", "main": "server.ts",
-                                                          "dependencies": {"better-auth": "^1.7.0"}}))
-        (backend / "server.ts").write_text('const zone = process.env.ZONE!;\nconst key = process.env.API_KEY!;\n'
-                                           'const mode = process.env.MODE ?? "live";\n')
-        change = {"app_port": 8126}
-    project = tmp_path / "space"
-    copier.run_copy(str(template_repo), project, data={"runtime": runtime, "space_name": "demo",
-                                                       "backend_path": str(backend)},
-                    defaults=True, vcs_ref="v0.2.0", quiet=True)
-    git(project, "init", "--quiet", "--initial-branch=main")
-    space_tools(project, "detect", "--write")
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", "-m", "copied and detected")
+# --- Right after `copier copy` and `detect --write`, any answer changes without a conflict ---------------------------
 
-    _update(project, **change)
+QUESTIONS = REPO / "copier" / "questions"
+# A backend of each runtime as a person writes it (the Node one on PostgreSQL); its variables are read in an order that
+# is not the alphabet's.
+BACKENDS = {
+    "python": {"requirements.txt": "fastapi\nuvicorn\n",
+               "main.py": 'import os\n\nfrom fastapi import FastAPI\n\nZONE = os.environ["ZONE"]\n'
+                          'API_KEY = os.environ["API_KEY"]\nMODE = os.getenv("MODE", "live")\n\napp = FastAPI()\n'},
+    "node": {"package.json": json.dumps({"name": "auth", "type": "module", "main": "server.ts",
+                                         "dependencies": {"better-auth": "^1.7.0", "pg": "^8.16.0"}}),
+             "server.ts": 'import { betterAuth } from "better-auth";\nimport { Pool } from "pg";\n\n'
+                          'const zone = process.env.ZONE!;\nconst key = process.env.API_KEY!;\n'
+                          'const mode = process.env.MODE ?? "live";\n\nexport const auth = betterAuth({ database: '
+                          'new Pool({ connectionString: process.env.DATABASE_URL }) });\n'},
+}
+DETECTED = ["API_KEY", "MODE", "ZONE"]
+# Every answer a Space records, each changed in one update (the test below checks none is left out): the Python Space
+# goes from no storage to a bucket, the Node one from PostgreSQL outside to SQLite in a bucket.
+COMMON = {
+    "backend_path": "../../backend-moved", "space_name": "tasks-api", "space_owner": "acme",
+    "space_title": "Tasks, renamed", "short_description": "Tasks for the team", "emoji": "📋", "color_from": "green",
+    "color_to": "purple", "license": "apache-2.0", "visibility": "protected", "hardware": "cpu-upgrade",
+    "sleep_time": 3600, "startup_duration_timeout": "1h", "dev_mode": True, "app_port": 8080,
+    "base_path": "/redoc", "health_path": "/livez", "prestart": "echo migrated", "hf_oauth": True,
+    "hf_oauth_expiration_minutes": 60, "backend_files": ["templates"], "storage": "bucket", "storage_mount": "/state",
+    "snapshot_interval": 10, "storage_bucket": "acme/tasks-state",
+}
+MODE = {"secret": False, "required": False, "default": "test", "help": "Read in main.py."}
+CHANGES = {
+    "python": {**COMMON, "hf_oauth_scopes": "openid profile email", "python_version": "3.12", "asgi_app": "main:api",
+               "workers": 2, "sqlite_files": ["$TASKS_DB"],
+               "env_vars": {"API_KEY": {"secret": True, "required": True, "default": "", "help": "Read in main.py."},
+                            "MODE": MODE,
+                            "TASKS_DB": {"secret": False, "required": False, "default": "/home/user/data/tasks.db",
+                                         "help": "The tasks' SQLite file."},
+                            "ZONE": {"secret": False, "required": True, "default": "", "help": "Read in main.py."}}},
+    "node": {**COMMON, "hf_oauth_scopes": "openid profile email read-repos", "node_version": "22",
+             "entry_file": "server.mts", "database": "sqlite", "prisma_schema": "prisma/schema.prisma",
+             "migrate_on_start": False, "iframe": True, "sqlite_files": ["/home/node/data/other.db"],
+             "env_vars": {"API_KEY": {"secret": True, "required": True, "default": "", "help": "Read in server.ts."},
+                          "MODE": {**MODE, "help": "Read in server.ts."},
+                          "ZONE": {"secret": False, "required": True, "default": "", "help": "Read in server.ts."}}},
+}
+# One worker builds each runtime's Space once (`tools/test` distributes by group).
+BY_RUNTIME = [pytest.param(runtime, marks=pytest.mark.xdist_group(f"update-{runtime}")) for runtime in CHANGES]
 
-    conflicted = [name for name in _tree(project)
-                  if re.search(r"(?m)^<<<<<<< ", (project / name).read_text(errors="replace"))]
-    assert conflicted == []
-    assert not list(project.rglob("*.rej"))
-    assert list(json.loads((project / "space.json").read_text())["variables"])[-3:] == ["API_KEY", "MODE", "ZONE"]
+
+def _questions(runtime: str) -> set[str]:
+    """The answers a Space of this runtime can record: every question but the computed ones and the other runtime's."""
+    other = "node" if runtime == "python" else "python"
+    return {name for path in QUESTIONS.glob("*.yml") for name, spec in yaml.safe_load(path.read_text()).items()
+            if spec.get("when") is not False and f"runtime == '{other}'" not in str(spec.get("when", ""))}
+
+
+@pytest.fixture(scope="module")
+def detected(template_repo, tmp_path_factory):
+    """Per runtime, a repository with its backend and its Space, copied, then `detect --write`, committed."""
+    made = {}
+
+    def _detected(runtime: str) -> Path:
+        if runtime not in made:
+            repo = tmp_path_factory.mktemp(f"detected-{runtime}")
+            for backend in ("backend", "backend-moved"):
+                (repo / backend).mkdir()
+                for name, text in BACKENDS[runtime].items():
+                    (repo / backend / name).write_text(text)
+            copier.run_copy(str(template_repo), repo / "spaces" / "demo",
+                            data={"runtime": runtime, "backend_path": "../../backend"}, defaults=True,
+                            vcs_ref="v0.2.0", quiet=True)
+            git(repo, "init", "--quiet", "--initial-branch=main")
+            space_tools(repo / "spaces" / "demo", "detect", "--write")
+            git(repo, "add", "--all")
+            git(repo, "commit", "--quiet", "-m", "copied and detected")
+            made[runtime] = repo
+        return made[runtime]
+
+    return _detected
+
+
+@pytest.fixture(scope="module")
+def updated(detected, tmp_path_factory):
+    """A clone of the detected repository after `copier update --defaults --data NAME=value ...` of every answer in
+    CHANGES, run in the Space's folder as its README says: (the Space, what Copier printed)."""
+    done = {}
+
+    def _updated(runtime: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+        if runtime not in done:
+            repo = tmp_path_factory.mktemp(f"updated-{runtime}") / "repo"
+            git(detected(runtime), "clone", "--quiet", str(detected(runtime)), str(repo))
+            data = [arg for name, value in CHANGES[runtime].items()
+                    for arg in ("--data", f"{name}={value if isinstance(value, str) else json.dumps(value)}")]
+            done[runtime] = repo / "spaces" / "demo", subprocess.run(
+                [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "v0.2.0", *data],
+                cwd=repo / "spaces" / "demo", capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+        return done[runtime]
+
+    return _updated
+
+
+@pytest.mark.parametrize("runtime", BY_RUNTIME)
+def test_right_after_detect_write_the_space_is_what_copier_renders_from_its_answers(detected, tmp_path, runtime):
+    """What makes any update clean: Copier's render of the recorded answers (the old side of its merge) is the Space
+    as it is, so whichever answer an update changes, there is no edit of the owner's to merge with it."""
+    space = detected(runtime) / "spaces" / "demo"
+    recorded = yaml.safe_load((space / ".copier-answers.yml").read_text())
+    fresh = tmp_path / "fresh" / "spaces" / "demo"
+    copier.run_copy(recorded["_src_path"], fresh, data={k: v for k, v in recorded.items() if not k.startswith("_")},
+                    defaults=True, vcs_ref=recorded["_commit"], quiet=True)
+
+    _, mismatch, errors = filecmp.cmpfiles(space, fresh, _tree(fresh), shallow=False)
+    assert (mismatch, errors) == ([], [])
+    assert _tree(space) == _tree(fresh)
+
+
+@pytest.mark.parametrize("runtime", BY_RUNTIME)
+def test_every_answer_changed_right_after_detect_write_updates_without_a_conflict(updated, runtime):
+    space, result = updated(runtime)
+
+    assert result.returncode == 0, result.stderr
+    conflicted = [name for name in _tree(space)
+                  if re.search(r"(?m)^<<<<<<< ", (space / name).read_text(errors="replace"))]
+    assert conflicted == [] and not list(space.rglob("*.rej"))
+    answers = yaml.safe_load((space / ".copier-answers.yml").read_text())
+    assert {name: answers[name] for name in CHANGES[runtime]} == CHANGES[runtime]
+    variables = json.loads((space / "space.json").read_text())["variables"]
+    assert [name for name in variables if name in DETECTED] == DETECTED, "by name, as the answers record them"
+
+
+@pytest.mark.parametrize("runtime", BY_RUNTIME)
+def test_that_update_changes_every_answer_a_space_records(detected, runtime):
+    recorded = yaml.safe_load((detected(runtime) / "spaces" / "demo" / ".copier-answers.yml").read_text())
+    before = {name: value for name, value in recorded.items() if not name.startswith("_")}
+
+    assert set(CHANGES[runtime]) == _questions(runtime) - {"runtime"}
+    assert [name for name, value in CHANGES[runtime].items() if before.get(name) == value] == []
+
+
+@pytest.mark.xdist_group("update-python")
+def test_an_update_says_only_what_applies_to_this_space(updated):
+    _, result = updated("python")
+
+    assert "Warning" not in result.stderr, "no Copier warning about its own answers file"
+    assert "starter" not in result.stderr, "this Space never had the starter app"
+    assert "Updated tasks-api: review" in result.stderr and "Updated .." not in result.stderr

@@ -7,7 +7,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 requirements="$here/space_tools/requirements.txt"
 cd "$here"
 if command -v uv >/dev/null 2>&1 && [ -z "${SPACE_TOOLS_NO_UV:-}" ]; then
-  exec uv run --quiet --no-project --python ">=3.10" --with-requirements "$requirements" -- python -m space_tools "$@"
+  # A pyenv shim follows the nearest .python-version, often the backend's, and fails when pyenv lacks that
+  # version: the tools take pyenv's global version instead (they are not the backend).
+  if ! uv --version >/dev/null 2>&1 && command -v pyenv >/dev/null 2>&1; then
+    PYENV_VERSION=$(pyenv global 2>/dev/null | paste -sd : -) && export PYENV_VERSION
+  fi
+  if failed=$(uv --version 2>&1 >/dev/null); then
+    exec uv run --quiet --no-project --python ">=3.10" --with-requirements "$requirements" -- python -m space_tools "$@"
+  fi
+  echo "space: $(command -v uv) does not run ($(printf '%s' "$failed" | head -n 1)); the tools go in .space-tools/ instead (SPACE_TOOLS_NO_UV=1 skips uv)." >&2
 fi
 venv="$here/.space-tools"
 if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then

@@ -1,2 +1,2 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""Tools that build, run and deploy this Hugging Face Docker Space (`python -m space_tools --help`)."""
+"""Tools that build, run and deploy this Hugging Face Docker Space (`./space --help`)."""

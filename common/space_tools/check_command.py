@@ -32,9 +32,8 @@ def main(args) -> int:
         print(f"note: {name} ({why}) looks like a secret but is a Variable in space.json: deploy refuses it unless you "
               f"declare it a Secret ({deploy_env_plan.HOW_TO_DECLARE_A_SECRET}) or confirm it with "
               f"`deploy --public {name}`.")
-    missing = [v.name for v in values if v.var.required and v.value is None]
-    if missing:
-        print(f"note: .env lacks required {', '.join(missing)}; set them before a local run or deploy.")
+    for note in env_values.ready_to_run(settings, values):
+        print(note)
     print(f"ok: {settings.space_name} ({settings.runtime}) on port {settings.app_port}, health {settings.health_path}")
     return 0
 

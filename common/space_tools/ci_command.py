@@ -1,7 +1,8 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""`ci`: GitHub runs only the workflows at a repository's root. When this Space is a folder of a larger
-repository (spaces/api beside backend/), write its workflows there, run in the Space's folder and triggered only
-by changes to it or its backend; when it is its own repository, its .github/workflows/ already run."""
+"""`ci`: GitHub runs only the workflows at a repository's root, and Renovate reads only the configuration there. When
+this Space is a folder of a larger repository (spaces/api beside backend/), write its workflows there, run in the
+Space's folder and triggered only by changes to it or its backend, and its Renovate configuration (see
+renovate_root); when it is its own repository, its .github/ already works."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from . import config, git_source
+from . import config, git_source, renovate_root
 from .errors import SpaceError
 
 MARK = "# Written by `./space ci` from "  # the first line of each file it writes: only those are ever replaced
@@ -79,16 +80,22 @@ def main(args) -> int:
         header = (f"{MARK}{space}/.github/workflows/{source.name}; run it again after `copier update`.\n"
                   f"# Runs in {space}/, on changes to it{' and to ' + backend if backend else ''}.\n")
         written.append((destination, header + workflow))
+    renovate = renovate_root.plan(top, space)  # Renovate, like GitHub, reads only the repository root's
+    if renovate.path is not None:
+        written.append((renovate.path, renovate.text))
     for destination, text in written:
         shown = destination.relative_to(top)
         if args.dry_run:
             print(f"would write {shown}")
             continue
-        target.mkdir(parents=True, exist_ok=True)
+        destination.parent.mkdir(parents=True, exist_ok=True)
         temporary = destination.with_name(f".{destination.name}.tmp")
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, destination)  # whole or not at all
         print(f"wrote {shown}")
+    if renovate.note:
+        print(renovate.note)
     if not args.dry_run:
-        print("commit them; GitHub runs workflows only from the repository root.")
+        print("commit them; GitHub runs workflows, and Renovate reads its configuration, only from the repository "
+              "root.")
     return 0

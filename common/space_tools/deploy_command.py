@@ -83,8 +83,13 @@ def add_arguments(parser) -> None:
     )
 
 
-def _names(values, label: str = "") -> str:
-    return ", ".join(f"{v.name} ({v.source})" if label else v.name for v in values) or "none"
+def _names(values) -> str:
+    return ", ".join(v.name for v in values) or "none"
+
+
+def _shown(values) -> str:
+    """Each value and where it comes from (a Secret's name only)."""
+    return ", ".join(v.shown() for v in values) or "none"
 
 
 def _dry_run(settings, space_id, want: deploy_settings.Wanted, values, files, message, prune) -> int:
@@ -93,8 +98,8 @@ def _dry_run(settings, space_id, want: deploy_settings.Wanted, values, files, me
     print(f"Settings: {want.described()} (an existing Space is changed to them where it differs)")
     variables = [v for v in values if not v.var.secret and v.value is not None]
     secrets = [v for v in values if v.var.secret and v.value is not None]
-    print(f"Variables to set: {_names(variables, 'source')}")
-    print(f"Secrets to set: {_names(secrets, 'source')}" + (" (values are never shown)" if secrets else ""))
+    print(f"Variables to set: {_shown(variables)}")
+    print(f"Secrets to set: {_shown(secrets)}" + (" (values are never shown)" if secrets else ""))
     absent = [v for v in values if v.value is None]
     if absent:
         print(
@@ -136,8 +141,10 @@ def _apply_env(hub, space_id: str, changes: deploy_env_plan.EnvChanges, sent: Se
             sent.sent(v.name, v.value, updated.get(v.name))
     sent.save()
     parts = [
-        f"set {_names(changes.set_variables)}" if changes.set_variables else "",
-        f"unchanged {', '.join(changes.same_variables)}" if changes.same_variables else "",
+        f"set {_shown(changes.set_variables)}" if changes.set_variables else "",
+        # An unchanged value .env holds over space.json's default is named with both: it may be a stale copy.
+        "unchanged " + ", ".join(v.shown() if v.overrides else v.name for v in changes.same_variables)
+        if changes.same_variables else "",
     ]
     print(f"Variables: {'; '.join(p for p in parts if p) or 'none to set'}")
     parts = [
@@ -168,6 +175,7 @@ def _prepare(args, placeholder_secrets: bool = False):
         values = env_values.with_placeholder_secrets(values)
     for name in env_values.undeclared(settings):
         print(f"note: .env sets {name}, which space.json does not declare: it is not sent to the Space.")
+    env_values.refuse_placeholders(values)
     deploy_env_plan.refuse_public_secrets(values, set(args.public))
     # A dry run wrote no ./backend: the upload lists the files sync would write there.
     planned = synced.files if args.dry_run and settings.backend_path else None

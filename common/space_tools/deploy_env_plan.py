@@ -16,7 +16,7 @@ HOW_TO_DECLARE_A_SECRET = '"secret": true under variables in space.json'
 @dataclass
 class EnvChanges:
     set_variables: list[Value] = field(default_factory=list)  # new or different value
-    same_variables: list[str] = field(default_factory=list)
+    same_variables: list[Value] = field(default_factory=list)
     set_secrets: list[Value] = field(default_factory=list)  # new, or not known to be unchanged (see sent_secrets)
     same_secrets: list[str] = field(default_factory=list)
     new_secrets: list[str] = field(default_factory=list)
@@ -67,7 +67,7 @@ def plan(
                 changes.delete_variables.append(v.name)  # it was public; it becomes a Secret
         else:
             if space_variables.get(v.name) == v.value:
-                changes.same_variables.append(v.name)
+                changes.same_variables.append(v)
             else:
                 changes.set_variables.append(v)
             if v.name in space_secrets:

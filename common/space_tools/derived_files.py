@@ -55,8 +55,15 @@ def front_matter(config: SpaceConfig) -> list[str]:
     return found
 
 
-def _example_line(var: EnvVar) -> str:
-    return f"{var.name}={'' if var.secret else var.default}"
+def example_line(var: EnvVar) -> str:
+    """A variable's line in .env.example, as rendered: a Secret (or a required Variable without a default) to fill
+    in; any other Variable's default commented out, so a .env copied from it keeps following space.json."""
+    if var.secret or (var.required and not var.default):
+        return f"{var.name}={'' if var.secret else var.default}"
+    return f"# {var.name}={var.default}"
+
+
+_COMMENTED = re.compile(r"^#[ \t]*(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>.*)$", re.MULTILINE)
 
 
 def env_example(config: SpaceConfig) -> list[str]:
@@ -66,20 +73,23 @@ def env_example(config: SpaceConfig) -> list[str]:
                 f"{SETTINGS_FILE} declares)."]
     from dotenv import dotenv_values  # python-dotenv, declared in requirements.txt
 
-    listed = dotenv_values(stream=io.StringIO(path.read_text(encoding="utf-8")), interpolate=False)
+    text = path.read_text(encoding="utf-8")
+    active = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    # A line commented out still shows a variable's value; an active one is what a copy to .env sets.
+    listed = {match["name"]: match["value"].strip() for match in _COMMENTED.finditer(text)} | active
     declared = {var.name: var for var in config.variables()}
     found = []
     for name, var in declared.items():
         if name not in listed:
             found.append(f".env.example lacks {name}, which {SETTINGS_FILE} declares: "
-                         f"add the line `{_example_line(var)}`.")
+                         f"add the line `{example_line(var)}`.")
         elif var.secret and listed[name]:
             found.append(f".env.example gives {name} a value, but it is a Secret and .env.example is committed: "
                          f"leave it as `{name}=` and put the value in .env.")
         elif not var.secret and (listed[name] or "") != var.default:
             found.append(f".env.example: {name}={listed[name] or ''} but its default in {SETTINGS_FILE} is "
-                         f"{_shown(var.default)}: make them the same.")
-    for name in listed.keys() - declared.keys():
+                         f"{_shown(var.default)}: make it `{example_line(var)}`.")
+    for name in active.keys() - declared.keys():
         found.append(f".env.example lists {name}, which {SETTINGS_FILE} does not declare: declare it in "
                      f"{SETTINGS_FILE}'s variables (deploy and the image read only that) or remove the line.")
     return found

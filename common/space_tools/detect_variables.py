@@ -9,10 +9,9 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from . import backend_reading, dotenv_files, template_variables
+from . import backend_reading, dotenv_files, placeholder_secrets, template_variables
 from .errors import SpaceError
 from .secret_looks import number_or_switch, secret_name
 
@@ -262,27 +261,11 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
     return [variable for variable in found if variable]
 
 
-@lru_cache(maxsize=None)
-def _placeholders() -> tuple[frozenset, tuple]:
-    """placeholder-secrets.txt (space_serve/'s in a Space, common/'s in the template): its values and patterns."""
-    here = Path(__file__)
-    for path in (here.parent.parent / "space_serve" / "placeholder-secrets.txt",
-                 here.resolve().parent.parent / "placeholder-secrets.txt"):
-        if path.is_file():
-            lines = [line.strip() for line in backend_reading.text(path).splitlines()]
-            lines = [line for line in lines if line and not line.startswith("#")]
-            return (frozenset(line for line in lines if not line.startswith("re:")),
-                    tuple(re.compile(line[3:]) for line in lines if line.startswith("re:")))
-    return frozenset(), ()
-
-
 def example_default(value: str) -> str:
     """An example file's value as a default: '' for a placeholder (changeme, xxx, <...>, your-...) or one that
     names another variable (`${HOME}/data` is the Space's HOME, not a value to copy)."""
     text = value.strip()
-    lowered = text.lower()
-    values, patterns = _placeholders()
-    placeholder = lowered in values or any(p.fullmatch(lowered) for p in patterns) or re.match(r"your[-_ ]", lowered)
+    placeholder = placeholder_secrets.is_placeholder(text) or re.match(r"your[-_ ]", text.lower())
     return "" if placeholder or "$" in text else text
 
 

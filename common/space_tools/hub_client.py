@@ -45,8 +45,9 @@ def _server_message(error: HfHubHTTPError) -> str:
 
 
 @contextlib.contextmanager
-def translated(action: str, space_id: str, endpoint: str, on_401: str = "") -> Iterator[None]:
-    """Run one Hub call; turn its failure into a SpaceError that names the cause and the fix."""
+def translated(action: str, space_id: str, endpoint: str, on_401: str = "", bucket: bool = False) -> Iterator[None]:
+    """Run one Hub call on a Space (or, `bucket`, a Storage Bucket); turn its failure into a SpaceError that names the
+    cause and the fix."""
     try:
         yield
     except HfHubHTTPError as error:
@@ -63,6 +64,12 @@ def translated(action: str, space_id: str, endpoint: str, on_401: str = "") -> I
         if status == 402:
             paid = diagnosis.of("payment-required")
             raise SpaceError(f"{action}: the Hub answered 402 Payment Required{said}: {paid.cause}; {paid.fix}.") from None
+        if status == 404 and bucket:
+            raise SpaceError(
+                f"{action}: the Hub answered 404{said}; check that {owner} is a user or organization the token can "
+                f"write to and that it can hold Storage Buckets, or set storage_bucket in space.json to a bucket in "
+                "another namespace. Nothing was created."
+            ) from None
         if status == 404:
             raise SpaceError(
                 f"{action}: {space_id} was not found (404){said}; check space_owner and space_name in "
@@ -95,8 +102,8 @@ class Hub:
         self.api = HfApi(token=self.token)
         self.endpoint = self.api.endpoint
 
-    def _call(self, action: str, space_id: str = "-/-", on_401: str = ""):
-        return translated(action, space_id, self.endpoint, on_401)
+    def _call(self, action: str, space_id: str = "-/-", on_401: str = "", bucket: bool = False):
+        return translated(action, space_id, self.endpoint, on_401, bucket)
 
     def whoami(self) -> dict:
         """The Hub's whoami-v2 answer: the token's user, its orgs, and (`auth`) what kind of token it is."""
@@ -156,7 +163,7 @@ class Hub:
     def bucket_info(self, bucket_id: str):
         """The bucket's BucketInfo (`private`, `size` in bytes, `total_files`), or None when there is none this token
         can see (the Hub answers 404 both for a missing bucket and for someone else's private one)."""
-        with self._call(f"reading bucket {bucket_id}", bucket_id):
+        with self._call(f"reading bucket {bucket_id}", bucket_id, bucket=True):
             try:
                 return self.api.bucket_info(bucket_id)
             except HfHubHTTPError as error:
@@ -171,7 +178,7 @@ class Hub:
             return False, info
         action = f"creating bucket {bucket_id}"
         created = True
-        with self._call(action, bucket_id):
+        with self._call(action, bucket_id, bucket=True):
             try:
                 # Not exist_ok: with it the client reads a `url` from the 409's body; a 409 here (made meanwhile) is
                 # read below instead.
@@ -197,7 +204,7 @@ class Hub:
 
     def delete_bucket(self, bucket_id: str) -> bool:
         """Delete the bucket and its files; False when there was none."""
-        with self._call(f"deleting bucket {bucket_id}", bucket_id):
+        with self._call(f"deleting bucket {bucket_id}", bucket_id, bucket=True):
             try:
                 self.api.delete_bucket(bucket_id)
             except HfHubHTTPError as error:

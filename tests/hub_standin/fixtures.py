@@ -125,8 +125,10 @@ class SpaceRepo:
         if settings.get("hf_oauth"):
             front.update({key: settings[key] for key in ("hf_oauth", "hf_oauth_scopes", "hf_oauth_expiration_minutes")})
         self.write("README.md", f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n\n# {settings['space_name']}\n")
+        # As the template writes it: a line to fill in for each Secret, other Variables' defaults commented out.
         self.write(".env.example", "".join(
-            f"# {spec['help']}\n{name}={spec['default']}\n" for name, spec in settings["variables"].items()
+            f"# {spec['help']}\n{'' if spec['secret'] or (spec['required'] and not spec['default']) else '# '}"
+            f"{name}={spec['default']}\n" for name, spec in settings["variables"].items()
         ))
 
     def declare(self, name: str, *, secret: bool, required: bool = False, default: str = "", help: str = "") -> None:

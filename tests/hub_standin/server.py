@@ -77,6 +77,7 @@ class HubStandin:
         self.lfs_objects: dict[str, bytes] = {}
         self.requests: list[tuple[str, str]] = []
         self.payment_required = False  # answer 402 to Docker Space creation, as for an account without a paid plan
+        self.buckets_missing = False  # answer 404 to bucket creation, as the Hub once did for a user (cause unknown)
         self.report_runtime_sha = False  # add `sha` to the runtime JSON (recorded production answers have none)
         self.echo_rejected_secrets = False  # refuse Secret values with an error body that quotes the value
         self.runtime_factory: Callable[[Space], Runtime] = lambda space: ScriptedRuntime()
@@ -267,6 +268,8 @@ class HubStandin:
             return {}
         if req.token in self.scoped_tokens or not self._can_write(req, ns, None):
             raise HubError(403, f'You don\'t have the rights to create a bucket under the namespace "{ns}"')
+        if self.buckets_missing:
+            raise HubError(404, "Not Found")
         url = f"{self.url}/buckets/{bucket_id}"
         if found is not None:
             raise HubError(409, "You already created this bucket", body={"url": url})
