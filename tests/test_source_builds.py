@@ -94,9 +94,7 @@ def test_a_lock_the_build_could_not_install_is_refused_with_a_python_that_works(
 
 
 def _lock(backend: Path, tool: str, project: Path) -> None:
-    """Lock as the backend's team does: with uv, or with the Poetry the Dockerfile pins; or list them unlocked."""
-    if tool == "requirements":
-        return (backend / "requirements.txt").write_text("fastapi\nuvicorn\nnetifaces==0.11.0\n")
+    """Lock as the backend's team does: with uv, or with the Poetry the Dockerfile pins."""
     if tool == "uv":
         command = ["lock", "--quiet"]
     else:
@@ -106,7 +104,7 @@ def _lock(backend: Path, tool: str, project: Path) -> None:
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("tool", ["uv", "poetry", "requirements"])
+@pytest.mark.parametrize("tool", ["uv", "poetry"])  # requirements.txt: the system-headers test below
 def test_a_dependency_without_a_wheel_is_compiled_in_the_build_stage_only(render, cli, tmp_path, tool):
     backend = _backend(tmp_path / "backend", "fastapi", "uvicorn", "netifaces==0.11.0")  # sdist only, C code
     space = make_space(render, "python", backend, f"sdist-only-dependency-{tool}")
