@@ -23,3 +23,18 @@ def test_a_client_without_buildx_is_named_with_the_package_that_fixes_it(render)
         "BuildKit): install it (Debian and Ubuntu: `apt-get install docker-buildx`; Docker's own packages: "
         "docker-buildx-plugin), or set DOCKER to a client that has it."]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_no_docker_at_all_is_one_line_naming_the_install_and_docker(render, tmp_path):
+    project = render(runtime="python")
+    no_docker = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # Python, and no docker beside it
+    no_docker.pop("DOCKER", None)
+
+    for env in (no_docker, {**os.environ, "DOCKER": str(tmp_path / "no-such-docker")}):
+        result = subprocess.run([sys.executable, "-m", "space_tools", "build"], cwd=project, capture_output=True,
+                                text=True, env=env)
+
+        assert result.returncode != 0
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "not found: install Docker, or set DOCKER to the client's path." in lines[0], lines
+        assert "Traceback" not in result.stdout + result.stderr

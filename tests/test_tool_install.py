@@ -49,16 +49,29 @@ def test_space_runs_the_tools_through_uv_and_leaves_no_environment_in_the_repo(r
     assert not (project / ".space-tools").exists()
 
 
-def test_without_uv_it_makes_its_own_environment_once_from_python_3_10(render):
+def test_without_uv_or_with_a_uv_that_does_not_run_it_makes_its_own_environment_once_from_python_3_10(
+        render, tmp_path):
     project = render(runtime="python")
     env = _without_uv(_python("3.10"))
+    broken = tmp_path / "broken-bin"  # a uv that fails to start, as a half-removed install does
+    broken.mkdir()
+    (broken / "uv").write_text("#!/bin/sh\necho 'uv: cannot execute binary file' >&2\nexit 126\n")
+    (broken / "uv").chmod(0o755)
+    with_broken_uv = {**env, "PATH": f"{broken}:{os.environ['PATH']}"}
+    with_broken_uv.pop("SPACE_TOOLS_NO_UV")
 
     first, second = _space(project, "check", env=env), _space(project, "check", env=env)
+    third = _space(project, "check", env=with_broken_uv)
 
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert "installing the tools' dependencies into .space-tools/ (once)" in first.stderr
     assert "installing" not in second.stderr
     assert ".space-tools/" in (project / ".gitignore").read_text()
+    assert third.returncode == 0, third.stderr
+    assert third.stderr.splitlines()[0] == (
+        f"space: {broken / 'uv'} does not run (uv: cannot execute binary file); the tools go in .space-tools/ "
+        "instead (SPACE_TOOLS_NO_UV=1 skips uv)."), third.stderr
+    assert "Traceback" not in third.stderr
 
 
 def test_a_python_older_than_3_10_is_refused_with_the_way_out(render):
