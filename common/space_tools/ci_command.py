@@ -13,7 +13,7 @@ from pathlib import Path
 from . import config, git_source, renovate_root
 from .errors import SpaceError
 
-MARK = "# Written by `./space ci` from "  # the first line of each file it writes: only those are ever replaced
+MARK = f"# {renovate_root.MARK}"  # the first line of each file it writes: only those are ever replaced
 
 
 def add_arguments(parser) -> None:
@@ -77,7 +77,7 @@ def main(args) -> int:
             raise SpaceError(f"{destination} exists and was not written by `./space ci`: rename or remove it, "
                              "then run `./space ci` again (nothing was written).")
         workflow = _for_root(source.read_text(encoding="utf-8"), space, backend, settings.space_name)
-        header = (f"{MARK}{space}/.github/workflows/{source.name}; run it again after `copier update`.\n"
+        header = (f"{MARK}{space}/.github/workflows/{source.name}{renovate_root.AFTER}\n"
                   f"# Runs in {space}/, on changes to it{' and to ' + backend if backend else ''}.\n")
         written.append((destination, header + workflow))
     renovate = renovate_root.plan(top, space)  # Renovate, like GitHub, reads only the repository root's

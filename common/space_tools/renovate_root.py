@@ -16,7 +16,7 @@ ROOT_CONFIG = ".github/renovate.json"
 # Where Renovate looks, in its order (https://docs.renovatebot.com/configuration-options/).
 READ_FROM = ("renovate.json", "renovate.json5", ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json",
              ".gitlab/renovate.json5", ".renovaterc", ".renovaterc.json", ".renovaterc.json5")
-MARK, AFTER = "Written by `./space ci` from ", "; run it again after `copier update`."
+MARK, AFTER = "Written by `./space ci` from ", "; run it again after `copier update`."  # ci_command's too
 
 
 def _read(path: Path) -> dict:
