@@ -293,6 +293,20 @@ def test_a_build_error_prints_the_error_message_and_the_build_log_tail_and_fails
     assert "#2 step 2\n" not in result.output  # a tail, not the whole log
 
 
+def test_with_verbose_a_build_that_failed_between_two_reads_is_still_streamed_whole(hub, make_space, deploy):
+    hub.report_runtime_sha = True
+    log = [f"#{n} step {n}" for n in range(1, 60)] + ["ERROR: failed to solve"]
+    hub.runtime_factory = lambda space: ScriptedRuntime(Script(build_s=0, outcome="BUILD_ERROR", build_log=log))
+    repo = make_space()
+
+    result = deploy(repo, "-v", "--poll-interval", "1")
+
+    lines = result.output.splitlines()
+    error = next(n for n, line in enumerate(lines) if line.startswith("error: BUILD_ERROR"))
+    assert "BUILDING" not in result.output  # no read saw it build
+    assert "#2 step 2" in lines[:error]  # every line, above the error and its tail
+
+
 def test_a_runtime_error_prints_the_run_log_tail_and_fails(hub, make_space, deploy):
     hub.runtime_factory = lambda space: ScriptedRuntime(
         Script(
