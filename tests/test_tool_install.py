@@ -159,7 +159,7 @@ def _pyenv_shims(folder: Path) -> dict[str, str]:
     (folder / "pyenv").write_text(PYENV)
     for name in ("uv", "pyenv"):
         (folder / name).chmod(0o755)
-    outside = {name: value for name, value in os.environ.items() if name != "PYENV_VERSION"}  # CI sets one
+    outside = {name: value for name, value in os.environ.items() if name != "PYENV_VERSION"}  # it would outrank .python-version
     return {**outside, "PATH": f"{folder}:{os.environ['PATH']}"}
 
 

@@ -11,7 +11,13 @@ from collections.abc import Callable, Iterator
 
 from .build_progress import BuildProgress
 from .space_stages import (
-    APP_STARTING, BUILD_ERROR, BUILDING, RUNNING, RUNNING_APP_STARTING, RUNNING_BUILDING, RUNTIME_ERROR,
+    APP_STARTING,
+    BUILD_ERROR,
+    BUILDING,
+    RUNNING,
+    RUNNING_APP_STARTING,
+    RUNNING_BUILDING,
+    RUNTIME_ERROR,
 )
 
 BUILD_STAGES = frozenset({BUILDING, RUNNING_BUILDING})
@@ -48,10 +54,11 @@ class LiveLogs:
         """Called with each state read while waiting: starts the follower that stage calls for."""
         if not ours:
             return
-        if stage in BUILD_STAGES or stage == BUILD_ERROR:
-            self._start("build")  # a build that failed between two reads is still followed: its log is served whole
         if stage in BUILD_STAGES:
+            self._start("build")
             return
+        if stage == BUILD_ERROR:
+            self._start("build")  # a build that failed between two reads is still followed: its log is served whole
         if "build" in self.threads:
             self.threads["build"].join(DRAIN_SECONDS)  # the build's last lines come before the stage that ends it
         if stage in RUN_STAGES:
