@@ -104,19 +104,24 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             notes.append(f"dependencies: {lock[0].name} ({detect_python.LOCKS[lock[0].name]})")
     else:
         manifest = requirements if requirements.is_file() else pyproject
-        notes += _unlocked_verdict(manifest, python, specs)
-        locker = "poetry lock" if detect_python.poetry_only(folder) else "uv lock"
-        drift = ("versions may drift between builds" if manifest == requirements else
-                 f"run `{locker}` in the backend to pin them")
-        notes.append(f"dependencies: {manifest.name} (no lock: {drift})")
+        if manifest == pyproject and detect_python.poetry_only(folder):
+            notes += _unlocked_verdict(manifest, python, specs)[0]
+            notes.append(f"dependencies: {manifest.name} (no lock: run `poetry lock` in the backend to pin them)")
+        else:
+            verdict, releases = _unlocked_verdict(manifest, python, specs)
+            notes += verdict
+            pinned = (f"sync pins {releases} in ./backend/{unlocked_resolution.PINS_FILE}" if releases
+                      else "versions may drift between builds")
+            notes.append(f"dependencies: {manifest.name} (no lock: {pinned})")
     return notes
 
 
-def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str]:
-    """What the build's resolution of an unlocked manifest would compile or fail on, predicted the same way."""
+def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> tuple[list[str], str | None]:
+    """What the build's resolution of an unlocked manifest would compile or fail on, predicted the same way, and
+    which releases it pins."""
     with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
         try:
-            resolved, why_not = unlocked_resolution.resolve(manifest, python, Path(scratch))
+            resolved, why_not, releases = unlocked_resolution.resolve(manifest, python, Path(scratch))
         except unlocked_resolution.Unresolvable as error:
             fits = next((other for other in reversed(offered_that_satisfy(specs)) if other != python
                          and _resolves(manifest, other, Path(scratch))), None)
@@ -124,7 +129,7 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
             raise SpaceError(f"{manifest.name} does not resolve for Python {python} on {lock_wheels.PLATFORM}, so the "
                              f"image's build would fail the same way: {error}; {fix}.") from None
         if resolved is None:
-            return [f"note: {manifest.name} not resolved: {why_not}"]
+            return [f"note: {manifest.name} not resolved: {why_not}"], None
         found = lock_wheels.verdict(resolved, python)
         _refuse_a_missing_settings_file(manifest.parent, found.installed, f"{manifest.name} (resolved)")
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
@@ -136,7 +141,7 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> list[str
             if better:
                 _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, better[0],
                                       others[better[0]].compiled)
-        return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)")
+        return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)"), releases
 
 
 def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], shown: str) -> None:
@@ -153,7 +158,7 @@ def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], sho
 
 def _resolves(manifest: Path, python: str, scratch: Path) -> bool:
     try:
-        return unlocked_resolution.resolve(manifest, python, scratch)[0] is not None
+        return unlocked_resolution.resolve(manifest, python, scratch).lock is not None
     except unlocked_resolution.Unresolvable:
         return False
 

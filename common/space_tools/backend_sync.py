@@ -13,11 +13,22 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from . import code_imports, dependency_files, detect_hazards, detect_node, git_source, never_ship, workspace_lock
+from . import (
+    code_imports,
+    dependency_files,
+    detect_hazards,
+    detect_node,
+    detect_python,
+    git_source,
+    never_ship,
+    unlocked_resolution,
+    workspace_lock,
+)
 from .backend_checks import check_backend
 from .config import SpaceConfig
 from .errors import SpaceError
@@ -148,7 +159,29 @@ def plan(config: SpaceConfig) -> SyncPlan:
         collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace)
         collector.plan.notes.append(f"pins from the uv workspace's {workspace / 'uv.lock'}, exported with uv to "
                                     f"./backend/{workspace_lock.EXPORT_FILE}")
+    elif config.runtime == "python":
+        _pin_an_unlocked_manifest(config, source, collector.plan)
     return collector.plan
+
+
+def _pin_an_unlocked_manifest(config: SpaceConfig, source: Path, plan: SyncPlan) -> None:
+    """A backend with no lock gets uv's resolution as pylock.toml, which the image installs before the manifest:
+    the build then installs what check predicted, not whatever was released since."""
+    manifest = detect_python.unlocked_manifest(source)
+    if (manifest is None or detect_python.installed_lock(source) is not None
+            or (manifest.name == "pyproject.toml" and detect_python.poetry_only(source))):
+        return
+    with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
+        try:
+            found = unlocked_resolution.resolve(manifest, str(config.settings.get("python_version", "")), Path(scratch))
+        except unlocked_resolution.Unresolvable as error:
+            found = unlocked_resolution.Resolution(None, str(error))
+        if found.lock is None:
+            plan.notes.append(f"{manifest.name} not pinned ({found.why_not}): the image resolves it at build time")
+            return
+        plan.generated[unlocked_resolution.PINS_FILE] = found.lock.read_bytes()
+    plan.notes.append(f"pinned {manifest.name} to {found.releases}, resolved with uv into "
+                      f"./backend/{unlocked_resolution.PINS_FILE}")
 
 
 def _manifests(config: SpaceConfig, source: Path, stale: dict[str, str]) -> list[str]:

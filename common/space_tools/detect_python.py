@@ -224,7 +224,8 @@ def manifest(backend: Path) -> str:
     if root is not None:
         return f"uv workspace member: its pins in {root / 'uv.lock'}, exported by sync to {workspace_lock.EXPORT_FILE}"
     if (backend / "requirements.txt").is_file():
-        return "requirements.txt (no lock: versions may drift between builds)"
+        return (f"requirements.txt (no lock: sync pins what uv resolves, as of its last commit when that resolves, "
+                f"in {unlocked_resolution.PINS_FILE})")
     return "pyproject.toml without a lock" if (backend / "pyproject.toml").is_file() else "none"
 
 

@@ -1,9 +1,10 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""The git commit the deployed files come from, named in the Space's commit message."""
+"""What git knows of the Space's files: the commit they are deployed from, and when a file was last committed."""
 
 from __future__ import annotations
 
 import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
 
@@ -29,3 +30,14 @@ def repository_root(root: Path) -> Path | None:
     """The top of the git repository the Space folder is in, or None outside one."""
     top = _git(root, "rev-parse", "--show-toplevel")
     return Path(top).resolve() if top else None
+
+
+def last_committed(path: Path) -> str | None:
+    """When `path` was last committed, in UTC (RFC 3339), or None: outside git, never committed, or edited since."""
+    folder, name = path.parent, path.name
+    if _git(folder, "status", "--porcelain", "--", name) != "":
+        return None
+    seconds = _git(folder, "log", "-1", "--format=%ct", "--", name)
+    if not seconds:
+        return None
+    return datetime.fromtimestamp(int(seconds), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

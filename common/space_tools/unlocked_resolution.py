@@ -1,7 +1,8 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""A backend without a lock (requirements.txt, or only pyproject.toml) installs whatever resolves at build time,
-so check resolves it the same way first: uv for the image's Python on Spaces' platform, nothing built, its pins
-written as a pylock.toml that lock_wheels reads like any lock."""
+"""A backend without a lock (requirements.txt, or only pyproject.toml) gets its pins here: uv resolves it for the
+image's Python on Spaces' platform, nothing built, to the releases of the manifest's last commit (what its author
+installed then) when those resolve, else the newest; check predicts the build from that pylock.toml and sync ships
+it, so the image installs exactly what check saw."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
-from . import lock_wheels
+from . import git_source, lock_wheels
 
 _UV_PLATFORM = "x86_64-manylinux_2_40"  # the newest glibc uv names; the image's Debian has 2.41
+PINS_FILE = "pylock.toml"  # what sync ships in the build context, which the image installs first
 _UNSATISFIABLE = 1  # uv's exit code for "no solution"; 2 is any other failure (network, bad file)
 
 
@@ -20,30 +23,52 @@ class Unresolvable(Exception):
     """No set of versions satisfies the manifest on that Python: uv's own reason."""
 
 
-def resolve(manifest: Path, python: str, into: Path) -> tuple[Path | None, str]:
-    """The resolved pins as `into`/pylock.toml, or None and why nothing was predicted (no uv, no index)."""
+class Resolution(NamedTuple):
+    """The pins as a pylock.toml (None when nothing was resolved, and why), and which releases they are."""
+    lock: Path | None
+    why_not: str = ""
+    releases: str = ""
+
+
+def resolve(manifest: Path, python: str, into: Path) -> Resolution:
+    """The manifest's pins as `into`/pylock.toml: as of its last commit when that resolves, else the newest."""
+    when = git_source.last_committed(manifest)
+    if when is None:
+        return _compile(manifest, python, into, None, "the newest releases (it is not committed as it is)")
+    try:
+        found = _compile(manifest, python, into, when, f"the releases of its last commit, {when[:10]}")
+    except Unresolvable:  # releases older than every offered Python, or than a build tool they need
+        found = Resolution(None)
+    if found.lock is not None:
+        return found
+    return _compile(manifest, python, into, None,
+                    f"the newest releases (those of its last commit, {when[:10]}, don't resolve for Python {python})")
+
+
+def _compile(manifest: Path, python: str, into: Path, as_of: str | None, releases: str) -> Resolution:
     uv = shutil.which("uv")
     if uv is None:
-        return None, "install uv to have check resolve them for the image's Python before the build"
+        return Resolution(None, "install uv to have check resolve them for the image's Python before the build")
     command = [uv, "pip", "compile", manifest.name, "--python-version", python, "--python-platform", _UV_PLATFORM,
-               "--quiet", "--no-header", "-o", str(into / "pylock.toml")]
+               "--quiet", "--no-header", "-o", str(into / PINS_FILE),
+               *(["--exclude-newer", as_of] if as_of else [])]
     # The cache answers in a second when these pins were resolved before; only then ask the index.
     for extra in (["--offline"], []):
         result = subprocess.run([*command, *extra], cwd=manifest.parent, capture_output=True, text=True, timeout=180)
         if result.returncode == 0:
-            return into / "pylock.toml", ""
+            return Resolution(into / PINS_FILE, "", releases)
     reason = next((line.strip() for line in result.stderr.splitlines() if line.strip().startswith("cause:")),
                   (result.stderr.strip().splitlines() or ["no message"])[0]).removeprefix("cause: ").rstrip(".")
     if result.returncode == _UNSATISFIABLE:
         raise Unresolvable(reason)
-    return None, f"uv could not resolve them to predict the build ({reason})"
+    return Resolution(None, f"uv could not resolve them to predict the build ({reason})")
 
 
 def resolved_verdict(manifest: Path, python: str, scratch: Path) -> lock_wheels.LockVerdict | None:
     """What the build would compile on `python`, from uv's resolution for it; None when it can't be resolved."""
     scratch.mkdir(parents=True, exist_ok=True)
     try:
-        resolved = resolve(manifest, python, scratch)[0]
+        resolved = resolve(manifest, python, scratch).lock
     except Unresolvable:
         return None
     return lock_wheels.verdict(resolved, python) if resolved is not None else None
@@ -58,7 +83,7 @@ def verdicts(manifest: Path, pythons: list[str]) -> dict[str, lock_wheels.LockVe
             into = Path(scratch, python)
             into.mkdir()
             try:
-                resolved = resolve(manifest, python, into)[0]
+                resolved = resolve(manifest, python, into).lock
             except Unresolvable as error:
                 found[python] = lock_wheels.LockVerdict(impossible=[f"{manifest.name} ({error})"])
                 continue
