@@ -110,7 +110,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         else:
             verdict, releases = _unlocked_verdict(manifest, python, specs)
             notes += verdict
-            pinned = (f"sync pins {releases} in ./backend/{unlocked_resolution.PINS_FILE}" if releases
+            pinned = (f"sync pins {releases}, in ./backend/{unlocked_resolution.PINS_FILE}" if releases
                       else "versions may drift between builds")
             notes.append(f"dependencies: {manifest.name} (no lock: {pinned})")
     return notes

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime, timezone
+import time
 from pathlib import Path
 
 
@@ -40,4 +40,4 @@ def last_committed(path: Path) -> str | None:
     seconds = _git(folder, "log", "-1", "--format=%ct", "--", name)
     if not seconds:
         return None
-    return datetime.fromtimestamp(int(seconds), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(seconds)))
