@@ -29,7 +29,7 @@ class Note(models.Model):
 
 
 NoteOut = pydantic_model_creator(Note, name="NoteOut")
-NoteIn = pydantic_model_creator(Note, name="NoteIn", exclude_readonly=True)
+NoteIn = pydantic_model_creator(Note, name="NoteIn", exclude=("created_at",), exclude_readonly=True)
 """
 MAIN = """\
 import os
@@ -76,6 +76,8 @@ def committed_in_january_2024(folder: Path) -> Path:
 
 
 def dependencies_line(project: Path) -> str:
+    """check's line on the dependencies, after detect has answered the Python they install on."""
+    space_tools(project, "detect", "--write")
     shown = space_tools(project, "check").stdout
     return next(line for line in shown.splitlines() if line.startswith("dependencies: "))
 
