@@ -86,7 +86,8 @@ def test_hf_single_file_app_is_found_with_the_variables_it_reads(render, backend
     assert "asgi_app app:app (space.json: app.main:app) <- app.py: app = FastAPI(...)" in shown
     assert "MODEL_NAME Variable, optional, default 'gpt2' <- read in app.py" in shown
     assert "UPSTREAM_API_TOKEN Secret, required <- read in app.py" in shown
-    assert "dependencies: requirements.txt (no lock: versions may drift between builds)" in shown
+    assert ("dependencies: requirements.txt (no lock: sync pins what uv resolves, as of its last commit when that "
+            "resolves, in pylock.toml)") in shown
     assert "./space detect --write" in shown
     assert _settings(project)["asgi_app"] == "app.main:app", "detect alone writes nothing"
 
