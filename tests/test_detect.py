@@ -250,14 +250,27 @@ def test_code_that_would_misbehave_on_spaces_is_warned_about(render, backend):
     assert "at random" not in space_tools(one_worker, "check").stdout, "one process has one key"
 
 
-def test_a_node_server_on_a_fixed_port_is_warned_about(render, backend):
+def test_a_node_server_on_a_fixed_port_is_served_on_that_port(render, backend):
     write_backend(backend, {"package.json": json.dumps({"main": "server.js"}),
                      "server.js": "require('http').createServer().listen(3000);\n"})
     project = render(runtime="node", backend_path=str(backend))
 
     shown = detected(project)
 
-    assert ("warning: server.js listens on port 3000, not PORT: Spaces routes to app_port, so read "
+    assert "app_port 3000 (space.json: 7860) <- server.js listens on port 3000, whatever PORT says" in shown
+    assert "listens on port 3000, not PORT" not in shown
+
+
+def test_a_fixed_port_outside_what_the_entry_imports_is_warned_about(render, backend):
+    write_backend(backend, {"package.json": json.dumps({"main": "server.js"}),
+                            "server.js": "require('http').createServer().listen(Number(process.env.PORT));\n",
+                            "tools/mock-mail.js": "require('http').createServer().listen(1025);\n"})
+    project = render(runtime="node", backend_path=str(backend))
+
+    shown = detected(project)
+
+    assert "app_port" not in shown
+    assert ("warning: tools/mock-mail.js listens on port 1025, not PORT: Spaces routes to app_port, so read "
             "process.env.PORT.") in shown
 
 

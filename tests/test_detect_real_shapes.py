@@ -468,14 +468,14 @@ app.listen(port, () => console.log(`listening on ${port}`));
 @pytest.mark.parametrize("entry, source, port", [("index.js", EXPRESS_FIXED_PORT, "3005"),
                                                  ("src/server.ts", TS_FIXED_PORT, "8080")],
                          ids=["express-const", "typescript-const"])
-def test_a_port_kept_in_a_constant_is_a_fixed_port(render, backend, entry, source, port):
+def test_a_port_kept_in_a_constant_is_the_apps_port(render, backend, entry, source, port):
     write_backend(backend, {"package.json": json.dumps({"main": entry, "dependencies": {"express": "^4"}}), entry: source})
     project = render(runtime="node", backend_path=str(backend))
 
     shown = detected(project)
 
-    assert (f"warning: {entry} listens on port {port}, not PORT: Spaces routes to app_port, so read "
-            "process.env.PORT.") in shown
+    assert f"app_port {port} (space.json: 7860) <- {entry} listens on port {port}, whatever PORT says" in shown
+    assert "not PORT" not in shown
 
 
 def test_a_port_read_from_the_environment_is_not_warned_about(render, backend):

@@ -93,7 +93,8 @@ def find(config: SpaceConfig) -> tuple[Findings, list[detect_variables.Variable]
         findings.warnings += detect_hazards.python(backend, int(workers) if workers.isdigit() else 1)
     else:
         detect_node.find(backend, findings, config.settings)
-        findings.warnings += detect_hazards.node(backend)
+        port = findings.get("app_port")
+        findings.warnings += detect_hazards.node(backend, port.value if port else config.settings.get("app_port"))
     detect_sign_in.find(backend, findings, config.runtime)
     variables = detect_variables.find(backend, config.runtime)
     _storage(config, backend, findings, variables)

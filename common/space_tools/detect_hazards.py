@@ -23,6 +23,10 @@ _JS_STRING = re.compile(r"""["'`]((?:sqlite:///|file:)?/(?:data|var|srv|mnt|opt|
 # client's settings (Redis, a log transport).
 _SERVER_OPTIONS = r"(?:\.listen|\bserve)\(\s*\{[^{}]{0,300}?"
 _JS_FIXED_PORT = re.compile(rf"\.listen\(\s*(\d{{2,5}})\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*(\d{{2,5}})\b")
+HONO_SERVE_APP = re.compile(  # @hono/node-server's serve(app), or serve(options)
+    r"\bserve\(\s*([A-Za-z_$][\w$]*)\s*[,)]")
+_HONO_SERVE_NO_PORT = re.compile(r"\bserve\(\s*\{(?![^{}]*\bport\b)[^{}]*\}")
+HONO_DEFAULT_PORT = "3000"  # @hono/node-server's, when serve() is given no port
 _JS_PORT_NAMED = re.compile(
     rf"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}}\n]")
 
@@ -119,9 +123,15 @@ def python(backend: Path, workers: int) -> list[str]:
     return warnings
 
 
-def _fixed_port(text: str) -> str | None:
-    """The port a server listens on when the code fixes it: `.listen(3000)`, `{ port: 3000 }`, or a name a
-    module-level `const port = 3000` (unindented, nothing but the literal) gives; None when PORT decides."""
+def fixed_port(text: str) -> str | None:
+    """The port a server listens on when the code fixes it: `.listen(3000)`, `{ port: 3000 }`, a name a
+    module-level `const port = 3000` (unindented, nothing but the literal) gives, or @hono/node-server's default
+    3000 (`serve(app)`, or options without a port); None when PORT decides."""
+    if "@hono/node-server" in text:
+        served = HONO_SERVE_APP.search(text)
+        given = served and re.search(rf"\b{re.escape(served[1])}\s*=\s*\{{[^{{}}]*\bport\b", text)  # options named
+        if (served and not given) or _HONO_SERVE_NO_PORT.search(text):
+            return HONO_DEFAULT_PORT
     for match in _JS_FIXED_PORT.finditer(text):
         line = text[text.rfind("\n", 0, match.start()) + 1: text.find("\n", match.end())]
         if "process.env" not in line:
@@ -165,13 +175,14 @@ def workspace_dependencies(backend: Path) -> list[str]:
     return [warning]
 
 
-def node(backend: Path) -> list[str]:
+def node(backend: Path, app_port: object = None) -> list[str]:
+    """What would misbehave on Spaces; a fixed port that is app_port (detect answers it) is no hazard."""
     backend = backend.resolve()
     warnings = workspace_dependencies(backend)
     for path in backend_reading.source_files(backend, (".ts", ".mts", ".js", ".mjs")):
         text, relative = backend_reading.text(path), path.relative_to(backend).as_posix()
-        port = _fixed_port(text)
-        if port:
+        port = fixed_port(text)
+        if port and port != str(app_port):
             warnings.append(f"{relative} listens on port {port}, not PORT: Spaces routes to app_port, so read "
                             "process.env.PORT")
         warnings += [f"{relative} names {found}, outside HOME and /app, which uid 1000 can't write on Spaces: use a "

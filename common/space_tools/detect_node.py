@@ -146,25 +146,48 @@ def _source_for(backend: Path, named: str) -> str | None:
     return None
 
 
+def _listens(text: str) -> bool:
+    return bool(_LISTENS.search(text)) or ("@hono/node-server" in text and bool(detect_hazards.HONO_SERVE_APP.search(text)))
+
+
 def _entry_file(backend: Path, package: dict, findings: Findings) -> None:
-    scripts = package.get("scripts") or {}
-    for script in ("start", "dev", "serve"):
-        command = scripts.get(script)
-        if not isinstance(command, str):
+    """The file the start, dev or serve script runs, else `main`, else the file another script runs (`server`,
+    `api:dev`) that starts a server, else the first source file that does."""
+    scripts = {name: command for name, command in (package.get("scripts") or {}).items() if isinstance(command, str)}
+    usual = ("start", "dev", "serve")
+    for script in [*usual, None, *(name for name in scripts if name not in usual)]:
+        if script is None:
+            main = package.get("main")
+            if isinstance(main, str) and (found := _source_for(backend, main)):
+                return findings.add("entry_file", found, f'package.json main: "{main}"')
             continue
-        for token in command.split():
+        for token in scripts.get(script, "").split():
             found = _source_for(backend, token) if re.search(r"\.(c|m)?[jt]s$", token) else None
-            if found:
-                return findings.add("entry_file", found, f'package.json scripts.{script}: "{command}"')
-    main = package.get("main")
-    if isinstance(main, str) and (found := _source_for(backend, main)):
-        return findings.add("entry_file", found, f'package.json main: "{main}"')
+            if found and (script in usual or _listens(backend_reading.text(backend / found))):
+                return findings.add("entry_file", found, f'package.json scripts.{script}: "{scripts[script]}"')
     for path in backend_reading.source_files(backend, _SOURCE):
-        if _LISTENS.search(backend_reading.text(path)):
+        if _listens(backend_reading.text(path)):
             relative = path.relative_to(backend.resolve()).as_posix()
             return findings.add("entry_file", relative, f"{relative} starts a server (listen)")
     findings.add("entry_file", None, "no start script, main or file that calls listen()",
-                 "answer entry_file with `copier update --defaults --data entry_file=server.ts`")
+                 "answer entry_file with the file that starts the server: "
+                 "`copier update --defaults --data entry_file=<its path in the backend>`")
+
+
+def _app_port(backend: Path, findings: Findings) -> None:
+    """A server that listens on a port of its own (`.listen(3000)`, Hono's `serve(app)`) is served there: Spaces
+    routes to app_port, so app_port follows it; ports that differ among the entry's files decide nothing."""
+    entry = findings.get("entry_file")
+    if entry is None or entry.value is None:
+        return
+    ports = {}
+    for relative in code_imports.node_imports(backend, str(entry.value)):
+        port = detect_hazards.fixed_port(backend_reading.text(backend / relative))
+        if port:
+            ports.setdefault(port, relative)
+    if len(ports) == 1:
+        (port, relative), = ports.items()
+        findings.add("app_port", int(port), f"{relative} listens on port {port}, whatever PORT says")
 
 
 def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
@@ -361,6 +384,7 @@ def dev_only_prestart(package: dict, command: str) -> str | None:
 def find(backend: Path, findings: Findings, settings: dict) -> None:
     package = backend_reading.package_json(backend)
     _entry_file(backend, package, findings)
+    _app_port(backend, findings)
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
     _prisma(backend, findings)

@@ -64,15 +64,15 @@ def make_space(render: Callable[..., Path], runtime: str, backend: Path, shape: 
 
 
 @contextmanager
-def running(cli, space: Shape, env: dict[str, str] | None = None) -> Iterator[str]:
+def running(cli, space: Shape, env: dict[str, str] | None = None, port: int | None = None) -> Iterator[str]:
     """detect --write, then `space_tools run` of the Space with a .env of the values the app needs (Better Auth's
-    secret, and `env`); yields its URL and removes it afterwards."""
+    secret, and `env`), on `port` (a free one by default); yields its URL and removes it afterwards."""
     space_tools(space.project, "detect", "--write")
     settings = space.settings
     values = {**({"BETTER_AUTH_SECRET": AUTH_SECRET} if settings["runtime"] == "node" else {}), **(env or {})}
     if values:
         (space.project / ".env").write_text("".join(f"{name}={value}\n" for name, value in values.items()))
-    name, port = settings["space_name"], docker.free_port()
+    name, port = settings["space_name"], port or docker.free_port()
     try:
         result = cli(SpaceRepo(space.project, f"alice/{name}"), "run", "--network", "host", "--detach", "--port", str(port))
         assert result.returncode == 0, result.output

@@ -1,0 +1,68 @@
+"""A Hono auth server kept in a server/ folder of a larger package and started by a script of its own
+(`npm run server`), which calls `serve(app)` and so listens on @hono/node-server's default port, 3000, whatever
+PORT says. detect finds the entry in that script and answers app_port 3000, since Spaces routes to app_port: the
+Space serves the app with no edit and nothing typed beyond the runtime and the backend's path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness import docker
+from tests.support.shapes import detected, make_space, npm_lock, running, sign_up, write_backend
+
+PACKAGE = {
+    "name": "tasks", "version": "1.0.0", "private": True, "type": "module",
+    "scripts": {"server": "tsx watch server/index.ts", "typecheck": "tsc --noEmit",
+                "db:migrate": "npx @better-auth/cli migrate --config server/lib/auth.ts"},
+    "dependencies": {"@hono/node-server": "^1.19.7", "better-auth": "^1.4.9", "hono": "^4.9.0"},
+    "devDependencies": {"tsx": "^4.20.6", "typescript": "^5.9.3"},
+}
+AUTH = """\
+import { betterAuth } from "better-auth";
+import { DatabaseSync } from "node:sqlite";
+
+export const auth = betterAuth({
+  database: new DatabaseSync("tasks.db"),
+  emailAndPassword: { enabled: true },
+});
+"""
+SERVER = """\
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { auth } from "./lib/auth";
+
+const app = new Hono();
+
+app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));
+app.get("/api/tasks", (c) => c.json([{ id: 1, title: "ship the server" }]));
+
+serve(app);
+"""
+
+
+def tasks_backend(folder) -> object:
+    return npm_lock(write_backend(folder, {"package.json": json.dumps(PACKAGE, indent=2) + "\n",
+                                           "server/lib/auth.ts": AUTH, "server/index.ts": SERVER}))
+
+
+def test_detect_takes_the_entry_from_the_script_that_starts_the_server_and_its_default_port(render, tmp_path):
+    project = render(runtime="node", backend_path=str(tasks_backend(tmp_path / "backend")))
+
+    shown = detected(project)
+
+    assert ('entry_file server/index.ts (space.json: auth-server.ts) <- package.json scripts.server: '
+            '"tsx watch server/index.ts"') in shown
+    assert "app_port 3000 (space.json: 7860) <- server/index.ts listens on port 3000, whatever PORT says" in shown
+
+
+@pytest.mark.docker
+def test_the_space_serves_it_on_that_port(render, cli, tmp_path):
+    space = make_space(render, "node", tasks_backend(tmp_path / "backend"), "hono-serve-default-port")
+
+    with running(cli, space, port=3000) as url:
+        assert (space.settings["entry_file"], space.settings["app_port"]) == ("server/index.ts", 3000)
+        assert sign_up(url)["user"]["email"] == "ada@example.com"
+        status, body = docker.http_get(f"{url}/api/tasks")
+        assert (status, json.loads(body)) == (200, [{"id": 1, "title": "ship the server"}])
