@@ -269,7 +269,7 @@ def test_a_fixed_port_outside_what_the_entry_imports_is_warned_about(render, bac
 
     shown = detected(project)
 
-    assert "app_port" not in shown
+    assert "app_port 1025" not in shown
     assert ("warning: tools/mock-mail.js listens on port 1025, not PORT: Spaces routes to app_port, so read "
             "process.env.PORT.") in shown
 
