@@ -10,6 +10,7 @@ import json
 import pytest
 
 from harness import docker
+from tests.conftest import space_tools
 from tests.support.shapes import detected, make_space, npm_lock, running, sign_up, write_backend
 
 PACKAGE = {
@@ -55,6 +56,17 @@ def test_detect_takes_the_entry_from_the_script_that_starts_the_server_and_its_d
     assert ('entry_file server/index.ts (space.json: auth-server.ts) <- package.json scripts.server: '
             '"tsx watch server/index.ts"') in shown
     assert "app_port 3000 (space.json: 7860) <- server/index.ts listens on port 3000, whatever PORT says" in shown
+
+
+def test_check_before_detect_names_the_file_that_starts_the_server(render, tmp_path):
+    backend = tasks_backend(tmp_path / "backend")
+    project = render(runtime="node", backend_path=str(backend))
+
+    result = space_tools(project, "check", check=False)
+
+    assert result.returncode == 2 and result.stderr == (
+        f"error: entry_file 'auth-server.ts' is not in {backend}; server/index.ts starts the server; fix the backend, "
+        "or the answer with `copier update --defaults --data entry_file=server/index.ts`.\n")
 
 
 @pytest.mark.docker

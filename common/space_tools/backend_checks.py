@@ -244,7 +244,9 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"{package} is not valid JSON: {error}.") from None
     entry = config.settings.get("entry_file", "")
     if not (folder / entry).is_file():
-        raise SpaceError(f"entry_file {entry!r} is not in {folder}; {_fix_answer('entry_file', 'server.ts')}.")
+        found = detect_node.entry_file(folder)
+        hint = f" {found} starts the server;" if found else ""
+        raise SpaceError(f"entry_file {entry!r} is not in {folder};{hint} {_fix_answer('entry_file', found or 'server.ts')}.")
     if "better-auth" not in (manifest.get("dependencies") or {}):
         where = "is only in devDependencies" if "better-auth" in (manifest.get("devDependencies") or {}) else "is not"
         raise SpaceError(

@@ -147,7 +147,8 @@ def _source_for(backend: Path, named: str) -> str | None:
 
 
 def _listens(text: str) -> bool:
-    return bool(_LISTENS.search(text)) or ("@hono/node-server" in text and bool(detect_hazards.HONO_SERVE_APP.search(text)))
+    hono = "@hono/node-server" in text and bool(detect_hazards.HONO_SERVE_APP.search(text))
+    return hono or bool(_LISTENS.search(text))
 
 
 def _entry_file(backend: Path, package: dict, findings: Findings) -> None:
@@ -172,6 +173,13 @@ def _entry_file(backend: Path, package: dict, findings: Findings) -> None:
     findings.add("entry_file", None, "no start script, main or file that calls listen()",
                  "answer entry_file with the file that starts the server: "
                  "`copier update --defaults --data entry_file=<its path in the backend>`")
+
+
+def entry_file(backend: Path) -> str | None:
+    """The file that starts the server, as detect finds it; None when nothing says."""
+    found = Findings()
+    _entry_file(backend, backend_reading.package_json(backend), found)
+    return found.items[0].value
 
 
 def _app_port(backend: Path, findings: Findings) -> None:
