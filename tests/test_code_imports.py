@@ -66,7 +66,7 @@ def test_hf_single_file_app_ships_its_module_and_what_it_imports(render, tmp_pat
 
     result = space_tools(project, "sync")
 
-    assert _synced(project) == {"app.py", "greetings.py", "requirements.txt"}
+    assert _synced(project) == {"app.py", "greetings.py", "requirements.txt", "pylock.toml"}, "pylock.toml: its pins"
     assert "also synced what the code imports: app.py, greetings.py" in result.stdout
 
 
