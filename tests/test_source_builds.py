@@ -163,7 +163,7 @@ def test_packages_that_compile_against_system_headers_get_them_to_build_and_thei
 def test_unlocked_requirements_that_cannot_resolve_are_refused_with_a_python_where_they_do(render, tmp_path):
     backend = _backend(tmp_path / "backend", "fastapi", "uvicorn")
     (backend / "pyproject.toml").unlink()
-    (backend / "requirements.txt").write_text("fastapi\nuvicorn\ntorch==2.2.0\n")  # wheels up to Python 3.12 only
+    (backend / "requirements.txt").write_text("fastapi\nuvicorn\nonnxruntime==1.17.0\n")  # wheels up to 3.12, no sdist
     project = render(runtime="python", backend_path=str(backend))
 
     result = space_tools(project, "check", check=False)
