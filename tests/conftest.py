@@ -148,6 +148,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
 # --- The Node.js (Better Auth) Space -------------------------------------------------------------------------
 
 from tests.support import node as node_support  # noqa: E402
+from tests.support.mariadb import MariaDBServer  # noqa: E402
 from tests.support.postgres import PostgresCluster  # noqa: E402
 
 NODE_BACKEND_FILES = ("auth-server.ts", "package.json", "package-lock.json", "tsconfig.json")
@@ -213,6 +214,14 @@ def postgres_cluster() -> PostgresCluster:
     cluster = PostgresCluster()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> MariaDBServer:
+    """A throwaway MariaDB server (Debian's), MySQL's protocol on a free loopback port, for the whole session."""
+    server = MariaDBServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Shapes of real public backends that a Space can't run as they are, or runs only with answers detect can find:
-each is refused by `check` in one line before any build (a Bun server, MySQL, an ORM adapter Better Auth's
+each is refused by `check` in one line before any build (a Bun server, MongoDB, an ORM adapter Better Auth's
 migration can't drive with migrate_on_start, a compile the build stage can't do), or
 detect writes the answer that makes it work (Better Auth under its own basePath, the files and folders an app opens
 by name, the Prisma schema the build generates the client from). Written as the projects write them; no Docker."""
@@ -58,24 +58,6 @@ export const auth = betterAuth({ database: new Database("auth.db"), emailAndPass
 
     assert _refused(project).startswith("error: src/lib/auth.ts uses Bun's own API (from \"bun:sqlite\"), which "
                                         "Node.js does not have")
-
-
-def test_a_mysql_backend_is_refused_naming_the_databases_the_template_keeps(render, tmp_path):
-    backend = _node(tmp_path / "backend", {"src/index.ts": """\
-import express from "express";
-import { toNodeHandler } from "better-auth/node";
-import { createPool } from "mysql2/promise";
-import { betterAuth } from "better-auth";
-
-const auth = betterAuth({ database: createPool(process.env.DATABASE_URL!) });
-const app = express();
-app.all("/api/auth/*splat", toNodeHandler(auth));
-app.listen(Number(process.env.PORT) || 3000);
-"""}, {"express": "^5.1.0", "mysql2": "^3.11.0"})
-    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
-
-    assert "mysql2 (MySQL), and the Node template keeps Better Auth's data in SQLite or PostgreSQL only" in \
-        _refused(project)
 
 
 def test_two_lock_files_of_different_managers_are_refused(render, tmp_path):
@@ -174,7 +156,7 @@ def test_a_prisma_backend_on_mongodb_is_refused_naming_its_datasource(render, tm
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 
     assert _refused(project) == ("error: prisma/schema.prisma's datasource is mongodb, and the Node template keeps "
-                                 "Better Auth's data in SQLite or PostgreSQL only.\n")
+                                 "Better Auth's data in SQLite, PostgreSQL or MySQL only.\n")
 
 
 PYPROJECT = """\

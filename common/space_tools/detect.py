@@ -73,8 +73,9 @@ def _storage(config: SpaceConfig, backend: Path, findings: Findings, variables: 
         return
     if config.runtime == "node":
         database = findings.get("database")
-        if database is not None and database.value == "postgres":
-            findings.add("storage", "external", "database postgres: the data lives in PostgreSQL, outside the Space")
+        kept = {"postgres": "PostgreSQL", "mysql": "MySQL"}.get(database.value) if database is not None else None
+        if kept:
+            findings.add("storage", "external", f"database {database.value}: the data lives in {kept}, outside the Space")
     elif because := _python_postgres(backend, variables, str(config.settings.get("python_version", "3.13"))):
         # storage=external declares a required DATABASE_URL: only for code that reads it (not POSTGRES_* pieces)
         if any(variable.name == "DATABASE_URL" for variable in variables):

@@ -69,6 +69,7 @@ def install_command(lock: Path) -> str:
 
 
 _POSTGRES = ("pg", "postgres", "@neondatabase/serverless", "@vercel/postgres")
+_MYSQL = ("mysql2", "mysql", "@planetscale/database")
 _NATIVE = ("better-sqlite3", "sqlite3", "@prisma/client", "bcrypt", "argon2", "sharp")
 
 
@@ -200,14 +201,18 @@ def _app_port(backend: Path, findings: Findings) -> None:
 
 def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     dependencies = package.get("dependencies") or {}
-    postgres = [name for name in _POSTGRES if name in dependencies]
-    sqlite = ["better-sqlite3"] if "better-sqlite3" in dependencies else []
+    drivers = {"postgres": [name for name in _POSTGRES if name in dependencies],
+               "mysql": [name for name in _MYSQL if name in dependencies],
+               "sqlite": ["better-sqlite3"] if "better-sqlite3" in dependencies else []}
     if any("node:sqlite" in backend_reading.text(path) for path in backend_reading.source_files(backend, _SOURCE)[:200]):
-        sqlite.append("node:sqlite")
-    if postgres and sqlite:
-        findings.notes.append(f"databases: {', '.join(postgres + sqlite)} (both kinds: database stays as answered)")
-    elif postgres or sqlite:
-        findings.add("database", "postgres" if postgres else "sqlite", "the code uses " + ", ".join(postgres + sqlite))
+        drivers["sqlite"].append("node:sqlite")
+    used = {database: names for database, names in drivers.items() if names}
+    if len(used) > 1:
+        findings.notes.append(f"databases: {', '.join(sum(used.values(), []))} (several kinds: database stays as "
+                              "answered)")
+    elif used:
+        (database, names), = used.items()
+        findings.add("database", database, "the code uses " + ", ".join(names))
     native = [name for name in _NATIVE if name in dependencies]
     if native:
         findings.notes.append(f"native add-ons or generated clients: {', '.join(native)} (the image ships the "
@@ -225,7 +230,6 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
 # Bun's own modules and globals, which Node.js does not have.
 _BUN_API = re.compile(r"""from\s*["']bun(?::\w+)?["']|require\(\s*["']bun["']\s*\)"""
                       r"""|\bBun\.(?:serve|file|write|env|password|sql|spawn)\b""")
-_MYSQL = ("mysql2", "mysql", "@planetscale/database")
 # Better Auth adapters: the database is a factory its migration can't drive (migrate with the ORM's own tool).
 _ADAPTER = re.compile(r"\b(prismaAdapter|drizzleAdapter|mongodbAdapter)\s*\(")
 _BASE_PATH = re.compile(r"""\bbasePath\s*:\s*["'`](/[^"'`$]*)["'`]""")
@@ -238,22 +242,18 @@ def _sources(backend: Path) -> list[tuple[str, str]]:
 
 
 def unsupported(backend: Path) -> str | None:
-    """What makes the backend one the Node template can't run, in one line, or None: Bun's own API, MySQL."""
+    """What makes the backend one the Node template can't run, in one line, or None: Bun's own API, a Prisma
+    datasource on a database Better Auth's data can't live in here (MongoDB, SQL Server)."""
     for relative, text in _sources(backend):
         found = _BUN_API.search(text)
         if found:
             return (f"{relative} uses Bun's own API ({found[0].strip()}), which Node.js does not have, and the Space "
                     "runs the backend on Node.js: this template has no Bun runtime")
-    dependencies = backend_reading.package_json(backend).get("dependencies") or {}
     schema = prisma_schema(backend)
     provider = prisma_provider(backend, schema) if schema else None
-    if provider in ("mysql", "mongodb", "sqlserver"):
-        return (f"{schema}'s datasource is {provider}, and the Node template keeps Better Auth's data in SQLite or "
-                "PostgreSQL only")
-    mysql = [name for name in _MYSQL if name in dependencies]
-    if mysql:
-        return (f"package.json depends on {', '.join(mysql)} (MySQL), and the Node template keeps Better Auth's data "
-                "in SQLite or PostgreSQL only")
+    if provider in ("mongodb", "sqlserver"):
+        return (f"{schema}'s datasource is {provider}, and the Node template keeps Better Auth's data in SQLite, "
+                "PostgreSQL or MySQL only")
     return None
 
 
@@ -308,8 +308,9 @@ def _prisma(backend: Path, findings: Findings) -> None:
         return
     findings.add("prisma_schema", schema, "the Prisma schema `prisma generate` reads")
     provider = prisma_provider(backend, schema)
-    if provider in ("postgresql", "postgres", "cockroachdb") and findings.get("database") is None:
-        findings.add("database", "postgres", f"{schema}: provider {provider}")
+    database = {"postgresql": "postgres", "postgres": "postgres", "cockroachdb": "postgres", "mysql": "mysql"}.get(provider)
+    if database and findings.get("database") is None:
+        findings.add("database", database, f"{schema}: provider {provider}")
 
 
 def prisma_provider(backend: Path, schema: str) -> str | None:

@@ -48,6 +48,9 @@ export function checkEnvironment(settings, env = process.env) {
   if (settings.DATABASE === "postgres" && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
     fail("DATABASE_URL must be a PostgreSQL URL like postgres://user:password@host:port/database.");
   }
+  if (settings.DATABASE === "mysql" && !/^mysql:\/\//.test(env.DATABASE_URL)) {
+    fail("DATABASE_URL must be a MySQL URL like mysql://user:password@host:port/database.");
+  }
   if (settings.DATABASE === "sqlite" && env.DATABASE_PATH) checkWritableFolder(env.DATABASE_PATH);
 
   // On Spaces the public URL is https://$SPACE_HOST; `space_tools run` sets a loopback host served over http.

@@ -66,7 +66,7 @@ if (settings.MIGRATE_ON_START) {
     process.stderr.write(`space: database schema ${changes.length ? changes.join(", ") : "up to date"}\n`);
   } catch (error) {
     const reason = error.message || error.code || String(error);
-    const hint = settings.DATABASE === "postgres" ? " (from a Space, only ports 80, 443 and 8080 are reachable)" : "";
+    const hint = settings.DATABASE !== "sqlite" ? " (from a Space, only ports 80, 443 and 8080 are reachable)" : "";
     fail(`could not create or migrate the database schema: ${reason}${hint}.`);
   }
 }
