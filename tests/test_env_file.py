@@ -75,6 +75,20 @@ def test_check_refuses_a_placeholder_secret_that_run_and_deploy_would_send(needs
         assert "ok:" not in result.stdout and "Traceback" not in result.stderr
 
 
+def test_check_refuses_an_auth_secret_shorter_than_the_node_start_accepts(render):
+    project = render(runtime="node", space_name="auth")
+    (project / ".env").write_text("BETTER_AUTH_SECRET=k3v9Qm2xT7pL4wZ8rN1s\n")  # 20 characters
+
+    checked = space_tools(project, "check", check=False)
+    ran = space_tools(project, "run", check=False)
+    planned = space_tools(project, "deploy", "--dry-run", check=False)
+
+    line = ("error: BETTER_AUTH_SECRET in .env has 20 characters, and the Space refuses fewer than 32 at start (Better "
+            "Auth's minimum): put a longer one in .env, e.g. the output of `openssl rand -base64 32`.")
+    for result in (checked, ran, planned):
+        assert result.returncode == 2 and _errors(result) == [line], result.stdout + result.stderr
+
+
 def test_check_refuses_a_required_secret_left_blank_in_env(needs_a_secret):
     shutil.copy(needs_a_secret / ".env.example", needs_a_secret / ".env")  # as the README says, not filled in yet
 

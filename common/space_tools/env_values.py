@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets as random_tokens
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import placeholder_secrets, redaction
+from . import backend_reading, placeholder_secrets, redaction
 from .config import SETTINGS_FILE, EnvVar, SpaceConfig
 from .dotenv_files import read_env_file
 from .errors import SpaceError
@@ -82,9 +84,19 @@ def missing(values: list[Value]) -> list[str]:
     return [v.name for v in values if v.var.required and v.value is None]
 
 
+# The Node image's start-up checks (a Python Space has none): the shortest BETTER_AUTH_SECRET is read from there.
+_NODE_START_CHECKS = Path(__file__).parent.parent / "space_serve" / "environment.mjs"
+
+
+def _shortest_auth_secret() -> int | None:
+    found = re.search(r"MIN_SECRET_LENGTH = (\d+)", backend_reading.text(_NODE_START_CHECKS))
+    return int(found[1]) if found else None
+
+
 def refuse_placeholders(values: list[Value]) -> None:
-    """A required Secret set to a placeholder (changeme, xxx, <...>) makes the Space's start-up stop: say so before
-    anything is built or sent. The value is never shown: a real secret may look like one."""
+    """A value the Space's start-up refuses makes it stop: a required Secret set to a placeholder (changeme, xxx,
+    <...>), or a BETTER_AUTH_SECRET shorter than Better Auth's minimum. Say so before anything is built or sent;
+    the value is never shown (a real secret may look like one)."""
     names = [v.name for v in values
              if v.var.secret and v.var.required and v.value and placeholder_secrets.is_placeholder(v.value)]
     if names:
@@ -95,6 +107,13 @@ def refuse_placeholders(values: list[Value]) -> None:
             f"{_them(names)} at start: put the real value{'' if len(names) == 1 else 's'} in .env (`./space run` and "
             f"`./space deploy` send {_them(names)})."
         )
+    shortest = _shortest_auth_secret()
+    short = next((v for v in values if v.name == "BETTER_AUTH_SECRET" and v.value and shortest
+                  and len(v.value.strip()) < shortest), None)
+    if short is not None:
+        raise SpaceError(f"BETTER_AUTH_SECRET in {short.source} has {len(short.value.strip())} characters, and the Space "
+                         f"refuses fewer than {shortest} at start (Better Auth's minimum): put a longer one in .env, "
+                         "e.g. the output of `openssl rand -base64 32`.")
 
 
 def require_local(values: list[Value]) -> None:
