@@ -61,32 +61,29 @@ def _errors(result) -> list[str]:
     return [line for line in (result.stdout + result.stderr).splitlines() if line.startswith("error:")]
 
 
+def assert_refused_by_check_run_and_deploy(project, line: str) -> None:
+    """check, run and deploy --dry-run each stop with this one error line, before anything is built or sent."""
+    for command in (["check"], ["run"], ["deploy", "--dry-run"]):
+        result = space_tools(project, *command, check=False)
+        assert result.returncode == 2 and _errors(result) == [line], result.stdout + result.stderr
+        assert "ok:" not in result.stdout and "Traceback" not in result.stderr
+
+
 def test_check_refuses_a_placeholder_secret_that_run_and_deploy_would_send(needs_a_secret):
     (needs_a_secret / ".env").write_text("SECRET_KEY=changeme\n")
 
-    checked = space_tools(needs_a_secret, "check", check=False)
-    ran = space_tools(needs_a_secret, "run", check=False)
-    planned = space_tools(needs_a_secret, "deploy", "--dry-run", check=False)
-
-    line = ("error: SECRET_KEY in .env is a placeholder, not a real value, and the Space refuses it at start: put the "
-            "real value in .env (`./space run` and `./space deploy` send it).")
-    for result in (checked, ran, planned):
-        assert result.returncode == 2 and _errors(result) == [line], result.stdout + result.stderr
-        assert "ok:" not in result.stdout and "Traceback" not in result.stderr
+    assert_refused_by_check_run_and_deploy(needs_a_secret, (
+        "error: SECRET_KEY in .env is a placeholder, not a real value, and the Space refuses it at start: put the "
+        "real value in .env (`./space run` and `./space deploy` send it)."))
 
 
 def test_check_refuses_an_auth_secret_shorter_than_the_node_start_accepts(render):
     project = render(runtime="node", space_name="auth")
     (project / ".env").write_text("BETTER_AUTH_SECRET=k3v9Qm2xT7pL4wZ8rN1s\n")  # 20 characters
 
-    checked = space_tools(project, "check", check=False)
-    ran = space_tools(project, "run", check=False)
-    planned = space_tools(project, "deploy", "--dry-run", check=False)
-
-    line = ("error: BETTER_AUTH_SECRET in .env has 20 characters, and the Space refuses fewer than 32 at start (Better "
-            "Auth's minimum): put a longer one in .env, e.g. the output of `openssl rand -base64 32`.")
-    for result in (checked, ran, planned):
-        assert result.returncode == 2 and _errors(result) == [line], result.stdout + result.stderr
+    assert_refused_by_check_run_and_deploy(project, (
+        "error: BETTER_AUTH_SECRET in .env has 20 characters, and the Space refuses fewer than 32 at start (Better "
+        "Auth's minimum): put a longer one in .env, e.g. the output of `openssl rand -base64 32`."))
 
 
 def test_check_refuses_a_required_secret_left_blank_in_env(needs_a_secret):

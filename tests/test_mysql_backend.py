@@ -6,11 +6,12 @@ where a sign-up then writes the user."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import space_tools
-from tests.support.shapes import assert_shows, detected, make_space, npm_lock, running, sign_up, write_backend
+from tests.support.shapes import assert_shows, detected, make_space, node_backend, running, sign_up
 
 PACKAGE = {
     "name": "auth-api", "version": "1.0.0", "type": "module",
@@ -42,9 +43,8 @@ app.listen(port, () => console.log(`auth-api listening on ${port}`));
 """
 
 
-def mysql_backend(folder) -> object:
-    return npm_lock(write_backend(folder, {"package.json": json.dumps(PACKAGE, indent=2) + "\n",
-                                           "src/auth.ts": AUTH, "src/index.ts": SERVER}))
+def mysql_backend(folder: Path) -> Path:
+    return node_backend(folder, PACKAGE, {"src/auth.ts": AUTH, "src/index.ts": SERVER})
 
 
 def test_detect_answers_mysql_and_its_url_as_a_secret(render, tmp_path):

@@ -6,12 +6,13 @@ Space serves the app with no edit and nothing typed beyond the runtime and the b
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from harness import docker
 from tests.conftest import space_tools
-from tests.support.shapes import detected, make_space, npm_lock, running, sign_up, write_backend
+from tests.support.shapes import detected, make_space, node_backend, running, sign_up
 
 PACKAGE = {
     "name": "tasks", "version": "1.0.0", "private": True, "type": "module",
@@ -43,9 +44,8 @@ serve(app);
 """
 
 
-def tasks_backend(folder) -> object:
-    return npm_lock(write_backend(folder, {"package.json": json.dumps(PACKAGE, indent=2) + "\n",
-                                           "server/lib/auth.ts": AUTH, "server/index.ts": SERVER}))
+def tasks_backend(folder: Path) -> Path:
+    return node_backend(folder, PACKAGE, {"server/lib/auth.ts": AUTH, "server/index.ts": SERVER})
 
 
 def test_detect_takes_the_entry_from_the_script_that_starts_the_server_and_its_default_port(render, tmp_path):

@@ -37,6 +37,11 @@ def write_backend(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
+def node_backend(folder: Path, package: dict, files: dict[str, str]) -> Path:
+    """A Node backend with this package.json and these sources, and the package-lock.json npm writes for it."""
+    return npm_lock(write_backend(folder, {"package.json": json.dumps(package, indent=2) + "\n", **files}))
+
+
 def npm_lock(folder: Path) -> Path:
     """The package-lock.json npm writes for the folder's package.json, as a team commits it (nothing installed)."""
     import subprocess
