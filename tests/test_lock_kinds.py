@@ -179,7 +179,7 @@ def test_pnpm_yarn_and_bun_locks_are_installed_by_their_own_tool(render, cli, tm
     with running(cli, space) as url:
         checked = space_tools(space.project, "check").stdout
         assert f"dependencies: {next(backend.glob('*lock*')).name} ({installs})" in checked
-        assert "better-auth 1.7.25 (supported: 1.3 to 1.7)" in checked
+        assert "better-auth 1.7.25 (supported: 1.2 to 1.7)" in checked
         assert sign_up(url)["user"]["email"] == "ada@example.com"
 
 

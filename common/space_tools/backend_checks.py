@@ -285,7 +285,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         _check_lock_matches(manifest, lock)
     unmigrated = [f"note: nothing creates the schema {used[1]}() expects: give its ORM's migrate command as prestart "
                   "(it must be a production dependency)"] if used and not config.settings.get("prestart") else []
-    return [*_check_better_auth(lock), *prisma, *sign_in_checks.check(config.settings, folder), *unmigrated,
+    return [*_check_better_auth(lock, folder), *prisma, *sign_in_checks.check(config.settings, folder), *unmigrated,
             f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
 
 
@@ -332,11 +332,13 @@ def _installed(lock: Path, package: str) -> str:
     return match[1] if match else ""
 
 
-# The better-auth minors the start-up wrapper is tested with, oldest and newest.
-BETTER_AUTH_SUPPORTED = ((1, 3), (1, 7))
+# The better-auth minors the start-up wrapper is tested with, oldest and newest, and the first to keep its data
+# in node:sqlite (1.2's migration fails on it).
+BETTER_AUTH_SUPPORTED = ((1, 2), (1, 7))
+BETTER_AUTH_NODE_SQLITE = (1, 3)
 
 
-def _check_better_auth(lock: Path) -> list[str]:
+def _check_better_auth(lock: Path, folder: Path) -> list[str]:
     version = _installed(lock, "better-auth")
     match = re.match(r"^(\d+)\.(\d+)\.", version)
     if not match:
@@ -346,6 +348,9 @@ def _check_better_auth(lock: Path) -> list[str]:
     if minor < oldest:
         raise SpaceError(f"better-auth {version} is older than the Space's start-up supports ({supported}): "
                          "run `npm install better-auth@latest` in the backend and commit the lock file.")
+    if minor < BETTER_AUTH_NODE_SQLITE and (where := detect_node.node_sqlite_user(folder)):
+        raise SpaceError(f"better-auth {version} can't keep its data in node:sqlite, which {where} uses (1.3 added "
+                         "it): run `npm install better-auth@latest` in the backend and commit the lock file.")
     if minor > newest:
         return [f"note: better-auth {version} is newer than the versions the start-up is tested with ({supported})"]
     return [f"better-auth {version} (supported: {supported})"]

@@ -199,12 +199,20 @@ def _app_port(backend: Path, findings: Findings) -> None:
         findings.add("app_port", int(port), f"{relative} listens on port {port}, whatever PORT says")
 
 
+def node_sqlite_user(backend: Path) -> str | None:
+    """The first source file that imports node:sqlite, or None."""
+    for path in backend_reading.source_files(backend, _SOURCE)[:200]:
+        if "node:sqlite" in backend_reading.text(path):
+            return path.relative_to(backend.resolve()).as_posix()
+    return None
+
+
 def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     dependencies = package.get("dependencies") or {}
     drivers = {"postgres": [name for name in _POSTGRES if name in dependencies],
                "mysql": [name for name in _MYSQL if name in dependencies],
                "sqlite": ["better-sqlite3"] if "better-sqlite3" in dependencies else []}
-    if any("node:sqlite" in backend_reading.text(path) for path in backend_reading.source_files(backend, _SOURCE)[:200]):
+    if node_sqlite_user(backend):
         drivers["sqlite"].append("node:sqlite")
     used = {database: names for database, names in drivers.items() if names}
     if len(used) > 1:
