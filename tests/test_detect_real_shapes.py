@@ -346,6 +346,51 @@ def test_a_node_read_falling_back_to_undefined_is_optional(render, backend):
     assert_shows(detected(project), "REDIS_URL Variable, required", "REDIS_PASSWORD Secret, optional")
 
 
+ZOD_ENV = """\
+import "dotenv/config";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  APP_NAME: z.string().default("profiles"),
+  // local, dev, stg, prod
+  NODE_ENV: z.enum(["prod", "stg", "dev", "local", "test"]),
+  PORT: z.coerce.number().default(3000),
+  PUBLIC_URL: z.string().url(),
+  LOG_LEVEL: z.string().default("info, warn"),
+  SENTRY_DSN: z.string().optional(),
+  STRIPE_SECRET_KEY: z.string().min(10),
+  MAX_UPLOAD_MB: z.coerce.number().default(25),
+});
+
+const { data: env, error } = EnvSchema.safeParse(process.env);
+
+if (error) {
+  console.error("Invalid env:", error.flatten().fieldErrors);
+  process.exit(1);
+}
+
+export default env!;
+"""
+
+
+def test_a_zod_env_schema_gives_each_variable_and_a_node_env_its_production_name(render, backend):
+    write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"zod": "^3.24"}}),
+                            "server.js": 'import env from "./env.js";\n\nconsole.log(env.APP_NAME);\n',
+                            "env.js": ZOD_ENV})
+    project = render(runtime="node", backend_path=str(backend))
+
+    shown = detected(project)
+
+    assert_shows(shown, "APP_NAME Variable, optional, default 'profiles' <- read in env.js",
+                 "PUBLIC_URL Variable, required <- read in env.js",
+                 "LOG_LEVEL Variable, optional, default 'info, warn' <- read in env.js",
+                 "SENTRY_DSN Variable, optional <- read in env.js",
+                 "STRIPE_SECRET_KEY Secret, required <- read in env.js",
+                 "MAX_UPLOAD_MB Variable, optional, default '25' <- read in env.js",
+                 "NODE_ENV Variable, optional, default 'prod' <- read in env.js")
+    assert "PORT " not in shown, "the Space sets PORT"
+
+
 SQLMODEL_DB = """\
 import os
 

@@ -1,7 +1,7 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The environment variables a backend's code reads, with secret and required guessed from name and default:
 Python's os.environ/os.getenv, Starlette's and python-decouple's `config(...)`, pydantic settings classes (v1 and
-v2), Node's process.env, and the backend's own example dotenv file (.env.example), whose values become the
+v2), Node's process.env and zod schemas of it, and the backend's own example dotenv file (.env.example), whose values become the
 defaults of what the code reads without one (never a Secret's, never a placeholder)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import backend_reading, dotenv_files, placeholder_secrets, template_variables
+from . import backend_reading, dotenv_files, env_schemas, placeholder_secrets, template_variables
 from .errors import SpaceError
 from .secret_looks import number_or_switch, secret_name
 
@@ -258,7 +258,24 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
         for part in match["names"].split(","):
             name, _, default = (piece.strip() for piece in part.partition("="))
             found.append(_variable(name.split(":")[0].strip(), default.strip("\"'`") if default else None, relative))
+    found += [_variable(entry.name, entry.default, relative) for entry in env_schemas.entries(source)]
     return [variable for variable in found if variable]
+
+
+# What a NODE_ENV schema may accept in production, when it does not accept `production`, which the image sets.
+_PRODUCTION_NAMES = ("prod", "prd", "live")
+
+
+def _node_env(files: list[Path], backend: Path) -> Variable | None:
+    """NODE_ENV, when the code's schema rejects the image's `production` but accepts one of _PRODUCTION_NAMES:
+    the Space sets that one, as the team's own deployment must."""
+    for path in files:
+        for entry in env_schemas.entries(backend_reading.text(path)):
+            if entry.name == "NODE_ENV" and entry.choices and "production" not in entry.choices:
+                chosen = next((name for name in _PRODUCTION_NAMES if name in entry.choices), None)
+                relative = path.relative_to(backend).as_posix()
+                return Variable("NODE_ENV", False, False, chosen, relative) if chosen else None
+    return None
 
 
 def example_default(value: str) -> str:
@@ -325,6 +342,8 @@ def find(backend: Path, runtime: str) -> list[Variable]:
             if known is not variable:
                 known.required = known.required and variable.required
                 known.default = known.default or variable.default
+    if runtime == "node" and (node_env := _node_env(files, backend)):
+        merged["NODE_ENV"] = node_env
     example, values = example_values(backend)
     for name, value in values.items():
         known = merged.get(name)
