@@ -384,7 +384,7 @@ def test_a_zod_env_schema_gives_each_variable_and_a_node_env_its_production_name
     assert_shows(shown, "APP_NAME Variable, optional, default 'profiles' <- read in env.js",
                  "PUBLIC_URL Variable, required <- read in env.js",
                  "LOG_LEVEL Variable, optional, default 'info, warn' <- read in env.js",
-                 "SENTRY_DSN Variable, optional <- read in env.js",
+                 "SENTRY_DSN Secret, optional <- read in env.js",
                  "STRIPE_SECRET_KEY Secret, required <- read in env.js",
                  "MAX_UPLOAD_MB Variable, optional, default '25' <- read in env.js",
                  "NODE_ENV Variable, optional, default 'prod' <- read in env.js")

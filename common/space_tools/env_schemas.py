@@ -14,6 +14,7 @@ _DEFAULT = re.compile(r"""\.default\(\s*(?P<value>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`
 _OPTIONAL = re.compile(r"\.(?:optional|nullish|nullable)\(\s*\)")
 _ENUM = re.compile(r"""\bz\.enum\(\s*\[(?P<values>[^\]]*)\]""")
 _QUOTES = {'"': '"', "'": "'", "`": "`"}
+_LEADING_COMMENTS = re.compile(r"^(?:\s*(?://[^\n]*|/\*.*?\*/))*", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,9 @@ class SchemaEntry:
     choices: tuple[str, ...]  # a z.enum's values, else ()
 
 
-def _body(text: str, start: int) -> str:
-    """The text inside the braces that open at `start`, strings and nested brackets skipped."""
+def _code(text: str, start: int):
+    """(index, character, depth) for each character of code from `start`: strings and comments skipped, depth
+    counting the brackets open before it."""
     depth, index, quote = 0, start, ""
     while index < len(text):
         char = text[index]
@@ -33,37 +35,33 @@ def _body(text: str, start: int) -> str:
                 index += 1
             elif char == quote:
                 quote = ""
+        elif text.startswith("//", index):
+            index = text.find("\n", index) if "\n" in text[index:] else len(text)
+            continue
+        elif text.startswith("/*", index):
+            index = text.find("*/", index + 2) + 2 if "*/" in text[index + 2:] else len(text)
+            continue
         elif char in _QUOTES:
             quote = char
-        elif char in "{[(":
-            depth += 1
-        elif char in "}])":
-            depth -= 1
-            if depth == 0:
-                return text[start + 1:index]
+        else:
+            depth -= char in "}])"
+            yield index, char, depth
+            depth += char in "{[("
         index += 1
+
+
+def _body(text: str, start: int) -> str:
+    """The text inside the brace that opens at `start`."""
+    for index, char, depth in _code(text, start):
+        if char == "}" and depth == 0:
+            return text[start + 1:index]
     return ""
 
 
 def _top_level_entries(body: str) -> list[str]:
-    """The object's entries: its text split at commas outside brackets and strings."""
-    entries, depth, quote, current = [], 0, "", []
-    for index, char in enumerate(body):
-        if quote:
-            if char == quote and body[index - 1] != "\\":
-                quote = ""
-        elif char in _QUOTES:
-            quote = char
-        elif char in "{[(":
-            depth += 1
-        elif char in "}])":
-            depth -= 1
-        elif char == "," and depth == 0:
-            entries.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    return [*entries, "".join(current)]
+    """The object's entries: its text cut at the commas outside brackets, strings and comments."""
+    cuts = [index for index, char, depth in _code(body, 0) if char == "," and depth == 0]
+    return [body[begin + 1:end] for begin, end in zip([-1, *cuts], [*cuts, len(body)])]
 
 
 def entries(text: str) -> list[SchemaEntry]:
@@ -73,8 +71,7 @@ def entries(text: str) -> list[SchemaEntry]:
     found = []
     for match in _OBJECT.finditer(text):
         for entry in _top_level_entries(_body(text, match.end() - 1)):
-            code = "\n".join(line for line in entry.splitlines() if not line.strip().startswith(("//", "/*", "*")))
-            key = _KEY.match(code)
+            key = _KEY.match(_LEADING_COMMENTS.sub("", entry))
             if key is None:
                 continue
             expr = key["expr"]
