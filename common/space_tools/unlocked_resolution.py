@@ -1,6 +1,6 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """A backend without a lock (requirements.txt, or only pyproject.toml) gets its pins here: uv resolves it for the
-image's Python on Spaces' platform, nothing built, to the releases of the manifest's last commit (what its author
+image's Python on every platform, nothing built, to the releases of the manifest's last commit (what its author
 installed then) when those resolve, else the newest; check predicts the build from that pylock.toml and sync ships
 it, so the image installs exactly what check saw."""
 
@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 from . import git_source, lock_wheels
 
-_UV_PLATFORM = "x86_64-manylinux_2_40"  # the newest glibc uv names; the image's Debian has 2.41
 PINS_FILE = "pylock.toml"  # what sync ships in the build context, which the image installs first
 _UNSATISFIABLE = 1  # uv's exit code for "no solution"; 2 is any other failure (network, bad file)
 
@@ -49,7 +48,9 @@ def _compile(manifest: Path, python: str, into: Path, as_of: str | None, release
     uv = shutil.which("uv")
     if uv is None:
         return Resolution(None, "install uv to have check resolve them for the image's Python before the build")
-    command = [uv, "pip", "compile", manifest.name, "--python-version", python, "--python-platform", _UV_PLATFORM,
+    # Universal, like uv.lock: the pins hold wheels for every platform, so a local build on an arm64 machine
+    # installs them too; lock_wheels reads Spaces' (Linux x86_64) from them.
+    command = [uv, "pip", "compile", manifest.name, "--python-version", python, "--universal",
                "--quiet", "--no-header", "-o", str(into / PINS_FILE),
                *(["--exclude-newer", as_of] if as_of else [])]
     # The cache answers in a second when these pins were resolved before; only then ask the index.
