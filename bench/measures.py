@@ -30,13 +30,16 @@ def clear_build_cache() -> None:
     docker.docker("builder", "prune", "--all", "--force", timeout=600)
 
 
-def _cold_build(subject: Subject, tag: str) -> tuple[float, int]:
-    """Seconds of a build from an empty build cache, and how many retries it took.
+def _cold_build(subject: Subject, tag: str, cold: bool) -> tuple[float, int]:
+    """Seconds of a build from an empty build cache (or, not `cold`, from the cache as it is), and how many
+    retries it took.
 
     Not `--no-cache`: on Docker 20.10 a `--no-cache` build that shares steps with another client's build running
     at the same time can crash the whole engine (moby/buildkit#2303, "panic: failed to get edge"). An emptied
     cache and a log that shows no step reused give the same cold build; when another build filled the cache
     meanwhile, it is emptied again and the build measured again."""
+    if not cold:  # a smoke run: emptying the cache costs minutes, and every other build on the engine after it
+        return subject.build(tag).seconds, 0
     for attempt in range(COLD_ATTEMPTS):
         clear_build_cache()
         result = subject.build(tag)
@@ -49,8 +52,10 @@ def _cold_build(subject: Subject, tag: str) -> tuple[float, int]:
     )
 
 
-def builds(pair: Pair, subject: Subject, leftovers: Leftovers, session: str) -> tuple[dict[str, float], str]:
-    """Cold build, rebuild after a code edit, rebuild after adding a dependency; sizes of the cold image.
+def builds(pair: Pair, subject: Subject, leftovers: Leftovers, session: str,
+           cold: bool = True) -> tuple[dict[str, float], str]:
+    """Cold build (from the cache as it is, not `cold`), rebuild after a code edit, rebuild after adding a
+    dependency; sizes of the first image.
 
     Returns the figures and the cold image's tag (kept for the serving measurements)."""
 
@@ -59,7 +64,7 @@ def builds(pair: Pair, subject: Subject, leftovers: Leftovers, session: str) -> 
 
     cold_tag = tag("cold")
     figures: dict[str, float] = {}
-    figures["cold_build_s"], figures["cold_build_retries"] = _cold_build(subject, cold_tag)
+    figures["cold_build_s"], figures["cold_build_retries"] = _cold_build(subject, cold_tag, cold)
     figures["warm_build_retries"] = 0
     code_file = subject.source / pair.code_file
     for key, edit in (
