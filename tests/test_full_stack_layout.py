@@ -340,4 +340,4 @@ def test_what_a_prestart_script_names_outside_the_backend_is_never_shipped(rende
 
     shipped = {p.relative_to(project / "backend").as_posix() for p in (project / "backend").rglob("*")
                if p.is_file() and p.name != ".backend-sync.json"}
-    assert shipped == {"app/__init__.py", "app/main.py", "requirements.txt", "scripts/prestart.sh"}
+    assert shipped == {"app/__init__.py", "app/main.py", "requirements.txt", "pylock.toml", "scripts/prestart.sh"}

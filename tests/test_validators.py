@@ -70,7 +70,7 @@ NODE_BAD_ANSWERS = [
     ({"visibility": "private"}, "An auth server must be reachable"),
     ({"base_path": "/api/auth/ok"}, 'health_path "/api/auth/ok" is the page Spaces opens first (base_path)'),
     ({"database": "postgres", "storage": "bucket"}, "storage=bucket keeps SQLite files, but database is postgres"),
-    ({"database": "sqlite", "storage": "external"}, "storage=external needs database=postgres (DATABASE_URL)"),
+    ({"database": "sqlite", "storage": "external"}, "storage=external needs database=postgres or mysql (DATABASE_URL)"),
     ({"hf_oauth": True, "hf_oauth_scopes": "openid profile"}, "Better Auth creates a user only with an email"),
 ]
 
