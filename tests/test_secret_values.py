@@ -65,6 +65,9 @@ REFUSED = [
     ("SIGNING_PEM", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"),
     ("DEPLOY_SSH", ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n"
                     "-----END OPENSSH PRIVATE KEY-----")),
+    # a database's connection string, which holds its credentials once deployed
+    ("DB_URL", "postgres://app@db.internal:5432/app"),
+    ("POSTGRES_URL", "postgresql://notes@localhost/notes"),
     # names without underscores
     ("DBPASSWORD", "hunter22"),
     ("HFTOKEN", "hf_xYzAbCdEfGhIjKlMnOpQrStUvWxYz0123456"),

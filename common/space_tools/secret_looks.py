@@ -11,7 +11,7 @@ from collections import Counter
 
 # Names that hold credentials; shown as a guess the user confirms, and what deploy asks about for a Variable.
 _SECRET_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|(^|_)(PASS|PWD)$|SALT|PRIVATE|API_?KEY|(^|_)KEY$|CREDENTIAL"
-                          r"|(^|_)DSN$|DATABASE_URL|_URI$")
+                          r"|(^|_)DSN$|DATABASE_URL|_URI$|(^|_)(DB|PG|POSTGRES(QL)?|MYSQL|MONGO(DB)?)_URL$")
 # Names about a secret that hold none: the last word is a unit, count, limit or kind (TOKEN_TTL, PASSWORD_MIN_LENGTH,
 # JWT_ALGORITHM, API_KEY_HEADER, PRIVATE_KEY_PATH), an expiry or lifetime is named (ACCESS_TOKEN_EXPIRE_MINUTES), or
 # it starts MAX_/MIN_ (MAX_TOKENS).
