@@ -161,8 +161,9 @@ LOCK_WRITERS = {
 def _node_backend(folder: Path) -> Path:
     from tests.test_code_imports import AUTH_CONFIG, SERVER
 
+    # core-js has a postinstall script nobody approved, which pnpm 11 and later fail on unless told to skip it.
     return write_backend(folder, {"package.json": json.dumps({"name": "auth", "type": "module",
-                                                        "dependencies": {"better-auth": "1.7.25"}}),
+                                                        "dependencies": {"better-auth": "1.7.25", "core-js": "3.38.1"}}),
                            "auth.ts": AUTH_CONFIG.replace('from "./lib/origins"', 'from "./origins"'),
                            "origins.ts": "export const trustedOrigins: string[] = [];\n", "server.ts": SERVER})
 
