@@ -216,8 +216,8 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
         drivers["sqlite"].append("node:sqlite")
     used = {database: names for database, names in drivers.items() if names}
     if len(used) > 1:
-        findings.notes.append(f"databases: {', '.join(sum(used.values(), []))} (several kinds: database stays as "
-                              "answered)")
+        names = [name for found in used.values() for name in found]
+        findings.notes.append(f"databases: {', '.join(names)} (several kinds: database stays as answered)")
     elif used:
         (database, names), = used.items()
         findings.add("database", database, "the code uses " + ", ".join(names))
