@@ -104,7 +104,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             notes.append(f"dependencies: {lock[0].name} ({detect_python.LOCKS[lock[0].name]})")
     else:
         manifest = requirements if requirements.is_file() else pyproject
-        if manifest == pyproject and detect_python.poetry_only(folder):
+        if detect_python.pinned_by_sync(folder) is None:  # Poetry's own tables: Poetry installs them
             notes += _unlocked_verdict(manifest, python, specs)[0]
             notes.append(f"dependencies: {manifest.name} (no lock: run `poetry lock` in the backend to pin them)")
         else:

@@ -167,9 +167,8 @@ def plan(config: SpaceConfig) -> SyncPlan:
 def _pin_an_unlocked_manifest(config: SpaceConfig, source: Path, plan: SyncPlan) -> None:
     """A backend with no lock gets uv's resolution as pylock.toml, which the image installs before the manifest:
     the build then installs what check predicted, not whatever was released since."""
-    manifest = detect_python.unlocked_manifest(source)
-    if (manifest is None or detect_python.installed_lock(source) is not None
-            or (manifest.name == "pyproject.toml" and detect_python.poetry_only(source))):
+    manifest = detect_python.pinned_by_sync(source)
+    if manifest is None:
         return
     with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
         try:

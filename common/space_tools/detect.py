@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from . import (
+    answer_rules,
     backend_reading,
     detect_hazards,
     detect_node,
@@ -73,7 +74,7 @@ def _storage(config: SpaceConfig, backend: Path, findings: Findings, variables: 
         return
     if config.runtime == "node":
         database = findings.get("database")
-        kept = {"postgres": "PostgreSQL", "mysql": "MySQL"}.get(database.value) if database is not None else None
+        kept = answer_rules.RULES["database_servers"].get(database.value) if database is not None else None
         if kept:
             findings.add("storage", "external", f"database {database.value}: the data lives in {kept}, outside the Space")
     elif because := _python_postgres(backend, variables, str(config.settings.get("python_version", "3.13"))):

@@ -120,6 +120,16 @@ def unlocked_manifest(backend: Path) -> Path | None:
     return next((backend / name for name in ("requirements.txt", "pyproject.toml") if (backend / name).is_file()), None)
 
 
+def pinned_by_sync(backend: Path) -> Path | None:
+    """The manifest sync resolves into pylock.toml when nothing is locked: requirements.txt, or a pyproject.toml
+    with a [project] table; None when the backend has a lock, or only Poetry's own tables (Poetry installs them)."""
+    manifest = unlocked_manifest(backend)
+    if manifest is None or installed_lock(backend) is not None or (manifest.name == "pyproject.toml"
+                                                                     and poetry_only(backend)):
+        return None
+    return manifest
+
+
 def _lock_verdicts(backend: Path, candidates: list[str]) -> dict[str, lock_wheels.LockVerdict]:
     """Per candidate Python, what the build would compile: from the lock, else from resolving the manifest for it
     the way check does."""

@@ -50,9 +50,9 @@ def problems(settings: dict, runtime: str) -> list[str]:
     storage, database = settings.get("storage", "none"), settings.get("database")
     if runtime == "node" and storage == "bucket" and database != "sqlite":
         return [f"storage=bucket keeps SQLite files, but database is {database}: answer storage=external."]
-    if runtime == "node" and storage == "external" and database == "sqlite":
-        return [("storage=external needs database=postgres or mysql (DATABASE_URL): answer both, or storage=bucket "
-                 "to keep SQLite.")]
+    if runtime == "node" and storage == "external" and database not in RULES["database_servers"]:
+        return [(f"storage=external needs database={' or '.join(RULES['database_servers'])} (DATABASE_URL): answer "
+                 "both, or storage=bucket to keep SQLite.")]
     if storage != "bucket":
         return []
     missing = [key for key in BUCKET_ANSWERS if key not in settings]

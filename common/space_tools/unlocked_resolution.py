@@ -44,25 +44,45 @@ def resolve(manifest: Path, python: str, into: Path) -> Resolution:
                     f"the newest releases (those of its last commit, {when[:10]}, don't resolve for Python {python})")
 
 
+# What uv answered, per manifest (and its mtime), Python and date: `check` resolves before sync does, in one process.
+_ANSWERED: dict[tuple, tuple[bytes | None, str, bool]] = {}
+
+
 def _compile(manifest: Path, python: str, into: Path, as_of: str | None, releases: str) -> Resolution:
+    key = (str(manifest.resolve()), manifest.stat().st_mtime_ns, python, as_of)
+    if key not in _ANSWERED:
+        _ANSWERED[key] = _uv_compile(manifest, python, as_of)
+    pins, why_not, unsatisfiable = _ANSWERED[key]
+    if unsatisfiable:
+        raise Unresolvable(why_not)
+    if pins is None:
+        return Resolution(None, why_not)
+    (into / PINS_FILE).write_bytes(pins)
+    return Resolution(into / PINS_FILE, "", releases)
+
+
+def _uv_compile(manifest: Path, python: str, as_of: str | None) -> tuple[bytes | None, str, bool]:
+    """uv's pins as pylock.toml's bytes, or None and why, and whether no set of versions satisfies the manifest."""
     uv = shutil.which("uv")
     if uv is None:
-        return Resolution(None, "install uv to have check resolve them for the image's Python before the build")
-    # Universal, like uv.lock: the pins hold wheels for every platform, so a local build on an arm64 machine
-    # installs them too; lock_wheels reads Spaces' (Linux x86_64) from them.
-    command = [uv, "pip", "compile", manifest.name, "--python-version", python, "--universal",
-               "--quiet", "--no-header", "-o", str(into / PINS_FILE),
-               *(["--exclude-newer", as_of] if as_of else [])]
-    # The cache answers in a second when these pins were resolved before; only then ask the index.
-    for extra in (["--offline"], []):
-        result = subprocess.run([*command, *extra], cwd=manifest.parent, capture_output=True, text=True, timeout=180)
-        if result.returncode == 0:
-            return Resolution(into / PINS_FILE, "", releases)
+        return None, "install uv to have check resolve them for the image's Python before the build", False
+    with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
+        output = Path(scratch) / PINS_FILE
+        # Universal, like uv.lock: the pins hold wheels for every platform, so a local build on an arm64 machine
+        # installs them too; lock_wheels reads Spaces' (Linux x86_64) from them.
+        command = [uv, "pip", "compile", manifest.name, "--python-version", python, "--universal",
+                   "--quiet", "--no-header", "-o", str(output), *(["--exclude-newer", as_of] if as_of else [])]
+        # The cache answers in a second when these pins were resolved before; only then ask the index.
+        for extra in (["--offline"], []):
+            result = subprocess.run([*command, *extra], cwd=manifest.parent, capture_output=True, text=True,
+                                    timeout=180)
+            if result.returncode == 0:
+                return output.read_bytes(), "", False
     reason = next((line.strip() for line in result.stderr.splitlines() if line.strip().startswith("cause:")),
                   (result.stderr.strip().splitlines() or ["no message"])[0]).removeprefix("cause: ").rstrip(".")
     if result.returncode == _UNSATISFIABLE:
-        raise Unresolvable(reason)
-    return Resolution(None, f"uv could not resolve them to predict the build ({reason})")
+        return None, reason, True
+    return None, f"uv could not resolve them to predict the build ({reason})", False
 
 
 def resolved_verdict(manifest: Path, python: str, scratch: Path) -> lock_wheels.LockVerdict | None:
