@@ -23,7 +23,7 @@ from . import (
 )
 from .config import SpaceConfig
 from .errors import SpaceError
-from .version_spec import OFFERED, allows, end_of_life, offered_that_satisfy
+from .version_spec import OFFERED, allows, end_of_life, is_patch, minor, offered_that_satisfy
 
 
 def check_backend(config: SpaceConfig, folder: Path) -> list[str]:
@@ -68,6 +68,12 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             fix = (_fix_answer("python_version", fits[-1]) if fits else
                    f"none of the template's Pythons ({', '.join(OFFERED)}) does: widen requires-python")
             raise SpaceError(f"python_version {python} does not satisfy requires-python {spec!r} of {source}; {fix}.")
+    if is_patch(python):
+        major, series = minor(python).split(".")
+        notes.append(f"note: python:{python}-slim is the one patch release requires-python admits: its image never "
+                     f"gets the security fixes of later {major}.{series} releases; with a range such as "
+                     f">={python},<{major}.{int(series) + 1} there, `./space detect --write` moves the Space to "
+                     f"python:{major}.{series}-slim")
     ended = end_of_life(python)
     if ended:
         notes.append(f"note: Python {python} has had no security fixes since {ended}: it is here because the backend's "

@@ -18,7 +18,7 @@ from . import (
     workspace_lock,
 )
 from .findings import Findings
-from .version_spec import OFFERED, allows, offered_that_satisfy
+from .version_spec import OFFERED, allows, is_patch, offered_that_satisfy
 
 _ASGI_CLASSES = {"FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Falcon", "App"}
 _CONVENTIONAL = ("app", "application", "api")
@@ -160,8 +160,8 @@ def _python_version(backend: Path, findings: Findings, current: str) -> None:
     if match:
         minor = f"{match[1]}.{match[2]}"
         conflicts = [f"{spec} ({source})" for source, spec in specs if not allows(spec, minor)]
-        if minor in best:
-            return findings.add("python_version", minor, f".python-version: {pinned}")
+        if minor in best or pinned in best:  # the series, unless requires-python pins this one patch release
+            return findings.add("python_version", minor if minor in best else pinned, f".python-version: {pinned}")
         why = (f"requires-python {conflicts[0]} excludes it" if conflicts else
                f"the template offers {', '.join(OFFERED)}" if minor not in OFFERED else
                f"{lock_name} has packages with no wheel for it" if minor in installable else
@@ -179,7 +179,8 @@ def _python_version(backend: Path, findings: Findings, current: str) -> None:
     compiled = verdicts[chosen].compiled
     wheels = ("" if not predicted else f"{lock_name} has wheels for every package" if not compiled else
               f"{lock_name} has wheels for all but {', '.join(compiled)}, which no offered Python has")
-    how = ("" if chosen == current else "the newest offered that fits" if chosen == fits[-1] else
+    how = ("" if chosen == current else f"the one patch release it admits, python:{chosen}-slim" if is_patch(chosen)
+           else "the newest offered that fits" if chosen == fits[-1] else
            "the newest offered with the fewest source builds")
     findings.add("python_version", chosen, ": ".join(part for part in (source, "; ".join(
         part for part in (how, wheels) if part)) if part))

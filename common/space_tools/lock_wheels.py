@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import backend_reading
+from .version_spec import full_version, minor
 
 PLATFORM = "Linux x86_64"
 _GLIBC = 41  # Debian trixie's, under the python:*-slim images
@@ -37,7 +38,7 @@ def _tags(python: str) -> set:
 
 
 def _environment(python: str) -> dict[str, str]:
-    return {"python_version": python, "python_full_version": f"{python}.99", "sys_platform": "linux",
+    return {"python_version": minor(python), "python_full_version": full_version(python), "sys_platform": "linux",
             "platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
             "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
 

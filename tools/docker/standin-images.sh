@@ -5,9 +5,10 @@
 # slim images are built on, with the layout Dockerfiles rely on (/usr/local/bin, uid 1000 node user…).
 #
 # Usage: tools/docker/standin-images.sh [TAG...]   default: python:3.13-slim node:24-slim
-#   TAG is python:3.<minor>-slim or node:<major>-slim. Idempotent: a tag that exists locally is left alone.
-#   Python 3.13 is Debian trixie's own, 3.14 Debian unstable's (trixie has no 3.14), and any other minor a
-#   CPython build under ~/.pyenv/versions/ (PYENV_ROOT) copied to /usr/local, as the official images install it.
+#   TAG is python:3.<minor>-slim, python:3.<minor>.<patch>-slim or node:<major>-slim. Idempotent: a tag that
+#   exists locally is left alone. Python 3.13 is Debian trixie's own, 3.14 Debian unstable's (trixie has no
+#   3.14), and any other minor, or a patch release, a CPython build under ~/.pyenv/versions/ (PYENV_ROOT)
+#   copied to /usr/local, as the official images install it.
 # Env: DOCKER (client, default /usr/bin/docker), DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR,
 #      STANDIN_PULL_TIMEOUT (seconds to try the registry, default 60).
 set -euo pipefail
@@ -132,12 +133,12 @@ build_python() {  # build_python TAG SUITE: the suite's own python3
 
 # A CPython build from pyenv (its own prefix, linked against ordinary Debian libraries) installed under
 # /usr/local of a trixie root file system, trimmed as the official images trim theirs.
-build_python_prefix() {  # build_python_prefix TAG MINOR
-  local tag=$1 minor=$2 ctx="$work/python" root="$work/python-root"
+build_python_prefix() {  # build_python_prefix TAG MINOR [PATCH]: the minor's newest build, or that patch release
+  local tag=$1 minor=$2 version=${3:-$2.*} ctx="$work/python" root="$work/python-root"
   local prefix
-  prefix=$(find "$PYENV_VERSIONS" -maxdepth 1 -name "$minor.*" 2>/dev/null | sort -V | tail -n 1)
+  prefix=$(find "$PYENV_VERSIONS" -maxdepth 1 -name "$version" 2>/dev/null | sort -V | tail -n 1)
   [[ -n "$prefix" && -x "$prefix/bin/python$minor" ]] ||
-    die "no Python $minor to build python:$minor-slim from: none under $PYENV_VERSIONS (install one with pyenv)"
+    die "no Python ${3:-$minor} to build $tag from: none under $PYENV_VERSIONS (install one with pyenv)"
   mkdir -p "$ctx"
   debian_rootfs "$root" "$PYTHON_RUNTIME_LIBS"
   local lib="$root/usr/local/lib/python$minor"
@@ -294,10 +295,12 @@ ensure_image() {  # ensure_image TAG
     build_python "$tag" "$UNSTABLE"
   elif [[ "$tag" =~ ^python:(3\.[0-9]+)-slim$ ]]; then
     build_python_prefix "$tag" "${BASH_REMATCH[1]}"
+  elif [[ "$tag" =~ ^python:((3\.[0-9]+)\.[0-9]+)-slim$ ]]; then
+    build_python_prefix "$tag" "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}"
   elif [[ "$tag" =~ ^node:([0-9]+)-slim$ ]]; then
     build_node "$tag" "${BASH_REMATCH[1]}"
   else
-    die "no stand-in recipe for '$tag': use python:3.<minor>-slim or node:<major>-slim"
+    die "no stand-in recipe for '$tag': use python:3.<minor>[.<patch>]-slim or node:<major>-slim"
   fi
   cleanup
   work=""
