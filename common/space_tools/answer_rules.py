@@ -30,7 +30,7 @@ def _choices(runtime: str) -> dict[str, list]:
     colors = front_matter_rules.RULES["colors"]
     return {
         "color_from": colors, "color_to": colors, "visibility": RULES["visibility"], "hardware": RULES["hardware"],
-        f"{runtime}_version": _BASE_IMAGES[runtime], "storage": values(RULES["storage"]),
+        **({"node_version": _BASE_IMAGES["node"]} if runtime == "node" else {}), "storage": values(RULES["storage"]),
         **({"database": values(RULES["database"])} if runtime == "node" else {}),
     }
 
@@ -60,6 +60,12 @@ def problems(settings: dict, runtime: str) -> list[str]:
     for key, allowed in _choices(runtime).items():
         if key in settings and settings[key] not in allowed:
             found.append(f"Invalid choice for '{key}': {settings[key]!r} is not in {allowed!r}.")
+    python = settings.get("python_version")
+    if runtime == "python" and python is not None and python not in _BASE_IMAGES["python"] and not (
+            ".".join(str(python).split(".")[:2]) in _BASE_IMAGES["python"]
+            and re.search(RULES["python_patch_release"], str(python))):
+        found.append(f'"{python}" is not a Python the template offers ({", ".join(_BASE_IMAGES["python"])}, or a '
+                     "patch release of one, like 3.11.7).")
     for key in _SWITCHES:
         if key in settings and not isinstance(settings[key], bool):
             found.append(f"{key} must be true or false, not {json.dumps(settings[key])}.")

@@ -334,6 +334,7 @@ def find(backend: Path, runtime: str) -> list[Variable]:
     else:
         read = [_js_file(path, path.relative_to(backend).as_posix()) for path in files]
     merged: dict[str, Variable] = {}
+    disputed: set[str] = set()  # read with two defaults: the Space sets none, so each reader keeps its own
     for variables in read:
         for variable in variables:
             if template_variables.not_the_apps(variable.name, runtime):
@@ -341,7 +342,9 @@ def find(backend: Path, runtime: str) -> list[Variable]:
             known = merged.setdefault(variable.name, variable)
             if known is not variable:
                 known.required = known.required and variable.required
-                known.default = known.default or variable.default
+                if known.default and variable.default and known.default != variable.default:
+                    disputed.add(variable.name)
+                known.default = "" if variable.name in disputed else known.default or variable.default
     if runtime == "node" and (node_env := _node_env(files, backend)):
         merged["NODE_ENV"] = node_env
     example, values = example_values(backend)
@@ -350,6 +353,6 @@ def find(backend: Path, runtime: str) -> list[Variable]:
         if known is None and not template_variables.not_the_apps(name, runtime):
             variable = _variable(name, "", example)  # only the example names it: a name, its value only an example
             merged.update({name: variable} if variable else {})
-        elif known is not None and not known.secret and not known.default:
+        elif known is not None and not known.secret and not known.default and name not in disputed:
             known.default = example_default(value)  # the code's own default wins; a Secret's example never counts
     return list(merged.values())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from . import answer_rules
 from .errors import SpaceError
 
 _BASE_IMAGES = yaml.safe_load(Path(__file__).with_name("base_images.yml").read_text(encoding="utf-8"))
@@ -32,7 +33,7 @@ def minor(python: str) -> str:
 
 def is_patch(python: str) -> bool:
     """Whether the answer names one patch release (3.11.7), whose image never gets the series' later fixes."""
-    return bool(re.fullmatch(r"\d+\.\d+\.\d+", python))
+    return bool(re.search(answer_rules.RULES["python_patch_release"], python))
 
 
 def full_version(python: str) -> str:
