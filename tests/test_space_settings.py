@@ -145,7 +145,7 @@ def test_an_owner_who_drops_the_readme_variables_section_is_not_nagged(render):
     ({"hardware": "gpu"}, "Invalid choice for 'hardware': 'gpu' is not in ['cpu-basic', 'cpu-upgrade',"),
     ({"visibility": "hidden"}, "Invalid choice for 'visibility': 'hidden' is not in ['public', 'protected', 'private']"),
     ({"color_from": "orange"}, "Invalid choice for 'color_from': 'orange' is not in ['red', 'yellow',"),
-    ({"python_version": "3.9"}, "Invalid choice for 'python_version': '3.9' is not in ['3.10',"),
+    ({"python_version": "3.9"}, '"3.9" is not a Python the template offers (3.10, 3.11, 3.12, 3.13, 3.14, or a'),
     ({"storage": "disk"}, "Invalid choice for 'storage': 'disk' is not in ['none', 'bucket', 'external']"),
     ({"dev_mode": "yes"}, 'dev_mode must be true or false, not "yes".'),
 ])
