@@ -41,6 +41,7 @@ def _fix_answer(name: str, example: str) -> str:
 
 def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     notes: list[str] = []
+    prestart = str(config.settings.get("prestart") or "")
     pyproject, lock, requirements = (folder / name for name in ("pyproject.toml", "uv.lock", "requirements.txt"))
     if not pyproject.is_file() and not requirements.is_file():
         raise SpaceError(
@@ -99,7 +100,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
     installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else {}
-    _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "")
+    _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "", prestart)
     if (installed and "uvicorn" not in installed) or not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard",
                                                                      manifests):
         notes.append("uvicorn is not among the backend's main dependencies: the image serves the app with its own "
@@ -111,10 +112,10 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     else:
         manifest = requirements if requirements.is_file() else pyproject
         if detect_python.pinned_by_sync(folder) is None:  # Poetry's own tables: Poetry installs them
-            notes += _unlocked_verdict(manifest, python, specs)[0]
+            notes += _unlocked_verdict(manifest, python, specs, prestart)[0]
             notes.append(f"dependencies: {manifest.name} (no lock: run `poetry lock` in the backend to pin them)")
         else:
-            verdict, releases = _unlocked_verdict(manifest, python, specs)
+            verdict, releases = _unlocked_verdict(manifest, python, specs, prestart)
             notes += verdict
             pinned = (f"sync pins {releases}, in ./backend/{unlocked_resolution.PINS_FILE}" if releases
                       else "versions may drift between builds")
@@ -122,7 +123,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     return notes
 
 
-def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> tuple[list[str], str | None]:
+def _unlocked_verdict(manifest: Path, python: str, specs: list[str], prestart: str) -> tuple[list[str], str | None]:
     """What the build's resolution of an unlocked manifest would compile or fail on, predicted the same way, and
     which releases it pins."""
     with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
@@ -137,7 +138,7 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> tuple[li
         if resolved is None:
             return [f"note: {manifest.name} not resolved: {why_not}"], None
         found = lock_wheels.verdict(resolved, python)
-        _refuse_a_missing_settings_file(manifest.parent, found.installed, f"{manifest.name} (resolved)")
+        _refuse_a_missing_settings_file(manifest.parent, found.installed, f"{manifest.name} (resolved)", prestart)
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
             others = {other: seen for other in reversed(offered_that_satisfy(specs)) if other != python
                       and (seen := unlocked_resolution.resolved_verdict(manifest, other, Path(scratch) / other))
@@ -150,16 +151,18 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str]) -> tuple[li
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)"), releases
 
 
-def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], shown: str) -> None:
-    """Starlette 0.36 alone raised FileNotFoundError for a Config file that is missing (earlier releases ignore
-    it, later ones warn), and the image never holds a .env."""
+def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], shown: str, prestart: str) -> None:
+    """Starlette 0.36 raises when its Config's file is missing, and the image never holds a .env: the pre-start
+    must create it empty (detect answers so), since its values arrive as environment variables."""
     version = installed.get("starlette", "")
-    reader = detect_hazards.starlette_settings_file(folder) if version.startswith("0.36.") else None
-    if reader:
-        raise SpaceError(f"{reader} gives Starlette's Config a settings file, and Starlette {version}, from {shown}, "
-                         "stops the start when that file is missing, as a .env always is in the image (a Space "
-                         "gets its values as environment variables): upgrade Starlette to 0.37 or later, which only "
-                         "warns, or call Config() without a file when none exists.")
+    reader = detect_hazards.starlette_settings_file(folder) if version.startswith(detect_python.STARLETTE_RAISING) else None
+    if reader is None or (reader[1] and re.search(rf"(?:^|&&)\s*touch {re.escape(reader[1])}\s*(?:&&|$)", prestart)):
+        return
+    fix = (f"answer prestart=`touch {reader[1]}` before what it runs (`./space detect --write` does)" if reader[1]
+           else "call Config() without a file when none exists")
+    raise SpaceError(f"{reader[0]} gives Starlette's Config a settings file, and Starlette {version}, from {shown}, "
+                     "stops the start when that file is missing, as a .env always is in the image (a Space gets its "
+                     f"values as environment variables): upgrade Starlette to 0.37 or later, which only warns, or {fix}.")
 
 
 def _resolves(manifest: Path, python: str, scratch: Path) -> bool:

@@ -86,6 +86,9 @@ _PYTHON_RUN = re.compile(
     r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*(?:-m\s+(?P<module>[\w.]+)|(?:\./)?(?P<file>[\w][\w./-]*\.py)\b)")
 
 
+_ALEMBIC_HOME = re.compile(r"\s*cd\s+(?P<home>[\w][\w./-]*)\s*&&")
+
+
 def prestart_files(backend: Path, command: str) -> list[str]:
     """The backend's files a pre-start command runs, and the packages and modules those import; followed as
     the app's imports are, never out of the backend."""
@@ -95,9 +98,17 @@ def prestart_files(backend: Path, command: str) -> list[str]:
         text = texts.pop(0)
         scripts = [match["path"] for match in _SHELL_SCRIPT.finditer(text)]
         runs = [(match["module"], match["file"]) for match in _PYTHON_RUN.finditer(text)]
-        if re.search(r"\balembic\b", text) and (backend / "alembic.ini").is_file():
-            location = re.search(r"(?m)^\s*script_location\s*=\s*(?:%\(here\)s/)?(\S+)", _read(backend / "alembic.ini"))
-            runs.append((None, f"{location[1].rstrip('/') if location else 'alembic'}/env.py"))
+        home = found["home"] if (found := _ALEMBIC_HOME.match(text)) else ""  # `cd src && alembic ...`
+        if re.search(r"\balembic\b", text) and _inside(backend, backend / home) and \
+                (backend / home / "alembic.ini").is_file():
+            location = re.search(r"(?m)^\s*script_location\s*=\s*(?:%\(here\)s/)?(\S+)",
+                                 _read(backend / home / "alembic.ini"))
+            env_py = os.path.join(home, f"{location[1].rstrip('/') if location else 'alembic'}/env.py")
+            runs.append((None, env_py))
+            # env.py's imports from where Alembic runs (prepend_sys_path = .): their folders ship whole
+            imported = sorted(_imported_names(backend / env_py)) if home and (backend / env_py).is_file() else []
+            files += [os.path.join(home, name) for name in imported
+                      if _python_entry(backend / home, name) and not _python_entry(backend, name)]
         for name in scripts:
             path = backend / os.path.normpath(name)
             if name not in files and path.is_file() and _inside(backend, path):

@@ -63,14 +63,73 @@ def missing_database_folders(backend: Path) -> dict[str, str]:
 _STARLETTE_CONFIG_FILE = re.compile(r"\bConfig\(\s*(?!\)|environ\s*=)")
 
 
-def starlette_settings_file(backend: Path) -> str | None:
-    """The file whose code gives Starlette's Config a settings file to read (a Space has no .env: its values
-    arrive as environment variables); None when none does."""
+def starlette_settings_file(backend: Path) -> tuple[str, str | None] | None:
+    """(the file whose code gives Starlette's Config a settings file to read, that settings file's path relative to
+    the backend, where the app runs, or None when the code can't tell it); None when no code does. A Space has no
+    .env: its values arrive as environment variables."""
     backend = backend.resolve()
     for path in backend_reading.source_files(backend, (".py",)):
         text = backend_reading.text(path)
         if "starlette.config" in text and _STARLETTE_CONFIG_FILE.search(text) and not _TEST_FILE.search(path.name):
-            return path.relative_to(backend).as_posix()
+            relative = path.relative_to(backend).as_posix()
+            return relative, _config_file_path(text, relative)
+    return None
+
+
+_DIRNAME = {"os.path.dirname", "dirname"}
+_SAME_PATH = {"os.path.realpath", "realpath", "os.path.abspath", "abspath", "Path", "pathlib.Path", "str",
+              "os.fspath", "resolve", "absolute"}
+
+
+def _path_value(node: ast.expr, names: dict[str, ast.expr], here: str, depth: int = 0) -> str | None:
+    """A path expression of the code as a path relative to the backend (`here` is the file's own), or None when it
+    isn't made only of literals, __file__, os.path's dirname/join/realpath and pathlib's parent and `/`."""
+    if depth > 10:
+        return None
+    def value(inner: ast.expr) -> str | None:
+        return _path_value(inner, names, here, depth + 1)
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return here if node.id == "__file__" else value(names[node.id]) if node.id in names else None
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = value(node.value)
+        return os.path.dirname(inner) if inner is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        parts = [value(node.left), value(node.right)]
+        return os.path.join(*parts) if None not in parts else None
+    if not isinstance(node, ast.Call):
+        return None
+    func = ast.unparse(node.func)
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    if method in ("resolve", "absolute") and not node.args:
+        return value(node.func.value)
+    if func in ("os.path.join", "join") and node.args:
+        parts = [value(arg) for arg in node.args]
+        return os.path.join(*parts) if None not in parts else None
+    if (func in _DIRNAME or func in _SAME_PATH) and len(node.args) == 1:
+        inner = value(node.args[0])
+        return None if inner is None else os.path.dirname(inner) if func in _DIRNAME else inner
+    return None
+
+
+def _config_file_path(text: str, here: str) -> str | None:
+    """The settings file Starlette's Config is given in this module, relative to the backend; None when unknown."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    names = {node.targets[0].id: node.value for node in tree.body
+             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "Config":
+            given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "env_file"), None)
+            found = _path_value(given, names, here) if given is not None else None
+            if found is None:
+                continue
+            found = os.path.normpath(found)
+            return None if found.startswith(("/", "..")) else found
     return None
 
 

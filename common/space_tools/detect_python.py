@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import posixpath
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from . import (
     backend_reading,
     code_imports,
     dependency_files,
+    detect_hazards,
     lock_wheels,
     never_ship,
     unlocked_resolution,
@@ -223,6 +225,10 @@ def own_metadata_read(backend: Path) -> tuple[str, str] | None:
     return None
 
 
+# Starlette 0.36 alone raised FileNotFoundError for a Config file that is missing (earlier releases ignore it,
+# later ones warn), and the image never holds a .env.
+STARLETTE_RAISING = "0.36."
+
 LOCKS = dependency_files.PYTHON_LOCKS  # installed exactly, in the order the image's build prefers them
 
 
@@ -240,8 +246,18 @@ def manifest(backend: Path) -> str:
     return "pyproject.toml without a lock" if (backend / "pyproject.toml").is_file() else "none"
 
 
+def alembic_home(backend: Path) -> str | None:
+    """Where alembic.ini is, relative to the backend: "" for its root, else the one subfolder that holds it
+    (src/alembic.ini, run from src/ as its README says: script_location is relative to where Alembic runs)."""
+    if (backend / "alembic.ini").is_file():
+        return ""
+    homes = sorted(child.name for child in backend.iterdir() if child.is_dir() and (child / "alembic.ini").is_file()
+                   and backend_reading.inside(backend.resolve(), child) and child.name not in ("tests", "test"))
+    return homes[0] if len(homes) == 1 else None
+
+
 def _alembic_setting(backend: Path, name: str, fallback: str = "") -> str | None:
-    """One setting of alembic.ini's [alembic] section; None when the file can't be read as INI."""
+    """One setting of alembic.ini's [alembic] section (alembic.ini in `backend`); None when it can't be read as INI."""
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(backend_reading.text(backend / "alembic.ini"))
@@ -250,9 +266,9 @@ def _alembic_setting(backend: Path, name: str, fallback: str = "") -> str | None
         return None
 
 
-def _alembic_folder(backend: Path) -> str | None:
-    """The migrations folder alembic.ini names (script_location), relative to the backend."""
-    location = _alembic_setting(backend, "script_location", "alembic")
+def _alembic_folder(home: Path) -> str | None:
+    """The migrations folder alembic.ini names (script_location), relative to the folder it is in."""
+    location = _alembic_setting(home, "script_location", "alembic")
     location = (location or "").replace("%(here)s/", "").strip().rstrip("/")
     return location if location and ".." not in location and not location.startswith("/") else None
 
@@ -264,30 +280,51 @@ _URL_FROM_ELSEWHERE = re.compile(r"set_main_option|environ|getenv|settings|DATAB
 def alembic_fixed_database(backend: Path) -> str | None:
     """The host of a server database that alembic.ini's sqlalchemy.url names and env.py uses as is (a compose
     service's name, the author's localhost), which no Space reaches; None when env.py reads one from elsewhere."""
-    folder = _alembic_folder(backend) if (backend / "alembic.ini").is_file() else None
+    home = alembic_home(backend)
+    folder = _alembic_folder(backend / home) if home is not None else None
     if folder is None:
         return None
-    url = _alembic_setting(backend, "sqlalchemy.url") or ""
+    url = _alembic_setting(backend / home, "sqlalchemy.url") or ""
     host = re.match(r"^[\w+]+://(?:[^@/]*@)?(?P<host>[^:/?]+)", url)
-    env_py = backend_reading.text(backend / folder / "env.py")
+    env_py = backend_reading.text(backend / home / folder / "env.py")
     if not host or url.startswith("sqlite") or _URL_FROM_ELSEWHERE.search(env_py):
         return None
     return host["host"]
 
 
-def _prestart(backend: Path, findings: Findings, settings: dict) -> None:
-    """A prestart script, or Alembic's migrations: the command and the files it needs that no import brings."""
+def _alembic_prestart(backend: Path) -> tuple[str, list[str]] | None:
+    """`alembic upgrade head` where alembic.ini is (from its folder: paths in it are relative to where Alembic
+    runs), with the PYTHONPATH env.py's imports need, and the files it reads; None without Alembic."""
+    home = alembic_home(backend)
+    folder = _alembic_folder(backend / home) if home is not None else None
+    if folder is None:
+        return None
+    here = posixpath.join(home, folder)
+    command, needs = "alembic upgrade head", [posixpath.join(home, "alembic.ini"), here]
+    path = code_imports.import_folder(backend, f"{here}/env.py")  # env.py imports `config` from src/
+    if path and path != home:
+        command, needs = f"PYTHONPATH={posixpath.relpath(path, home or '.')}:$PYTHONPATH {command}", [*needs, path]
+    return (f"cd {home} && {command}" if home else command), needs
+
+
+def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict[str, str]) -> None:
+    """A prestart script, or Alembic's migrations: the command and the files it needs that no import brings;
+    first, an empty settings file where the code needs one to exist (`installed`: the packages the image gets)."""
     needs: list[str] = []
-    if (backend / "alembic.ini").is_file() and (folder := _alembic_folder(backend)):
-        command, source, needs = "alembic upgrade head", "alembic.ini", ["alembic.ini", folder]
-        if path := code_imports.import_folder(backend, f"{folder}/env.py"):  # env.py imports `config` from src/
-            command, needs = f"PYTHONPATH={path}:$PYTHONPATH {command}", [*needs, path]
-    else:
-        command = source = ""
+    command = source = ""
+    if alembic := _alembic_prestart(backend):
+        command, needs = alembic
+        source = needs[0]  # alembic.ini, where it is
     for script in ("prestart.sh", "scripts/prestart.sh"):
         if (backend / script).is_file() and backend_reading.inside(backend.resolve(), backend / script):
             command, source, needs = f"sh {script}", script, [script, *needs]
             break
+    reader = detect_hazards.starlette_settings_file(backend)
+    if reader and reader[1] and installed.get("starlette", "").startswith(STARLETTE_RAISING):
+        touch = f"touch {reader[1]}"  # its values arrive as environment variables, which Config reads first
+        command = f"{touch} && {command}" if command else touch
+        why = f"{reader[0]} gives Starlette {installed['starlette']}'s Config {reader[1]}, which must exist"
+        source = f"{source}; {why}" if source else why
     if not command:
         return
     findings.add("prestart", command, source)
@@ -382,6 +419,7 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
         findings.add("asgi_app", None, "no module-level FastAPI(), Starlette() or app = ...() in the backend",
                      "answer asgi_app with `copier update --defaults --data asgi_app=package.module:app`")
     _python_version(backend, findings, str(settings.get("python_version", "")))
-    _prestart(backend, findings, settings)
+    python = findings.answers().get("python_version") or str(settings.get("python_version", ""))
+    _prestart(backend, findings, settings, _lock_verdicts(backend, [python])[python].installed)
     _opened_folders(backend, findings, settings)
     findings.notes.append(f"dependencies: {manifest(backend)}")
