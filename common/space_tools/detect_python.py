@@ -319,6 +319,7 @@ def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict
         if (backend / script).is_file() and backend_reading.inside(backend.resolve(), backend / script):
             command, source, needs = f"sh {script}", script, [script, *needs]
             break
+    needed = f"{source} runs before the start and needs {', '.join(needs)}"
     reader = detect_hazards.starlette_settings_file(backend)
     if reader and reader[1] and installed.get("starlette", "").startswith(STARLETTE_RAISING):
         touch = f"touch {reader[1]}"  # its values arrive as environment variables, which Config reads first
@@ -328,7 +329,7 @@ def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict
     if not command:
         return
     findings.add("prestart", command, source)
-    findings.need_files(settings, needs, f"{source} runs before the start and needs {', '.join(needs)}")
+    findings.need_files(settings, needs, needed)
 
 
 # Files and folders the app opens by name, relative to where it runs (the backend's folder): Starlette's and

@@ -138,6 +138,9 @@ def _settings_fields(cls: ast.ClassDef, relative: str, pydantic_v1: bool) -> lis
                 name = alias.value.upper()
             value = value.args[0] if value.args else next(
                 (k.value for k in value.keywords if k.arg in ("default", "default_factory")), None)
+        if isinstance(value, ast.Call) and value.args and isinstance(value.args[0], ast.Constant) \
+                and str(value.args[0].value).upper() == name:
+            continue  # `SECRET_KEY: str = config("SECRET_KEY")`: the call reads it, and decides if it is required
         if isinstance(value, ast.Constant) and value.value is Ellipsis:
             value = None
         if value is None and pydantic_v1 and re.match(r"^Optional\[|.*\|\s*None$", annotation):
