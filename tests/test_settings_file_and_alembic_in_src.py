@@ -172,7 +172,7 @@ def test_detect_creates_the_settings_file_before_the_migrations_and_check_refuse
 
 def test_a_starlette_that_only_warns_gets_no_settings_file(render, tmp_path):
     backend = write_backend(tmp_path / "backend", {
-        **BACKEND, "requirements.txt": BACKEND["requirements.txt"].replace("fastapi==0.109.2", "fastapi==0.110.0")})
+        **BACKEND, "requirements.txt": BACKEND["requirements.txt"].replace("fastapi==0.109.2", "fastapi==0.110.1")})
     space = make_space(render, "python", backend, "settings-file-037")
 
     assert_shows(detected(space.project), "prestart cd src && alembic upgrade head (space.json: ) <- src/alembic.ini")
