@@ -102,6 +102,7 @@ PASSED = [
     ("OPENAI_MODEL", "gpt-4o-mini"),
     ("DATA_DIR", "/data/uploads"),
     ("NOTES_DB_PATH", "./data/notes.db"),
+    ("SECRETS_DIR", "/run/secrets"),
     ("CORS_ORIGINS", "https://app.example.com,https://admin.example.com,http://localhost:3000"),
     ("ADMIN_EMAIL", "ops@example.com"),
     ("TENANT_ID", "3f2b8c1e-9d4a-4b7e-8f21-6c5d0a9e7b13"),
