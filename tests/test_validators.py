@@ -121,6 +121,7 @@ TEXT_ANSWERS = {
     "backend_path": ({"backend_path": "../backend\t"}, "backend_path"),
     "backend_files": ({"backend_path": "../backend", "backend_files": ["app\n"]}, "backend_files"),
     "asgi_app": ({"asgi_app": "app.main:app\n"}, "asgi_app"),
+    "python_version": ({"python_version": "3.11.7\n"}, "python_version"),
     "entry_file": ({"runtime": "node", "entry_file": "auth-server.ts\n"}, "entry_file"),
     "prisma_schema": ({"runtime": "node", "prisma_schema": "prisma/schema.prisma\n"}, "prisma_schema"),
     "hf_oauth_scopes": ({"hf_oauth": True, "hf_oauth_scopes": "openid profile\n"}, "hf_oauth_scopes"),
