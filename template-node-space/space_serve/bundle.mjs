@@ -1,7 +1,7 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Builds the image's one ESM bundle of the start-up wrapper and the backend's server (TypeScript stripped,
 // dependencies inlined), split so the environment check runs before the server's code loads.
-// Run in the image's build stage: node bundle.mjs <esbuild folder> <backend folder> <output folder>; the health
+// Run in the image's build stage: node bundle.mjs <esbuild and TypeScript's folder> <backend folder> <output folder>; the health
 // check goes beside the output folder.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync }
@@ -10,9 +10,11 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { decoratorMetadata } from "./decorator-metadata.mjs";
 
-const [esbuildFolder, backend, outdir] = process.argv.slice(2).map((path) => resolve(path));
-const esbuild = createRequire(join(esbuildFolder, "package.json"))("esbuild");
+const [toolsFolder, backend, outdir] = process.argv.slice(2).map((path) => resolve(path));
+const requireTool = createRequire(join(toolsFolder, "package.json"));
+const esbuild = requireTool("esbuild");
 const here = dirname(fileURLToPath(import.meta.url));
 const space = JSON.parse(readFileSync(join(here, "..", "space.json"), "utf8"));
 
@@ -191,7 +193,8 @@ await esbuild.build({
   ...(native.length ? { packages: "external" } : {}),
   legalComments: "none",
   logLevel: "warning",
-  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances, ...(native.length ? [] : [optionalPeers])],
+  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances, ...(native.length ? [] : [optionalPeers]),
+    ...[decoratorMetadata(() => requireTool("typescript"), backend)].filter(Boolean)],
   loader: { ".txt": "text" }, // placeholder-secrets.txt
   // require() works inside the bundle through createRequire.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
