@@ -196,8 +196,10 @@ await esbuild.build({
   plugins: [backendEntry, betterAuthMigrations, betterAuthInstances, ...(native.length ? [] : [optionalPeers]),
     ...[decoratorMetadata(() => requireTool("typescript"), backend)].filter(Boolean)],
   loader: { ".txt": "text" }, // placeholder-secrets.txt
-  // require() works inside the bundle through createRequire.
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  // require() works inside the bundle through createRequire, imported under a name no bundled module declares
+  // (a chunk holding a dependency's own `import { createRequire }` failed to load).
+  banner: { js: "import { createRequire as __spaceCreateRequire } from 'node:module'; " +
+    "const require = __spaceCreateRequire(import.meta.url);" },
 });
 
 if (unresolvedPeers.size) {
