@@ -82,6 +82,10 @@ function generatePrismaClient() {
 
 if (space.prisma_schema) generatePrismaClient();
 const native = packagesNeedingNodeModules();
+// A server that asks for decorator metadata (NestJS and the like) also loads packages by a name computed at run time
+// (Nest's optional packages, an adapter's `require("express")`), which no bundle holds: its node_modules ship too.
+const metadata = decoratorMetadata(() => requireTool("typescript"), backend);
+const shipModules = native.length > 0 || metadata !== null;
 
 // Better Auth's programmatic migration, where the backend's version keeps it (1.5 moved it out of better-auth/db).
 const betterAuthMigrations = {
@@ -95,7 +99,7 @@ const betterAuthMigrations = {
       // Read from its exports, not by resolving: with packages left external every subpath would seem to resolve.
       const exported = JSON.parse(readFileSync(manifest, "utf8")).exports ?? {};
       const subpath = "./db/migration" in exported ? "better-auth/db/migration" : "better-auth/db";
-      if (native.length) return { path: subpath, external: true };
+      if (shipModules) return { path: subpath, external: true };
       const found = await build.resolve(subpath, { kind: "import-statement", resolveDir: backend });
       return found.errors.length ? { errors: found.errors } : { path: found.path };
     });
@@ -155,7 +159,7 @@ const betterAuthInstances = {
       };
     });
     build.onResolve({ filter: /^space:better-auth-package$/ }, async () => {
-      if (native.length) return { path: "better-auth", external: true };
+      if (shipModules) return { path: "better-auth", external: true };
       const found = await resolveReal();
       return found.errors.length ? { errors: found.errors } : { path: found.path };
     });
@@ -190,11 +194,11 @@ await esbuild.build({
   outExtension: { ".js": ".mjs" },
   nodePaths: [join(backend, "node_modules")], // the wrapper imports better-auth from the backend's install
   external: ["pg-native"], // pg's optional native driver, never loaded
-  ...(native.length ? { packages: "external" } : {}),
+  ...(shipModules ? { packages: "external" } : {}),
   legalComments: "none",
   logLevel: "warning",
-  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances, ...(native.length ? [] : [optionalPeers]),
-    ...[decoratorMetadata(() => requireTool("typescript"), backend)].filter(Boolean)],
+  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances, ...(shipModules ? [] : [optionalPeers]),
+    ...(metadata ? [metadata] : [])],
   loader: { ".txt": "text" }, // placeholder-secrets.txt
   // require() works inside the bundle through createRequire, imported under a name no bundled module declares
   // (a chunk holding a dependency's own `import { createRequire }` failed to load).
@@ -223,16 +227,16 @@ for (const entry of space.backend_files ?? []) {
 }
 
 // With a pre-start command the backend's folder ships too (the Dockerfile copies it to backend/), node_modules with it.
-if (native.length && space.prestart) {
+if (shipModules && space.prestart) {
   symlinkSync(join("backend", "node_modules"), join(outdir, "node_modules"));
-} else if (native.length) {
+} else if (shipModules) {
   cpSync(modules, join(outdir, "node_modules"), { recursive: true, verbatimSymlinks: true });
 }
-if (native.length) {
-  process.stderr.write(
-    `space: ${native.join(", ")} can't be bundled (compiled code or a generated client), so the image ships the ` +
-      `production node_modules beside the bundle: ${megabytes(modules)} MB more\n`,
-  );
+if (shipModules) {
+  const why = native.length ? `${native.join(", ")} can't be bundled (compiled code or a generated client)`
+    : "a server built with decorator metadata loads packages by name at run time";
+  process.stderr.write(`space: ${why}, so the image ships the production node_modules beside the bundle: ` +
+    `${megabytes(modules)} MB more\n`);
 }
 if (space.prestart) {
   process.stderr.write(
