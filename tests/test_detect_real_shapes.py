@@ -510,9 +510,34 @@ app.listen(port, () => console.log(`listening on ${port}`));
 """
 
 
+# A NestJS server on a variable of its own (AreaInc's): Spaces sets PORT, never BACKEND_PORT, so 8080 it is.
+NEST_OWN_VARIABLE_PORT = """\
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule, {
+    bodyParser: false, // Required for Better Auth
+  });
+  await app.listen(process.env.BACKEND_PORT ?? 8080, "0.0.0.0");
+}
+bootstrap();
+"""
+EXPRESS_OWN_VARIABLE_PORT = """\
+const express = require("express");
+
+const app = express();
+const port = Number(process.env.API_PORT) || 4000;
+
+app.listen(port, () => console.log(`listening on ${port}`));
+"""
+
+
 @pytest.mark.parametrize("entry, source, port", [("index.js", EXPRESS_FIXED_PORT, "3005"),
-                                                 ("src/server.ts", TS_FIXED_PORT, "8080")],
-                         ids=["express-const", "typescript-const"])
+                                                 ("src/server.ts", TS_FIXED_PORT, "8080"),
+                                                 ("src/main.ts", NEST_OWN_VARIABLE_PORT, "8080"),
+                                                 ("index.js", EXPRESS_OWN_VARIABLE_PORT, "4000")],
+                         ids=["express-const", "typescript-const", "nest-own-variable", "express-own-variable"])
 def test_a_port_kept_in_a_constant_is_the_apps_port(render, backend, entry, source, port):
     write_backend(backend, {"package.json": json.dumps({"main": entry, "dependencies": {"express": "^4"}}), entry: source})
     project = render(runtime="node", backend_path=str(backend))

@@ -29,6 +29,10 @@ _HONO_SERVE_NO_PORT = re.compile(r"\bserve\(\s*\{(?![^{}]*\bport\b)[^{}]*\}")
 HONO_DEFAULT_PORT = "3000"  # @hono/node-server's, when serve() is given no port
 _JS_PORT_NAMED = re.compile(
     rf"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}}\n]")
+# A variable of the app's own, not PORT, with a default: `process.env.BACKEND_PORT ?? 8080`, `Number(...) || 8080`.
+_JS_ENV_PORT = (r"(?:(?:Number|parseInt)\(\s*)?process\.env\.(?!PORT\b)[A-Z_][A-Z0-9_]*\s*\)?\s*(?:\?\?|\|\|)\s*"
+                r"[\"'`]?(\d{2,5})\b[\"'`]?(?:\s*\))?")
+_JS_LISTEN_ENV_PORT = re.compile(rf"\.listen\(\s*{_JS_ENV_PORT}|{_SERVER_OPTIONS}\bport\s*:\s*{_JS_ENV_PORT}")
 
 
 # A SQLite file (sqlite:///, libsql's file:) at a relative path inside a folder: SQLite creates the file, never
@@ -184,7 +188,8 @@ def python(backend: Path, workers: int) -> list[str]:
 
 def fixed_port(text: str) -> str | None:
     """The port a server listens on when the code fixes it: `.listen(3000)`, `{ port: 3000 }`, a name a
-    module-level `const port = 3000` (unindented, nothing but the literal) gives, or @hono/node-server's default
+    module-level `const port = 3000` (unindented, nothing but the literal) gives, the default of a variable of its
+    own (`process.env.BACKEND_PORT ?? 8080`: Spaces sets PORT, never that one), or @hono/node-server's default
     3000 (`serve(app)`, or options without a port); None when PORT decides."""
     if "@hono/node-server" in text:
         served = HONO_SERVE_APP.search(text)
@@ -195,12 +200,14 @@ def fixed_port(text: str) -> str | None:
         line = text[text.rfind("\n", 0, match.start()) + 1: text.find("\n", match.end())]
         if "process.env" not in line:
             return match[1] or match[2]
+    if match := _JS_LISTEN_ENV_PORT.search(text):
+        return match[1] or match[2]
     for match in _JS_PORT_NAMED.finditer(text):
         name = re.escape(match[1] or match[2])
-        constant = re.search(rf"^(?:export\s+)?(?:const|let|var)\s+{name}\s*(?::\s*number\s*)?=\s*(\d{{2,5}})"
-                             r"\s*;?[ \t]*(?://.*)?$", text, re.M)
+        constant = re.search(rf"^(?:export\s+)?(?:const|let|var)\s+{name}\s*(?::\s*number\s*)?=\s*"
+                             rf"(?:(\d{{2,5}})|{_JS_ENV_PORT})\s*;?[ \t]*(?://.*)?$", text, re.M)
         if constant:
-            return constant[1]
+            return constant[1] or constant[2]
     return None
 
 
