@@ -290,7 +290,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
                          "no longer uses (a stale one fails or installs other versions).")
     lock = folder / locks[0]
     _check_berry(manifest, lock)
-    if lock.name == "package-lock.json":
+    if lock.name in ("package-lock.json", "pnpm-lock.yaml"):
         _check_lock_matches(manifest, lock)
     unmigrated = [f"note: nothing creates the schema {used[1]}() expects: give its ORM's migrate command as prestart "
                   "(it must be a production dependency)"] if used and not config.settings.get("prestart") else []
@@ -366,11 +366,14 @@ def _check_better_auth(lock: Path, folder: Path) -> list[str]:
 
 
 def _check_lock_matches(manifest: dict, lock: Path) -> None:
-    """The lock's own copy of package.json's dependency lists: npm ci refuses a lock that differs."""
+    """The lock's own copy of package.json's dependency lists: npm ci and pnpm's frozen install refuse a lock that
+    differs."""
+    tool = "pnpm" if lock.name == "pnpm-lock.yaml" else "npm"
     try:
         drift = detect_node.lock_drift(manifest, lock)
     except ValueError as error:
-        raise SpaceError(f"{lock} is not valid JSON: {error}.") from None
+        raise SpaceError(f"{lock} can't be read ({error}): run `{tool} install` in the backend and commit it.") from None
     if drift:
-        raise SpaceError(f"{lock} is out of date with package.json ({drift}), so `npm ci` would refuse it: run "
-                         "`npm install` in the backend and commit the lock file.")
+        installer = "`pnpm install --frozen-lockfile`" if tool == "pnpm" else "`npm ci`"
+        raise SpaceError(f"{lock} is out of date with package.json ({drift}), so {installer} would refuse it: run "
+                         f"`{tool} install` in the backend and commit the lock file.")

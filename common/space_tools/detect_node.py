@@ -29,19 +29,52 @@ def berry_lock_version(lock: Path) -> int | None:
     return int(match[1]) if match else None
 
 
+_DEPENDENCY_KINDS = ("dependencies", "devDependencies", "optionalDependencies")
+
+
+def _pnpm_specifiers(lock: Path) -> dict[str, dict] | None:
+    """pnpm-lock.yaml's record of package.json's dependency lists (the root importer's specifiers, by kind); None
+    when it keeps none this reader knows. Raises ValueError when it is not YAML."""
+    try:
+        data = yaml.safe_load(lock.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ValueError(str(error).splitlines()[0]) from None
+    if not isinstance(data, dict):
+        return None
+    importer = (data.get("importers") or {}).get(".") if "importers" in data else data
+    if not isinstance(importer, dict):
+        return None
+    if isinstance(importer.get("specifiers"), dict):  # lockfile v5: one map for every kind
+        return {"all": importer["specifiers"]}
+    return {kind: {name: entry.get("specifier") for name, entry in (importer.get(kind) or {}).items()
+                   if isinstance(entry, dict)} for kind in _DEPENDENCY_KINDS}
+
+
 def lock_drift(manifest: dict, lock: Path) -> str:
-    """How package-lock.json's own copy of package.json's dependency lists differs from it ('' when it matches or
-    keeps no copy, as lockfileVersion 1 does): `npm ci` refuses a lock that differs. Raises ValueError on bad JSON."""
+    """How the lock's own copy of package.json's dependency lists differs from it ('' when it matches or keeps no
+    copy, as package-lock.json's lockfileVersion 1): `npm ci` and pnpm's frozen install refuse a lock that
+    differs. package-lock.json and pnpm-lock.yaml; raises ValueError when the lock can't be read."""
+    if lock.name == "pnpm-lock.yaml":
+        specifiers = _pnpm_specifiers(lock)
+        if specifiers is None:
+            return ""
+        if "all" in specifiers:
+            wanted = {name: spec for kind in _DEPENDENCY_KINDS for name, spec in (manifest.get(kind) or {}).items()}
+            return _differ("dependencies", wanted, specifiers["all"])
+        return next((found for kind in _DEPENDENCY_KINDS
+                     if (found := _differ(kind, manifest.get(kind) or {}, specifiers[kind]))), "")
     packages = json.loads(lock.read_text(encoding="utf-8")).get("packages")
     if not isinstance(packages, dict) or not isinstance(packages.get(""), dict):
         return ""
-    for kind in ("dependencies", "devDependencies", "optionalDependencies"):
-        wanted, locked = manifest.get(kind) or {}, packages[""].get(kind) or {}
-        changed = sorted(name for name in set(wanted) | set(locked) if wanted.get(name) != locked.get(name))
-        if changed:
-            more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-            return f"{kind} differ: {', '.join(changed[:5])}{more}"
-    return ""
+    return next((found for kind in _DEPENDENCY_KINDS
+                 if (found := _differ(kind, manifest.get(kind) or {}, packages[""].get(kind) or {}))), "")
+
+
+def _differ(kind: str, wanted: dict, locked: dict) -> str:
+    """The names whose version range differs between package.json and the lock, in words; '' when none."""
+    changed = sorted(name for name in set(wanted) | set(locked) if wanted.get(name) != locked.get(name))
+    more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+    return f"{kind} differ: {', '.join(changed[:5])}{more}" if changed else ""
 
 
 def locks(backend: Path) -> tuple[list[str], dict[str, str]]:
