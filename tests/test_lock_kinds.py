@@ -184,6 +184,26 @@ def test_pnpm_yarn_and_bun_locks_are_installed_by_their_own_tool(render, cli, tm
         assert sign_up(url)["user"]["email"] == "ada@example.com"
 
 
+def test_a_pnpm_lock_behind_package_json_is_refused_before_the_build(render, tmp_path):
+    # As AreaInc's backend was committed: a dependency added to package.json, the pnpm-lock.yaml of before.
+    backend = _node_backend(tmp_path / "backend")
+    space = make_space(render, "node", backend, "pnpm-behind")
+    package, version_arg, arguments, _ = LOCK_WRITERS["pnpm"]
+    subprocess.run(["npx", "--yes", f"{package}@{_pinned_tool(space.project, version_arg)}", *arguments],
+                   cwd=backend, check=True, capture_output=True, timeout=300)
+    space_tools(space.project, "detect", "--write")
+    assert space_tools(space.project, "check").returncode == 0
+    manifest = json.loads((backend / "package.json").read_text())
+    manifest["dependencies"]["left-pad"] = "^1.3.0"
+    (backend / "package.json").write_text(json.dumps(manifest))
+
+    refused = space_tools(space.project, "check", check=False)
+
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(
+        "pnpm-lock.yaml is out of date with package.json (dependencies differ: left-pad), so `pnpm install "
+        "--frozen-lockfile` would refuse it: run `pnpm install` in the backend and commit the lock file."), refused.stderr
+
+
 @pytest.mark.parametrize("runtime", ["python", "node"])
 def test_the_dockerfile_installs_the_locks_in_the_order_check_and_sync_name_them(render, runtime):
     from space_tools import dependency_files
