@@ -26,6 +26,7 @@ class Variable:
     required: bool
     default: str
     source: str  # where the code reads it
+    presence: bool = False  # the code branches on whether it is set at all: a default would change that
 
     def spec(self) -> dict:
         return {"secret": self.secret, "required": self.required, "default": "" if self.secret else self.default,
@@ -248,6 +249,9 @@ _JS_READ = re.compile(
     r"""(?:\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false|undefined\b|null\b))?"""
 )
 _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*process\.env\b""")
+# A read the code branches on, set or not: `if (process.env.X) {`, `process.env.X && ...`, `process.env.X ? a : b`.
+_JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?(?![?.])|\)\s*(?:\{|return\b))")
+_JS_PRESENCE_BEFORE = re.compile(r"(?:\bif\s*\(\s*!?|!)\s*$")
 
 
 def _js_file(path: Path, relative: str) -> list[Variable]:
@@ -256,7 +260,11 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
     for match in _JS_READ.finditer(source):
         default = match["default"]
         value = "" if default in ("undefined", "null") else default.strip("\"'`") if default else None
-        found.append(_variable(match["dot"] or match["key"], value, relative))
+        variable = _variable(match["dot"] or match["key"], value, relative)
+        if variable and default is None and (_JS_PRESENCE_AFTER.match(source, match.end())
+                                             or _JS_PRESENCE_BEFORE.search(source, 0, match.start())):
+            variable.required, variable.presence = False, True
+        found.append(variable)
     for match in _JS_DESTRUCTURE.finditer(source):
         for part in match["names"].split(","):
             name, _, default = (piece.strip() for piece in part.partition("="))
@@ -337,7 +345,9 @@ def find(backend: Path, runtime: str) -> list[Variable]:
     else:
         read = [_js_file(path, path.relative_to(backend).as_posix()) for path in files]
     merged: dict[str, Variable] = {}
-    disputed: set[str] = set()  # read with two defaults: the Space sets none, so each reader keeps its own
+    # Read with two defaults, or with one where other code asks whether it is set: the Space sets none, so each
+    # reader keeps its own.
+    disputed: set[str] = set()
     for variables in read:
         for variable in variables:
             if template_variables.not_the_apps(variable.name, runtime):
@@ -345,8 +355,10 @@ def find(backend: Path, runtime: str) -> list[Variable]:
             known = merged.setdefault(variable.name, variable)
             if known is not variable:
                 known.required = known.required and variable.required
-                if known.default and variable.default and known.default != variable.default:
+                if (known.default and variable.default and known.default != variable.default) or (
+                        (known.presence or variable.presence) and (known.default or variable.default)):
                     disputed.add(variable.name)
+                known.presence = known.presence or variable.presence
                 known.default = "" if variable.name in disputed else known.default or variable.default
     if runtime == "node" and (node_env := _node_env(files, backend)):
         merged["NODE_ENV"] = node_env
@@ -356,6 +368,7 @@ def find(backend: Path, runtime: str) -> list[Variable]:
         if known is None and not template_variables.not_the_apps(name, runtime):
             variable = _variable(name, "", example)  # only the example names it: a name, its value only an example
             merged.update({name: variable} if variable else {})
-        elif known is not None and not known.secret and not known.default and name not in disputed:
+        elif known is not None and not known.secret and not known.default and name not in disputed \
+                and not known.presence:
             known.default = example_default(value)  # the code's own default wins; a Secret's example never counts
     return list(merged.values())
