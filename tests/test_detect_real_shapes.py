@@ -346,6 +346,30 @@ def test_a_node_read_falling_back_to_undefined_is_optional(render, backend):
     assert_shows(detected(project), "REDIS_URL Variable, required", "REDIS_PASSWORD Secret, optional")
 
 
+# As AreaInc's NestJS server reads DEPLOY_ADDRESS: a default where it listens, and elsewhere only whether it is set
+# (its Better Auth baseURL became https://api.0.0.0.0 when the Space set the default).
+DEPLOY_ADDRESS_READS = {
+    "src/main.ts": 'import { createServer } from "node:http";\nimport { auth } from "./auth";\n\n'
+                   'createServer((req, res) => res.end("ok")).listen(Number(process.env.PORT),\n'
+                   '  process.env.DEPLOY_ADDRESS || "0.0.0.0");\n',
+    "src/auth.ts": 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({\n'
+                   '  baseURL: process.env.DEPLOY_ADDRESS && process.env.DEPLOY_ADDRESS !== "localhost"\n'
+                   '    ? `https://api.${process.env.DEPLOY_ADDRESS}`\n    : process.env.AUTH_BASE_URL,\n});\n',
+    "src/callback.ts": "export function callbackUrl(): string {\n  if (process.env.DEPLOY_ADDRESS) {\n"
+                       "    return `http://${process.env.DEPLOY_ADDRESS}:8080/callback`;\n  }\n"
+                       '  return "http://localhost:8080/callback";\n}\n',
+}
+
+
+def test_a_variable_the_code_asks_is_set_gets_no_default(render, backend):
+    write_backend(backend, {"package.json": json.dumps({"main": "src/main.ts", "dependencies": {"better-auth": "^1.4"}}),
+                            **DEPLOY_ADDRESS_READS})
+    project = render(runtime="node", backend_path=str(backend))
+
+    assert_shows(detected(project), "DEPLOY_ADDRESS Variable, optional <- read in src/")
+    assert "DEPLOY_ADDRESS Variable, optional, default" not in detected(project)
+
+
 ZOD_ENV = """\
 import "dotenv/config";
 import { z } from "zod";
