@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import front_matter_rules
+from . import front_matter_rules, version_spec
 
 RULES = yaml.safe_load(Path(__file__).with_name("answer_rules.yml").read_text(encoding="utf-8"))
 _BASE_IMAGES = yaml.safe_load(Path(__file__).with_name("base_images.yml").read_text(encoding="utf-8"))
@@ -61,10 +61,8 @@ def problems(settings: dict, runtime: str) -> list[str]:
         if key in settings and settings[key] not in allowed:
             found.append(f"Invalid choice for '{key}': {settings[key]!r} is not in {allowed!r}.")
     python = settings.get("python_version")
-    if runtime == "python" and python is not None and python not in _BASE_IMAGES["python"] and not (
-            ".".join(str(python).split(".")[:2]) in _BASE_IMAGES["python"]
-            and re.search(RULES["python_patch_release"], str(python))):
-        found.append(f'"{python}" is not a Python the template offers ({", ".join(_BASE_IMAGES["python"])}, or a '
+    if runtime == "python" and python is not None and not version_spec.offers(str(python)):
+        found.append(f'"{python}" is not a Python the template offers ({", ".join(version_spec.OFFERED)}, or a '
                      "patch release of one, like 3.11.7).")
     for key in _SWITCHES:
         if key in settings and not isinstance(settings[key], bool):

@@ -155,10 +155,12 @@ def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], sho
     """Starlette 0.36 raises when its Config's file is missing, and the image never holds a .env: the pre-start
     must create it empty (detect answers so), since its values arrive as environment variables."""
     version = installed.get("starlette", "")
-    reader = detect_hazards.starlette_settings_file(folder) if version.startswith(detect_python.STARLETTE_RAISING) else None
-    if reader is None or (reader[1] and re.search(rf"(?:^|&&)\s*touch {re.escape(reader[1])}\s*(?:&&|$)", prestart)):
+    reader = detect_hazards.starlette_settings_file(folder) if version.startswith(detect_hazards.STARLETTE_RAISING) \
+        else None
+    touch = detect_hazards.touch_settings_file(reader[1]) if reader and reader[1] else None
+    if reader is None or (touch and touch in (step.strip() for step in prestart.split("&&"))):
         return
-    fix = (f"answer prestart=`touch {reader[1]}` before what it runs (`./space detect --write` does)" if reader[1]
+    fix = (f"answer prestart=`{touch}` before what it runs (`./space detect --write` does)" if touch
            else "call Config() without a file when none exists")
     raise SpaceError(f"{reader[0]} gives Starlette's Config a settings file, and Starlette {version}, from {shown}, "
                      "stops the start when that file is missing, as a .env always is in the image (a Space gets its "

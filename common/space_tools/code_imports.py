@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from . import never_ship
+from . import alembic_config, never_ship
 
 # Specifiers in ESM and CommonJS: `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`; relative ones
 # are the backend's own files, and so are bare ones that tsconfig.json's `paths` maps (`@/lib/auth`).
@@ -86,7 +86,7 @@ _PYTHON_RUN = re.compile(
     r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*(?:-m\s+(?P<module>[\w.]+)|(?:\./)?(?P<file>[\w][\w./-]*\.py)\b)")
 
 
-_ALEMBIC_HOME = re.compile(r"\s*cd\s+(?P<home>[\w][\w./-]*)\s*&&")
+_ALEMBIC_HOME = re.compile(r"(?:^|&&)\s*cd\s+(?P<home>[\w][\w./-]*)\s*&&")  # `[touch .env &&] cd src && alembic`
 
 
 def prestart_files(backend: Path, command: str) -> list[str]:
@@ -98,12 +98,10 @@ def prestart_files(backend: Path, command: str) -> list[str]:
         text = texts.pop(0)
         scripts = [match["path"] for match in _SHELL_SCRIPT.finditer(text)]
         runs = [(match["module"], match["file"]) for match in _PYTHON_RUN.finditer(text)]
-        home = found["home"] if (found := _ALEMBIC_HOME.match(text)) else ""  # `cd src && alembic ...`
+        home = found["home"] if (found := _ALEMBIC_HOME.search(text)) else ""
         if re.search(r"\balembic\b", text) and _inside(backend, backend / home) and \
-                (backend / home / "alembic.ini").is_file():
-            location = re.search(r"(?m)^\s*script_location\s*=\s*(?:%\(here\)s/)?(\S+)",
-                                 _read(backend / home / "alembic.ini"))
-            env_py = os.path.join(home, f"{location[1].rstrip('/') if location else 'alembic'}/env.py")
+                (backend / home / "alembic.ini").is_file() and (folder := alembic_config.migrations(backend / home)):
+            env_py = os.path.join(home, folder, "env.py")
             runs.append((None, env_py))
             # env.py's imports from where Alembic runs (prepend_sys_path = .): their folders ship whole
             imported = sorted(_imported_names(backend / env_py)) if home and (backend / env_py).is_file() else []

@@ -67,6 +67,17 @@ def missing_database_folders(backend: Path) -> dict[str, str]:
 _STARLETTE_CONFIG_FILE = re.compile(r"\bConfig\(\s*(?!\)|environ\s*=)")
 
 
+# Starlette 0.36 alone raised FileNotFoundError for a Config file that is missing (earlier releases ignore it,
+# later ones warn), and the image never holds a .env.
+STARLETTE_RAISING = "0.36."
+
+
+def touch_settings_file(path: str) -> str:
+    """The pre-start step that creates the settings file empty: its values arrive as environment variables, which
+    Starlette's Config reads first."""
+    return f"touch {path}"
+
+
 def starlette_settings_file(backend: Path) -> tuple[str, str | None] | None:
     """(the file whose code gives Starlette's Config a settings file to read, that settings file's path relative to
     the backend, where the app runs, or None when the code can't tell it); None when no code does. A Space has no

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import ast
-import configparser
 import posixpath
 import re
 from pathlib import Path
 
 from . import (
+    alembic_config,
     backend_reading,
     code_imports,
     dependency_files,
@@ -225,10 +225,6 @@ def own_metadata_read(backend: Path) -> tuple[str, str] | None:
     return None
 
 
-# Starlette 0.36 alone raised FileNotFoundError for a Config file that is missing (earlier releases ignore it,
-# later ones warn), and the image never holds a .env.
-STARLETTE_RAISING = "0.36."
-
 LOCKS = dependency_files.PYTHON_LOCKS  # installed exactly, in the order the image's build prefers them
 
 
@@ -246,33 +242,6 @@ def manifest(backend: Path) -> str:
     return "pyproject.toml without a lock" if (backend / "pyproject.toml").is_file() else "none"
 
 
-def alembic_home(backend: Path) -> str | None:
-    """Where alembic.ini is, relative to the backend: "" for its root, else the one subfolder that holds it
-    (src/alembic.ini, run from src/ as its README says: script_location is relative to where Alembic runs)."""
-    if (backend / "alembic.ini").is_file():
-        return ""
-    homes = sorted(child.name for child in backend.iterdir() if child.is_dir() and (child / "alembic.ini").is_file()
-                   and backend_reading.inside(backend.resolve(), child) and child.name not in ("tests", "test"))
-    return homes[0] if len(homes) == 1 else None
-
-
-def _alembic_setting(backend: Path, name: str, fallback: str = "") -> str | None:
-    """One setting of alembic.ini's [alembic] section (alembic.ini in `backend`); None when it can't be read as INI."""
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read_string(backend_reading.text(backend / "alembic.ini"))
-        return parser.get("alembic", name, fallback=fallback).strip()
-    except configparser.Error:
-        return None
-
-
-def _alembic_folder(home: Path) -> str | None:
-    """The migrations folder alembic.ini names (script_location), relative to the folder it is in."""
-    location = _alembic_setting(home, "script_location", "alembic")
-    location = (location or "").replace("%(here)s/", "").strip().rstrip("/")
-    return location if location and ".." not in location and not location.startswith("/") else None
-
-
 # What in Alembic's env.py puts another URL in place of alembic.ini's: an environment variable, the app's settings.
 _URL_FROM_ELSEWHERE = re.compile(r"set_main_option|environ|getenv|settings|DATABASE|create_(?:async_)?engine\(")
 
@@ -280,11 +249,11 @@ _URL_FROM_ELSEWHERE = re.compile(r"set_main_option|environ|getenv|settings|DATAB
 def alembic_fixed_database(backend: Path) -> str | None:
     """The host of a server database that alembic.ini's sqlalchemy.url names and env.py uses as is (a compose
     service's name, the author's localhost), which no Space reaches; None when env.py reads one from elsewhere."""
-    home = alembic_home(backend)
-    folder = _alembic_folder(backend / home) if home is not None else None
+    home = alembic_config.home(backend)
+    folder = alembic_config.migrations(backend / home) if home is not None else None
     if folder is None:
         return None
-    url = _alembic_setting(backend / home, "sqlalchemy.url") or ""
+    url = alembic_config.setting(backend / home, "sqlalchemy.url") or ""
     host = re.match(r"^[\w+]+://(?:[^@/]*@)?(?P<host>[^:/?]+)", url)
     env_py = backend_reading.text(backend / home / folder / "env.py")
     if not host or url.startswith("sqlite") or _URL_FROM_ELSEWHERE.search(env_py):
@@ -295,8 +264,8 @@ def alembic_fixed_database(backend: Path) -> str | None:
 def _alembic_prestart(backend: Path) -> tuple[str, list[str]] | None:
     """`alembic upgrade head` where alembic.ini is (from its folder: paths in it are relative to where Alembic
     runs), with the PYTHONPATH env.py's imports need, and the files it reads; None without Alembic."""
-    home = alembic_home(backend)
-    folder = _alembic_folder(backend / home) if home is not None else None
+    home = alembic_config.home(backend)
+    folder = alembic_config.migrations(backend / home) if home is not None else None
     if folder is None:
         return None
     here = posixpath.join(home, folder)
@@ -321,8 +290,8 @@ def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict
             break
     needed = f"{source} runs before the start and needs {', '.join(needs)}"
     reader = detect_hazards.starlette_settings_file(backend)
-    if reader and reader[1] and installed.get("starlette", "").startswith(STARLETTE_RAISING):
-        touch = f"touch {reader[1]}"  # its values arrive as environment variables, which Config reads first
+    if reader and reader[1] and installed.get("starlette", "").startswith(detect_hazards.STARLETTE_RAISING):
+        touch = detect_hazards.touch_settings_file(reader[1])
         command = f"{touch} && {command}" if command else touch
         why = f"{reader[0]} gives Starlette {installed['starlette']}'s Config {reader[1]}, which must exist"
         source = f"{source}; {why}" if source else why

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import yaml
 
-from . import answer_rules
 from .errors import SpaceError
 
 _BASE_IMAGES = yaml.safe_load(Path(__file__).with_name("base_images.yml").read_text(encoding="utf-8"))
+# The pattern the python_version question's validator uses too (answer_rules.yml).
+_PATCH_RELEASE = yaml.safe_load(Path(__file__).with_name("answer_rules.yml").read_text(encoding="utf-8"))[
+    "python_patch_release"]
 OFFERED = _BASE_IMAGES["python"]
 
 
@@ -33,7 +35,12 @@ def minor(python: str) -> str:
 
 def is_patch(python: str) -> bool:
     """Whether the answer names one patch release (3.11.7), whose image never gets the series' later fixes."""
-    return bool(re.search(answer_rules.RULES["python_patch_release"], python))
+    return bool(re.search(_PATCH_RELEASE, python))
+
+
+def offers(python: str) -> bool:
+    """Whether python_version names an image the template offers: a series, or a patch release of one."""
+    return python in OFFERED or (minor(python) in OFFERED and is_patch(python))
 
 
 def full_version(python: str) -> str:

@@ -1,8 +1,8 @@
 // From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 // Builds the image's one ESM bundle of the start-up wrapper and the backend's server (TypeScript stripped,
 // dependencies inlined), split so the environment check runs before the server's code loads.
-// Run in the image's build stage: node bundle.mjs <esbuild and TypeScript's folder> <backend folder> <output folder>; the health
-// check goes beside the output folder.
+// Run in the image's build stage: node bundle.mjs <esbuild and TypeScript's folder> <backend folder> <output
+// folder>; the health check goes beside the output folder.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync }
   from "node:fs";
