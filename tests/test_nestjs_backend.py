@@ -96,7 +96,7 @@ import { betterAuth } from 'better-auth';
 import { DatabaseSync } from 'node:sqlite';
 
 export const auth = betterAuth({
-  database: new DatabaseSync(process.env.DATABASE_PATH ?? 'auth.db'),
+  database: new DatabaseSync('auth.db'),
   emailAndPassword: { enabled: true },
 });
 """,
