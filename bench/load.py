@@ -17,12 +17,14 @@ _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 @dataclass(frozen=True)
 class Load:
-    """How hard to push: wrk's duration, connections and threads; `warmup` seconds run first, unmeasured."""
+    """How hard to push: wrk's duration, connections and threads; `warmup` seconds run first, unmeasured; `idle`
+    seconds after the first 200 before idle memory is read (start-up allocations settle)."""
 
     seconds: int = 10
     connections: int = 32
     threads: int = 2
     warmup: int = 1
+    idle: float = 2.0
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from bench.edits import code_edit
 from bench.subjects import Pair, Subject
 from harness import docker
 
-IDLE_SECONDS = 2.0  # after the first 200, before memory is read: start-up allocations settle
 MEMORY_SAMPLE_SECONDS = 0.1  # how often the memory cgroup is read during the real route's load
 BURST = 150  # sequential health requests from one client address
 BURST_CLIENT = "192.0.2.1"  # RFC 5737 documentation address: a header value only, never contacted
@@ -126,7 +125,7 @@ def serving(
     try:
         base = f"http://127.0.0.1:{port}"
         figures = {"first_200_s": docker.wait_http(base + subject.health_path, container=container, timeout=120)}
-        time.sleep(IDLE_SECONDS)
+        time.sleep(settings.idle)
         figures["idle_memory_mb"] = resident_bytes(container) / 1e6
         figures["health_single_client_ok"], figures["health_single_client_then"] = single_client_burst(
             base + subject.health_path
