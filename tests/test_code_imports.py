@@ -93,14 +93,30 @@ def test_imports_through_tsconfig_path_aliases_are_followed(render, tmp_path):
     assert {"server.ts", "auth.ts", "lib/origins.ts"} <= _synced(project)
 
 
-def test_an_import_that_leaves_the_backend_is_never_followed(render, tmp_path):
+def test_imports_from_tsconfig_base_url_are_followed(render, tmp_path):
+    # As groblin's backend writes them, with "baseUrl": "." and no alias: `src/...` from the backend's folder.
+    backend = _auth_in_a_second_file(tmp_path)
+    (backend / "tsconfig.json").write_text('{ "compilerOptions": { "baseUrl": ".", "module": "NodeNext" } }\n')
+    (backend / "server.ts").write_text(SERVER.replace('from "./auth.js"', 'from "auth.js"'))
+    (backend / "auth.ts").write_text(AUTH_CONFIG.replace('from "./lib/origins"', 'from "lib/origins.js"'))
+    project = render(runtime="node", entry_file="server.ts", backend_path=str(backend))
+
+    space_tools(project, "sync")
+
+    assert {"server.ts", "auth.ts", "lib/origins.ts"} <= _synced(project)
+
+
+def test_an_import_that_leaves_the_backend_is_refused_and_never_followed(render, tmp_path):
     backend = _auth_in_a_second_file(tmp_path)
     (tmp_path / "shared.ts").write_text("export const secret = 1;\n")
     (backend / "server.ts").write_text('import "../shared";\n' + SERVER)
     project = render(runtime="node", entry_file="server.ts", backend_path=str(backend))
 
-    space_tools(project, "sync")
+    refused = space_tools(project, "sync", check=False)
 
+    assert refused.returncode == 2 and refused.stderr.strip() == (
+        "error: server.ts imports ../shared (../shared.ts): code outside the backend, which the image can't have; "
+        "move it into the backend, or publish it as a package the backend depends on.")
     assert "shared.ts" not in {p.name for p in (project / "backend").rglob("*")}
 
 

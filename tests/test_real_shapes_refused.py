@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import space_tools
-from tests.support.shapes import assert_shows, detected, write_backend
+from tests.support.shapes import assert_shows, detected, npm_lock, write_backend
 
 BETTER_AUTH = {"better-auth": "^1.7.0"}
 
@@ -58,6 +58,38 @@ export const auth = betterAuth({ database: new Database("auth.db"), emailAndPass
 
     assert _refused(project).startswith("error: src/lib/auth.ts uses Bun's own API (from \"bun:sqlite\"), which "
                                         "Node.js does not have")
+
+
+def test_a_package_the_server_imports_from_its_dev_dependencies_is_refused(render, tmp_path):
+    # dotenv among the devDependencies, loaded by the server at start. Not refused: a devDependency only its types
+    # come from (`import type`), and one a production dependency needs as a peer (hono for @hono/node-server),
+    # which npm's production install puts in node_modules all the same.
+    backend = npm_lock(_node(tmp_path / "backend", {"src/index.ts": """\
+import "dotenv/config";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { auth } from "./auth.ts";
+
+const app = new Hono();
+app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));
+serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 3000) });
+""", "src/auth.ts": """\
+import { betterAuth } from "better-auth";
+import { DatabaseSync } from "node:sqlite";
+import type { Kysely } from "kysely";
+
+export const auth = betterAuth({ database: new DatabaseSync("auth.db"), emailAndPassword: { enabled: true } });
+export type Database = Kysely<Record<string, never>>;
+"""}, {"@hono/node-server": "^1.19.0"}, devDependencies={"dotenv": "^17.2.0", "hono": "^4.9.0", "kysely": "^0.28.0"}))
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert _refused(project) == ("error: src/index.ts imports dotenv, which is only in devDependencies, and the image "
+                                 "installs dependencies only: move it there (`npm install --save-prod dotenv` in the "
+                                 "backend).\n")
+    manifest = json.loads((backend / "package.json").read_text())
+    manifest["dependencies"]["dotenv"] = manifest["devDependencies"].pop("dotenv")
+    npm_lock(write_backend(backend, {"package.json": json.dumps(manifest, indent=2)}))
+    assert space_tools(project, "check").returncode == 0
 
 
 def test_two_lock_files_of_different_managers_are_refused(render, tmp_path):

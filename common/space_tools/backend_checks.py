@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import (
     backend_reading,
+    code_imports,
     dependency_files,
     detect_hazards,
     detect_node,
@@ -18,6 +19,7 @@ from . import (
     detect_variables,
     lock_wheels,
     package_index,
+    pnpm_workspace_lock,
     sign_in_checks,
     unlocked_resolution,
 )
@@ -268,6 +270,11 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     problem = workspace[0] if workspace else detect_node.unsupported(folder)
     if problem:
         raise SpaceError(f"{problem}.")
+    imports = code_imports.node_import_graph(folder, entry)
+    if imports.outside:
+        more = f" (and {len(imports.outside) - 1} more)" if len(imports.outside) > 1 else ""
+        raise SpaceError(f"{imports.outside[0]}{more}: code outside the backend, which the image can't have; move it "
+                         "into the backend, or publish it as a package the backend depends on.")
     prestart_problem = detect_node.dev_only_prestart(manifest, str(config.settings.get("prestart") or ""))
     if prestart_problem:
         raise SpaceError(f"prestart `{config.settings['prestart']}` can't run in the image: {prestart_problem}; or "
@@ -279,6 +286,17 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
                          "its migration can't drive; migrate with the ORM's own tool as prestart and answer "
                          "migrate_on_start=false (`copier update --defaults --data migrate_on_start=false`).")
     locks = detect_node.locks(folder)[0]
+    workspace = None if locks else pnpm_workspace_lock.needs_export(folder)
+    if workspace is not None:
+        with tempfile.TemporaryDirectory(prefix="space-lock-") as scratch:
+            lock = Path(scratch) / pnpm_workspace_lock.LOCK
+            lock.write_bytes(pnpm_workspace_lock.export(folder, workspace))
+            _check_lock_matches(manifest, lock, shown=workspace / pnpm_workspace_lock.LOCK)
+            _check_packages(manifest, folder, imports, lock)
+            better_auth = _check_better_auth(lock, folder)
+        shown = (f"dependencies: the pnpm workspace's {workspace / lock.name}, its entry for the backend written by "
+                 f"sync as the backend's own {lock.name} ({detect_node.install_command(lock)})")
+        return [*better_auth, *prisma, *sign_in_checks.check(config.settings, folder), *_unmigrated(config, used), shown]
     if not locks:
         raise SpaceError(
             f"{folder} has no lock file ({dependency_files.NODE_LOCK_NAMES}), so the build can't "
@@ -294,10 +312,35 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     _check_berry(manifest, lock)
     if lock.name in ("package-lock.json", "pnpm-lock.yaml"):
         _check_lock_matches(manifest, lock)
-    unmigrated = [f"note: nothing creates the schema {used[1]}() expects: give its ORM's migrate command as prestart "
-                  "(it must be a production dependency)"] if used and not config.settings.get("prestart") else []
-    return [*_check_better_auth(lock, folder), *prisma, *sign_in_checks.check(config.settings, folder), *unmigrated,
-            f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
+    _check_packages(manifest, folder, imports, lock)
+    return [*_check_better_auth(lock, folder), *prisma, *sign_in_checks.check(config.settings, folder),
+            *_unmigrated(config, used), f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
+
+
+def _check_packages(manifest: dict, folder: Path, imports: code_imports.NodeImportGraph, lock: Path) -> None:
+    """The packages the server's code imports must be among those the lock installs for production: not a
+    devDependency (unless a production dependency needs it too, as a peer), nor a package only a workspace's root
+    package.json lists. Where the lock can't tell (Yarn, bun), nothing is refused."""
+    installed = detect_node.production_packages(lock)
+    if installed is None:
+        return
+    for package, importer in imports.packages.items():
+        if package in installed or package in (manifest.get("dependencies") or {}):
+            continue
+        if package in (manifest.get("devDependencies") or {}):
+            raise SpaceError(f"{importer} imports {package}, which is only in devDependencies, and the image installs "
+                             f"dependencies only: move it there (`npm install --save-prod {package}` in the backend).")
+        if root := pnpm_workspace_lock.workspace_root(folder):
+            listed = backend_reading.package_json(root)
+            if any(package in (listed.get(kind) or {}) for kind in ("dependencies", "devDependencies")):
+                raise SpaceError(f"{importer} imports {package}, which only the workspace's {root / 'package.json'} "
+                                 "lists, and the image installs the backend's own dependencies: add it to the "
+                                 f"backend's (`pnpm add {package}` in the backend).")
+
+
+def _unmigrated(config: SpaceConfig, used: tuple[str, str] | None) -> list[str]:
+    return [f"note: nothing creates the schema {used[1]}() expects: give its ORM's migrate command as prestart "
+            "(it must be a production dependency)"] if used and not config.settings.get("prestart") else []
 
 
 def _check_prisma(config: SpaceConfig, folder: Path) -> list[str]:
@@ -367,9 +410,9 @@ def _check_better_auth(lock: Path, folder: Path) -> list[str]:
     return [f"better-auth {version} (supported: {supported})"]
 
 
-def _check_lock_matches(manifest: dict, lock: Path) -> None:
+def _check_lock_matches(manifest: dict, lock: Path, shown: Path | None = None) -> None:
     """The lock's own copy of package.json's dependency lists: npm ci and pnpm's frozen install refuse a lock that
-    differs."""
+    differs. `shown` names the workspace lock a member's own lock is written from."""
     tool = "pnpm" if lock.name == "pnpm-lock.yaml" else "npm"
     try:
         drift = detect_node.lock_drift(manifest, lock)
@@ -377,5 +420,6 @@ def _check_lock_matches(manifest: dict, lock: Path) -> None:
         raise SpaceError(f"{lock} can't be read ({error}): run `{tool} install` in the backend and commit it.") from None
     if drift:
         installer = "`pnpm install --frozen-lockfile`" if tool == "pnpm" else "`npm ci`"
-        raise SpaceError(f"{lock} is out of date with package.json ({drift}), so {installer} would refuse it: run "
-                         f"`{tool} install` in the backend and commit the lock file.")
+        where = "the backend" if shown is None else "the workspace"
+        raise SpaceError(f"{shown or lock} is out of date with package.json ({drift}), so {installer} would refuse it: "
+                         f"run `{tool} install` in {where} and commit the lock file.")

@@ -26,6 +26,7 @@ from . import (
     detect_python,
     git_source,
     never_ship,
+    pnpm_workspace_lock,
     unlocked_resolution,
     workspace_lock,
 )
@@ -154,6 +155,11 @@ def plan(config: SpaceConfig) -> SyncPlan:
         collector.plan.generated[f"{folder}/{KEEP_FILE}"] = b""
         collector.plan.notes.append(f"created {folder}/ (empty) in ./backend: {opened}, in a folder the backend "
                                     "lacks (git-ignored?), and SQLite creates the file, never its folder")
+    members_lock = pnpm_workspace_lock.needs_export(source) if config.runtime == "node" else None
+    if members_lock is not None:
+        collector.plan.generated[pnpm_workspace_lock.LOCK] = pnpm_workspace_lock.export(source, members_lock)
+        collector.plan.notes.append(f"pins from the pnpm workspace's {members_lock / pnpm_workspace_lock.LOCK}: its "
+                                    f"entry for the backend written to ./backend/{pnpm_workspace_lock.LOCK}")
     workspace = workspace_lock.needs_export(source) if config.runtime == "python" else None
     if workspace is not None:
         collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace)

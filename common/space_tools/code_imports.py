@@ -9,9 +9,10 @@ import ast
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import alembic_config, never_ship
+from . import alembic_config, backend_reading, never_ship
 
 # Specifiers in ESM and CommonJS: `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`; relative ones
 # are the backend's own files, and so are bare ones that tsconfig.json's `paths` maps (`@/lib/auth`).
@@ -165,14 +166,16 @@ def _followed(backend: Path, firsts: list[str]) -> list[str]:
     return found
 
 
-def _resolve_js(backend: Path, importer: Path, spec: str) -> Path | None:
+def _resolve_js(backend: Path | None, importer: Path, spec: str) -> Path | None:
+    """The file an import names, inside the backend (or anywhere, with no backend)."""
     target = Path(os.path.normpath(importer.parent / spec))
     candidates = [target]
     if target.suffix in _TS_FOR_JS:
         candidates += [target.with_suffix(suffix) for suffix in _TS_FOR_JS[target.suffix]]
     candidates += [target.with_name(target.name + suffix) for suffix in (*_JS_SOURCE, ".json")]
     candidates += [target / f"index{suffix}" for suffix in _JS_SOURCE]
-    found = (path for path in candidates if (path.is_file() or path.is_symlink()) and _shippable(backend, path))
+    found = (path for path in candidates if (path.is_file() or path.is_symlink())
+             and (backend is None or _shippable(backend, path)))
     return next(found, None)
 
 
@@ -191,29 +194,56 @@ def _ts_paths(backend: Path) -> list[tuple[str, list[str]]]:
     for pattern, targets in (options.get("paths") or {}).items():
         if isinstance(targets, list):
             aliases.append((pattern.split("*")[0], [os.path.join(base, str(t).split("*")[0]) for t in targets]))
-    return sorted(aliases, key=lambda alias: -len(alias[0]))
+    if options.get("baseUrl"):  # `src/lib/auth` from baseUrl, tried after every other alias (the empty prefix)
+        aliases.append(("", [base + os.sep]))
+    return aliases
+
+
+def _package_imports(backend: Path) -> list[tuple[str, list[str]]]:
+    """package.json's `imports` (`"#lib/*": "./src/lib/*"`, Node's own aliases) in the shape of tsconfig's paths."""
+    aliases = []
+    for pattern, target in (backend_reading.package_json(backend).get("imports") or {}).items():
+        while isinstance(target, dict):  # conditions: what Node.js itself picks, else the first
+            target = next((target[key] for key in ("node", "import", "default") if key in target),
+                          next(iter(target.values()), None))
+        if isinstance(pattern, str) and isinstance(target, str) and target.startswith("./"):
+            aliases.append((pattern.split("*")[0], [os.path.join(backend, target.split("*")[0])]))
+    return aliases
 
 
 def _aliased(aliases: list[tuple[str, list[str]]], spec: str) -> list[Path]:
     for prefix, targets in aliases:
-        if prefix and spec.startswith(prefix):
+        if spec.startswith(prefix):
             return [Path(os.path.normpath(target + spec[len(prefix):])) for target in targets]
     return []
 
 
 def node_imports(backend: Path, entry_file: str) -> list[str]:
     """The backend's files the entry file imports by relative path, transitively, the entry first."""
+    return node_import_graph(backend, entry_file).files
+
+
+@dataclass
+class NodeImportGraph:
+    files: list[str] = field(default_factory=list)  # the backend's files the entry reaches, the entry first
+    outside: list[str] = field(default_factory=list)  # `src/a.ts imports @shared/b.ts (../shared/src/b.ts)`
+    packages: dict[str, str] = field(default_factory=dict)  # package -> the first file importing it statically
+
+
+def node_import_graph(backend: Path, entry_file: str) -> NodeImportGraph:
+    """What the entry file imports, transitively: the backend's files, code outside the backend (which can't
+    ship), and packages. Type-only imports never reach the bundle, and dynamic ones may be guarded: neither
+    counts as outside or as a package."""
     backend = backend.resolve()
-    start = backend / entry_file
-    if not start.is_file():
-        return []
-    found, queue, aliases = [], [start], _ts_paths(backend)
+    start, graph = backend / entry_file, NodeImportGraph()
+    queue = [start] if start.is_file() else []
+    aliases = sorted([*_ts_paths(backend), *_package_imports(backend)], key=lambda alias: -len(alias[0]))
     while queue:
         path = queue.pop(0)
         relative = path.relative_to(backend).as_posix()
-        if relative in found:
+        if relative in graph.files:
             continue
-        found.append(relative)
+        graph.files.append(relative)
         if path.suffix not in _JS_SOURCE or not _inside(backend, path):
             continue
         try:
@@ -222,11 +252,26 @@ def node_imports(backend: Path, entry_file: str) -> list[str]:
             continue
         for match in _JS_IMPORT.finditer(text):
             spec = match["spec"].split("?")[0]
-            if spec.startswith(("./", "../")):
-                resolved = _resolve_js(backend, path, spec)
-            else:  # `@/lib/auth` through tsconfig's paths; a package name maps to nothing
-                targets = (_resolve_js(backend, target, "./" + target.name) for target in _aliased(aliases, spec))
-                resolved = next((target for target in targets if target is not None), None)
+            # `@/lib/auth` through tsconfig's paths or package.json's imports; a package name maps to nothing
+            targets = ([Path(os.path.normpath(path.parent / spec))] if spec.startswith(("./", "../"))
+                       else _aliased(aliases, spec))
+            resolved = next((found for target in targets if (found := _resolve_js(backend, target, f"./{target.name}"))),
+                            None)
             if resolved is not None:
                 queue.append(resolved)
-    return found
+                continue
+            if _type_only(text, match.start()) or re.match(r"import\s*\(", match[0]):
+                continue
+            elsewhere = next((found for target in targets if (found := _resolve_js(None, target, f"./{target.name}"))),
+                             None)
+            if elsewhere is not None:
+                graph.outside.append(f"{relative} imports {spec} ({os.path.relpath(elsewhere, backend)})")
+            elif not spec.startswith(("#", "node:", "/", ".")):
+                graph.packages.setdefault("/".join(spec.split("/")[:2 if spec.startswith("@") else 1]), relative)
+    return graph
+
+
+def _type_only(text: str, at: int) -> bool:
+    """Whether the import at this offset is `import type` / `export type`, which TypeScript and esbuild erase."""
+    statement = text[text.rfind("\n", 0, at) + 1:at]
+    return bool(re.match(r"\s*(import|export)\s+type\b", statement))

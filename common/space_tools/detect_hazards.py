@@ -198,8 +198,8 @@ def python(backend: Path, workers: int) -> list[str]:
 
 
 def fixed_port(text: str) -> str | None:
-    """The port a server listens on when the code fixes it: `.listen(3000)`, `{ port: 3000 }`, a name a
-    module-level `const port = 3000` (unindented, nothing but the literal) gives, the default of a variable of its
+    """The port a server listens on when the code fixes it: `.listen(3000)`, `{ port: 3000 }`, a name the nearest
+    `const port = 3000` before the call gives (nothing but the literal), the default of a variable of its
     own (`process.env.BACKEND_PORT ?? 8080`: Spaces sets PORT, never that one), or @hono/node-server's default
     3000 (`serve(app)`, or options without a port); None when PORT decides."""
     if "@hono/node-server" in text:
@@ -215,21 +215,23 @@ def fixed_port(text: str) -> str | None:
         return match[1] or match[2]
     for match in _JS_PORT_NAMED.finditer(text):
         name = re.escape(match[1] or match[2])
-        constant = re.search(rf"^(?:export\s+)?(?:const|let|var)\s+{name}\s*(?::\s*number\s*)?=\s*"
-                             rf"(?:(\d{{2,5}})|{_JS_ENV_PORT})\s*;?[ \t]*(?://.*)?$", text, re.M)
+        declared = re.compile(rf"^[ \t]*(?:export\s+)?(?:const|let|var)\s+{name}\s*(?::\s*number\s*)?=(.*)$", re.M)
+        # the nearest declaration before the call: a module's, or the bootstrap function's own (NestJS)
+        nearest = next(reversed(list(declared.finditer(text, 0, match.start()))), None)
+        constant = nearest and re.fullmatch(rf"\s*(?:(\d{{2,5}})|{_JS_ENV_PORT})\s*;?[ \t]*(?://.*)?", nearest[1])
         if constant:
             return constant[1] or constant[2]
     return None
 
 
-def _workspace_root(backend: Path) -> tuple[str, Path, str] | None:
-    """The pnpm, npm, Yarn or Bun workspace above the backend: (its tool, its folder, its lock or '')."""
+def _workspace_root(backend: Path) -> tuple[str, Path] | None:
+    """The pnpm, npm, Yarn or Bun workspace above the backend: (its tool, its folder)."""
     for parent in list(backend.parents)[:4]:
         listed = "workspaces" in backend_reading.package_json(parent)
         if (parent / "pnpm-workspace.yaml").is_file() or listed:
             lock = next((name for name in dependency_files.NODE_LOCKS if (parent / name).is_file()), "")
             tool = "Yarn" if lock == "yarn.lock" else "Bun" if lock.startswith("bun") else "npm"
-            return "pnpm" if not listed else tool, parent, lock
+            return ("pnpm" if not listed else tool), parent
     return None
 
 
@@ -245,10 +247,8 @@ def workspace_dependencies(backend: Path) -> list[str]:
                "installs the backend folder alone, so that install fails; depend on a published version instead")
     root = _workspace_root(backend)
     if root:
-        tool, folder, lock = root
-        warning += (f" (the backend is a member of the {tool} workspace at {folder}, whose lock {lock} is above the "
-                    "backend folder, where the image never looks)" if lock else
-                    f" (the backend is a member of the {tool} workspace at {folder}, above the backend folder)")
+        tool, folder = root
+        warning += f" (the backend is a member of the {tool} workspace at {folder}, whose packages never ship)"
     return [warning]
 
 

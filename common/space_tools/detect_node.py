@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import backend_reading, code_imports, dependency_files, detect_hazards
+from . import backend_reading, code_imports, dependency_files, detect_hazards, pnpm_workspace_lock
 from .findings import Findings
 
 OFFERED = [int(major) for major in
@@ -75,6 +75,27 @@ def _differ(kind: str, wanted: dict, locked: dict) -> str:
     changed = sorted(name for name in set(wanted) | set(locked) if wanted.get(name) != locked.get(name))
     more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
     return f"{kind} differ: {', '.join(changed[:5])}{more}" if changed else ""
+
+
+def production_packages(lock: Path) -> set[str] | None:
+    """The packages the server's own code can import after a production install of this lock: npm's top-level
+    node_modules (a devDependency that a production one needs as a peer among them), pnpm's direct dependencies
+    (its node_modules holds no others); None where the lock doesn't tell (Yarn, bun, older formats)."""
+    try:
+        if lock.name == "package-lock.json":
+            packages = json.loads(lock.read_text(encoding="utf-8")).get("packages")
+            return {key.removeprefix("node_modules/") for key, entry in packages.items()
+                    if key.count("node_modules/") == 1 and key.startswith("node_modules/")
+                    and isinstance(entry, dict) and not entry.get("dev")} if isinstance(packages, dict) else None
+        if lock.name == "pnpm-lock.yaml":
+            data = yaml.safe_load(lock.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or not str(data.get("lockfileVersion", "")).startswith("9."):
+                return None
+            root = (data.get("importers") or {}).get(".") or {}
+            return {name for kind in ("dependencies", "optionalDependencies") for name in (root.get(kind) or {})}
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+    return None
 
 
 def locks(backend: Path) -> tuple[list[str], dict[str, str]]:
@@ -264,6 +285,11 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     for name, why in stale.items():
         findings.notes.append(f"left out {name}: {why}")
     manager = str(package.get("packageManager") or "").split("+")[0]
+    workspace = None if used else pnpm_workspace_lock.workspace_root(backend)
+    if workspace is not None:
+        findings.notes.append(f"dependencies: pnpm workspace member, its pins in {workspace / pnpm_workspace_lock.LOCK}, "
+                              f"written by sync as the backend's own {pnpm_workspace_lock.LOCK}")
+        return
     findings.notes.append(f"dependencies: {used[0] if used else 'package.json without a lock'}"
                           + (f" ({install_command(backend / used[0])})" if used else "") + (f", packageManager {manager}" if manager else ""))
 

@@ -85,7 +85,7 @@ if (isAuth) {
   }
   if (basePaths.size === 1) { // instances under different paths: which one serves is the backend's to say
     const [basePath] = basePaths;
-    guards.health = betterAuthHealth(basePath, settings.HEALTH_PATH);
+    guards.health = betterAuthHealth(auths[0], basePath, settings.HEALTH_PATH);
     guards.queue = authWriteQueue(basePath);
   }
 }

@@ -1,0 +1,154 @@
+"""A backend that is one app of a pnpm workspace, as monorepos hold them (thiagomini/better-auth-example's
+apps/api and apps/nestjs-api): the pins of every app in one pnpm-lock.yaml at the workspace's root, none in the
+backend's folder, code reached through package.json's own `imports` (`#lib/*.ts`), a tsconfig extending the
+root's, and types from code beside the apps (mendrik/groblin's `@shared/*`). sync writes the backend's own lock from the workspace's (its entry and what that reaches), which the
+image installs with pnpm's frozen install; the rest of the workspace never ships."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness import docker
+from tests.conftest import REPO, space_tools
+from tests.support.shapes import make_space, running, sign_up, write_backend
+
+WORKSPACE = {
+    "package.json": json.dumps({"name": "acme", "private": True, "scripts": {"dev": "pnpm -r --parallel dev"},
+                                "devDependencies": {"typescript": "^5.9.3"}}, indent=2) + "\n",
+    "pnpm-workspace.yaml": "packages:\n  - apps/*\n",
+    "tsconfig.json": json.dumps({"compilerOptions": {"strict": True, "module": "nodenext", "target": "es2023",
+                                                     "skipLibCheck": True, "noEmit": True}}, indent=2) + "\n",
+    "apps/web/package.json": json.dumps({"name": "web", "private": True, "type": "module",
+                                         "dependencies": {"clsx": "^2.1.1", "react": "^19.1.0",
+                                                          "react-dom": "^19.1.0"}}, indent=2),
+    "apps/web/src/main.js": "import clsx from 'clsx';\nimport { createRoot } from 'react-dom/client';\n",
+    "apps/api/package.json": json.dumps({
+        "name": "api", "version": "1.0.0", "private": True, "type": "module",
+        "scripts": {"start": "node --watch --env-file=../../.env ./src/index.ts"},
+        "imports": {"#lib/*.ts": "./src/lib/*.ts"},
+        "dependencies": {"better-auth": "^1.5.5", "express": "^5.1.0"},
+        "devDependencies": {"@types/express": "^5.0.3", "@types/node": "^24.0.0"},
+    }, indent=2) + "\n",
+    "apps/api/tsconfig.json": json.dumps({"extends": "../../tsconfig.json",
+                                          "compilerOptions": {"allowImportingTsExtensions": True,
+                                                              "paths": {"@shared/*": ["../../shared/src/*"]}},
+                                          "include": ["src", "../../shared/src"]}, indent=2) + "\n",
+    "shared/src/greeting.ts": "export type Greeting = { email: string | null };\n"
+                              "export const greet = (name: string) => `Hello, ${name}`;\n",
+    "apps/api/src/index.ts": """\
+import express from 'express';
+import { toNodeHandler } from 'better-auth/node';
+import { auth } from '#lib/auth.ts';
+import type { Greeting } from '@shared/greeting.ts';
+
+const app = express();
+
+app.all('/api/auth/*splat', toNodeHandler(auth));
+app.use(express.json());
+
+app.get('/api/me', async (req, res) => {
+  const session = await auth.api.getSession({ headers: new Headers(req.headers as Record<string, string>) });
+  const greeting: Greeting = { email: session?.user.email ?? null };
+  res.json(greeting);
+});
+
+const port = Number(process.env.PORT ?? 3000);
+app.listen(port, () => console.log(`api on ${port}`));
+""",
+    "apps/api/src/lib/auth.ts": """\
+import { betterAuth } from 'better-auth';
+import { DatabaseSync } from 'node:sqlite';
+
+export const auth = betterAuth({
+  database: new DatabaseSync(process.env.DATABASE_PATH ?? 'auth.db'),
+  emailAndPassword: { enabled: true },
+});
+""",
+}
+
+
+# The pnpm the Space's Dockerfile installs with, which the team also writes its lock with here.
+PNPM = re.search(r"PNPM_VERSION=(\S+)", (REPO / "template-node-space" / "Dockerfile.jinja").read_text())[1]
+
+
+def _workspace(root: Path, changed: dict[str, str] | None = None) -> Path:
+    """The monorepo, with some files changed, and the lock pnpm writes at its root; its api app, the backend."""
+    write_backend(root, {**WORKSPACE, **(changed or {})})
+    subprocess.run(["npx", "--yes", f"pnpm@{PNPM}", "install", "--lockfile-only", "--ignore-scripts"], cwd=root,
+                   check=True, capture_output=True, timeout=300)
+    return root / "apps" / "api"
+
+
+@pytest.mark.docker
+def test_a_pnpm_workspace_member_installs_its_own_share_of_the_workspace_lock_and_signs_up(render, cli, tmp_path):
+    space = make_space(render, "node", _workspace(tmp_path / "acme"), "pnpm-workspace-member")
+
+    with running(cli, space) as url:
+        user = sign_up(url)
+        me = docker.http_get(f"{url}/api/me", headers={"cookie": user["set-cookie"].split(";")[0]})
+    assert me == (200, b'{"email":"ada@example.com"}')
+
+    shipped = space.project / "backend"
+    lock = yaml.safe_load((shipped / "pnpm-lock.yaml").read_text())
+    assert list(lock["importers"]) == ["."] and "express" in lock["importers"]["."]["dependencies"]
+    # what the web app alone installs stays out (react stays in: the workspace resolved better-auth's optional peer)
+    assert not any(key.startswith("clsx@") for key in lock["packages"])
+    assert sorted(path.relative_to(shipped).as_posix() for path in shipped.rglob("*") if path.is_file()) == [
+        "package.json", "pnpm-lock.yaml", "src/index.ts", "src/lib/auth.ts", "tsconfig.json"]
+    assert space.settings["entry_file"] == "src/index.ts"
+
+
+def test_a_workspace_lock_behind_the_members_package_json_is_refused_naming_the_workspace(render, tmp_path):
+    backend = _workspace(tmp_path / "acme")
+    space = make_space(render, "node", backend, "pnpm-member-behind")
+    space_tools(space.project, "detect", "--write")
+    assert "pnpm workspace's" in space_tools(space.project, "check").stdout
+    manifest = json.loads((backend / "package.json").read_text())
+    manifest["dependencies"]["left-pad"] = "^1.3.0"
+    (backend / "package.json").write_text(json.dumps(manifest))
+
+    refused = space_tools(space.project, "check", check=False)
+
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(
+        f"{tmp_path / 'acme' / 'pnpm-lock.yaml'} is out of date with package.json (dependencies differ: left-pad), so "
+        "`pnpm install --frozen-lockfile` would refuse it: run `pnpm install` in the workspace and commit the lock "
+        "file."), refused.stderr
+
+
+def test_a_member_importing_code_from_beside_the_apps_is_refused_before_the_build(render, tmp_path):
+    # As mendrik/groblin's backend does: a value from ../shared through tsconfig's paths, which the image can't have.
+    backend = write_backend(tmp_path / "acme", WORKSPACE) / "apps" / "api"
+    index = backend / "src" / "index.ts"
+    index.write_text(index.read_text().replace("import type { Greeting }", "import { greet, type Greeting }"))
+    space = make_space(render, "node", backend, "pnpm-member-shared-code")
+    space_tools(space.project, "detect", "--write")
+
+    refused = space_tools(space.project, "check", check=False)
+
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(
+        "src/index.ts imports @shared/greeting.ts (../../shared/src/greeting.ts): code outside the backend, which the "
+        "image can't have; move it into the backend, or publish it as a package the backend depends on."), refused.stderr
+
+
+def test_a_package_only_the_workspaces_root_lists_is_refused_before_the_build(render, tmp_path):
+    # As groblin's backend imports graphql: its root package.json lists it, which Node finds from every app in the
+    # monorepo and the image, holding the backend alone, never has.
+    root_manifest = {**json.loads(WORKSPACE["package.json"]), "dependencies": {"zod": "^4.1.0"}}
+    auth = "import { z } from 'zod';\n\nz.string().parse(process.env.BETTER_AUTH_SECRET);\n"
+    backend = _workspace(tmp_path / "acme", {"package.json": json.dumps(root_manifest),
+                                             "apps/api/src/lib/auth.ts": auth + WORKSPACE["apps/api/src/lib/auth.ts"]})
+    space = make_space(render, "node", backend, "pnpm-member-root-package")
+    space_tools(space.project, "detect", "--write")
+
+    refused = space_tools(space.project, "check", check=False)
+
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(
+        f"src/lib/auth.ts imports zod, which only the workspace's {(tmp_path / 'acme').resolve() / 'package.json'} "
+        "lists, and the image installs the backend's own dependencies: add it to the backend's (`pnpm add zod` in "
+        "the backend)."), refused.stderr
