@@ -79,26 +79,22 @@ def test_auth_config_in_another_file_ships_with_the_server(render, tmp_path):
                                 "tsconfig.json"}
 
 
-def test_imports_through_tsconfig_path_aliases_are_followed(render, tmp_path):
+# tsconfig.json's ways to name the backend's own modules: `paths` aliases, as Next.js and Nest projects write
+# them; `baseUrl` alone, as groblin's backend does (`src/...` from the backend's folder).
+TSCONFIG_IMPORTS = {
+    "paths": (('{\n  // aliases, as Next.js and Nest projects write them\n'
+               '  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"], "~lib/*": ["lib/*"], }, },\n}\n'),
+              "@/auth", "~lib/origins"),
+    "base-url": ('{ "compilerOptions": { "baseUrl": ".", "module": "NodeNext" } }\n', "auth.js", "lib/origins.js"),
+}
+
+
+@pytest.mark.parametrize("tsconfig, auth, origins", TSCONFIG_IMPORTS.values(), ids=TSCONFIG_IMPORTS)
+def test_imports_through_tsconfig_are_followed(render, tmp_path, tsconfig, auth, origins):
     backend = _auth_in_a_second_file(tmp_path)
-    (backend / "tsconfig.json").write_text(
-        '{\n  // aliases, as Next.js and Nest projects write them\n'
-        '  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./*"], "~lib/*": ["lib/*"], }, },\n}\n')
-    (backend / "server.ts").write_text(SERVER.replace('from "./auth.js"', 'from "@/auth"'))
-    (backend / "auth.ts").write_text(AUTH_CONFIG.replace('from "./lib/origins"', 'from "~lib/origins"'))
-    project = render(runtime="node", entry_file="server.ts", backend_path=str(backend))
-
-    space_tools(project, "sync")
-
-    assert {"server.ts", "auth.ts", "lib/origins.ts"} <= _synced(project)
-
-
-def test_imports_from_tsconfig_base_url_are_followed(render, tmp_path):
-    # As groblin's backend writes them, with "baseUrl": "." and no alias: `src/...` from the backend's folder.
-    backend = _auth_in_a_second_file(tmp_path)
-    (backend / "tsconfig.json").write_text('{ "compilerOptions": { "baseUrl": ".", "module": "NodeNext" } }\n')
-    (backend / "server.ts").write_text(SERVER.replace('from "./auth.js"', 'from "auth.js"'))
-    (backend / "auth.ts").write_text(AUTH_CONFIG.replace('from "./lib/origins"', 'from "lib/origins.js"'))
+    (backend / "tsconfig.json").write_text(tsconfig)
+    (backend / "server.ts").write_text(SERVER.replace('from "./auth.js"', f'from "{auth}"'))
+    (backend / "auth.ts").write_text(AUTH_CONFIG.replace('from "./lib/origins"', f'from "{origins}"'))
     project = render(runtime="node", entry_file="server.ts", backend_path=str(backend))
 
     space_tools(project, "sync")
