@@ -324,16 +324,16 @@ def _check_packages(manifest: dict, folder: Path, imports: code_imports.NodeImpo
     installed = detect_node.production_packages(lock)
     if installed is None:
         return
+    root = pnpm_workspace_lock.workspace_root(folder)
+    listed = backend_reading.package_json(root) if root else {}
     for package, importer in imports.packages.items():
         if package in installed or package in (manifest.get("dependencies") or {}):
             continue
         if package in (manifest.get("devDependencies") or {}):
             raise SpaceError(f"{importer} imports {package}, which is only in devDependencies, and the image installs "
                              f"dependencies only: move it there (`npm install --save-prod {package}` in the backend).")
-        if root := pnpm_workspace_lock.workspace_root(folder):
-            listed = backend_reading.package_json(root)
-            if any(package in (listed.get(kind) or {}) for kind in ("dependencies", "devDependencies")):
-                raise SpaceError(f"{importer} imports {package}, which only the workspace's {root / 'package.json'} "
+        if root and any(package in (listed.get(kind) or {}) for kind in ("dependencies", "devDependencies")):
+            raise SpaceError(f"{importer} imports {package}, which only the workspace's {root / 'package.json'} "
                                  "lists, and the image installs the backend's own dependencies: add it to the "
                                  f"backend's (`pnpm add {package}` in the backend).")
 

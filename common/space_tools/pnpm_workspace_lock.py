@@ -6,6 +6,7 @@ that reaches), which the image's `pnpm install --frozen-lockfile` installs exact
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -96,9 +97,19 @@ def _importer_key(backend: Path, root: Path) -> str:
 
 
 def _read(root: Path) -> dict:
+    """The workspace's lock, read once per process while the file is unchanged (detect, check and sync each ask)."""
+    lock = root / LOCK
     try:
-        data = yaml.safe_load((root / LOCK).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise SpaceError(f"{root / LOCK} can't be read ({str(error).splitlines()[0]}): run `pnpm install` in the "
+        return _parsed(str(lock), lock.stat().st_mtime_ns)
+    except OSError as error:
+        raise SpaceError(f"{lock} can't be read ({error}): run `pnpm install` in the workspace and commit it.") from None
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: str, _mtime_ns: int) -> dict:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise SpaceError(f"{path} can't be read ({str(error).splitlines()[0]}): run `pnpm install` in the "
                          "workspace and commit it.") from None
     return data if isinstance(data, dict) else {}
