@@ -30,7 +30,9 @@ def _choices(runtime: str) -> dict[str, list]:
     colors = front_matter_rules.RULES["colors"]
     return {
         "color_from": colors, "color_to": colors, "visibility": RULES["visibility"], "hardware": RULES["hardware"],
-        **({"node_version": _BASE_IMAGES["node"]} if runtime == "node" else {}), "storage": values(RULES["storage"]),
+        **({"node_version": _BASE_IMAGES["node"], "js_runtime": ["node", "bun"], "bun_version": _BASE_IMAGES["bun"]}
+           if runtime == "node" else {}),
+        "storage": values(RULES["storage"]),
         **({"database": values(RULES["database"])} if runtime == "node" else {}),
     }
 

@@ -136,11 +136,10 @@ def dockerfile(config: SpaceConfig) -> list[str]:
     """The Dockerfile lines rendered from settings, where the file still has them."""
     path = config.root / "Dockerfile"
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    runtime = config.runtime
-    expected = [
-        (rf"^ARG {runtime.upper()}_IMAGE={runtime}:(\S+)-slim$", f"{runtime}_version"),
-        (r"^EXPOSE (\d+)$", "app_port"),
-    ]
+    images = ([(r"^ARG PYTHON_IMAGE=python:(\S+)-slim$", "python_version")] if config.runtime == "python" else
+              [(r"^ARG (?:NODE|JS)_IMAGE=node:(\S+)-slim$", "node_version"),  # NODE_IMAGE: before js_runtime
+               (r"^ARG JS_IMAGE=oven/bun:(\S+)-slim$", "bun_version")])
+    expected = [*images, (r"^EXPOSE (\d+)$", "app_port")]
     found = []
     for pattern, key in expected:
         match = re.search(pattern, text, re.MULTILINE)
@@ -148,7 +147,7 @@ def dockerfile(config: SpaceConfig) -> list[str]:
             found.append(f"Dockerfile: `{match[0]}` but {SETTINGS_FILE}'s {key} is {_shown(config.settings.get(key))}; "
                          f"{_agree(key)}")
     database_path = config.settings["variables"].get("DATABASE_PATH", {}).get("default")
-    match = re.search(r"^RUN install -d -o node -g node (\S+)$", text, re.MULTILINE)
+    match = re.search(r"^RUN install -d -o (?:node|bun) -g (?:node|bun) (\S+)$", text, re.MULTILINE)
     if match and database_path and match[1] != posixpath.dirname(database_path):
         found.append(f"Dockerfile: `{match[0]}` but DATABASE_PATH's default in {SETTINGS_FILE} is {database_path}: "
                      f"make the folder `{posixpath.dirname(database_path)}`.")

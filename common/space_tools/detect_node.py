@@ -308,14 +308,20 @@ def _sources(backend: Path) -> list[tuple[str, str]]:
             for path in backend_reading.source_files(root, _SOURCE)[:400]]
 
 
-def unsupported(backend: Path) -> str | None:
-    """What makes the backend one the Node template can't run, in one line, or None: Bun's own API, a Prisma
-    datasource on a database Better Auth's data can't live in here (MongoDB, SQL Server)."""
+def bun_api(backend: Path) -> tuple[str, str] | None:
+    """(file, what) where the backend's code uses Bun's own API, which only js_runtime=bun has."""
     for relative, text in _sources(backend):
-        found = _BUN_API.search(text)
-        if found:
-            return (f"{relative} uses Bun's own API ({found[0].strip()}), which Node.js does not have, and the Space "
-                    "runs the backend on Node.js: this template has no Bun runtime")
+        if found := _BUN_API.search(text):
+            return relative, found[0].strip()
+    return None
+
+
+def unsupported(backend: Path, js_runtime: str = "node") -> str | None:
+    """What makes the backend one the Node template can't run, in one line, or None: Bun's own API on Node.js, a
+    Prisma datasource on a database Better Auth's data can't live in here (MongoDB, SQL Server)."""
+    if js_runtime != "bun" and (used := bun_api(backend)):
+        return (f"{used[0]} uses Bun's own API ({used[1]}), which Node.js does not have: run it on Bun with "
+                "`copier update --defaults --data js_runtime=bun` (`./space detect --write` answers it)")
     schema = prisma_schema(backend)
     provider = prisma_provider(backend, schema) if schema else None
     if provider in ("mongodb", "sqlserver"):
@@ -330,6 +336,13 @@ def adapter(backend: Path) -> tuple[str, str] | None:
         if "betterAuth" in text and (found := _ADAPTER.search(text)):
             return relative, found[1]
     return None
+
+
+def _js_runtime(backend: Path, findings: Findings) -> None:
+    """Bun for a server written for Bun's own API; Node.js otherwise, where either runs it."""
+    used = bun_api(backend)
+    findings.add("js_runtime", "bun" if used else "node",
+                 f"{used[0]} uses Bun's own API ({used[1]})" if used else "no Bun API in the code: Node.js runs it")
 
 
 def _better_auth_config(backend: Path, findings: Findings, settings: dict) -> None:
@@ -461,6 +474,7 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     package = backend_reading.package_json(backend)
     _entry_file(backend, package, findings)
     _app_port(backend, findings)
+    _js_runtime(backend, findings)
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
     _prisma(backend, findings)

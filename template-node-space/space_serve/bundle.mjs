@@ -166,6 +166,27 @@ const betterAuthInstances = {
   },
 };
 
+// Under Bun (js_runtime=bun) its own modules stay imports, and the backend's `import { serve } from "bun"` gets a
+// serve that calls Bun.serve when the server starts, not when the module loads: bun-serve.mjs has replaced it by then.
+const bunModules = {
+  name: "space-bun-modules",
+  setup(build) {
+    build.onResolve({ filter: /^bun(:.*)?$/ }, (args) =>
+      args.path === "bun" && args.namespace !== "space-bun" ? { path: "bun", namespace: "space-bun" }
+        : { path: args.path, external: true });
+    build.onLoad({ filter: /.*/, namespace: "space-bun" }, async () => {
+      const names = Object.keys(await import("bun")).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) &&
+        name !== "serve" && name !== "default");
+      return {
+        contents: `export { ${names.join(", ")}, default } from "bun";\n` +
+          "export function serve(...args) { return globalThis.Bun.serve(...args); }\n",
+        loader: "js",
+      };
+    });
+  },
+};
+const runtimePlugins = process.versions.bun ? [bunModules] : [];
+
 // The health check on its own, one file with its settings inlined, for a folder the app can't write (the Dockerfile
 // copies it there): what it runs every 10 s never comes from /app.
 await esbuild.build({
@@ -197,8 +218,8 @@ await esbuild.build({
   ...(shipModules ? { packages: "external" } : {}),
   legalComments: "none",
   logLevel: "warning",
-  plugins: [backendEntry, betterAuthMigrations, betterAuthInstances, ...(shipModules ? [] : [optionalPeers]),
-    ...(metadata ? [metadata] : [])],
+  plugins: [...runtimePlugins, backendEntry, betterAuthMigrations, betterAuthInstances,
+    ...(shipModules ? [] : [optionalPeers]), ...(metadata ? [metadata] : [])],
   loader: { ".txt": "text" }, // placeholder-secrets.txt
   // require() works inside the bundle through createRequire, imported under a name no bundled module declares
   // (a chunk holding a dependency's own `import { createRequire }` failed to load).

@@ -5,7 +5,7 @@ import net from "node:net";
 import { trustNearestHop } from "./forwarded.mjs";
 
 const originalListen = net.Server.prototype.listen;
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+export const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
 /** The listen() arguments with a loopback host dropped for the port Spaces routes to (PORT): in a container,
  * 127.0.0.1 is unreachable for Spaces' proxy, and a server written for development often names it. */

@@ -5,6 +5,12 @@
 // in flight is answered or its client has gone, within GRACE_MS.
 const GRACE_MS = 800; // docker stop's own grace is 10 s
 const STOPPING = JSON.stringify({ status: "stopping" });
+const STOPPED_HEADERS = {
+  "content-type": "application/json",
+  "content-length": String(Buffer.byteLength(STOPPING)),
+  connection: "close",
+  "retry-after": "1",
+};
 
 const inFlight = new Set();
 const guarded = new WeakSet();
@@ -37,13 +43,25 @@ export function guardRequests(server, { health = null, queue = null } = {}) {
   };
 }
 
+/** The same guard for a fetch handler (Bun.serve): `guards()` gives the health answer once the start-up is ready. */
+export function guardFetch(handler, guards) {
+  return async (request, server) => {
+    if (stopping) return new Response(STOPPING, { status: 503, headers: STOPPED_HEADERS });
+    const health = guards().health?.respond(request);
+    if (health) return health;
+    const counted = {}; // in flight like a Node.js response, until the handler has answered
+    inFlight.add(counted);
+    try {
+      return await handler(request, server);
+    } finally {
+      inFlight.delete(counted);
+      if (stopping && inFlight.size === 0) drained();
+    }
+  };
+}
+
 function refuse(response) {
-  response.writeHead(503, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(STOPPING),
-    connection: "close",
-    "retry-after": "1",
-  });
+  response.writeHead(503, STOPPED_HEADERS);
   response.end(STOPPING);
   return true;
 }
@@ -70,7 +88,9 @@ export function stopOnSignals(servers, beforeExit = async () => {}) {
       server.closeIdleConnections?.();
     }
     for (const queue of queues) queue.refuseWaiting(refuse);
-    for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
+    for (const response of inFlight) {
+      if (response.setHeader && !response.headersSent) response.setHeader("connection", "close");
+    }
     if (inFlight.size === 0) exit();
     else drained = exit;
   };

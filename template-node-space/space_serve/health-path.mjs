@@ -14,34 +14,49 @@ export function exemptHealthPath(context, basePath, healthPath) {
   context.rateLimit.customRules = { ...context.rateLimit.customRules, [path]: false };
 }
 
-/** What answers `healthPath` before the backend, or null when it is not Better Auth's own `/ok`. */
+/** What answers `healthPath` before the backend, or null when it is not Better Auth's own `/ok`: `answer` for a
+ * Node.js server's request, `respond` for a fetch handler's (Bun.serve). */
 export function betterAuthHealth(auth, basePath, healthPath) {
   if (healthPath !== `${basePath}/ok`) return null;
   let confirmed = false; // Better Auth has answered the path 200 itself
-  const isHealth = (request) =>
-    (request.method === "GET" || request.method === "HEAD") && request.url.split("?", 1)[0] === healthPath;
+  const isHealth = (method, target) => (method === "GET" || method === "HEAD") && target.split("?", 1)[0] === healthPath;
+  const ask = async (url) => { // GET: Better Auth routes no HEAD
+    const answer = await auth.handler(new Request(url));
+    confirmed ||= answer.status === 200;
+    return answer;
+  };
+  const failed = (error) => `Better Auth could not answer ${healthPath}: ${error.message ?? error}`;
   return {
     /** Answers the request and returns true, or returns false and leaves it to the backend. */
     answer(request, response) {
-      if (!isHealth(request)) return false;
+      if (!isHealth(request.method, request.url)) return false;
       if (confirmed) {
         response.writeHead(200, HEADERS);
         response.end(request.method === "HEAD" ? undefined : OK);
         return true;
       }
-      const url = new URL(request.url, `http://${request.headers.host ?? "localhost"}`);
-      Promise.resolve(auth.handler(new Request(url))) // GET: Better Auth routes no HEAD
+      ask(new URL(request.url, `http://${request.headers.host ?? "localhost"}`))
         .then(async (answer) => {
-          confirmed ||= answer.status === 200;
           const body = request.method === "HEAD" ? undefined : Buffer.from(await answer.arrayBuffer());
           response.writeHead(answer.status, Object.fromEntries(answer.headers));
           response.end(body);
         })
         .catch((error) => {
           response.writeHead(500, { "content-type": "text/plain" });
-          response.end(`Better Auth could not answer ${healthPath}: ${error.message ?? error}`);
+          response.end(failed(error));
         });
       return true;
+    },
+    /** The answer (a promise of a Response), or null to leave the request to the backend. */
+    respond(request) {
+      const url = new URL(request.url);
+      if (!isHealth(request.method, url.pathname + url.search)) return null;
+      const head = request.method === "HEAD";
+      if (confirmed) return Promise.resolve(new Response(head ? null : OK, { headers: HEADERS }));
+      return ask(url).then(
+        (answer) => (head ? new Response(null, answer) : answer),
+        (error) => new Response(failed(error), { status: 500, headers: { "content-type": "text/plain" } }),
+      );
     },
   };
 }

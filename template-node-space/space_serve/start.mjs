@@ -25,6 +25,8 @@ if (settings.PRESTART) {
 keeping?.prepare(); // WAL before the first request: switching while the app writes could fail a write
 stopOnSignals(servers, async () => keeping?.stop());
 const hold = holdListening();
+// Under Bun (js_runtime=bun): Bun.serve and an entry's `export default { fetch }` are held as well.
+const bunServe = globalThis.Bun ? (await import("./bun-serve.mjs")).holdBunServe(servers) : null;
 // With nothing else pending, Node itself ends such a load with code 13 ("unsettled top-level await").
 process.on("exit", (code) => {
   if (code === 13 && hold.holding()) {
@@ -33,6 +35,7 @@ process.on("exit", (code) => {
   }
 });
 const backend = await Promise.race([settings.loadEntry(), hold.stuck(STUCK_MS).then(() => fail(STUCK))]);
+bunServe?.serveDefault(backend.default);
 
 // The instance the entry exports, else every one betterAuth() made while the backend loaded, in whichever module:
 // a server may make one for the Better Auth CLI beside the one it serves, and both then get the schema and cookies.
@@ -86,13 +89,15 @@ if (isAuth) {
   if (basePaths.size === 1) { // instances under different paths: which one serves is the backend's to say
     const [basePath] = basePaths;
     guards.health = betterAuthHealth(auths[0], basePath, settings.HEALTH_PATH);
-    guards.queue = authWriteQueue(basePath);
+    guards.queue = authWriteQueue(basePath); // Node.js's thread pool only: Bun's servers take no queue
   }
 }
 keeping?.prepare(); // again: a database the backend or the migration just made is in WAL before the port opens
 // HTTP servers get the wrapper's health answer, the sign-in queue and their requests counted for a quick stop.
 const isHttp = (server) => typeof server.closeIdleConnections === "function";
-if (hold.release((server) => isHttp(server) && guardRequests(server, guards)) === 0) {
+const started = hold.release((server) => isHttp(server) && guardRequests(server, guards)) +
+  (bunServe?.release(guards) ?? 0);
+if (started === 0) {
   process.stderr.write(`space: warning: ${settings.ENTRY_FILE} loaded but started no server (server.listen).\n`);
 } else {
   // Spaces routes app_port only: a server on another port would time out there after startup_duration_timeout.

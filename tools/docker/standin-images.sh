@@ -5,7 +5,8 @@
 # slim images are built on, with the layout Dockerfiles rely on (/usr/local/bin, uid 1000 node user…).
 #
 # Usage: tools/docker/standin-images.sh [TAG...]   default: python:3.13-slim node:24-slim
-#   TAG is python:3.<minor>-slim, python:3.<minor>.<patch>-slim or node:<major>-slim. Idempotent: a tag that
+#   TAG is python:3.<minor>-slim, python:3.<minor>.<patch>-slim, node:<major>-slim or oven/bun:<major>-slim.
+#   Idempotent: a tag that
 #   exists locally is left alone. Python 3.13 is Debian trixie's own, 3.14 Debian unstable's (trixie has no
 #   3.14), and any other minor, or a patch release, a CPython build under ~/.pyenv/versions/ (PYENV_ROOT)
 #   copied to /usr/local, as the official images install it.
@@ -30,6 +31,8 @@ DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Bumped when a recipe changes, so a stand-in built by an older one is rebuilt (a pulled image is kept).
 PYTHON_RECIPE=2  # 2: the interpreter's headers (Python.h), as the official images carry them
 NODE_RECIPE=2  # 2: Node's headers in /usr/local/include/node, as the official images carry them (node-gyp)
+BUN_RECIPE=1
+BUN_SUITE=bookworm  # oven/bun's slim images are built on Debian 12
 
 work=""
 cleanup() { if [[ -n "$work" ]]; then rm -rf "$work"; fi; }
@@ -266,6 +269,58 @@ EOF
   build_image "$tag" "$ctx"
 }
 
+# The official image's entrypoint: runs `bun ARGS` when the first argument is not a command.
+write_bun_entrypoint() {
+  cat >"$1" <<'EOF'
+#!/bin/sh
+set -e
+
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then
+  set -- /usr/local/bin/bun "$@"
+fi
+
+exec "$@"
+EOF
+  chmod 755 "$1"
+}
+
+build_bun() {  # build_bun TAG MAJOR
+  local tag=$1 major=$2 ctx="$work/bun" root="$work/bun-root" dl="$work/npm-packs"
+  mkdir -p "$ctx" "$dl"
+  ensure_tool npm npm
+  # @oven/bun-linux-x64 carries the official Bun binary (the npm package `bun` installs it as an optional dependency).
+  local bun_tgz bun_version
+  bun_tgz=$(cd "$dl" && npm pack --silent "@oven/bun-linux-x64@$major" | tail -n 1)
+  bun_version=$(tar -xzOf "$dl/$bun_tgz" package/package.json | sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p')
+  [[ "$bun_version" == "$major".* ]] || die "@oven/bun-linux-x64@$major gave version '$bun_version'"
+  debian_rootfs "$root" ca-certificates "$BUN_SUITE"
+  tar -xzf "$dl/$bun_tgz" -C "$dl" package/bin/bun
+  install -m 755 "$dl/package/bin/bun" "$root/usr/local/bin/bun"
+  ln -s bun "$root/usr/local/bin/bunx"
+  # Like the official image: user and group bun, uid/gid 1000, home /home/bun, the app's folder under it.
+  chroot "$root" groupadd --gid 1000 bun
+  chroot "$root" useradd --uid 1000 --gid bun --shell /bin/sh --create-home bun
+  install -d -o 1000 -g 1000 "$root/home/bun/app"
+  write_bun_entrypoint "$root/usr/local/bin/docker-entrypoint.sh"
+  rm -f "$root"/var/log/*.log "$root"/var/log/apt/*.log
+  pack_rootfs "$root" "$ctx"
+  cat >"$ctx/Dockerfile" <<EOF
+FROM scratch
+ADD rootfs.tar /
+LABEL org.opencontainers.image.description="local stand-in for $tag" \\
+      org.opencontainers.image.base.name="debian:$BUN_SUITE" \\
+      standin.recipe="$BUN_RECIPE"
+ENV PATH=$DEFAULT_PATH \\
+    BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 \\
+    BUN_INSTALL_BIN=/usr/local/bin
+$(ca_env_lines)
+WORKDIR /home/bun/app
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["/usr/local/bin/bun"]
+EOF
+  build_image "$tag" "$ctx"
+}
+
 # The recipe a local stand-in was built by: 1 for those built before recipes were labelled; empty when pulled.
 standin_recipe() {
   local labels
@@ -276,6 +331,7 @@ standin_recipe() {
 ensure_image() {  # ensure_image TAG
   local tag=$1 started=$SECONDS wanted=$NODE_RECIPE
   if [[ "$tag" == python:* ]]; then wanted=$PYTHON_RECIPE; fi
+  if [[ "$tag" == oven/bun:* ]]; then wanted=$BUN_RECIPE; fi
   local built
   built=$(image_exists "$tag" && standin_recipe "$tag" || true)
   if [[ -n "$built" && "$built" != "$wanted" ]]; then
@@ -299,8 +355,10 @@ ensure_image() {  # ensure_image TAG
     build_python_prefix "$tag" "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}"
   elif [[ "$tag" =~ ^node:([0-9]+)-slim$ ]]; then
     build_node "$tag" "${BASH_REMATCH[1]}"
+  elif [[ "$tag" =~ ^oven/bun:([0-9]+)-slim$ ]]; then
+    build_bun "$tag" "${BASH_REMATCH[1]}"
   else
-    die "no stand-in recipe for '$tag': use python:3.<minor>[.<patch>]-slim or node:<major>-slim"
+    die "no stand-in recipe for '$tag': use python:3.<minor>[.<patch>]-slim, node:<major>-slim or oven/bun:<major>-slim"
   fi
   cleanup
   work=""

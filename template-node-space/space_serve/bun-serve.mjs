@@ -1,0 +1,58 @@
+// From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
+// Bun.serve as a backend written for Bun calls it (js_runtime=bun), and a module's `export default { fetch }`, which
+// Bun serves itself: each server listens at once, but its requests wait until the start-up is ready (the schema,
+// the cookies), then meet the guards Node.js servers get (the health answer, the quick stop).
+import { LOOPBACK } from "./deferred-listen.mjs";
+import { guardFetch } from "./graceful-stop.mjs";
+
+/** Bun's own choice of port when the options name none. */
+const bunPort = (options) =>
+  Number(options.port ?? process.env.BUN_PORT ?? process.env.PORT ?? process.env.NODE_PORT ?? 3000);
+
+/** The host for PORT, as deferred-listen.mjs decides it for Node.js: loopback for a local run that asks for it,
+ * every interface where the backend names a loopback host (Spaces' proxy can't reach one), else the backend's. */
+function hostFor(options) {
+  if (bunPort(options) !== Number(process.env.PORT)) return options.hostname;
+  if (process.env.SPACE_LISTEN_HOST === "127.0.0.1") return "127.0.0.1";
+  if (!LOOPBACK.has(options.hostname)) return options.hostname;
+  process.stderr.write(`space: the server asked to listen on ${options.hostname} only, which Spaces' proxy can't ` +
+    `reach from outside the container: it listens on port ${process.env.PORT} on every interface\n`);
+  return "0.0.0.0";
+}
+
+/** Replaces Bun.serve (also what `import { serve } from "bun"` calls: bundle.mjs routes it here); `servers`
+ * receives each one as graceful-stop.mjs closes it. */
+export function holdBunServe(servers) {
+  const bun = globalThis.Bun;
+  const serve = bun.serve.bind(bun);
+  let ready;
+  const readiness = new Promise((resolve) => { ready = resolve; });
+  let guards = {};
+  let count = 0;
+  bun.serve = function spaceServe(options) {
+    const handler = options.fetch; // read through the prototype too: a Hono app may be handed over whole
+    const guarded = guardFetch((request, server) => handler.call(options, request, server), () => guards);
+    const wrapped = Object.create(options, {
+      fetch: { value: async (request, server) => { await readiness; return guarded(request, server); } },
+      hostname: { value: hostFor(options), enumerable: true },
+    });
+    const server = serve(wrapped);
+    count += 1;
+    servers.add({ close: () => server.stop(), address: () => ({ port: server.port }) });
+    return server;
+  };
+  return {
+    /** How many servers the backend started. */
+    count: () => count,
+    /** Serves the entry's default export as Bun does when it runs a module whose default export has fetch. */
+    serveDefault(exported) {
+      if (count === 0 && typeof exported?.fetch === "function") bun.serve(exported);
+    },
+    /** Lets the requests through, with these guards (health). */
+    release(releasedGuards) {
+      guards = releasedGuards;
+      ready();
+      return count;
+    },
+  };
+}
