@@ -261,6 +261,22 @@ def node_sqlite_user(backend: Path) -> str | None:
     return None
 
 
+# Bun's own database clients: bun:sqlite, and Bun's SQL (PostgreSQL unless its URL says otherwise).
+_BUN_DRIVERS = {"sqlite": re.compile(r"""from\s*["']bun:sqlite["']"""),
+                "postgres": re.compile(r"""\bimport\s*\{[^}]*\bSQL\b[^}]*\}\s*from\s*["']bun["']|\bBun\.sql\b"""
+                                       r"""|drizzle-orm/bun-sql""")}
+
+
+def _bun_drivers(backend: Path) -> dict[str, str]:
+    """The databases the code reaches through Bun's own clients: {database: the client}."""
+    found = {}
+    for _, text in _sources(backend):
+        for database, pattern in _BUN_DRIVERS.items():
+            if database not in found and pattern.search(text):
+                found[database] = "bun:sqlite" if database == "sqlite" else "Bun's SQL"
+    return found
+
+
 def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     dependencies = package.get("dependencies") or {}
     drivers = {"postgres": [name for name in _POSTGRES if name in dependencies],
@@ -268,6 +284,8 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
                "sqlite": ["better-sqlite3"] if "better-sqlite3" in dependencies else []}
     if node_sqlite_user(backend):
         drivers["sqlite"].append("node:sqlite")
+    for database, driver in _bun_drivers(backend).items():
+        drivers[database].append(driver)
     used = {database: names for database, names in drivers.items() if names}
     if len(used) > 1:
         names = [name for found in used.values() for name in found]

@@ -80,7 +80,8 @@ function checkWritableFolder(databasePath) {
   } catch {
     fail(
       `DATABASE_PATH=${databasePath}: the folder ${folder} is not writable by uid ${process.getuid?.()}; ` +
-        "use a folder it owns (the default /home/node/data is), or chown the mounted volume to 1000.",
+        `use a folder it owns (the default ${process.env.HOME ?? "/home/node"}/data is), or chown the mounted volume ` +
+        "to 1000.",
     );
   }
 }
