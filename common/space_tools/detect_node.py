@@ -80,8 +80,11 @@ def _differ(kind: str, wanted: dict, locked: dict) -> str:
 def production_packages(lock: Path) -> set[str] | None:
     """The packages the server's own code can import after a production install of this lock: npm's top-level
     node_modules (a devDependency that a production one needs as a peer among them), pnpm's direct dependencies
-    (its node_modules holds no others); None where the lock doesn't tell (Yarn, bun, older formats)."""
+    (its node_modules holds no others), bun's hoisted packages the root's dependencies reach; None where the lock
+    doesn't tell (Yarn, bun.lockb, older formats)."""
     try:
+        if lock.name == "bun.lock":
+            return _bun_production(json.loads(re.sub(r",(\s*[}\]])", r"\1", lock.read_text(encoding="utf-8"))))
         if lock.name == "package-lock.json":
             packages = json.loads(lock.read_text(encoding="utf-8")).get("packages")
             return {key.removeprefix("node_modules/") for key, entry in packages.items()
@@ -96,6 +99,40 @@ def production_packages(lock: Path) -> set[str] | None:
     except (OSError, ValueError, yaml.YAMLError):
         return None
     return None
+
+
+def _bun_production(data: dict) -> set[str] | None:
+    """The top-level packages of a production install of a text bun.lock: what the root's dependencies reach through
+    dependencies, optional and peer dependencies (bun installs peers), each found as bun does, nearest first."""
+    root, packages = (data.get("workspaces") or {}).get(""), data.get("packages")
+    if not isinstance(root, dict) or not isinstance(packages, dict):
+        return None
+
+    def names(key: str) -> list[str]:  # "a/@s/b/c" -> ["a", "@s/b", "c"]
+        parts, joined = key.split("/"), []
+        while parts:
+            joined.append(f"{parts.pop(0)}/{parts.pop(0)}" if parts[0].startswith("@") and len(parts) > 1
+                          else parts.pop(0))
+        return joined
+
+    def lookup(parent: list[str], name: str) -> str | None:
+        for depth in range(len(parent), -1, -1):
+            if (key := "/".join([*parent[:depth], name])) in packages:
+                return key
+        return None
+
+    kinds = ("dependencies", "optionalDependencies", "peerDependencies")
+    waiting = [key for kind in kinds[:2] for name in (root.get(kind) or {}) if (key := lookup([], name))]
+    reached: set[str] = set()
+    while waiting:
+        key = waiting.pop()
+        if key in reached:
+            continue
+        reached.add(key)
+        entry = packages[key]
+        meta = entry[2] if isinstance(entry, list) and len(entry) > 2 and isinstance(entry[2], dict) else {}
+        waiting += [found for kind in kinds for name in (meta.get(kind) or {}) if (found := lookup(names(key), name))]
+    return {key for key in reached if len(names(key)) == 1}
 
 
 def locks(backend: Path) -> tuple[list[str], dict[str, str]]:
