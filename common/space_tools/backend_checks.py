@@ -333,7 +333,8 @@ def _check_packages(manifest: dict, folder: Path, imports: code_imports.NodeImpo
             continue
         if package in (manifest.get("devDependencies") or {}):
             raise SpaceError(f"{importer} imports {package}, which is only in devDependencies, and the image installs "
-                             f"dependencies only: move it there (`npm install --save-prod {package}` in the backend).")
+                             f"dependencies only: move it there (`{detect_node.add_command(lock, package)}` in the "
+                             "backend).")
         if root and any(package in (listed.get(kind) or {}) for kind in ("dependencies", "devDependencies")):
             raise SpaceError(f"{importer} imports {package}, which only the workspace's {root / 'package.json'} "
                                  "lists, and the image installs the backend's own dependencies: add it to the "

@@ -154,6 +154,12 @@ def locks(backend: Path) -> tuple[list[str], dict[str, str]]:
                                          f"the image installs from {used}"}
 
 
+def add_command(lock: Path, package: str) -> str:
+    """The command that makes `package` a production dependency, with the tool of this lock."""
+    tool = {"pnpm-lock.yaml": "pnpm add", "yarn.lock": "yarn add", "bun.lock": "bun add", "bun.lockb": "bun add"}
+    return f"{tool.get(lock.name, 'npm install --save-prod')} {package}"
+
+
 def install_command(lock: Path) -> str:
     """How the image installs this lock, as its package manager's users know the command."""
     return BERRY if berry_lock_version(lock) is not None else LOCKS[lock.name]
