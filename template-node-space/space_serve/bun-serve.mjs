@@ -34,6 +34,7 @@ export function holdBunServe(servers) {
     const guarded = guardFetch((request, server) => handler.call(options, request, server), () => guards);
     const wrapped = Object.create(options, {
       fetch: { value: async (request, server) => { await readiness; return guarded(request, server); } },
+      port: { value: bunPort(options), enumerable: true }, // as Bun chooses it for an entry's default export
       hostname: { value: hostFor(options), enumerable: true },
     });
     const server = serve(wrapped);
