@@ -1,5 +1,5 @@
 """Shapes of real public backends that a Space can't run as they are, or runs only with answers detect can find:
-each is refused by `check` in one line before any build (a Bun server, MongoDB, an ORM adapter Better Auth's
+each is refused by `check` in one line before any build (a Bun server on Node.js, MongoDB, an ORM adapter Better Auth's
 migration can't drive with migrate_on_start, a compile the build stage can't do), or
 detect writes the answer that makes it work (Better Auth under its own basePath, the files and folders an app opens
 by name, the Prisma schema the build generates the client from). Written as the projects write them; no Docker."""
@@ -36,7 +36,7 @@ def _answer(detected: str, name: str) -> str:
     return found[1]
 
 
-def test_a_bun_server_is_refused_naming_bun(render, tmp_path):
+def test_a_bun_server_on_node_is_refused_naming_the_answer_detect_writes(render, tmp_path):
     backend = _node(tmp_path / "backend", {"src/index.ts": """\
 import { Hono } from "hono";
 import { auth } from "./lib/auth";
@@ -54,10 +54,17 @@ import { Database } from "bun:sqlite";
 
 export const auth = betterAuth({ database: new Database("auth.db"), emailAndPassword: { enabled: true } });
 """}, {"hono": "^4.6.0"}, scripts={"dev": "bun run --hot src/index.ts"})
+    write_backend(backend, {"bun.lock": "{}\n"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 
-    assert _refused(project).startswith("error: src/lib/auth.ts uses Bun's own API (from \"bun:sqlite\"), which "
-                                        "Node.js does not have")
+    assert _refused(project) == ("error: src/lib/auth.ts uses Bun's own API (from \"bun:sqlite\"), which Node.js "
+                                 "does not have: run it on Bun with `copier update --defaults --data js_runtime=bun` "
+                                 "(`./space detect --write` answers it).\n")
+    shown = detected(project)
+    assert_shows(shown, 'js_runtime bun (space.json: node) <- src/lib/auth.ts uses Bun\'s own API (from "bun:sqlite")',
+                 "database sqlite <- the code uses bun:sqlite", "app_port 3000 (space.json: 7860)")
+    space_tools(project, "detect", "--write")
+    assert space_tools(project, "check").returncode == 0
 
 
 def test_a_package_the_server_imports_from_its_dev_dependencies_is_refused(render, tmp_path):

@@ -277,6 +277,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         more = f" (and {len(imports.outside) - 1} more)" if len(imports.outside) > 1 else ""
         raise SpaceError(f"{imports.outside[0]}{more}: code outside the backend, which the image can't have; move it "
                          "into the backend, or publish it as a package the backend depends on.")
+    _check_reaches_better_auth(config, folder, imports)
     prestart_problem = detect_node.dev_only_prestart(manifest, str(config.settings.get("prestart") or ""))
     if prestart_problem:
         raise SpaceError(f"prestart `{config.settings['prestart']}` can't run in the image: {prestart_problem}; or "
@@ -411,6 +412,19 @@ def _check_better_auth(lock: Path, folder: Path) -> list[str]:
     if minor > newest:
         return [f"note: better-auth {version} is newer than the versions the start-up is tested with ({supported})"]
     return [f"better-auth {version} (supported: {supported})"]
+
+
+def _check_reaches_better_auth(config: SpaceConfig, folder: Path, imports: code_imports.NodeImportGraph) -> None:
+    """The start-up finds Better Auth among what the entry loads: its health answer, schema and cookies need it."""
+    health = str(config.settings.get("health_path", ""))
+    if "better-auth" in imports.packages or not health.endswith("/ok"):
+        return
+    if any("better-auth" in backend_reading.text(folder / name) for name in imports.files):
+        return  # imported another way (a dynamic import()): the start-up says if it never made an instance
+    raise SpaceError(f"{config.settings.get('entry_file')} never imports better-auth, nor does any file it imports, so "
+                     f"nothing answers the health path {health}: import the module that calls betterAuth() from the "
+                     "server, or answer health_path with a route the server answers "
+                     "(`copier update --defaults --data health_path=/healthz`).")
 
 
 def _check_bun(config: SpaceConfig, folder: Path) -> None:

@@ -1,0 +1,77 @@
+"""A Better Auth server written for Bun, as Hono's and Better Auth's Bun guides write one: bun:sqlite, a bun.lock,
+and the server started either by Bun serving the entry's `export default app` (m3h3d1ha2an/bun-todo) or by
+`serve()` imported from "bun" (m-umar-ch's Hono backend). Node.js has neither, so detect answers js_runtime=bun
+and the image runs on oven/bun; the start-up holds the requests until the schema is made, answers the health
+path, and stops quickly on SIGTERM, as it does on Node.js."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from harness import docker
+from tests.support.shapes import make_space, running, sign_up, write_backend
+from tests.test_lock_kinds import _pinned_tool
+
+PACKAGE = {
+    "name": "bun-auth", "module": "src/index.ts", "type": "module",
+    "scripts": {"dev": "bun run --hot src/index.ts"},
+    "dependencies": {"better-auth": "1.7.25", "hono": "4.9.9"},
+    "devDependencies": {"@types/bun": "latest"},
+}
+AUTH = """\
+import { Database } from "bun:sqlite";
+import { betterAuth } from "better-auth";
+
+export const auth = betterAuth({
+  database: new Database("sqlite.db"),
+  emailAndPassword: { enabled: true },
+});
+"""
+APP = """\
+import { Hono } from "hono";
+import { auth } from "./lib/auth";
+
+const app = new Hono();
+
+app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));
+
+app.get("/api/me", async (c) => {
+  const session = await auth.api.getSession({ headers: c.req.raw.headers });
+  if (!session) return c.json({ error: "not signed in" }, 401);
+  return c.json({ email: session.user.email, runtime: `bun ${Bun.version}` });
+});
+"""
+ENTRIES = {
+    "export-default": APP + "\nexport default app;\n",
+    "serve-from-bun": 'import { serve } from "bun";\n' + APP + """
+const server = serve({ port: Number(process.env.PORT ?? 3000), fetch: app.fetch });
+console.log(`Listening on ${server.url}`);
+""",
+}
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_a_bun_server_runs_on_bun_and_signs_up(render, cli, tmp_path, entry):
+    backend = write_backend(tmp_path / "backend", {"package.json": json.dumps(PACKAGE, indent=2) + "\n",
+                                                   "src/lib/auth.ts": AUTH, "src/index.ts": ENTRIES[entry]})
+    space = make_space(render, "node", backend, f"bun-{entry}")
+    # The lock as its team writes it, with the bun the Space's Dockerfile pins for bun.lock on Node.js.
+    subprocess.run(["npx", "--yes", f"bun@{_pinned_tool(space.project, 'bun')}", "install", "--lockfile-only"],
+                   cwd=backend, check=True, capture_output=True, timeout=300)
+
+    with running(cli, space) as url:  # detect --write first; waits for the health path's 200
+        health = docker.http_get(f"{url}/api/auth/ok")
+        user = sign_up(url)
+        me = docker.http_get(f"{url}/api/me", headers={"cookie": user["set-cookie"].split(";", 1)[0]})
+        anonymous = docker.http_get(f"{url}/api/me")
+    assert (space.settings["js_runtime"], space.settings["entry_file"]) == ("bun", "src/index.ts")
+    assert 'ARG JS_IMAGE=oven/bun:1-slim' in (space.project / "Dockerfile").read_text()
+    assert health == (200, b'{"ok":true}')
+    assert user["user"]["email"] == "ada@example.com"
+    assert me[0] == 200 and json.loads(me[1])["runtime"].startswith("bun 1.")
+    assert anonymous[0] == 401
+
