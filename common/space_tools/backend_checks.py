@@ -277,7 +277,6 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         more = f" (and {len(imports.outside) - 1} more)" if len(imports.outside) > 1 else ""
         raise SpaceError(f"{imports.outside[0]}{more}: code outside the backend, which the image can't have; move it "
                          "into the backend, or publish it as a package the backend depends on.")
-    _check_reaches_better_auth(config, folder, imports)
     prestart_problem = detect_node.dev_only_prestart(manifest, str(config.settings.get("prestart") or ""))
     if prestart_problem:
         raise SpaceError(f"prestart `{config.settings['prestart']}` can't run in the image: {prestart_problem}; or "
@@ -296,6 +295,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             lock.write_bytes(pnpm_workspace_lock.export(folder, workspace))
             _check_lock_matches(manifest, lock, shown=workspace / pnpm_workspace_lock.LOCK)
             _check_packages(manifest, folder, imports, lock)
+            _check_reaches_better_auth(config, folder, imports)
             better_auth = _check_better_auth(lock, folder)
         shown = (f"dependencies: the pnpm workspace's {workspace / lock.name}, its entry for the backend written by "
                  f"sync as the backend's own {lock.name} ({detect_node.install_command(lock)})")
@@ -316,6 +316,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     if lock.name in ("package-lock.json", "pnpm-lock.yaml"):
         _check_lock_matches(manifest, lock)
     _check_packages(manifest, folder, imports, lock)
+    _check_reaches_better_auth(config, folder, imports)
     return [*_check_better_auth(lock, folder), *prisma, *sign_in_checks.check(config.settings, folder),
             *_unmigrated(config, used), f"dependencies: {lock.name} ({detect_node.install_command(lock)})"]
 

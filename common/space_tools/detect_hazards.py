@@ -21,7 +21,8 @@ _UNWRITABLE = re.compile(r"^(?:sqlite(?:\+\w+)?:///|file:)?(/(?:data|var|srv|mnt
 _JS_STRING = re.compile(r"""["'`]((?:sqlite:///|file:)?/(?:data|var|srv|mnt|opt|usr|etc|root)/[^"'`\s$]*)["'`]""")
 # `{ port: 3000 }` counts only inside a listen()/serve() call's options (Fastify, @hono/node-server), never in a
 # client's settings (Redis, a log transport).
-_SERVER_OPTIONS = r"(?:\.listen|\bserve)\(\s*\{[^{}]{0,300}?"
+# listen({...}), serve({...}) (Hono's node-server, Bun's) and the `export default {...}` Bun serves.
+_SERVER_OPTIONS = r"(?:(?:\.listen|\bserve)\(\s*|(?m:^)export\s+default\s+)\{[^{}]{0,300}?"
 _JS_FIXED_PORT = re.compile(rf"\.listen\(\s*(\d{{2,5}})\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*(\d{{2,5}})\b")
 HONO_SERVE_APP = re.compile(  # @hono/node-server's serve(app), or serve(options)
     r"\bserve\(\s*([A-Za-z_$][\w$]*)\s*[,)]")
