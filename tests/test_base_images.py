@@ -28,7 +28,7 @@ from harness.docker import (
     unique_tag,
     wait_http,
 )
-from harness.images import NODE_IMAGE, PYTHON_IMAGE, PYTHON_IMAGES
+from harness.images import BUN_IMAGE, NODE_IMAGE, PYTHON_IMAGE, PYTHON_IMAGES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.docker
 
 @pytest.fixture(scope="module", autouse=True)
 def base_images_present() -> None:
-    missing = [tag for tag in (*PYTHON_IMAGES, NODE_IMAGE) if not image_exists(tag)]
+    missing = [tag for tag in (*PYTHON_IMAGES, NODE_IMAGE, BUN_IMAGE) if not image_exists(tag)]
     assert not missing, f"base images missing: {missing}; run tools/docker/standin-images.sh first"
 
 
@@ -195,6 +195,24 @@ def test_node_image_runs_node_by_default_and_passes_flags_to_it() -> None:
     # The entrypoint hands arguments that are not commands to node.
     out = docker("run", "--rm", "--network", "host", NODE_IMAGE, "-e", "console.log(process.version)").stdout
     assert out.strip().startswith("v24.")
+
+
+# --- oven/bun:1-slim ---
+
+
+def test_bun_image_is_laid_out_as_the_official_one() -> None:
+    # A bun user with uid and gid 1000 (the Dockerfile's USER bun), bun and bunx on PATH, the app's folder its own.
+    out = sh(BUN_IMAGE, "getent passwd bun; command -v bun bunx; bun --version; stat -c %u:%g /home/bun/app")
+    passwd, bun, bunx, version, owner = out.splitlines()
+    name, _, uid, gid, _, home, _ = passwd.split(":")
+    assert (name, uid, gid, home) == ("bun", "1000", "1000", "/home/bun")
+    assert (bun, bunx, owner) == ("/usr/local/bin/bun", "/usr/local/bin/bunx", "1000:1000")
+    assert version.startswith(BUN_IMAGE.split(":")[1].split("-")[0] + "."), version
+    config = inspect_image(BUN_IMAGE)["Config"]
+    assert (config["WorkingDir"], config["Cmd"]) == ("/home/bun/app", ["/usr/local/bin/bun"])
+    # The entrypoint hands arguments that are not commands to bun.
+    out = docker("run", "--rm", "--network", "host", BUN_IMAGE, "-e", "console.log(typeof Bun.serve)").stdout
+    assert out.strip() == "function"
 
 
 def test_npm_installs_from_the_registry_as_the_node_user(tmp_path: Path) -> None:

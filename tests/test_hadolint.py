@@ -17,6 +17,7 @@ VARIANTS = {
     "node-sqlite": {"runtime": "node"},
     "node-postgres-iframe": {"runtime": "node", "database": "postgres", "iframe": True},
     "node-existing-backend": {"runtime": "node", "backend_path": "../backend", "dev_mode": True},
+    "node-on-bun": {"runtime": "node", "backend_path": "../backend", "js_runtime": "bun"},
 }
 
 

@@ -102,7 +102,7 @@ def test_migrate_on_start_answer_reaches_the_wrapper(render, migrate):
 
 def test_node_version_picks_the_base_image(render):
     dockerfile = (render(runtime="node", node_version="22") / "Dockerfile").read_text()
-    assert "ARG NODE_IMAGE=node:22-slim" in dockerfile
+    assert "ARG JS_IMAGE=node:22-slim" in dockerfile
 
 
 def test_runtime_stage_holds_only_the_bundle(render):
