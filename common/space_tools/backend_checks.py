@@ -272,6 +272,10 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"{problem}.")
     if config.settings.get("js_runtime") == "bun":
         _check_bun(config, folder)
+    elif detect_node.bun_served(folder, manifest, entry):
+        raise SpaceError(f"{entry}'s default export is its server, which Bun serves when a package.json script runs it "
+                         "and Node.js never starts: run it on Bun with `copier update --defaults --data "
+                         "js_runtime=bun` (`./space detect --write` answers it).")
     imports = code_imports.node_import_graph(folder, entry)
     if imports.outside:
         more = f" (and {len(imports.outside) - 1} more)" if len(imports.outside) > 1 else ""

@@ -17,6 +17,9 @@ OFFERED = [int(major) for major in
 _SOURCE = (".ts", ".mts", ".js", ".mjs")
 _BUILD_OUTPUT = re.compile(r"^(dist|build|out|lib)/")
 _LISTENS = re.compile(r"\.listen\s*\(|\bserve\s*\(\s*\{|Bun\.serve\s*\(")
+# What Bun serves when it runs a file: its default export, an app (`export default app`) or `{ fetch, port }`.
+_BUN_SERVED = re.compile(r"^export\s+default\s+(?:[A-Za-z_$][\w$]*\s*;?\s*$|\{[^{}]*\bfetch\b)", re.M)
+_RUN_BY_BUN = re.compile(r"(?:^|&&|;)\s*bunx?\b")
 LOCKS = dependency_files.NODE_LOCKS  # each lock and its package manager, in the order the image's build prefers them
 BERRY = "yarn install --immutable"
 
@@ -262,7 +265,9 @@ def _entry_file(backend: Path, package: dict, findings: Findings) -> None:
             continue
         for token in scripts.get(script, "").split():
             found = _source_for(backend, token) if re.search(r"\.(c|m)?[jt]s$", token) else None
-            if found and (script in usual or _listens(backend_reading.text(backend / found))):
+            text = backend_reading.text(backend / found) if found else ""
+            bun_served = bool(_RUN_BY_BUN.search(scripts[script])) and bool(_BUN_SERVED.search(text))
+            if found and (script in usual or _listens(text) or bun_served):
                 return findings.add("entry_file", found, f'package.json scripts.{script}: "{scripts[script]}"')
     for path in backend_reading.source_files(backend, _SOURCE):
         if _listens(backend_reading.text(path)):
@@ -399,11 +404,25 @@ def adapter(backend: Path) -> tuple[str, str] | None:
     return None
 
 
-def _js_runtime(backend: Path, findings: Findings) -> None:
-    """Bun for a server written for Bun's own API; Node.js otherwise, where either runs it."""
-    used = bun_api(backend)
-    findings.add("js_runtime", "bun" if used else "node",
-                 f"{used[0]} uses Bun's own API ({used[1]})" if used else "no Bun API in the code: Node.js runs it")
+def _js_runtime(backend: Path, package: dict, findings: Findings) -> None:
+    """Bun for a server written for Bun's own API, or one that only Bun starts: a script runs the entry with bun,
+    and the entry's default export is what serves (nothing it loads listens); Node.js otherwise."""
+    if used := bun_api(backend):
+        return findings.add("js_runtime", "bun", f"{used[0]} uses Bun's own API ({used[1]})")
+    entry = findings.get("entry_file")
+    if entry is not None and entry.value and bun_served(backend, package, str(entry.value)):
+        return findings.add("js_runtime", "bun", f"{entry.value}: its default export is the server, which Bun serves "
+                            "when a package.json script runs it (Node.js would start nothing)")
+    return findings.add("js_runtime", "node", "no Bun API in the code: Node.js runs it")
+
+
+def bun_served(backend: Path, package: dict, entry: str) -> bool:
+    """Whether only Bun starts this entry: a script runs it with bun, and its default export is the server."""
+    scripts = [command for command in (package.get("scripts") or {}).values() if isinstance(command, str)]
+    run_by_bun = any(_RUN_BY_BUN.search(command) and entry.rsplit(".", 1)[0] in command for command in scripts)
+    if not run_by_bun or not _BUN_SERVED.search(backend_reading.text(backend / entry)):
+        return False
+    return not any(_listens(backend_reading.text(backend / name)) for name in code_imports.node_imports(backend, entry))
 
 
 def _better_auth_config(backend: Path, findings: Findings, settings: dict) -> None:
@@ -535,7 +554,7 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     package = backend_reading.package_json(backend)
     _entry_file(backend, package, findings)
     _app_port(backend, findings)
-    _js_runtime(backend, findings)
+    _js_runtime(backend, package, findings)
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
     _prisma(backend, findings)
