@@ -99,6 +99,54 @@ export type Database = Kysely<Record<string, never>>;
     assert space_tools(project, "check").returncode == 0
 
 
+def test_a_default_export_that_only_bun_serves_runs_on_bun_and_is_refused_on_node(render, tmp_path):
+    # As iamharshtambe/its-better-auth's server is written: no Bun API, but only `bun run` serves its default export.
+    backend = _node(tmp_path / "backend", {"server/index.ts": """\
+import { Hono } from "hono";
+import { auth } from "./lib/auth";
+
+const app = new Hono();
+
+const router = app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));
+
+export type AppType = typeof router;
+export default app;
+""", "server/lib/auth.ts": 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'},
+        {"hono": "^4.9.0"}, scripts={"server": "bun run --hot server/index.ts", "client": "cd client && bun run dev"})
+    write_backend(backend, {"bun.lock": "{}\n"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="server/index.ts")
+
+    assert _refused(project) == ("error: server/index.ts's default export is its server, which Bun serves when a "
+                                 "package.json script runs it and Node.js never starts: run it on Bun with `copier "
+                                 "update --defaults --data js_runtime=bun` (`./space detect --write` answers it).\n")
+    assert_shows(detected(project), 'entry_file server/index.ts <- package.json scripts.server: "bun run --hot '
+                 'server/index.ts"', "js_runtime bun (space.json: node) <- server/index.ts: its default export is the "
+                 "server, which Bun serves when a package.json script runs it (Node.js would start nothing)")
+
+
+def test_a_bun_lock_s_dev_only_import_is_refused_naming_bun_add(render, tmp_path):
+    # As m3h3d1ha2an/bun-todo imports pino-pretty, a devDependency that bun's production install leaves out.
+    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+import { Hono } from "hono";
+import pretty from "pino-pretty";
+import { auth } from "./auth";
+
+const app = new Hono();
+app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));
+pretty();
+
+export default app;
+""", "src/auth.ts": 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'},
+        {"hono": "4.9.9"}, devDependencies={"pino-pretty": "13.1.3"}, scripts={"dev": "bun run --hot src/index.ts"})
+    subprocess.run(["npx", "--yes", "bun@1", "install", "--lockfile-only"], cwd=backend, check=True,
+                   capture_output=True, timeout=300)
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts", js_runtime="bun")
+
+    assert _refused(project) == ("error: src/index.ts imports pino-pretty, which is only in devDependencies, and the "
+                                 "image installs dependencies only: move it there (`bun add pino-pretty` in the "
+                                 "backend).\n")
+
+
 def test_two_lock_files_of_different_managers_are_refused(render, tmp_path):
     """The team moved to bun; the package-lock.json left behind would be the one the image installs."""
     backend = _node(tmp_path / "backend", {"src/index.ts": 'import { serve } from "@hono/node-server";\n'},
