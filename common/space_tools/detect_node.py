@@ -28,7 +28,7 @@ def berry_lock_version(lock: Path) -> int | None:
     """The lock format of a Yarn 2+ (Berry) yarn.lock (8 is Yarn 4's), None for a Yarn 1 or other lock."""
     if lock.name != "yarn.lock":
         return None
-    match = re.search(r"^__metadata:\n\s+version: (\d+)", backend_reading.text(lock)[:2000], re.M)
+    match = re.search(r"^__metadata:\n\s+version: (\d+)", backend_reading.text(lock)[:2000], re.MULTILINE)
     return int(match[1]) if match else None
 
 
@@ -266,8 +266,8 @@ def _entry_file(backend: Path, package: dict, findings: Findings) -> None:
         for token in scripts.get(script, "").split():
             found = _source_for(backend, token) if re.search(r"\.(c|m)?[jt]s$", token) else None
             text = backend_reading.text(backend / found) if found else ""
-            bun_served = bool(_RUN_BY_BUN.search(scripts[script])) and bool(_BUN_SERVED.search(text))
-            if found and (script in usual or _listens(text) or bun_served):
+            served_by_bun = bool(_RUN_BY_BUN.search(scripts[script])) and bool(_BUN_SERVED.search(text))
+            if found and (script in usual or _listens(text) or served_by_bun):
                 return findings.add("entry_file", found, f'package.json scripts.{script}: "{scripts[script]}"')
     for path in backend_reading.source_files(backend, _SOURCE):
         if _listens(backend_reading.text(path)):
@@ -404,16 +404,19 @@ def adapter(backend: Path) -> tuple[str, str] | None:
     return None
 
 
-def _js_runtime(backend: Path, package: dict, findings: Findings) -> None:
+def _js_runtime(backend: Path, package: dict, findings: Findings, current: str) -> None:
     """Bun for a server written for Bun's own API, or one that only Bun starts: a script runs the entry with bun,
-    and the entry's default export is what serves (nothing it loads listens); Node.js otherwise."""
+    and the entry's default export is what serves (nothing it loads listens); Node.js otherwise (said only when
+    the answer was bun)."""
     if used := bun_api(backend):
         return findings.add("js_runtime", "bun", f"{used[0]} uses Bun's own API ({used[1]})")
     entry = findings.get("entry_file")
     if entry is not None and entry.value and bun_served(backend, package, str(entry.value)):
         return findings.add("js_runtime", "bun", f"{entry.value}: its default export is the server, which Bun serves "
                             "when a package.json script runs it (Node.js would start nothing)")
-    return findings.add("js_runtime", "node", "no Bun API in the code: Node.js runs it")
+    if current == "bun":
+        findings.add("js_runtime", "node", "no Bun API in the code, and its server starts itself: Node.js runs it")
+    return None
 
 
 def bun_served(backend: Path, package: dict, entry: str) -> bool:
@@ -554,7 +557,7 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     package = backend_reading.package_json(backend)
     _entry_file(backend, package, findings)
     _app_port(backend, findings)
-    _js_runtime(backend, package, findings)
+    _js_runtime(backend, package, findings, str(settings.get("js_runtime", "node")))
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
     _prisma(backend, findings)
