@@ -18,7 +18,7 @@ _SOURCE = (".ts", ".mts", ".js", ".mjs")
 _BUILD_OUTPUT = re.compile(r"^(dist|build|out|lib)/")
 _LISTENS = re.compile(r"\.listen\s*\(|\bserve\s*\(\s*\{|Bun\.serve\s*\(")
 # What Bun serves when it runs a file: its default export, an app (`export default app`) or `{ fetch, port }`.
-_BUN_SERVED = re.compile(r"^export\s+default\s+(?:[A-Za-z_$][\w$]*\s*;?\s*$|\{[^{}]*\bfetch\b)", re.M)
+_BUN_SERVED = re.compile(r"^export\s+default\s+(?:[A-Za-z_$][\w$]*\s*;?\s*$|\{[^{}]*\bfetch\b)", re.MULTILINE)
 _RUN_BY_BUN = re.compile(r"(?:^|&&|;)\s*bunx?\b")
 LOCKS = dependency_files.NODE_LOCKS  # each lock and its package manager, in the order the image's build prefers them
 BERRY = "yarn install --immutable"
