@@ -267,10 +267,11 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
     workspace = detect_hazards.workspace_dependencies(folder.resolve())
-    problem = workspace[0] if workspace else detect_node.unsupported(folder, config.settings.get("js_runtime", "node"))
+    js_runtime = config.settings.get("js_runtime", "node")
+    problem = workspace[0] if workspace else detect_node.unsupported(folder, js_runtime)
     if problem:
         raise SpaceError(f"{problem}.")
-    if config.settings.get("js_runtime") == "bun":
+    if js_runtime == "bun":
         _check_bun(config, folder)
     elif detect_node.bun_served(folder, manifest, entry):
         raise SpaceError(f"{entry}'s default export is its server, which Bun serves when a package.json script runs it "
@@ -435,11 +436,11 @@ def _check_reaches_better_auth(config: SpaceConfig, folder: Path, imports: code_
 def _check_bun(config: SpaceConfig, folder: Path) -> None:
     """What the Bun image (js_runtime=bun) can't build: it installs with bun from bun.lock, and has no npm."""
     if not any((folder / name).is_file() for name in ("bun.lock", "bun.lockb")):
-        raise SpaceError(f"js_runtime is bun, and {folder} has no bun.lock, which the image installs from (`bun install "
-                         "--frozen-lockfile`): run `bun install` in the backend and commit bun.lock.")
+        raise SpaceError(f"js_runtime is bun, and {folder} has no bun.lock, which the image installs from (`bun "
+                         "install --frozen-lockfile`): run `bun install` in the backend and commit bun.lock.")
     if config.settings.get("prisma_schema"):
-        raise SpaceError("js_runtime is bun, and the image's build writes Prisma's client with npm, which the Bun image "
-                         "lacks: run the server on Node.js (`copier update --defaults --data js_runtime=node`).")
+        raise SpaceError("js_runtime is bun, and the image's build writes Prisma's client with npm, which the Bun "
+                         "image lacks: run the server on Node.js (`copier update --defaults --data js_runtime=node`).")
 
 
 def _check_lock_matches(manifest: dict, lock: Path, shown: Path | None = None) -> None:
