@@ -134,7 +134,8 @@ def _bun_production(data: dict) -> set[str] | None:
         reached.add(key)
         entry = packages[key]
         meta = entry[2] if isinstance(entry, list) and len(entry) > 2 and isinstance(entry[2], dict) else {}
-        waiting += [found for kind in kinds for name in (meta.get(kind) or {}) if (found := lookup(names(key), name))]
+        parent = names(key)
+        waiting += [found for kind in kinds for name in (meta.get(kind) or {}) if (found := lookup(parent, name))]
     return {key for key in reached if len(names(key)) == 1}
 
 
@@ -412,8 +413,8 @@ def _js_runtime(backend: Path, package: dict, findings: Findings, current: str) 
         return findings.add("js_runtime", "bun", f"{used[0]} uses Bun's own API ({used[1]})")
     entry = findings.get("entry_file")
     if entry is not None and entry.value and bun_served(backend, package, str(entry.value)):
-        return findings.add("js_runtime", "bun", f"{entry.value}: its default export is the server, which Bun serves "
-                            "when a package.json script runs it (Node.js would start nothing)")
+        return findings.add("js_runtime", "bun", f"{entry.value}: its default export is the server, which Bun "
+                            "serves when a package.json script runs it (Node.js would start nothing)")
     if current == "bun":
         findings.add("js_runtime", "node", "no Bun API in the code, and its server starts itself: Node.js runs it")
     return None
@@ -425,7 +426,8 @@ def bun_served(backend: Path, package: dict, entry: str) -> bool:
     run_by_bun = any(_RUN_BY_BUN.search(command) and entry.rsplit(".", 1)[0] in command for command in scripts)
     if not run_by_bun or not _BUN_SERVED.search(backend_reading.text(backend / entry)):
         return False
-    return not any(_listens(backend_reading.text(backend / name)) for name in code_imports.node_imports(backend, entry))
+    loaded = code_imports.node_imports(backend, entry)
+    return not any(_listens(backend_reading.text(backend / name)) for name in loaded)
 
 
 def _better_auth_config(backend: Path, findings: Findings, settings: dict) -> None:
