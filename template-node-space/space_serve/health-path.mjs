@@ -19,7 +19,8 @@ export function exemptHealthPath(context, basePath, healthPath) {
 export function betterAuthHealth(auth, basePath, healthPath) {
   if (healthPath !== `${basePath}/ok`) return null;
   let confirmed = false; // Better Auth has answered the path 200 itself
-  const isHealth = (method, target) => (method === "GET" || method === "HEAD") && target.split("?", 1)[0] === healthPath;
+  const isHealth = (method, target) =>
+    (method === "GET" || method === "HEAD") && target.split("?", 1)[0] === healthPath;
   const ask = async (url) => { // GET: Better Auth routes no HEAD
     const answer = await auth.handler(new Request(url));
     confirmed ||= answer.status === 200;
