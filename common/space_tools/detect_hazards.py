@@ -172,9 +172,29 @@ def _python_random_keys(tree: ast.Module, relative: str) -> list[str]:
     return found
 
 
+# A web framework's route: `@router.post("/data/export")`, `app.mount("/data", ...)`, `APIRouter(prefix="/data")`.
+_ROUTE_CALLS = {"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route", "websocket",
+                "add_api_route", "add_route", "mount", "Route", "Mount", "WebSocketRoute"}
+
+
+def _route_paths(tree: ast.Module) -> set[int]:
+    """The ids of the string constants that name URL paths, never files: a route call's path, a `prefix=`."""
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if called in _ROUTE_CALLS and node.args:
+            found.add(id(node.args[0]))
+        found |= {id(keyword.value) for keyword in node.keywords if keyword.arg in ("prefix", "path", "root_path")}
+    return found
+
+
 def _python_paths(tree: ast.Module, relative: str) -> list[str]:
+    routes = _route_paths(tree)
     paths = {m[1] for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
-             and (m := _UNWRITABLE.match(node.value))}
+             and id(node) not in routes and (m := _UNWRITABLE.match(node.value))}
     return [f"{relative} names {path}" for path in sorted(paths)]
 
 

@@ -25,15 +25,21 @@ from .version_spec import OFFERED, allows, is_patch, offered_that_satisfy
 _ASGI_CLASSES = {"FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Falcon", "App"}
 _CONVENTIONAL = ("app", "application", "api")
 _FACTORIES = re.compile(r"^(create_app|make_app|get_app|build_app|get_application|create_application)$")
+# Objects named like an app that no ASGI server can serve: CLIs, task queues, WSGI apps, routers.
+_NOT_ASGI = {"Typer", "Click", "Group", "group", "ArgumentParser", "Celery", "Dramatiq", "Flask", "Bottle",
+             "Blueprint", "APIRouter", "Router", "Dash", "Gradio", "Blocks"}
 
 
 _ASGI_LINE = re.compile(rf"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=\s*({'|'.join(sorted(_ASGI_CLASSES))})\(", re.M)
 
 
 def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
-    """Module-level `x = FastAPI(...)` (or another ASGI class, or an app factory call): (name, how)."""
+    """Module-level `x = FastAPI(...)` (or another ASGI class, or an app factory call): (name, how); also under a
+    module-level `if` (`if __name__ != "__main__": app = create_app()`), which runs on import too."""
     found = []
-    for node in tree.body:
+    statements = [*tree.body, *(inner for node in tree.body if isinstance(node, ast.If)
+                                for inner in (*node.body, *node.orelse))]
+    for node in statements:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         value = getattr(node, "value", None)
         if not isinstance(value, ast.Call) or not targets or not isinstance(targets[0], ast.Name):
@@ -41,6 +47,8 @@ def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
         func = value.func
         called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         name = targets[0].id
+        if called in _NOT_ASGI:
+            continue
         if called in _ASGI_CLASSES or _FACTORIES.match(called) or (name in _CONVENTIONAL and called):
             found.append((name, f"{name} = {called}(...)"))
     return found
