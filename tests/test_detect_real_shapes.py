@@ -677,3 +677,25 @@ def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend)
 
     write_backend(backend, {"app/main.py": "from starlette.applications import Starlette\n\napp = Starlette()\n"})
     assert_shows(detected(project), "base_path (space.json: /docs) <- app/main.py: Starlette serves no docs page")
+
+
+def test_the_app_made_under_a_module_level_if_beside_a_typer_cli_and_routes_under_data(render, backend):
+    # As insistence/RuoYi-Vue3-FastAPI's backend is written: its CLI's `app = Typer(...)` is no ASGI app, app.py makes
+    # the real one only when imported, and a route path under /data names no file.
+    write_backend(backend, {
+        "cli/__init__.py": "", "cli/command.py": "from typer import Typer\n\napp = Typer(help='Manage the app')\n",
+        "server.py": "from fastapi import FastAPI\n\nfrom dict_controller import router\n\n\n"
+                     "def create_app() -> FastAPI:\n    app = FastAPI()\n    app.include_router(router)\n"
+                     "    return app\n",
+        "dict_controller.py": "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/system/dict')\n\n\n"
+                              "@router.post('/data/export')\nasync def export():\n    return {}\n\n\n"
+                              "@router.get('/data/list')\nasync def listing():\n    return []\n",
+        "app.py": "import uvicorn\n\nfrom server import create_app\n\nif __name__ != '__main__':\n"
+                  "    app = create_app()\n\nif __name__ == '__main__':\n"
+                  "    uvicorn.run(app='server:create_app', host='0.0.0.0', port=9099, factory=True)\n",
+        "requirements.txt": "fastapi\nuvicorn\ntyper\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = detected(project)
+    assert_shows(shown, "asgi_app app:app (space.json: app.main:app) <- app.py: app = create_app(...)")
+    assert "cli.command:app" not in shown and "/data" not in shown
