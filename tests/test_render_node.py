@@ -13,7 +13,8 @@ from tests.conftest import space_tools
 WRAPPER_FILES = {"start.mjs", "settings.mjs", "bundle.mjs", "placeholder-secrets.txt", "environment.mjs",
                  "deferred-listen.mjs", "graceful-stop.mjs", "migrate.mjs", "iframe-cookies.mjs",
                  "health-path.mjs", "auth-write-queue.mjs", "healthcheck.mjs", "better-auth-instances.mjs",
-                 "prestart.mjs", "storage.mjs", "storage-layout.json", "forwarded.mjs", "decorator-metadata.mjs"}
+                 "prestart.mjs", "storage.mjs", "storage-layout.json", "forwarded.mjs", "decorator-metadata.mjs",
+                 "bun-serve.mjs"}
 
 
 def _settings(project: Path) -> dict:

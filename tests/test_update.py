@@ -311,7 +311,7 @@ BACKENDS = {
 }
 DETECTED = ["API_KEY", "MODE", "ZONE"]
 # Every answer a Space records, each changed in one update (the test below checks none is left out): the Python Space
-# goes from no storage to a bucket, the Node one from PostgreSQL outside to SQLite in a bucket.
+# goes from no storage to a bucket, the Node one from PostgreSQL outside to SQLite in a bucket, and onto Bun.
 COMMON = {
     "backend_path": "../../backend-moved", "space_name": "tasks-api", "space_owner": "acme",
     "space_title": "Tasks, renamed", "short_description": "Tasks for the team", "emoji": "📋", "color_from": "green",
@@ -331,6 +331,7 @@ CHANGES = {
                                          "help": "The tasks' SQLite file."},
                             "ZONE": {"secret": False, "required": True, "default": "", "help": "Read in main.py."}}},
     "node": {**COMMON, "hf_oauth_scopes": "openid profile email read-repos", "node_version": "22",
+             "js_runtime": "bun", "bun_version": "1",
              "entry_file": "server.mts", "database": "sqlite", "prisma_schema": "prisma/schema.prisma",
              "migrate_on_start": False, "iframe": True, "sqlite_files": ["/home/node/data/other.db"],
              "env_vars": {"API_KEY": {"secret": True, "required": True, "default": "", "help": "Read in server.ts."},
