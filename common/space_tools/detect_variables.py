@@ -354,12 +354,14 @@ def find(backend: Path, runtime: str) -> list[Variable]:
                 continue
             known = merged.setdefault(variable.name, variable)
             if known is not variable:
-                known.required = known.required and variable.required
                 if (known.default and variable.default and known.default != variable.default) or (
                         (known.presence or variable.presence) and (known.default or variable.default)):
                     disputed.add(variable.name)
                 known.presence = known.presence or variable.presence
                 known.default = "" if variable.name in disputed else known.default or variable.default
+                # One read with neither a default nor one the Space sets stops the app (a settings class made at
+                # import), whatever the other reads allow.
+                known.required = (known.required or variable.required) and not known.default
     if runtime == "node" and (node_env := _node_env(files, backend)):
         merged["NODE_ENV"] = node_env
     example, values = example_values(backend)
