@@ -359,9 +359,9 @@ def find(backend: Path, runtime: str) -> list[Variable]:
                     disputed.add(variable.name)
                 known.presence = known.presence or variable.presence
                 known.default = "" if variable.name in disputed else known.default or variable.default
-                # One read with neither a default nor one the Space sets stops the app (a settings class made at
-                # import), whatever the other reads allow.
-                known.required = (known.required or variable.required) and not known.default
+                # One read with no default stops the app (a settings class made at import), whatever the other
+                # reads allow; unless the code asks whether it is set at all, and so guards its reads.
+                known.required = (known.required or variable.required) and not known.default and not known.presence
     if runtime == "node" and (node_env := _node_env(files, backend)):
         merged["NODE_ENV"] = node_env
     example, values = example_values(backend)
