@@ -699,3 +699,20 @@ def test_the_app_made_under_a_module_level_if_beside_a_typer_cli_and_routes_unde
     shown = detected(project)
     assert_shows(shown, "asgi_app app:app (space.json: app.main:app) <- app.py: app = create_app(...)")
     assert "cli.command:app" not in shown and "/data" not in shown
+
+
+def test_a_variable_one_reader_requires_is_required_whatever_the_others_allow(render, backend):
+    # As hngprojects/hng_boilerplate_python_fastapi_web reads MAIL_USERNAME: a settings class made at import requires
+    # it (python-decouple, no default), a mail helper reads it with os.getenv, and .env.sample leaves it empty.
+    write_backend(backend, {
+        "main.py": "from fastapi import FastAPI\n\nfrom settings import settings\n\napp = FastAPI(title=settings.NAME)\n",
+        "settings.py": "from decouple import config\nfrom pydantic_settings import BaseSettings\n\n\n"
+                       "class Settings(BaseSettings):\n    NAME: str = config('NAME', default='api')\n"
+                       "    MAIL_USERNAME: str = config('MAIL_USERNAME')\n\n\nsettings = Settings()\n",
+        "mail.py": "import os\n\n\ndef sender():\n    return os.getenv('MAIL_USERNAME')\n",
+        ".env.sample": 'NAME=api\nMAIL_USERNAME=""\n',
+        "requirements.txt": "fastapi\npython-decouple\npydantic-settings\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "MAIL_USERNAME Variable, required <- read in settings.py",
+                 "NAME Variable, optional, default 'api' <- read in settings.py")
