@@ -361,7 +361,10 @@ def find(backend: Path, runtime: str) -> list[Variable]:
                 known.default = "" if variable.name in disputed else known.default or variable.default
                 # One read with no default stops the app (a settings class made at import), whatever the other
                 # reads allow; unless the code asks whether it is set at all, and so guards its reads.
-                known.required = (known.required or variable.required) and not known.default and not known.presence
+                required = (known.required or variable.required) and not known.default and not known.presence
+                if required and not known.required:
+                    known.source = variable.source  # the reader that needs it is the one to show
+                known.required = required
     if runtime == "node" and (node_env := _node_env(files, backend)):
         merged["NODE_ENV"] = node_env
     example, values = example_values(backend)
