@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import backend_reading, dotenv_files, env_schemas, placeholder_secrets, template_variables
+from . import alembic_config, backend_reading, dotenv_files, env_schemas, placeholder_secrets, template_variables
 from .errors import SpaceError
 from .secret_looks import number_or_switch, secret_name
 
@@ -333,11 +333,20 @@ def unnamable(backend: Path) -> list[str]:
     return found
 
 
+def _alembic_env(backend: Path) -> list[Path]:
+    """Alembic's env.py, which source files leave out with the migrations folder, but a pre-start runs."""
+    home = alembic_config.home(backend)
+    location = alembic_config.migrations(backend / home) if home is not None else None
+    env = backend / (home or "") / location / "env.py" if location else None
+    return [env] if env and env.is_file() and backend_reading.inside(backend, env) else []
+
+
 def find(backend: Path, runtime: str) -> list[Variable]:
     """Each variable once, in the order the code first reads it; a read without a default makes it required."""
     backend = backend.resolve()
     files = backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime])
     if runtime == "python":
+        files += [env for env in _alembic_env(backend) if env not in files]
         trees = {path: tree for path in files if (tree := _parsed(path)) is not None}
         settings, helpers = _settings_classes(list(trees.values())), _env_helpers(list(trees.values()))
         read = [_python_tree(tree, path.relative_to(backend).as_posix(), settings, helpers)
