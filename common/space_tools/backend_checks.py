@@ -62,6 +62,9 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             f"asgi_app {config.settings['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
+    if left_out := code_imports.left_out_import(folder, config.settings["asgi_app"]):
+        raise SpaceError(f"{left_out}, a folder the image leaves out (a backend's tests never ship), so the app "
+                         "would stop at import: move what the app imports from it into the app's own code.")
     manifests = " ".join(path.read_text() for path in (pyproject, lock, requirements) if path.is_file())
     python = str(config.settings.get("python_version", ""))
     wanted = detect_python.requires_python(folder)

@@ -15,7 +15,7 @@ RULES_FILE = Path(__file__).with_name("never_ship.yml")
 @lru_cache(maxsize=None)
 def rules() -> dict[str, tuple[str, ...]]:
     data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    return {kind: tuple(data.get(kind) or ()) for kind in ("never", "keep", "local")}
+    return {kind: tuple(data.get(kind) or ()) for kind in ("never", "keep", "local", "image_leaves_out")}
 
 
 def _matches(patterns: tuple[str, ...], name: str, is_dir: bool) -> str | None:
