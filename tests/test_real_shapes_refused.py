@@ -431,3 +431,21 @@ def test_migrations_against_a_database_only_the_authors_compose_file_has_are_ref
     assert refused.startswith("error: alembic.ini's sqlalchemy.url names a database at host db, which the Alembic "
                               "env.py uses as is"), refused
     assert "postgres:postgres" not in refused, "the URL's password is never shown"
+
+
+def test_an_app_that_imports_its_own_tests_folder_is_refused(render, tmp_path):
+    # As hngprojects/hng_boilerplate_python_fastapi_web's routes do: the image leaves tests/ out, so the start would
+    # stop on ModuleNotFoundError after `check` said ok.
+    backend = write_backend(tmp_path / "backend", {
+        "main.py": "from fastapi import FastAPI\n\nfrom api.routes import router\n\napp = FastAPI()\n"
+                   "app.include_router(router)\n",
+        "api/__init__.py": "", "api/routes.py": "from fastapi import APIRouter\n\nfrom tests.run_all_test import "
+                                                 "test_rout\n\nrouter = APIRouter()\nrouter.include_router(test_rout)\n",
+        "tests/__init__.py": "", "tests/run_all_test.py": "from fastapi import APIRouter\n\ntest_rout = APIRouter()\n",
+        "requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
+
+    assert _refused(project) == ("error: api/routes.py imports tests, a folder the image leaves out (a backend's tests "
+                                 "never ship), so the app would stop at import: move what the app imports from it "
+                                 "into the app's own code.\n")
+    assert "backend/tests" in (project / ".dockerignore").read_text().splitlines()
