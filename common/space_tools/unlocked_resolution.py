@@ -6,6 +6,8 @@ it, so the image installs exactly what check saw."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -77,12 +79,28 @@ def _uv_compile(manifest: Path, python: str, as_of: str | None) -> tuple[bytes |
             result = subprocess.run([*command, *extra], cwd=manifest.parent, capture_output=True, text=True,
                                     timeout=180)
             if result.returncode == 0:
-                return output.read_bytes(), "", False
+                return _paths_from_backend(output, manifest.parent), "", False
     reason = next((line.strip() for line in result.stderr.splitlines() if line.strip().startswith("cause:")),
                   (result.stderr.strip().splitlines() or ["no message"])[0]).removeprefix("cause: ").rstrip(".")
     if result.returncode == _UNSATISFIABLE:
         return None, reason, True
     return None, f"uv could not resolve them to predict the build ({reason})", False
+
+
+# A local requirement (`.`, `-e ./lib`) in uv's pylock.toml: its path, relative to where that file was written.
+_LOCAL_PATH = re.compile(r'(\b(?:directory|archive|editable)\s*=\s*\{\s*path\s*=\s*")([^"]+)(")')
+
+
+def _paths_from_backend(output: Path, backend: Path) -> bytes:
+    """The pins with each local requirement's path relative to the backend, where sync puts pylock.toml: uv wrote
+    them relative to the scratch folder, which names this machine's folders."""
+    root = backend.resolve()
+
+    def moved(match: re.Match) -> str:
+        target = (output.parent / match[2]).resolve()
+        return f"{match[1]}{Path(os.path.relpath(target, root)).as_posix()}{match[3]}"
+
+    return _LOCAL_PATH.sub(moved, output.read_text(encoding="utf-8")).encode("utf-8")
 
 
 def resolved_verdict(manifest: Path, python: str, scratch: Path) -> lock_wheels.LockVerdict | None:
