@@ -679,9 +679,10 @@ def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend)
     assert_shows(detected(project), "base_path (space.json: /docs) <- app/main.py: Starlette serves no docs page")
 
 
-def test_the_app_made_under_a_module_level_if_beside_a_typer_cli_and_routes_under_data(render, backend):
+def test_ruoyi_s_app_under_a_module_level_if_its_typer_cli_its_routes_under_data_and_its_font(render, backend):
     # As insistence/RuoYi-Vue3-FastAPI's backend is written: its CLI's `app = Typer(...)` is no ASGI app, app.py makes
-    # the real one only when imported, and a route path under /data names no file.
+    # the real one only when imported, a route path under /data names no file, and its captcha's font is a path
+    # built from literal parts.
     write_backend(backend, {
         "cli/__init__.py": "", "cli/command.py": "from typer import Typer\n\napp = Typer(help='Manage the app')\n",
         "server.py": "from fastapi import FastAPI\n\nfrom dict_controller import router\n\n\n"
@@ -693,11 +694,16 @@ def test_the_app_made_under_a_module_level_if_beside_a_typer_cli_and_routes_unde
         "app.py": "import uvicorn\n\nfrom server import create_app\n\nif __name__ != '__main__':\n"
                   "    app = create_app()\n\nif __name__ == '__main__':\n"
                   "    uvicorn.run(app='server:create_app', host='0.0.0.0', port=9099, factory=True)\n",
-        "requirements.txt": "fastapi\nuvicorn\ntyper\n"})
+        "captcha_service.py": "from pathlib import Path\n\nfrom PIL import ImageFont\n\n\nasync def font():\n"
+                              "    return ImageFont.truetype(Path.cwd() / 'assets' / 'font' / 'Arial.ttf', size=30)\n",
+        "assets/font/Arial.ttf": "a font\n",
+        "requirements.txt": "fastapi\nuvicorn\ntyper\npillow\n"})
     project = render(runtime="python", backend_path=str(backend))
 
     shown = detected(project)
-    assert_shows(shown, "asgi_app app:app (space.json: app.main:app) <- app.py: app = create_app(...)")
+    assert_shows(shown, "asgi_app app:app (space.json: app.main:app) <- app.py: app = create_app(...)",
+                 'backend_files ["assets/font/Arial.ttf"] (space.json: []) <- the app opens these by name: '
+                 "assets/font/Arial.ttf (captcha_service.py)")
     assert "cli.command:app" not in shown and "/data" not in shown
 
 

@@ -331,6 +331,9 @@ def _opened_by_name(root: Path, name: str, folder: bool) -> bool:
 # Any other literal relative path with a folder in it that the backend holds (ImageFont.truetype("./data/a.otf")):
 # a data file or a folder of data, never one of code.
 _PATH_LITERAL = re.compile(r"""[rbf]?["'](?P<name>(?:\./)?[\w@.-]+(?:/[\w@.-]+)+/?)["']""")
+# A path built from literal parts: `Path.cwd() / "assets" / "font" / "Arial.ttf"`, `os.path.join(BASE, "a", "b")`.
+_PATH_PARTS = re.compile(r"""(?:/\s*["'][\w@.-]+["']\s*){2,}|\bos\.path\.join\((?P<joined>[^()]*)\)""")
+_PART = re.compile(r"""["']([\w@.-]+)["']""")
 
 
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
@@ -341,9 +344,11 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
             name = match["name"].removeprefix("./").rstrip("/")
             if _opened_by_name(root, name, folder=bool(match["folder"])):
                 found.setdefault(name, path.relative_to(root).as_posix())
-        for match in _PATH_LITERAL.finditer(text):
-            name = match["name"].removeprefix("./").rstrip("/")
-            if (_opened_by_name(root, name, folder=False) and not never_ship.never(name)
+        named = [match["name"] for match in _PATH_LITERAL.finditer(text)]
+        named += ["/".join(_PART.findall(match[0])) for match in _PATH_PARTS.finditer(text)]
+        for name in named:
+            name = name.removeprefix("./").rstrip("/")
+            if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
                     and not any(backend_reading.source_files(root / name, (".py",)) if (root / name).is_dir()
                                 else [name.endswith(".py")])):
                 found.setdefault(name, path.relative_to(root).as_posix())
