@@ -338,6 +338,9 @@ _PART = re.compile(r"""["']([\w@.-]+)["']""")
 
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     root, found = backend.resolve(), {}
+    asgi_app = findings.get("asgi_app")
+    app = str(asgi_app.value if asgi_app is not None and asgi_app.value else settings.get("asgi_app", ""))
+    served = set(code_imports.python_imports(root, app)) if ":" in app else set()
     for path in backend_reading.source_files(root, (".py",)):
         text = backend_reading.text(path)
         for match in _OPENED.finditer(text):
@@ -345,7 +348,8 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
             if _opened_by_name(root, name, folder=bool(match["folder"])):
                 found.setdefault(name, path.relative_to(root).as_posix())
         named = [match["name"] for match in _PATH_LITERAL.finditer(text)]
-        named += ["/".join(_PART.findall(match[0])) for match in _PATH_PARTS.finditer(text)]
+        if path.relative_to(root).parts[0] in served:  # the app's own code: not a dev script's generated files
+            named += ["/".join(_PART.findall(match[0])) for match in _PATH_PARTS.finditer(text)]
         for name in named:
             name = name.removeprefix("./").rstrip("/")
             if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)

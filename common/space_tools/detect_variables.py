@@ -346,11 +346,15 @@ def find(backend: Path, runtime: str) -> list[Variable]:
     backend = backend.resolve()
     files = backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime])
     if runtime == "python":
-        files += [env for env in _alembic_env(backend) if env not in files]
-        trees = {path: tree for path in files if (tree := _parsed(path)) is not None}
+        alembic_env = [env for env in _alembic_env(backend) if env not in files]
+        trees = {path: tree for path in files + alembic_env if (tree := _parsed(path)) is not None}
         settings, helpers = _settings_classes(list(trees.values())), _env_helpers(list(trees.values()))
         read = [_python_tree(tree, path.relative_to(backend).as_posix(), settings, helpers)
                 for path, tree in trees.items()]
+        for path, variables in zip(trees, read):
+            if path in alembic_env:  # its defaults are a development database's (host db): names and needs only
+                for variable in variables:
+                    variable.default = ""
     else:
         read = [_js_file(path, path.relative_to(backend).as_posix()) for path in files]
     merged: dict[str, Variable] = {}
