@@ -200,6 +200,25 @@ EOF
   chmod 755 "$1"
 }
 
+# The official images' user NAME and group (uid/gid 1000, home /home/NAME) and their entrypoint running PROGRAM.
+runtime_user() {  # runtime_user ROOT NAME SHELL PROGRAM
+  chroot "$1" groupadd --gid 1000 "$2"
+  chroot "$1" useradd --uid 1000 --gid "$2" --shell "$3" --create-home "$2"
+  write_entrypoint "$1/usr/local/bin/docker-entrypoint.sh" "$4"
+  rm -f "$1"/var/log/*.log "$1"/var/log/apt/*.log
+}
+
+# The first lines of a stand-in's Dockerfile: its root file system, and labels naming what it stands in for.
+standin_header() {  # standin_header TAG SUITE RECIPE
+  cat <<EOF
+FROM scratch
+ADD rootfs.tar /
+LABEL org.opencontainers.image.description="local stand-in for $1" \\
+      org.opencontainers.image.base.name="debian:$2" \\
+      standin.recipe="$3"
+EOF
+}
+
 # npm pack PACKAGE@MAJOR into DIR: sets `packed` (the tarball's name) and `packed_version`, which must be MAJOR.x.
 pack_major() {  # pack_major PACKAGE MAJOR DIR
   packed=$(cd "$3" && npm pack --silent "$1@$2" | tail -n 1)
@@ -255,17 +274,10 @@ build_node() {  # build_node TAG MAJOR
     YARN_VERSION=$yarn_version"
   fi
   # Like the official image: user and group node, uid/gid 1000, home /home/node.
-  chroot "$root" groupadd --gid 1000 node
-  chroot "$root" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-  write_entrypoint "$root/usr/local/bin/docker-entrypoint.sh" node
-  rm -f "$root"/var/log/*.log "$root"/var/log/apt/*.log
+  runtime_user "$root" node /bin/bash node
   pack_rootfs "$root" "$ctx"
   cat >"$ctx/Dockerfile" <<EOF
-FROM scratch
-ADD rootfs.tar /
-LABEL org.opencontainers.image.description="local stand-in for $tag" \\
-      org.opencontainers.image.base.name="debian:$SUITE" \\
-      standin.recipe="$NODE_RECIPE"
+$(standin_header "$tag" "$SUITE" "$NODE_RECIPE")
 ENV PATH=$DEFAULT_PATH \\
     NODE_VERSION=$node_version$yarn_env
 $(ca_env_lines)
@@ -287,18 +299,11 @@ build_bun() {  # build_bun TAG MAJOR
   install -m 755 "$dl/package/bin/bun" "$root/usr/local/bin/bun"
   ln -s bun "$root/usr/local/bin/bunx"
   # Like the official image: user and group bun, uid/gid 1000, home /home/bun, the app's folder under it.
-  chroot "$root" groupadd --gid 1000 bun
-  chroot "$root" useradd --uid 1000 --gid bun --shell /bin/sh --create-home bun
+  runtime_user "$root" bun /bin/sh /usr/local/bin/bun
   install -d -o 1000 -g 1000 "$root/home/bun/app"
-  write_entrypoint "$root/usr/local/bin/docker-entrypoint.sh" /usr/local/bin/bun
-  rm -f "$root"/var/log/*.log "$root"/var/log/apt/*.log
   pack_rootfs "$root" "$ctx"
   cat >"$ctx/Dockerfile" <<EOF
-FROM scratch
-ADD rootfs.tar /
-LABEL org.opencontainers.image.description="local stand-in for $tag" \\
-      org.opencontainers.image.base.name="debian:$BUN_SUITE" \\
-      standin.recipe="$BUN_RECIPE"
+$(standin_header "$tag" "$BUN_SUITE" "$BUN_RECIPE")
 ENV PATH=$DEFAULT_PATH \\
     BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 \\
     BUN_INSTALL_BIN=/usr/local/bin
