@@ -688,7 +688,8 @@ def test_ruoyi_s_app_under_a_module_level_if_its_typer_cli_its_routes_under_data
         "server.py": "from fastapi import FastAPI\n\nfrom dict_controller import router\n\n\n"
                      "def create_app() -> FastAPI:\n    app = FastAPI()\n    app.include_router(router)\n"
                      "    return app\n",
-        "dict_controller.py": "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/system/dict')\n\n\n"
+        "dict_controller.py": "from fastapi import APIRouter\n\nfrom captcha_service import font\n\n"
+                              "router = APIRouter(prefix='/system/dict')\n\n\n"
                               "@router.post('/data/export')\nasync def export():\n    return {}\n\n\n"
                               "@router.get('/data/list')\nasync def listing():\n    return []\n",
         "app.py": "import uvicorn\n\nfrom server import create_app\n\nif __name__ != '__main__':\n"
