@@ -698,6 +698,10 @@ def test_ruoyi_s_app_under_a_module_level_if_its_typer_cli_its_routes_under_data
         "captcha_service.py": "from pathlib import Path\n\nfrom PIL import ImageFont\n\n\nasync def font():\n"
                               "    return ImageFont.truetype(Path.cwd() / 'assets' / 'font' / 'Arial.ttf', size=30)\n",
         "assets/font/Arial.ttf": "a font\n",
+        # A development script's paths (mealie's code generation writes its frontend's files) are not the app's.
+        "dev/gen_locales.py": "from pathlib import Path\n\nROOT = Path(__file__).parent.parent\n"
+                              "LOCALES = ROOT / 'frontend' / 'lang' / 'messages'\n",
+        "frontend/lang/messages/en.json": "{}\n",
         "requirements.txt": "fastapi\nuvicorn\ntyper\npillow\n"})
     project = render(runtime="python", backend_path=str(backend))
 
@@ -705,7 +709,7 @@ def test_ruoyi_s_app_under_a_module_level_if_its_typer_cli_its_routes_under_data
     assert_shows(shown, "asgi_app app:app (space.json: app.main:app) <- app.py: app = create_app(...)",
                  'backend_files ["assets/font/Arial.ttf"] (space.json: []) <- the app opens these by name: '
                  "assets/font/Arial.ttf (captcha_service.py)")
-    assert "cli.command:app" not in shown and "/data" not in shown
+    assert "cli.command:app" not in shown and "/data" not in shown and "frontend" not in shown
 
 
 def test_a_variable_one_reader_requires_is_required_whatever_the_others_allow(render, backend):
