@@ -722,8 +722,13 @@ def test_a_variable_one_reader_requires_is_required_whatever_the_others_allow(re
                        "    MAIL_USERNAME: str = config('MAIL_USERNAME')\n\n\nsettings = Settings()\n",
         "mail.py": "import os\n\n\ndef sender():\n    return os.getenv('MAIL_USERNAME')\n",
         ".env.sample": 'NAME=api\nMAIL_USERNAME=""\n',
-        "requirements.txt": "fastapi\npython-decouple\npydantic-settings\n"})
+        # Its migrations read their own URL, which the pre-start needs; a compose host's default is no Space's.
+        "alembic.ini": "[alembic]\nscript_location = alembic\n",
+        "alembic/env.py": "import os\n\nfrom decouple import config as decouple_config\n\n"
+                          "database_url = decouple_config('DB_URL')\nhost = os.getenv('DB_HOST', 'db')\n",
+        "requirements.txt": "fastapi\npython-decouple\npydantic-settings\nalembic\n"})
     project = render(runtime="python", backend_path=str(backend))
 
     assert_shows(detected(project), "MAIL_USERNAME Variable, required <- read in settings.py",
-                 "NAME Variable, optional, default 'api' <- read in settings.py")
+                 "NAME Variable, optional, default 'api' <- read in settings.py",
+                 "DB_URL Secret, required <- read in alembic/env.py", "DB_HOST Variable, optional <- read in alembic/env.py")
