@@ -19,7 +19,8 @@ def node_image(major: str) -> str:
 
 PYTHON_IMAGE = f"python:{_default('python', 'python_version')}-slim"
 NODE_IMAGE = node_image(_default("node", "node_version"))
-_OFFERED = yaml.safe_load((_QUESTIONS.parents[1] / "common" / "space_tools" / "base_images.yml").read_text(encoding="utf-8"))
+_BASE_IMAGES = _QUESTIONS.parents[1] / "common" / "space_tools" / "base_images.yml"
+_OFFERED = yaml.safe_load(_BASE_IMAGES.read_text(encoding="utf-8"))
 # Every Python base image the questions offer (python_version's choices), oldest first.
 PYTHON_IMAGES = tuple(f"python:{version}-slim" for version in _OFFERED["python"])
 # The Bun image a js_runtime=bun Space builds on (bun_version's newest choice, its default).

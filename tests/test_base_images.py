@@ -202,7 +202,8 @@ def test_node_image_runs_node_by_default_and_passes_flags_to_it() -> None:
 
 def test_bun_image_is_laid_out_as_the_official_one() -> None:
     # A bun user with uid and gid 1000 (the Dockerfile's USER bun), bun and bunx on PATH, the app's folder its own.
-    out = sh(BUN_IMAGE, "getent passwd bun; command -v bun; command -v bunx; bun --version; stat -c %u:%g /home/bun/app")
+    out = sh(BUN_IMAGE, "getent passwd bun; command -v bun; command -v bunx; bun --version; "
+                        "stat -c %u:%g /home/bun/app")
     passwd, bun, bunx, version, owner = out.splitlines()
     name, _, uid, gid, _, home, _ = passwd.split(":")
     assert (name, uid, gid, home) == ("bun", "1000", "1000", "/home/bun")

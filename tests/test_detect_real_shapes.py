@@ -716,7 +716,8 @@ def test_a_variable_one_reader_requires_is_required_whatever_the_others_allow(re
     # As hngprojects/hng_boilerplate_python_fastapi_web reads MAIL_USERNAME: a settings class made at import requires
     # it (python-decouple, no default), a mail helper reads it with os.getenv, and .env.sample leaves it empty.
     write_backend(backend, {
-        "main.py": "from fastapi import FastAPI\n\nfrom settings import settings\n\napp = FastAPI(title=settings.NAME)\n",
+        "main.py": "from fastapi import FastAPI\n\nfrom settings import settings\n\n"
+                   "app = FastAPI(title=settings.NAME)\n",
         "settings.py": "from decouple import config\nfrom pydantic_settings import BaseSettings\n\n\n"
                        "class Settings(BaseSettings):\n    NAME: str = config('NAME', default='api')\n"
                        "    MAIL_USERNAME: str = config('MAIL_USERNAME')\n\n\nsettings = Settings()\n",
@@ -731,4 +732,5 @@ def test_a_variable_one_reader_requires_is_required_whatever_the_others_allow(re
 
     assert_shows(detected(project), "MAIL_USERNAME Variable, required <- read in settings.py",
                  "NAME Variable, optional, default 'api' <- read in settings.py",
-                 "DB_URL Secret, required <- read in alembic/env.py", "DB_HOST Variable, optional <- read in alembic/env.py")
+                 "DB_URL Secret, required <- read in alembic/env.py",
+                 "DB_HOST Variable, optional <- read in alembic/env.py")

@@ -439,8 +439,9 @@ def test_an_app_that_imports_its_own_tests_folder_is_refused(render, tmp_path):
     backend = write_backend(tmp_path / "backend", {
         "main.py": "from fastapi import FastAPI\n\nfrom api.routes import router\n\napp = FastAPI()\n"
                    "app.include_router(router)\n",
-        "api/__init__.py": "", "api/routes.py": "from fastapi import APIRouter\n\nfrom tests.run_all_test import "
-                                                 "test_rout\n\nrouter = APIRouter()\nrouter.include_router(test_rout)\n",
+        "api/__init__.py": "",
+        "api/routes.py": "from fastapi import APIRouter\n\nfrom tests.run_all_test import test_rout\n\n"
+                         "router = APIRouter()\nrouter.include_router(test_rout)\n",
         "tests/__init__.py": "", "tests/run_all_test.py": "from fastapi import APIRouter\n\ntest_rout = APIRouter()\n",
         "requirements.txt": "fastapi\nuvicorn\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
