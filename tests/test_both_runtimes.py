@@ -12,7 +12,10 @@ from tests.support import figures
 from tests.support.front_matter import space_card
 
 DEV_MODE_TOOLS = ("bash", "curl", "wget", "procps", "git", "git-lfs")
-START = {"python": ["python", "/opt/space/space_serve/launch/space-serve.py"], "node": ["node", "/app/start.mjs"]}
+START = {"python": ["python", "/opt/space/space_serve/launch/space-serve.py"],
+         "node": ["node", "/home/node/app/start.mjs"]}
+# The code's folder, in the home of uid 1000 as Hugging Face's example has it; /app leads there.
+APP_DIR = {"python": "/home/user/app", "node": "/home/node/app"}
 BASE = {"python": PYTHON_IMAGE, "node": NODE_IMAGE}
 SPACE_FILES = {"README.md", "Dockerfile", ".dockerignore", ".gitignore", ".env.example", ".copier-answers.yml",
                "space.json"}
@@ -63,9 +66,9 @@ def test_dev_mode_is_off_by_default_and_adds_its_tools_when_asked(render, runtim
 def test_dev_mode_image_has_what_spaces_dev_mode_needs(render_session, built_images, runtime):
     tag = built_images(f"{runtime}-dev-mode", render_session(runtime=runtime, dev_mode=True))
     probe = "bash --version >/dev/null && curl --version >/dev/null && wget --version >/dev/null && " \
-            "git --version >/dev/null && git lfs version >/dev/null && ps -p 1 >/dev/null && stat -c %u /app"
+            "git --version >/dev/null && git lfs version >/dev/null && ps -p 1 >/dev/null && pwd && stat -c %u /app/"
     result = docker.docker("run", "--rm", "--network", "host", "--entrypoint", "sh", tag, "-c", probe)
-    assert result.stdout.strip() == "1000", "code in /app belongs to uid 1000"
+    assert result.stdout.split() == [APP_DIR[runtime], "1000"], "the code's folder, which /app leads to, is uid 1000's"
     assert docker.inspect_image(tag)["Config"]["Cmd"] == START[runtime], "Dev Mode needs a CMD"
     figures.record(f"{runtime}-dev-mode: image {docker.image_size(tag) / 1e6:.1f} MB, "
                    f"+{docker.added_size(tag, BASE[runtime]) / 1e6:.1f} MB on {BASE[runtime]}")

@@ -93,14 +93,14 @@ def test_image_holds_only_the_bundle(node_image):
     config = docker.inspect_image(tag)["Config"]
     assert config["User"] == "node"
     assert "NODE_ENV=production" in config["Env"]
-    assert config["Cmd"] == ["node", "/app/start.mjs"], "exec form: node is PID 1 and gets the signals"
+    assert config["Cmd"] == ["node", "/home/node/app/start.mjs"], "exec form: node is PID 1 and gets the signals"
     assert config["Healthcheck"]["Test"][:2] == ["CMD", "node"], "the health check needs no curl"
     listing = docker.docker("run", "--rm", "--network", "none", "--entrypoint", "sh", tag, "-c",
-                            "find /app -type f; ls -a /home/node; ls -ld /app /home/node/data").stdout
+                            "find /app/ -type f; ls -a /home/node; ls -ld /app/ /home/node/data").stdout
     files = [line for line in listing.splitlines() if line.startswith("/app/")]
     assert files and all(name.endswith(".mjs") for name in files), files
     assert "node_modules" not in listing and ".npm" not in listing and ".ts" not in listing
-    assert listing.count(" node node ") == 2, "/app and the SQLite folder belong to uid 1000"
+    assert listing.count(" node node ") == 2, "the code's folder and the SQLite folder belong to uid 1000"
 
 
 def test_signs_users_up_and_in_with_better_auth_client(variant_image, postgres_cluster, auth_client):

@@ -433,9 +433,9 @@ def test_migrations_against_a_database_only_the_authors_compose_file_has_are_ref
     assert "postgres:postgres" not in refused, "the URL's password is never shown"
 
 
-def test_an_app_that_imports_its_own_tests_folder_is_refused(render, tmp_path):
-    # As hngprojects/hng_boilerplate_python_fastapi_web's routes do: the image leaves tests/ out, so the start would
-    # stop on ModuleNotFoundError after `check` said ok.
+def test_an_app_that_imports_its_own_tests_folder_is_refused_until_detect_lists_it(render, tmp_path):
+    # As hngprojects/hng_boilerplate_python_fastapi_web's routes do: the image leaves tests/ out unless backend_files
+    # lists it, so the start would stop on ModuleNotFoundError after `check` said ok.
     backend = write_backend(tmp_path / "backend", {
         "main.py": "from fastapi import FastAPI\n\nfrom api.routes import router\n\napp = FastAPI()\n"
                    "app.include_router(router)\n",
@@ -446,7 +446,12 @@ def test_an_app_that_imports_its_own_tests_folder_is_refused(render, tmp_path):
         "requirements.txt": "fastapi\nuvicorn\n"})
     project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
 
-    assert _refused(project) == ("error: api/routes.py imports tests, a folder the image leaves out (a backend's tests "
-                                 "never ship), so the app would stop at import: move what the app imports from it "
-                                 "into the app's own code.\n")
+    assert _refused(project) == ("error: api/routes.py imports tests, a folder the image leaves out unless "
+                                 "backend_files lists it, so the app would stop at import: run `./space detect "
+                                 "--write`, which adds it.\n")
     assert "backend/tests" in (project / ".dockerignore").read_text().splitlines()
+    assert "backend_files [\"tests\"] <- api/routes.py imports tests" in detected(project)
+
+    space_tools(project, "detect", "--write")
+    assert "backend/tests" not in (project / ".dockerignore").read_text().splitlines(), "the image holds it now"
+    assert space_tools(project, "check").returncode == 0

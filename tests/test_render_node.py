@@ -110,10 +110,10 @@ def test_runtime_stage_holds_only_the_bundle(render):
     dockerfile = (render(runtime="node") / "Dockerfile").read_text()
     stage = dockerfile[dockerfile.rindex("\nFROM ") :]
     runtime = "\n".join(line for line in stage.splitlines() if not line.lstrip().startswith("#"))
-    assert "COPY --from=build --chown=node:node /src/dist/ /app/" in runtime
+    assert "COPY --from=build --chown=node:node /src/dist/ /home/node/app/" in runtime
     assert "node_modules" not in runtime and "npm " not in runtime
     assert "USER node" in runtime and "NODE_ENV=production" in runtime
-    assert 'CMD ["node", "/app/start.mjs"]' in runtime
+    assert 'CMD ["node", "/home/node/app/start.mjs"]' in runtime
     assert "npm ci --omit=dev" in dockerfile and "--mount=type=cache,target=/root/.npm" in dockerfile
 
 

@@ -62,9 +62,11 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             f"asgi_app {config.settings['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
-    if left_out := code_imports.left_out_import(folder, config.settings["asgi_app"]):
-        raise SpaceError(f"{left_out}, a folder the image leaves out (a backend's tests never ship), so the app "
-                         "would stop at import: move what the app imports from it into the app's own code.")
+    for left_out, importer in code_imports.left_out_imports(folder, config.settings["asgi_app"]).items():
+        if left_out not in config.backend_files:
+            raise SpaceError(f"{importer} imports {left_out}, a folder the image leaves out unless backend_files "
+                             "lists it, so the app would stop at import: run `./space detect --write`, which adds "
+                             "it.")
     manifests = " ".join(path.read_text() for path in (pyproject, lock, requirements) if path.is_file())
     python = str(config.settings.get("python_version", ""))
     wanted = detect_python.requires_python(folder)

@@ -80,17 +80,19 @@ def python_imports(backend: Path, asgi_app: str) -> list[str]:
     return _followed(backend, [first] if first else [])
 
 
-def left_out_import(backend: Path, asgi_app: str) -> str | None:
-    """`file imports name` where the app's code imports a top-level folder the image leaves out (its tests)."""
-    backend = backend.resolve()
+def left_out_imports(backend: Path, asgi_app: str) -> dict[str, str]:
+    """{folder: the file of the app's code that imports it} for each top-level folder the image leaves out unless
+    backend_files lists it (its tests)."""
+    backend, found = backend.resolve(), {}
     followed = python_imports(backend, asgi_app)
     for left_out in (name for name in followed if name in never_ship.rules()["image_leaves_out"]):
         for entry in (name for name in followed if name != left_out):
             files = [backend / entry] if entry.endswith(".py") else sorted((backend / entry).rglob("*.py"))
-            found = next((path for path in files if left_out in _imported_names(path)), None)
-            if found:
-                return f"{found.relative_to(backend).as_posix()} imports {left_out}"
-    return None
+            importer = next((path for path in files if left_out in _imported_names(path)), None)
+            if importer:
+                found[left_out] = importer.relative_to(backend).as_posix()
+                break
+    return found
 
 
 # What a pre-start command runs: shell scripts (`sh scripts/prestart.sh`, `./prestart.sh`), Python files

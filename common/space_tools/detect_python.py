@@ -359,6 +359,9 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     if found:
         shown = ", ".join(f"{name} ({where})" for name, where in found.items())
         findings.need_files(settings, list(found), f"the app opens these by name: {shown}")
+    for left_out, importer in (code_imports.left_out_imports(root, app) if ":" in app else {}).items():
+        findings.need_files(settings, [left_out], f"{importer} imports {left_out}, which the image leaves out "
+                                                  "unless backend_files lists it")
 
 
 # The page each framework serves its API's docs on by default; "" for none (the Space then opens its root).

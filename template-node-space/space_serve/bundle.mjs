@@ -188,7 +188,7 @@ const bunModules = {
 const runtimePlugins = process.versions.bun ? [bunModules] : [];
 
 // The health check on its own, one file with its settings inlined, for a folder the app can't write (the Dockerfile
-// copies it there): what it runs every 10 s never comes from /app.
+// copies it there): what it runs every 10 s never comes from the app's folder.
 await esbuild.build({
   entryPoints: [join(here, "healthcheck.mjs")],
   bundle: true,

@@ -1,6 +1,6 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The image's start, run as a file rather than `python -m space_serve`: sys.path then begins with this
-root-owned folder, whose names can't be imported, never with /app, which the app can write."""
+root-owned folder, whose names can't be imported, never with the app's folder, which the app can write."""
 
 from space_serve.__main__ import main
 
