@@ -450,7 +450,7 @@ def test_an_app_that_imports_its_own_tests_folder_is_refused_until_detect_lists_
                                  "backend_files lists it, so the app would stop at import: run `./space detect "
                                  "--write`, which adds it.\n")
     assert "backend/tests" in (project / ".dockerignore").read_text().splitlines()
-    assert "backend_files [\"tests\"] <- api/routes.py imports tests" in detected(project)
+    assert "backend_files [\"tests\"] (space.json: []) <- api/routes.py imports tests" in detected(project)
 
     space_tools(project, "detect", "--write")
     assert "backend/tests" not in (project / ".dockerignore").read_text().splitlines(), "the image holds it now"
