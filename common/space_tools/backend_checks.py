@@ -107,6 +107,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
     installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else {}
+    _refuse_an_uninstalled_prestart_tool(installed, lock[0].name if lock is not None else "", prestart)
     _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "", prestart)
     if (installed and "uvicorn" not in installed) or not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard",
                                                                      manifests):
@@ -145,6 +146,7 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str], prestart: s
         if resolved is None:
             return [f"note: {manifest.name} not resolved: {why_not}"], None
         found = lock_wheels.verdict(resolved, python)
+        _refuse_an_uninstalled_prestart_tool(found.installed, f"{manifest.name} (resolved)", prestart)
         _refuse_a_missing_settings_file(manifest.parent, found.installed, f"{manifest.name} (resolved)", prestart)
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
             others = {other: seen for other in reversed(offered_that_satisfy(specs)) if other != python
@@ -156,6 +158,14 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str], prestart: s
                 _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, better[0],
                                       others[better[0]].compiled)
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)"), releases
+
+
+def _refuse_an_uninstalled_prestart_tool(installed: dict[str, str], shown: str, prestart: str) -> None:
+    """A migration tool the pre-start runs that only a development group installs: the start would stop on it."""
+    if tool := detect_python.uninstalled_tool(prestart, installed):
+        raise SpaceError(f"prestart `{prestart}` runs {tool}, which {shown} does not install in the image (it installs "
+                         f"the main dependencies): move {tool} to them, or answer prestart= and run the migrations "
+                         "yourself.")
 
 
 def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], shown: str, prestart: str) -> None:

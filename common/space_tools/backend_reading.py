@@ -18,6 +18,8 @@ from . import never_ship
 _SKIPPED = {"tests", "test", "__tests__", "docs", "examples", "migrations", "alembic", "dist", "build", "coverage"}
 _MAX_DEPTH, _MAX_FILES = 5, 3000  # a backend is read in well under a second, even a large one
 # The files each runtime's code is written in, as the readers of variables and of sign-in look at them.
+# Where a JavaScript server reads its environment: Node.js's process.env, and Bun's Bun.env and import.meta.env.
+JS_ENV = r"(?:process|Bun|import\.meta)\.env"
 CODE_SUFFIXES = {"python": (".py",), "node": (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")}
 
 

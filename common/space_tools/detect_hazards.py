@@ -31,8 +31,8 @@ HONO_DEFAULT_PORT = "3000"  # @hono/node-server's, when serve() is given no port
 _JS_PORT_NAMED = re.compile(
     rf"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}}\n]")
 # A variable of the app's own, not PORT, with a default: `process.env.BACKEND_PORT ?? 8080`, `Number(...) || 8080`.
-_JS_ENV_PORT = (r"(?:(?:Number|parseInt)\(\s*)?process\.env\.(?!PORT\b)[A-Z_][A-Z0-9_]*\s*\)?\s*(?:\?\?|\|\|)\s*"
-                r"[\"'`]?(\d{2,5})\b[\"'`]?(?:\s*\))?")
+_JS_ENV_PORT = (r"(?:(?:Number|parseInt)\(\s*)?" + backend_reading.JS_ENV
+                + r"\.(?!PORT\b)[A-Z_][A-Z0-9_]*\s*\)?\s*(?:\?\?|\|\|)\s*[\"'`]?(\d{2,5})\b[\"'`]?(?:\s*\))?")
 _JS_LISTEN_ENV_PORT = re.compile(rf"\.listen\(\s*{_JS_ENV_PORT}|{_SERVER_OPTIONS}\bport\s*:\s*{_JS_ENV_PORT}")
 
 

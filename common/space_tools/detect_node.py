@@ -380,6 +380,9 @@ def bun_api(backend: Path) -> tuple[str, str] | None:
     for relative, text in _sources(backend):
         if found := _BUN_API.search(text):
             return relative, found[0].strip()
+    dependencies = backend_reading.package_json(backend).get("dependencies") or {}
+    if "elysia" in dependencies and "@elysiajs/node" not in dependencies:  # Elysia's listen() is Bun.serve then
+        return "package.json", "elysia, which serves with Bun.serve unless @elysiajs/node adapts it"
     return None
 
 

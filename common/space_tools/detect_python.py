@@ -284,6 +284,13 @@ def _alembic_prestart(backend: Path) -> tuple[str, list[str]] | None:
     return (f"cd {home} && {command}" if home else command), needs
 
 
+def uninstalled_tool(prestart: str, installed: dict[str, str]) -> str | None:
+    """The migration tool a pre-start command runs (`alembic upgrade head`) when the image doesn't install it (a
+    development group holds it); None when it does, or when what the image installs is not known."""
+    ran = re.search(r"(?:^|&&|;|\s)(alembic|aerich)\s", prestart)
+    return ran[1] if ran and installed and ran[1] not in installed else None
+
+
 def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict[str, str]) -> None:
     """A prestart script, or Alembic's migrations: the command and the files it needs that no import brings;
     first, an empty settings file where the code needs one to exist (`installed`: the packages the image gets)."""
@@ -292,6 +299,11 @@ def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict
     if alembic := _alembic_prestart(backend):
         command, needs = alembic
         source = needs[0]  # alembic.ini, where it is
+        if uninstalled_tool(command, installed):
+            findings.notes.append(f"{source}: its migrations need alembic, which the backend's main dependencies "
+                                  "lack (a development group has it): run them against the Space's database "
+                                  "yourself, or move alembic to the main dependencies")
+            command, needs, source = "", [], ""
     for script in ("prestart.sh", "scripts/prestart.sh"):
         if (backend / script).is_file() and backend_reading.inside(backend.resolve(), backend / script):
             command, source, needs = f"sh {script}", script, [script, *needs]

@@ -242,13 +242,13 @@ def _python_tree(tree: ast.Module, relative: str, settings: dict[str, bool],
     return [variable for variable in found if variable]
 
 
-# process.env.X, process.env["X"], with `?? "d"` or `|| "d"` after it (`|| undefined`: optional, no default); and
-# `const { A, B = "d" } = process.env`.
+# process.env.X, process.env["X"] (or Bun.env's), with `?? "d"` or `|| "d"` after it (`|| undefined`: optional, no
+# default); and `const { A, B = "d" } = process.env`.
 _JS_READ = re.compile(
-    r"""process\.env(?:\.(?P<dot>[A-Z_][A-Z0-9_]*)|\[\s*["'](?P<key>[A-Z_][A-Z0-9_]*)["']\s*\])"""
+    backend_reading.JS_ENV + r"""(?:\.(?P<dot>[A-Z_][A-Z0-9_]*)|\[\s*["'](?P<key>[A-Z_][A-Z0-9_]*)["']\s*\])"""
     r"""(?:\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false|undefined\b|null\b))?"""
 )
-_JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*process\.env\b""")
+_JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*""" + backend_reading.JS_ENV + r"\b")
 # A read the code branches on, set or not: `if (process.env.X) {`, `process.env.X && ...`, `process.env.X ? a : b`.
 _JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?(?![?.])|\)\s*(?:\{|return\b))")
 _JS_PRESENCE_BEFORE = re.compile(r"(?:\bif\s*\(\s*!?|!)\s*$")
