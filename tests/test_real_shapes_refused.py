@@ -67,6 +67,54 @@ export const auth = betterAuth({ database: new Database("auth.db"), emailAndPass
     assert space_tools(project, "check").returncode == 0
 
 
+def test_an_elysia_server_runs_on_bun_which_its_listen_needs(render, tmp_path):
+    # As JosepDeveloper/Elysia-integratinos-better-auth's server: no Bun API in its code, but Elysia's listen() is
+    # Bun.serve unless @elysiajs/node adapts it, so on Node.js the start would fail.
+    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+import { Elysia } from "elysia";
+import { auth } from "./auth";
+
+new Elysia().mount(auth.handler).get("/notes", () => []).listen(process.env.PORT ?? 3000);
+""", "src/auth.ts": """\
+import { betterAuth } from "better-auth";
+import Database from "better-sqlite3";
+
+export const auth = betterAuth({ database: new Database("auth.db"), emailAndPassword: { enabled: true } });
+"""}, {"elysia": "^1.4.0", "better-sqlite3": "^12.0.0"}, scripts={"dev": "bun run --watch src/index.ts"})
+    write_backend(backend, {"bun.lock": "{}\n"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert _refused(project) == ("error: package.json uses Bun's own API (elysia, which serves with Bun.serve unless "
+                                 "@elysiajs/node adapts it), which Node.js does not have: run it on Bun with `copier "
+                                 "update --defaults --data js_runtime=bun` (`./space detect --write` answers it).\n")
+    assert_shows(detected(project), "js_runtime bun (space.json: node) <- package.json uses Bun's own API (elysia")
+
+
+def test_variables_and_a_port_read_from_bun_env_are_found(render, tmp_path):
+    # As anucha-tk/elysia-postgresql-starter reads its settings: Bun.env, as process.env elsewhere.
+    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+import { Hono } from "hono";
+import { auth } from "./auth";
+
+const app = new Hono();
+app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));
+Bun.serve({ port: Bun.env.APP_PORT || 8000, fetch: app.fetch });
+""", "src/auth.ts": """\
+import { betterAuth } from "better-auth";
+import { Database } from "bun:sqlite";
+
+export const jwtExpiry = Bun.env.JWT_EXPIRES_IN ?? "1d";
+export const auth = betterAuth({ database: new Database("auth.db"), secret: Bun.env.JWT_SECRET });
+"""}, {"hono": "^4.6.0"})
+    write_backend(backend, {"bun.lock": "{}\n"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts", js_runtime="bun")
+
+    assert_shows(detected(project), "JWT_SECRET Secret, required <- read in src/auth.ts",
+                 "JWT_EXPIRES_IN Variable, optional, default '1d' <- read in src/auth.ts")
+    assert "warning: src/index.ts listens on the port APP_PORT gives" in detected(project) or \
+        "APP_PORT" in detected(project)
+
+
 def test_a_package_the_server_imports_from_its_dev_dependencies_is_refused(render, tmp_path):
     # dotenv among the devDependencies, loaded by the server at start. Not refused: a devDependency only its types
     # come from (`import type`), and one a production dependency needs as a peer (hono for @hono/node-server),
@@ -455,3 +503,23 @@ def test_an_app_that_imports_its_own_tests_folder_is_refused_until_detect_lists_
     space_tools(project, "detect", "--write")
     assert "backend/tests" not in (project / ".dockerignore").read_text().splitlines(), "the image holds it now"
     assert space_tools(project, "check").returncode == 0
+
+
+def test_migrations_whose_alembic_only_a_dev_group_installs_are_not_run_at_start(render, tmp_path):
+    # As vintasoftware/nextjs-fastapi-template's backend keeps alembic: its image never has it, so `alembic upgrade
+    # head` as the pre-start stopped the start on "alembic: not found" after `check` said ok.
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"', '"alembic>=1.14", "pytest>=8"')
+    write_backend(backend, {"alembic.ini": "[alembic]\nscript_location = alembic_migrations\n",
+                            "alembic_migrations/env.py": "from alembic import context\n",
+                            "alembic_migrations/versions/0001_users.py": 'revision = "0001"\n'})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert "alembic.ini: its migrations need alembic, which the backend's main dependencies lack" in detected(project)
+    space_tools(project, "detect", "--write")
+    assert json.loads((project / "space.json").read_text())["prestart"] == ""
+    assert space_tools(project, "check").returncode == 0
+
+    answered = render(runtime="python", backend_path=str(backend), prestart="alembic upgrade head")
+    assert _refused(answered) == ("error: prestart `alembic upgrade head` runs alembic, which uv.lock does not "
+                                  "install in the image (it installs the main dependencies): move alembic to them, or "
+                                  "answer prestart= and run the migrations yourself.\n")
