@@ -110,9 +110,8 @@ export const auth = betterAuth({ database: new Database("auth.db"), secret: Bun.
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts", js_runtime="bun")
 
     assert_shows(detected(project), "JWT_SECRET Secret, required <- read in src/auth.ts",
-                 "JWT_EXPIRES_IN Variable, optional, default '1d' <- read in src/auth.ts")
-    assert "warning: src/index.ts listens on the port APP_PORT gives" in detected(project) or \
-        "APP_PORT" in detected(project)
+                 "JWT_EXPIRES_IN Variable, optional, default '1d' <- read in src/auth.ts",
+                 "app_port 8000 (space.json: 7860) <- src/index.ts listens on port 8000, whatever PORT says")
 
 
 def test_a_package_the_server_imports_from_its_dev_dependencies_is_refused(render, tmp_path):
