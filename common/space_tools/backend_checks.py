@@ -293,6 +293,11 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
                          "and Node.js never starts: run it on Bun with `copier update --defaults --data "
                          "js_runtime=bun` (`./space detect --write` answers it).")
     imports = code_imports.node_import_graph(folder, entry)
+    # Prisma's generate step writes code the imports may name (`../generated/prisma`): the build makes it.
+    if imports.missing and not config.settings.get("prisma_schema"):
+        more = f" (and {len(imports.missing) - 1} more)" if len(imports.missing) > 1 else ""
+        raise SpaceError(f"{imports.missing[0]}{more}, a file the backend does not have (not committed?), so the "
+                         "build can't bundle the server: add it, or remove the import.")
     if imports.outside:
         more = f" (and {len(imports.outside) - 1} more)" if len(imports.outside) > 1 else ""
         raise SpaceError(f"{imports.outside[0]}{more}: code outside the backend, which the image can't have; move it "

@@ -242,6 +242,7 @@ def node_imports(backend: Path, entry_file: str) -> list[str]:
 class NodeImportGraph:
     files: list[str] = field(default_factory=list)  # the backend's files the entry reaches, the entry first
     outside: list[str] = field(default_factory=list)  # `src/a.ts imports @shared/b.ts (../shared/src/b.ts)`
+    missing: list[str] = field(default_factory=list)  # `src/main.ts imports ./init`: a relative path to no file
     packages: dict[str, str] = field(default_factory=dict)  # package -> the first file importing it statically
 
 
@@ -281,6 +282,8 @@ def node_import_graph(backend: Path, entry_file: str) -> NodeImportGraph:
                              None)
             if elsewhere is not None:
                 graph.outside.append(f"{relative} imports {spec} ({os.path.relpath(elsewhere, backend)})")
+            elif spec.startswith(("./", "../")):
+                graph.missing.append(f"{relative} imports {spec}")
             elif not spec.startswith(("#", "node:", "/", ".")):
                 graph.packages.setdefault("/".join(spec.split("/")[:2 if spec.startswith("@") else 1]), relative)
     return graph
