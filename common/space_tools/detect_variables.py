@@ -249,8 +249,9 @@ _JS_READ = re.compile(
     r"""(?:\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false|undefined\b|null\b))?"""
 )
 _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*""" + backend_reading.JS_ENV + r"\b")
-# A read the code branches on, set or not: `if (process.env.X) {`, `process.env.X && ...`, `process.env.X ? a : b`.
-_JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?(?![?.])|\)\s*(?:\{|return\b))")
+# A read the code branches on, set or not: `if (process.env.X) {`, `process.env.X && ...`, `process.env.X ? a : b`;
+# or one with a fallback that is no literal: `process.env.A || process.env.B`, `(test ? B : process.env.A) || "d"`.
+_JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?\?|\?(?![?.])|\)\s*(?:\{|return\b|\|\||\?\?))")
 _JS_PRESENCE_BEFORE = re.compile(r"(?:\bif\s*\(\s*!?|!)\s*$")
 
 
