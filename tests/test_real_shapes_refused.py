@@ -114,6 +114,23 @@ export const auth = betterAuth({ database: new Database("auth.db"), secret: Bun.
                  "app_port 8000 (space.json: 7860) <- src/index.ts listens on port 8000, whatever PORT says")
 
 
+def test_a_server_that_imports_a_file_it_does_not_have_is_refused(render, tmp_path):
+    # As jrTilak/nestjs-betterauth-typeorm-starter's main.ts imports "./init", which was never committed: `check`
+    # said ok, and the bundle can't resolve it.
+    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+import "./init";
+import { toNodeHandler } from "better-auth/node";
+import { createServer } from "node:http";
+import { auth } from "./auth";
+
+createServer(toNodeHandler(auth)).listen(Number(process.env.PORT ?? 3000));
+""", "src/auth.ts": 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'}, {})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert _refused(project) == ("error: src/index.ts imports ./init, a file the backend does not have (not "
+                                 "committed?), so the build can't bundle the server: add it, or remove the import.\n")
+
+
 def test_a_package_the_server_imports_from_its_dev_dependencies_is_refused(render, tmp_path):
     # dotenv among the devDependencies, loaded by the server at start. Not refused: a devDependency only its types
     # come from (`import type`), and one a production dependency needs as a peer (hono for @hono/node-server),
