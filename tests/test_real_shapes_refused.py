@@ -539,3 +539,22 @@ def test_migrations_whose_alembic_only_a_dev_group_installs_are_not_run_at_start
     assert _refused(answered) == ("error: prestart `alembic upgrade head` runs alembic, which uv.lock does not "
                                   "install in the image (it installs the main dependencies): move alembic to them, or "
                                   "answer prestart= and run the migrations yourself.\n")
+
+
+@pytest.mark.parametrize(("entry", "fix"), [
+    (PRISMA_FILES["src/index.ts"], "run the server on Node.js (`copier update --defaults --data js_runtime=node`)."),
+    # As SaiAkashNeela/better-auth-postgres-starter's server: Bun serves its default export, so Node.js can't run it.
+    ('import { Hono } from "hono";\nimport { auth } from "./auth";\n\nconst app = new Hono();\n'
+     'app.on(["POST", "GET"], "/api/auth/*", (c) => auth.handler(c.req.raw));\n\n'
+     "export default { port: 3000, fetch: app.fetch };\n",
+     "the template can't build a Prisma client for a server only Bun runs yet."),
+])
+def test_prisma_on_bun_is_refused_with_the_fix_the_server_allows(render, tmp_path, entry, fix):
+    backend = _node(tmp_path / "backend", {**PRISMA_FILES, "src/index.ts": entry},
+                    {"@prisma/client": "^6.16.0", "hono": "^4.6.0"}, scripts={"dev": "bun run --hot src/index.ts"})
+    write_backend(backend, {"bun.lock": "{}\n"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts", js_runtime="bun",
+                     prisma_schema="prisma/schema.prisma")
+
+    assert _refused(project) == ("error: js_runtime is bun, and the image's build writes Prisma's client with npm, "
+                                 f"which the Bun image lacks: {fix}\n")

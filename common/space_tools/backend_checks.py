@@ -459,8 +459,13 @@ def _check_bun(config: SpaceConfig, folder: Path) -> None:
         raise SpaceError(f"js_runtime is bun, and {folder} has no bun.lock, which the image installs from (`bun "
                          "install --frozen-lockfile`): run `bun install` in the backend and commit bun.lock.")
     if config.settings.get("prisma_schema"):
-        raise SpaceError("js_runtime is bun, and the image's build writes Prisma's client with npm, which the Bun "
-                         "image lacks: run the server on Node.js (`copier update --defaults --data js_runtime=node`).")
+        manifest = backend_reading.package_json(folder)
+        only_bun = detect_node.bun_api(folder) or detect_node.bun_served(folder, manifest,
+                                                                          str(config.settings.get("entry_file")))
+        fix = ("the template can't build a Prisma client for a server only Bun runs yet" if only_bun else
+               "run the server on Node.js (`copier update --defaults --data js_runtime=node`)")
+        raise SpaceError(f"js_runtime is bun, and the image's build writes Prisma's client with npm, which the Bun "
+                         f"image lacks: {fix}.")
 
 
 def _check_lock_matches(manifest: dict, lock: Path, shown: Path | None = None) -> None:
