@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import space_tools
 from tests.support.shapes import assert_shows, detected, npm_lock, write_backend
 
