@@ -351,15 +351,15 @@ def test_a_node_read_with_another_read_or_a_branch_to_fall_back_on_is_optional(r
     config = ('const isTest = process.env.NODE_ENV === "test";\n\nexport const config = {\n'
               '  host: process.env.TEST_APP_HOST || process.env.APP_HOST || "localhost",\n'
               '  port: (isTest ? process.env.TEST_APP_PORT : process.env.APP_PORT) || "8000",\n'
-              '  jwtSecret: process.env.JWT_SECRET,\n};\n')
+              '  jwtSecret: process.env.JWT_SECRET,\n  dbPort: Number(process.env.POSTGRES_PORT) || 5432,\n};\n')
     write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"express": "^4"}}),
                             "server.js": NODE_PG_SERVER.replace('import pg from "pg";', 'import "./config.js";'),
                             "config.js": config})
     project = render(runtime="node", backend_path=str(backend))
 
     assert_shows(detected(project), "TEST_APP_HOST Variable, optional <-", "APP_HOST Variable, optional, default "
-                 "'localhost'", "TEST_APP_PORT Variable, optional <-", "APP_PORT Variable, optional <-",
-                 "JWT_SECRET Secret, required")
+                 "'localhost'", "TEST_APP_PORT Variable, optional <-", "APP_PORT Variable, optional, default '8000'",
+                 "POSTGRES_PORT Variable, optional, default '5432'", "JWT_SECRET Secret, required")
 
 
 # As AreaInc's NestJS server reads DEPLOY_ADDRESS: a default where it listens, and elsewhere only whether it is set

@@ -126,7 +126,10 @@ import { createServer } from "node:http";
 import { auth } from "./auth";
 
 createServer(toNodeHandler(auth)).listen(Number(process.env.PORT ?? 3000));
-""", "src/auth.ts": 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'}, {})
+""", "src/auth.ts": 'import { betterAuth } from "better-auth";\n'
+                      '// import { validateLogin } from "./validation";  (as delebash\'s starter keeps one)\n'
+                      '/** Usage: import { log } from "./lib/logger"; (a doc comment\'s example) */\n'
+                      'export const auth = betterAuth({});\n'}, {})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 
     assert _refused(project) == ("error: src/index.ts imports ./init, a file the backend does not have (not "

@@ -19,6 +19,15 @@ from . import alembic_config, backend_reading, never_ship
 _JS_IMPORT = re.compile(
     r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](?P<spec>[^"'\n]+)["']"""
 )
+# A JavaScript file's strings (kept) and comments (blanked, each character a space, so offsets hold): an import in a
+# comment (`// import { x } from "../old"`, a doc comment's example) is no import.
+_JS_NOISE = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|//[^\n]*|/\*.*?\*/""", re.S)
+
+
+def _without_comments(text: str) -> str:
+    return _JS_NOISE.sub(lambda match: match[1] or re.sub(r"[^\n]", " ", match[0]), text)
+
+
 # tsconfig.json is JSON with comments and trailing commas.
 _JSONC_NOISE = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
 _JS_SOURCE = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -263,7 +272,7 @@ def node_import_graph(backend: Path, entry_file: str) -> NodeImportGraph:
         if path.suffix not in _JS_SOURCE or not _inside(backend, path):
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _without_comments(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
         for match in _JS_IMPORT.finditer(text):

@@ -242,11 +242,11 @@ def _python_tree(tree: ast.Module, relative: str, settings: dict[str, bool],
     return [variable for variable in found if variable]
 
 
-# process.env.X, process.env["X"] (or Bun.env's), with `?? "d"` or `|| "d"` after it (`|| undefined`: optional, no
-# default); and `const { A, B = "d" } = process.env`.
+# process.env.X, process.env["X"] (or Bun.env's), with `?? "d"` or `|| "d"` after it, or after the call or group it
+# ends (`Number(process.env.X) || 5432`; `|| undefined`: optional, no default); and `const { A, B = "d" } = process.env`.
 _JS_READ = re.compile(
     backend_reading.JS_ENV + r"""(?:\.(?P<dot>[A-Z_][A-Z0-9_]*)|\[\s*["'](?P<key>[A-Z_][A-Z0-9_]*)["']\s*\])"""
-    r"""(?:\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false|undefined\b|null\b))?"""
+    r"""(?:\s*\)?\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false|undefined\b|null\b))?"""
 )
 _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*""" + backend_reading.JS_ENV + r"\b")
 # A read the code branches on, set or not: `if (process.env.X) {`, `process.env.X && ...`, `process.env.X ? a : b`;
