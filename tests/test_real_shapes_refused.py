@@ -106,6 +106,7 @@ import { betterAuth } from "better-auth";
 import { Database } from "bun:sqlite";
 
 export const jwtExpiry = Bun.env.JWT_EXPIRES_IN ?? "1d";
+export const clientUrl = import.meta.env.VITE_APP_URL;  // a Vite client's, built into its bundle
 export const auth = betterAuth({ database: new Database("auth.db"), secret: Bun.env.JWT_SECRET });
 """}, {"hono": "^4.6.0"})
     write_backend(backend, {"bun.lock": "{}\n"})
@@ -114,6 +115,7 @@ export const auth = betterAuth({ database: new Database("auth.db"), secret: Bun.
     assert_shows(detected(project), "JWT_SECRET Secret, required <- read in src/auth.ts",
                  "JWT_EXPIRES_IN Variable, optional, default '1d' <- read in src/auth.ts",
                  "app_port 8000 (space.json: 7860) <- src/index.ts listens on port 8000, whatever PORT says")
+    assert "VITE_APP_URL" not in detected(project)
 
 
 def test_a_server_that_imports_a_file_it_does_not_have_is_refused(render, tmp_path):

@@ -260,6 +260,8 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
     source = backend_reading.text(path)
     found = []
     for match in _JS_READ.finditer(source):
+        if match[0].startswith("import.meta") and (match["dot"] or match["key"]).startswith("VITE_"):
+            continue  # Vite's, built into a browser bundle: never the server's environment
         default = match["default"]
         value = "" if default in ("undefined", "null") else default.strip("\"'`") if default else None
         variable = _variable(match["dot"] or match["key"], value, relative)
