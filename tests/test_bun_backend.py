@@ -75,3 +75,51 @@ def test_a_bun_server_runs_on_bun_and_signs_up(render, cli, tmp_path, entry):
     assert me[0] == 200 and json.loads(me[1])["runtime"].startswith("bun 1.")
     assert anonymous[0] == 401
 
+
+
+ELYSIA_PACKAGE = {
+    "name": "elysia-auth", "module": "src/index.ts", "type": "module",
+    "scripts": {"dev": "bun run --watch src/index.ts"},
+    "dependencies": {"better-auth": "1.7.25", "elysia": "1.4.30"},
+}
+# As anucha-tk/elysia-postgresql-starter mounts Better Auth: inside its users' plugin, under a prefix, and signs up
+# through its own route; nothing of the app's answers /api/auth/ok.
+ELYSIA_APP = """\
+import { Elysia } from "elysia";
+import { auth } from "./lib/auth";
+
+const users = new Elysia({ prefix: "/api/v1/user" })
+  .mount(auth.handler)
+  .post("/sign-up", ({ body }) => auth.api.signUpEmail({ body, asResponse: true }))
+  .get("/me", async ({ request, set }) => {
+    const session = await auth.api.getSession({ headers: request.headers });
+    if (!session) {
+      set.status = 401;
+      return { error: "not signed in" };
+    }
+    return { email: session.user.email, runtime: `bun ${Bun.version}` };
+  });
+
+new Elysia().use(users).get("/", () => "ok").listen(Number(process.env.PORT ?? 3000));
+"""
+
+
+@pytest.mark.docker
+def test_an_elysia_server_runs_on_bun_and_its_routes_get_the_start_ups_guards(render, cli, tmp_path):
+    # Elysia hands its routes to Bun.serve's `routes`, which Bun matches before `fetch`: the health answer and the
+    # held requests must reach them too (the health path answered 404 when only `fetch` was wrapped).
+    backend = write_backend(tmp_path / "backend", {"package.json": json.dumps(ELYSIA_PACKAGE, indent=2) + "\n",
+                                                   "src/lib/auth.ts": AUTH, "src/index.ts": ELYSIA_APP})
+    space = make_space(render, "node", backend, "bun-elysia")
+    subprocess.run(["npx", "--yes", f"bun@{_pinned_tool(space.project, 'bun')}", "install", "--lockfile-only"],
+                   cwd=backend, check=True, capture_output=True, timeout=300)
+
+    with running(cli, space) as url:
+        health = docker.http_get(f"{url}/api/auth/ok")
+        signed_up = docker.http_post_json(f"{url}/api/v1/user/sign-up", {
+            "email": "ada@example.com", "password": "a-long-password-1", "name": "Ada"})
+        anonymous = docker.http_get(f"{url}/api/v1/user/me")
+    assert space.settings["js_runtime"] == "bun", "Elysia's listen() is Bun.serve"
+    assert health == (200, b'{"ok":true}')
+    assert signed_up[0] == 200 and json.loads(signed_up[1])["user"]["email"] == "ada@example.com"
+    assert anonymous[0] == 401

@@ -22,18 +22,35 @@ function hostFor(options) {
 
 /** Replaces Bun.serve (also what `import { serve } from "bun"` calls: bundle.mjs routes it here); `servers`
  * receives each one as graceful-stop.mjs closes it. */
-export function holdBunServe(servers) {
+export function holdBunServe(servers, healthPath) {
   const bun = globalThis.Bun;
   const serve = bun.serve.bind(bun);
   let ready;
   const readiness = new Promise((resolve) => { ready = resolve; });
   let guards = {};
   let count = 0;
+  const held = (handle) => {
+    const guarded = guardFetch(handle, () => guards);
+    return async (request, server) => { await readiness; return guarded(request, server); };
+  };
+  // Bun matches `routes` (Elysia hands it all of its own) before `fetch`: their handlers get the same guards.
+  const heldRoute = (route) => {
+    if (typeof route === "function") return held(route);
+    if (route && Object.getPrototypeOf(route) === Object.prototype) { // per method: { GET, POST }
+      return Object.fromEntries(Object.entries(route).map(([method, value]) => [method, heldRoute(value)]));
+    }
+    return route; // a static Response or an HTML bundle
+  };
   bun.serve = function spaceServe(options) {
     const handler = options.fetch; // read through the prototype too: a Hono app may be handed over whole
-    const guarded = guardFetch((request, server) => handler.call(options, request, server), () => guards);
+    const fetch = held((request, server) => handler.call(options, request, server));
+    const routes = options.routes && Object.fromEntries(
+      Object.entries(options.routes).map(([path, route]) => [path, heldRoute(route)]));
+    // The health path over a wildcard route, so the wrapper's answer comes first (the rest reaches the app's fetch).
+    if (routes && handler && !(healthPath in routes)) routes[healthPath] = fetch;
     const wrapped = Object.create(options, {
-      fetch: { value: async (request, server) => { await readiness; return guarded(request, server); } },
+      fetch: { value: handler ? fetch : undefined }, // routes alone: Bun answers 404 past them
+      ...(routes ? { routes: { value: routes, enumerable: true } } : {}),
       port: { value: bunPort(options), enumerable: true }, // as Bun chooses it for an entry's default export
       hostname: { value: hostFor(options), enumerable: true },
     });

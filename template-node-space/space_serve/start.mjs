@@ -26,7 +26,8 @@ keeping?.prepare(); // WAL before the first request: switching while the app wri
 stopOnSignals(servers, async () => keeping?.stop());
 const hold = holdListening();
 // Under Bun (js_runtime=bun): Bun.serve and an entry's `export default { fetch }` are held as well.
-const bunServe = globalThis.Bun ? (await import("./bun-serve.mjs")).holdBunServe(servers) : null;
+const bunServe = globalThis.Bun
+  ? (await import("./bun-serve.mjs")).holdBunServe(servers, settings.HEALTH_PATH) : null;
 // With nothing else pending, Node itself ends such a load with code 13 ("unsettled top-level await").
 process.on("exit", (code) => {
   if (code === 13 && hold.holding()) {
