@@ -694,6 +694,13 @@ def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend)
     write_backend(backend, {"app/main.py": "from starlette.applications import Starlette\n\napp = Starlette()\n"})
     assert_shows(detected(project), "base_path (space.json: /docs) <- app/main.py: Starlette serves no docs page")
 
+    # jod35/fastapi-beyond-CRUD's docs are under its API's version prefix, an f-string of module-level strings.
+    write_backend(backend, {"app/main.py": 'from fastapi import FastAPI\n\nversion = "v1"\n'
+                                           'version_prefix = f"/api/{version}"\n\n'
+                                           'app = FastAPI(docs_url=f"{version_prefix}/docs")\n'})
+    assert_shows(detected(project), "base_path /api/v1/docs (space.json: /docs) <- app/main.py: "
+                                    "docs_url='/api/v1/docs'")
+
 
 def test_ruoyi_s_app_under_a_module_level_if_its_typer_cli_its_routes_under_data_and_its_font(render, backend):
     # As insistence/RuoYi-Vue3-FastAPI's backend is written: its CLI's `app = Typer(...)` is no ASGI app, app.py makes

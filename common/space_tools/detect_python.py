@@ -390,9 +390,13 @@ def _first_page(backend: Path, asgi_app: str) -> tuple[str, str] | None:
         tree = ast.parse(backend_reading.text(path))
     except (SyntaxError, ValueError):
         return None
+    strings: dict[str, str] = {}  # module-level names bound to strings so far: `version_prefix = f"/api/{version}"`
     for node in tree.body:
         value = getattr(node, "value", None)
         targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        text = _string(value, strings) if value is not None else None
+        if text is not None:
+            strings.update((target.id, text) for target in targets if isinstance(target, ast.Name))
         if not isinstance(value, ast.Call) or not any(isinstance(t, ast.Name) and t.id == name for t in targets):
             continue
         called = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
@@ -403,9 +407,23 @@ def _first_page(backend: Path, asgi_app: str) -> tuple[str, str] | None:
         if docs is None:
             page = _DOCS_PAGE.get(called, "")
             return page, f"{where}: {called} serves {f'its docs at {page}' if page else 'no docs page'}"
-        if isinstance(docs, ast.Constant) and (docs.value is None or isinstance(docs.value, str)):
-            return docs.value or "", f"{where}: docs_url={docs.value!r}"
-        return None
+        if isinstance(docs, ast.Constant) and docs.value is None:
+            return "", f"{where}: docs_url=None"
+        page = _string(docs, strings)
+        return (page, f"{where}: docs_url={page!r}") if page is not None else None
+    return None
+
+
+def _string(node: ast.expr, strings: dict[str, str]) -> str | None:
+    """A string literal, a name bound to one, or an f-string of those; None for anything else."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        return strings.get(node.id)
+    if isinstance(node, ast.JoinedStr):
+        parts = [_string(part.value if isinstance(part, ast.FormattedValue) and part.conversion == -1
+                         and part.format_spec is None else part, strings) for part in node.values]
+        return "".join(parts) if all(part is not None for part in parts) else None
     return None
 
 
