@@ -1,9 +1,12 @@
-"""Layouts real backends assume, in one backend written for its own Dockerfile's `WORKDIR /app`: at import it looks
-for its frontend among the folders beside its own, as insistence/RuoYi-Vue3-FastAPI's plugin runtime does; it keeps
-uploads under /app/uploads; and its routes include a router kept in its tests/ folder, as
-hngprojects/hng_boilerplate_python_fastapi_web's do. The image keeps the code in uid 1000's home, as Hugging Face's
-example does, so the search meets only folders it may read (beside a root-level /app it met /root and stopped on
-PermissionError), and /app leads there; detect lists tests/ in backend_files, so the image holds it."""
+"""Layouts real backends assume, in one backend shaped like insistence/RuoYi-Vue3-FastAPI's: written for its own
+Dockerfile's `WORKDIR /app`, it looks at import for its frontend among the folders beside its own and keeps uploads
+under /app/uploads; its requirements.txt ends with `.`, so that `pip install -r requirements.txt` also installs its
+own project (its CLI); and its routes include a router kept in its tests/ folder, as
+hngprojects/hng_boilerplate_python_fastapi_web's do.
+The image keeps the code in uid 1000's home, as Hugging Face's example does, so the search meets only folders it may
+read (beside a root-level /app it met /root and stopped on PermissionError), and /app leads there; sync's
+pylock.toml names the `.` project relative to the backend, where the image installs it (it named the scratch folder
+uv wrote the file in, which the build could not find); detect lists tests/ in backend_files, so the image holds it."""
 
 from __future__ import annotations
 
@@ -12,8 +15,25 @@ import json
 import pytest
 
 from harness import docker
+from tests.conftest import space_tools
 from tests.support.shapes import make_space, running, write_backend
 
+PYPROJECT = """\
+[build-system]
+requires = ["setuptools"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "tasks-cli"
+version = "1.0.0"
+requires-python = ">=3.10"
+
+[project.scripts]
+tasks = "cli.main:main"
+
+[tool.setuptools.packages.find]
+include = ["cli*"]
+"""
 SERVER = """\
 from pathlib import Path
 
@@ -58,15 +78,23 @@ smoke_router = APIRouter()
 def smoke():
     return {"status": "ok"}
 """
-FILES = {"requirements.txt": "fastapi==0.115.12\nuvicorn==0.34.2\n", "server.py": SERVER, "tests/__init__.py": "",
-         "tests/smoke.py": SMOKE, "tests/test_uploads.py": "def test_nothing():\n    pass\n"}
+FILES = {
+    "pyproject.toml": PYPROJECT,
+    "requirements.txt": "fastapi==0.115.12\nuvicorn==0.34.2\n.\n",
+    "cli/__init__.py": "",
+    "cli/main.py": 'def main():\n    print("tasks: nothing to do")\n',
+    "server.py": SERVER,
+    "tests/__init__.py": "",
+    "tests/smoke.py": SMOKE,
+    "tests/test_uploads.py": "def test_nothing():\n    pass\n",
+}
 
 
 @pytest.mark.docker
-def test_an_app_that_looks_beside_its_folder_writes_under_slash_app_and_imports_its_tests_starts(render, cli, tmp_path):
-    space = make_space(render, "python", write_backend(tmp_path / "backend", FILES), "looks-around-its-folder")
+def test_a_backend_that_looks_beside_its_folder_installs_itself_and_imports_its_tests_starts(render, cli, tmp_path):
+    space = make_space(render, "python", write_backend(tmp_path / "backend", FILES), "real-layouts")
 
-    with running(cli, space) as url:  # the import-time search finished: the app answers
+    with running(cli, space) as url:  # the build installed the project, and the import-time search finished
         saved = docker.http_post_json(f"{url}/uploads/report.txt", {})
         listed = docker.http_get(f"{url}/uploads")
         smoke = docker.http_get(f"{url}/smoke")
@@ -74,3 +102,6 @@ def test_an_app_that_looks_beside_its_folder_writes_under_slash_app_and_imports_
     assert (listed[0], json.loads(listed[1])) == (200, ["report.txt"])
     assert (smoke[0], json.loads(smoke[1])) == (200, {"status": "ok"})
     assert space.settings["backend_files"] == ["tests"]
+    pins = (space.project / "backend" / "pylock.toml").read_text()
+    assert 'directory = { path = "." }' in pins and 'path = "../' not in pins
+    assert space_tools(space.project, "check").returncode == 0
