@@ -44,8 +44,9 @@ export function holdBunServe(servers, healthPath) {
   bun.serve = function spaceServe(options) {
     const handler = options.fetch; // read through the prototype too: a Hono app may be handed over whole
     const fetch = held((request, server) => handler.call(options, request, server));
-    const routes = options.routes && Object.fromEntries(
-      Object.entries(options.routes).map(([path, route]) => [path, heldRoute(route)]));
+    // Bun's own `routes` option is a plain object; a Hono app handed over whole has a `routes` array of its own.
+    const routes = Object.getPrototypeOf(options.routes ?? []) === Object.prototype ? Object.fromEntries(
+      Object.entries(options.routes).map(([path, route]) => [path, heldRoute(route)])) : null;
     // The health path over a wildcard route, so the wrapper's answer comes first (the rest reaches the app's fetch).
     if (routes && handler && !(healthPath in routes)) routes[healthPath] = fetch;
     const wrapped = Object.create(options, {
