@@ -30,8 +30,8 @@ export function holdBunServe(servers, healthPath) {
   let guards = {};
   let count = 0;
   const held = (handle) => {
-    const guarded = guardFetch(handle, () => guards);
-    return async (request, server) => { await readiness; return guarded(request, server); };
+    const guard = guardFetch(handle, () => guards);
+    return async (request, server) => { await readiness; return guard(request, server); };
   };
   // Bun matches `routes` (Elysia hands it all of its own) before `fetch`: their handlers get the same guards.
   const heldRoute = (route) => {
@@ -41,7 +41,8 @@ export function holdBunServe(servers, healthPath) {
     }
     return route; // a static Response or an HTML bundle
   };
-  bun.serve = function spaceServe(options) {
+  // What a server's options hand Bun, guarded: `fetch`, and `routes` (Bun matches those first).
+  const guarded = (options) => {
     const handler = options.fetch; // read through the prototype too: a Hono app may be handed over whole
     const fetch = held((request, server) => handler.call(options, request, server));
     // Bun's own `routes` option is a plain object; a Hono app handed over whole has a `routes` array of its own.
@@ -49,13 +50,21 @@ export function holdBunServe(servers, healthPath) {
       Object.entries(options.routes).map(([path, route]) => [path, heldRoute(route)])) : null;
     // The health path over a wildcard route, so the wrapper's answer comes first (the rest reaches the app's fetch).
     if (routes && handler && !(healthPath in routes)) routes[healthPath] = fetch;
-    const wrapped = Object.create(options, {
-      fetch: { value: handler ? fetch : undefined }, // routes alone: Bun answers 404 past them
+    return {
+      fetch: { value: handler ? fetch : undefined, enumerable: true }, // routes alone: Bun answers 404 past them
       ...(routes ? { routes: { value: routes, enumerable: true } } : {}),
+    };
+  };
+  bun.serve = function spaceServe(options) {
+    const wrapped = Object.create(options, {
+      ...guarded(options),
       port: { value: bunPort(options), enumerable: true }, // as Bun chooses it for an entry's default export
       hostname: { value: hostFor(options), enumerable: true },
     });
     const server = serve(wrapped);
+    // Elysia reloads its server with its compiled fetch and routes right after listen(): those are guarded too.
+    const reload = server.reload.bind(server);
+    server.reload = (options) => reload(Object.create(options, guarded(options)));
     count += 1;
     servers.add({ close: () => server.stop(), address: () => ({ port: server.port }) });
     return server;
