@@ -319,6 +319,13 @@ app.listen(Number(process.env.PORT ?? 3000));
 """
 
 
+def _express_server_with(backend: Path, module: str, text: str) -> None:
+    """An Express server whose entry imports `module` (written with `text`) where NODE_PG_SERVER imports pg."""
+    write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"express": "^4"}}),
+                            "server.js": NODE_PG_SERVER.replace('import pg from "pg";', f'import "./{module}";'),
+                            module: text})
+
+
 def test_a_node_backend_on_postgres_answers_storage_external(render, backend):
     write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"express": "^4", "pg": "^8"}}),
                             "server.js": NODE_PG_SERVER})
@@ -338,9 +345,7 @@ def test_a_node_read_falling_back_to_undefined_is_optional(render, backend):
     redis = ('import { createClient } from "redis";\n\n'
              "export const redis = createClient({ url: process.env.REDIS_URL,\n"
              "  password: process.env.REDIS_PASSWORD || undefined });\n")
-    write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"express": "^4"}}),
-                            "server.js": NODE_PG_SERVER.replace('import pg from "pg";', 'import "./redis.js";'),
-                            "redis.js": redis})
+    _express_server_with(backend, "redis.js", redis)
     project = render(runtime="node", backend_path=str(backend))
 
     assert_shows(detected(project), "REDIS_URL Variable, required", "REDIS_PASSWORD Secret, optional")
@@ -352,9 +357,7 @@ def test_a_node_read_with_another_read_or_a_branch_to_fall_back_on_is_optional(r
               '  host: process.env.TEST_APP_HOST || process.env.APP_HOST || "localhost",\n'
               '  port: (isTest ? process.env.TEST_APP_PORT : process.env.APP_PORT) || "8000",\n'
               '  jwtSecret: process.env.JWT_SECRET,\n  dbPort: Number(process.env.POSTGRES_PORT) || 5432,\n};\n')
-    write_backend(backend, {"package.json": json.dumps({"main": "server.js", "dependencies": {"express": "^4"}}),
-                            "server.js": NODE_PG_SERVER.replace('import pg from "pg";', 'import "./config.js";'),
-                            "config.js": config})
+    _express_server_with(backend, "config.js", config)
     project = render(runtime="node", backend_path=str(backend))
 
     assert_shows(detected(project), "TEST_APP_HOST Variable, optional <-", "APP_HOST Variable, optional, default "

@@ -26,6 +26,11 @@ def _node(folder: Path, files: dict[str, str], dependencies: dict[str, str], **p
     return write_backend(folder, {"package.json": json.dumps(manifest, indent=2), **files})
 
 
+def _bun(folder: Path, files: dict[str, str], dependencies: dict[str, str], **package) -> Path:
+    """A server its team runs with bun: `_node`'s files and a bun.lock (its content is not read here)."""
+    return _node(folder, {**files, "bun.lock": "{}\n"}, dependencies, **package)
+
+
 def _refused(project: Path) -> str:
     result = space_tools(project, "check", check=False)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -39,7 +44,7 @@ def _answer(detected: str, name: str) -> str:
 
 
 def test_a_bun_server_on_node_is_refused_naming_the_answer_detect_writes(render, tmp_path):
-    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+    backend = _bun(tmp_path / "backend", {"src/index.ts": """\
 import { Hono } from "hono";
 import { auth } from "./lib/auth";
 
@@ -56,7 +61,6 @@ import { Database } from "bun:sqlite";
 
 export const auth = betterAuth({ database: new Database("auth.db"), emailAndPassword: { enabled: true } });
 """}, {"hono": "^4.6.0"}, scripts={"dev": "bun run --hot src/index.ts"})
-    write_backend(backend, {"bun.lock": "{}\n"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 
     assert _refused(project) == ("error: src/lib/auth.ts uses Bun's own API (from \"bun:sqlite\"), which Node.js "
@@ -72,7 +76,7 @@ export const auth = betterAuth({ database: new Database("auth.db"), emailAndPass
 def test_an_elysia_server_runs_on_bun_which_its_listen_needs(render, tmp_path):
     # As JosepDeveloper/Elysia-integratinos-better-auth's server: no Bun API in its code, but Elysia's listen() is
     # Bun.serve unless @elysiajs/node adapts it, so on Node.js the start would fail.
-    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+    backend = _bun(tmp_path / "backend", {"src/index.ts": """\
 import { Elysia } from "elysia";
 import { auth } from "./auth";
 
@@ -83,7 +87,6 @@ import Database from "better-sqlite3";
 
 export const auth = betterAuth({ database: new Database("auth.db"), emailAndPassword: { enabled: true } });
 """}, {"elysia": "^1.4.0", "better-sqlite3": "^12.0.0"}, scripts={"dev": "bun run --watch src/index.ts"})
-    write_backend(backend, {"bun.lock": "{}\n"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
 
     assert _refused(project) == ("error: package.json uses Bun's own API (elysia, which serves with Bun.serve unless "
@@ -94,7 +97,7 @@ export const auth = betterAuth({ database: new Database("auth.db"), emailAndPass
 
 def test_variables_and_a_port_read_from_bun_env_are_found(render, tmp_path):
     # As anucha-tk/elysia-postgresql-starter reads its settings: Bun.env, as process.env elsewhere.
-    backend = _node(tmp_path / "backend", {"src/index.ts": """\
+    backend = _bun(tmp_path / "backend", {"src/index.ts": """\
 import { Hono } from "hono";
 import { auth } from "./auth";
 
@@ -109,7 +112,6 @@ export const jwtExpiry = Bun.env.JWT_EXPIRES_IN ?? "1d";
 export const clientUrl = import.meta.env.VITE_APP_URL;  // a Vite client's, built into its bundle
 export const auth = betterAuth({ database: new Database("auth.db"), secret: Bun.env.JWT_SECRET });
 """}, {"hono": "^4.6.0"})
-    write_backend(backend, {"bun.lock": "{}\n"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts", js_runtime="bun")
 
     assert_shows(detected(project), "JWT_SECRET Secret, required <- read in src/auth.ts",
@@ -172,7 +174,7 @@ export type Database = Kysely<Record<string, never>>;
 
 def test_a_default_export_that_only_bun_serves_runs_on_bun_and_is_refused_on_node(render, tmp_path):
     # As iamharshtambe/its-better-auth's server is written: no Bun API, but only `bun run` serves its default export.
-    backend = _node(tmp_path / "backend", {"server/index.ts": """\
+    backend = _bun(tmp_path / "backend", {"server/index.ts": """\
 import { Hono } from "hono";
 import { auth } from "./lib/auth";
 
@@ -184,7 +186,6 @@ export type AppType = typeof router;
 export default app;
 """, "server/lib/auth.ts": 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'},
         {"hono": "^4.9.0"}, scripts={"server": "bun run --hot server/index.ts", "client": "cd client && bun run dev"})
-    write_backend(backend, {"bun.lock": "{}\n"})
     project = render(runtime="node", backend_path=str(backend), entry_file="server/index.ts")
 
     assert _refused(project) == ("error: server/index.ts's default export is its server, which Bun serves when a "
@@ -557,9 +558,8 @@ def test_migrations_whose_alembic_only_a_dev_group_installs_are_not_run_at_start
      "the template can't build a Prisma client for a server only Bun runs yet."),
 ])
 def test_prisma_on_bun_is_refused_with_the_fix_the_server_allows(render, tmp_path, entry, fix):
-    backend = _node(tmp_path / "backend", {**PRISMA_FILES, "src/index.ts": entry},
-                    {"@prisma/client": "^6.16.0", "hono": "^4.6.0"}, scripts={"dev": "bun run --hot src/index.ts"})
-    write_backend(backend, {"bun.lock": "{}\n"})
+    backend = _bun(tmp_path / "backend", {**PRISMA_FILES, "src/index.ts": entry},
+                   {"@prisma/client": "^6.16.0", "hono": "^4.6.0"}, scripts={"dev": "bun run --hot src/index.ts"})
     project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts", js_runtime="bun",
                      prisma_schema="prisma/schema.prisma")
 

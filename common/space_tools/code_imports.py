@@ -19,8 +19,8 @@ from . import alembic_config, backend_reading, never_ship
 _JS_IMPORT = re.compile(
     r"""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'](?P<spec>[^"'\n]+)["']"""
 )
-# A JavaScript file's strings (kept) and comments (blanked, each character a space, so offsets hold): an import in a
-# comment (`// import { x } from "../old"`, a doc comment's example) is no import.
+# Strings (kept) and comments (blanked, each character a space, so offsets hold) of JavaScript, and of tsconfig.json's
+# JSON with comments: an import in a comment (`// import { x } from "../old"`, a doc comment's example) is no import.
 _JS_NOISE = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|//[^\n]*|/\*.*?\*/""", re.S)
 
 
@@ -28,8 +28,6 @@ def _without_comments(text: str) -> str:
     return _JS_NOISE.sub(lambda match: match[1] or re.sub(r"[^\n]", " ", match[0]), text)
 
 
-# tsconfig.json is JSON with comments and trailing commas.
-_JSONC_NOISE = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
 _JS_SOURCE = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 # TypeScript lets `./x.js` name `./x.ts`; a bare `./x` may be any source file, JSON, or a folder's index.
 _TS_FOR_JS = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
@@ -209,7 +207,7 @@ def _ts_paths(backend: Path) -> list[tuple[str, list[str]]]:
     if not config.is_file() or not _inside(backend, config):
         return []
     try:
-        text = _JSONC_NOISE.sub(lambda m: m.group(1) or "", config.read_text(encoding="utf-8"))
+        text = _without_comments(config.read_text(encoding="utf-8"))
         options = json.loads(re.sub(r",\s*([}\]])", r"\1", text)).get("compilerOptions") or {}
     except (OSError, UnicodeDecodeError, ValueError, AttributeError):
         return []

@@ -28,7 +28,7 @@ def _is_placeholder(value: str) -> bool:
 
 
 def main() -> None:
-    sys.path.insert(0, os.getcwd())  # the backend ($HOME/app), importable as under `python -m`, after this package
+    sys.path.insert(0, os.getcwd())  # the code's folder, importable as under `python -m`, after this package
     settings.apply_defaults()
     missing = [name for name in settings.REQUIRED_VARIABLES if not os.environ.get(name, "").strip()]
     if missing:
