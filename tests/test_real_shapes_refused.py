@@ -528,6 +528,10 @@ def test_an_app_that_imports_its_own_tests_folder_is_refused_until_detect_lists_
     assert "backend/tests" not in (project / ".dockerignore").read_text().splitlines(), "the image holds it now"
     assert space_tools(project, "check").returncode == 0
 
+    by_hand = render(runtime="python", backend_path=str(backend), asgi_app="main:app", backend_files=["./tests/"])
+    assert "backend/tests" not in (by_hand / ".dockerignore").read_text().splitlines(), "`./tests/` is `tests`"
+    assert space_tools(by_hand, "check").returncode == 0
+
 
 def test_migrations_whose_alembic_only_a_dev_group_installs_are_not_run_at_start(render, tmp_path):
     # As vintasoftware/nextjs-fastapi-template's backend keeps alembic: its image never has it, so `alembic upgrade

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from functools import lru_cache
@@ -62,8 +63,9 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             f"asgi_app {config.settings['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
+    listed = {os.path.normpath(entry.strip()) for entry in config.backend_files}  # `./tests/` is `tests`
     for left_out, importer in code_imports.left_out_imports(folder, config.settings["asgi_app"]).items():
-        if left_out not in config.backend_files:
+        if left_out not in listed:
             raise SpaceError(f"{importer} imports {left_out}, a folder the image leaves out unless backend_files "
                              "lists it, so the app would stop at import: run `./space detect --write`, which adds "
                              "it.")
