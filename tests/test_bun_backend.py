@@ -82,10 +82,23 @@ ELYSIA_PACKAGE = {
     "scripts": {"dev": "bun run --watch src/index.ts"},
     "dependencies": {"better-auth": "1.7.25", "elysia": "1.4.30"},
 }
-# As anucha-tk/elysia-postgresql-starter mounts Better Auth: inside its users' plugin, under a prefix, and signs up
-# through its own route; nothing of the app's answers /api/auth/ok.
+# As anucha-tk/elysia-postgresql-starter keeps its port: in a settings object, from a variable of its own that
+# Spaces never sets, with a default.
+ELYSIA_CONFIG = """\
+const isTestEnvironment = Bun.env.NODE_ENV === "test";
+
+export const config = {
+  app: {
+    name: "elysia-auth",
+    port: (isTestEnvironment ? Bun.env.TEST_APP_PORT : Bun.env.APP_PORT) || "18000",
+  },
+};
+"""
+# And mounts Better Auth as it does: inside its users' plugin, under a prefix, signing up through its own route;
+# nothing of the app's answers /api/auth/ok.
 ELYSIA_APP = """\
 import { Elysia } from "elysia";
+import { config } from "./common/config";
 import { auth } from "./lib/auth";
 
 const users = new Elysia({ prefix: "/api/v1/user" })
@@ -100,26 +113,29 @@ const users = new Elysia({ prefix: "/api/v1/user" })
     return { email: session.user.email, runtime: `bun ${Bun.version}` };
   });
 
-new Elysia().use(users).get("/", () => "ok").listen(Number(process.env.PORT ?? 3000));
+new Elysia().use(users).get("/", () => "ok").listen(config.app.port, () => console.log(`on ${config.app.port}`));
 """
 
 
 @pytest.mark.docker
 def test_an_elysia_server_runs_on_bun_and_its_routes_get_the_start_ups_guards(render, cli, tmp_path):
     # Elysia hands its routes to Bun.serve's `routes`, which Bun matches before `fetch`: the health answer and the
-    # held requests must reach them too (the health path answered 404 when only `fetch` was wrapped).
+    # held requests must reach them too (the health path answered 404 when only `fetch` was wrapped). Its port is
+    # its settings' default, so detect answers app_port with it.
     backend = write_backend(tmp_path / "backend", {"package.json": json.dumps(ELYSIA_PACKAGE, indent=2) + "\n",
-                                                   "src/lib/auth.ts": AUTH, "src/index.ts": ELYSIA_APP})
+                                                   "src/lib/auth.ts": AUTH, "src/common/config.ts": ELYSIA_CONFIG,
+                                                   "src/index.ts": ELYSIA_APP})
     space = make_space(render, "node", backend, "bun-elysia")
     subprocess.run(["npx", "--yes", f"bun@{_pinned_tool(space.project, 'bun')}", "install", "--lockfile-only"],
                    cwd=backend, check=True, capture_output=True, timeout=300)
 
-    with running(cli, space) as url:
+    with running(cli, space, port=18000) as url:
         health = docker.http_get(f"{url}/api/auth/ok")
         signed_up = docker.http_post_json(f"{url}/api/v1/user/sign-up", {
             "email": "ada@example.com", "password": "a-long-password-1", "name": "Ada"})
         anonymous = docker.http_get(f"{url}/api/v1/user/me")
     assert space.settings["js_runtime"] == "bun", "Elysia's listen() is Bun.serve"
+    assert space.settings["app_port"] == 18000
     assert health == (200, b'{"ok":true}')
     assert signed_up[0] == 200 and json.loads(signed_up[1])["user"]["email"] == "ada@example.com"
     assert anonymous[0] == 401

@@ -611,6 +611,36 @@ def test_a_port_kept_in_a_constant_is_the_apps_port(render, backend, entry, sour
     assert "not PORT" not in shown
 
 
+SETTINGS_PORT = """\
+export const config = {
+  db: { host: process.env.DB_HOST || "localhost", port: Number(process.env.DB_PORT) || 5432 },
+  server: { port: Number(process.env.SERVER_PORT) || 4000 },
+};
+"""
+
+
+def test_a_port_kept_in_a_settings_object_is_the_apps_port(render, backend):
+    # anucha-tk/elysia-postgresql-starter: `.listen(config.app.port)`, the port a variable Spaces never sets reads;
+    # the database's port in the same object is not the server's.
+    write_backend(backend, {"package.json": json.dumps({"main": "src/index.js", "dependencies": {"express": "^5"}}),
+                            "src/config.js": SETTINGS_PORT,
+                            "src/index.js": 'import express from "express";\nimport { config } from "./config.js";\n\n'
+                                            'express().listen(config.server.port);\n'})
+    project = render(runtime="node", backend_path=str(backend))
+
+    assert "app_port 4000 (space.json: 7860) <- the server listens on its settings' port, 4000" in detected(project)
+
+
+def test_a_settings_objects_port_read_from_port_is_left_to_port(render, backend):
+    write_backend(backend, {"package.json": json.dumps({"main": "src/index.js", "dependencies": {"express": "^5"}}),
+                            "src/config.js": SETTINGS_PORT.replace("SERVER_PORT", "PORT"),
+                            "src/index.js": 'import express from "express";\nimport { config } from "./config.js";\n\n'
+                                            'express().listen(config.server.port);\n'})
+    project = render(runtime="node", backend_path=str(backend))
+
+    assert "app_port" not in detected(project)
+
+
 def test_a_port_read_from_the_environment_is_not_warned_about(render, backend):
     write_backend(backend, {"package.json": json.dumps({"main": "index.js"}), "index.js": EXPRESS_ENV_PORT})
     project = render(runtime="node", backend_path=str(backend))

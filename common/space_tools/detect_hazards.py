@@ -30,10 +30,14 @@ _HONO_SERVE_NO_PORT = re.compile(r"\bserve\(\s*\{(?![^{}]*\bport\b)[^{}]*\}")
 HONO_DEFAULT_PORT = "3000"  # @hono/node-server's, when serve() is given no port
 _JS_PORT_NAMED = re.compile(
     rf"\.listen\(\s*([A-Za-z_$][\w$]*)\s*[,)]|{_SERVER_OPTIONS}\bport\s*:\s*([A-Za-z_$][\w$]*)\s*[,}}\n]")
-# A variable of the app's own, not PORT, with a default: `process.env.BACKEND_PORT ?? 8080`, `Number(...) || 8080`.
-_JS_ENV_PORT = (r"(?:(?:Number|parseInt)\(\s*)?" + backend_reading.JS_ENV
-                + r"\.(?!PORT\b)[A-Z_][A-Z0-9_]*\s*\)?\s*(?:\?\?|\|\|)\s*[\"'`]?(\d{2,5})\b[\"'`]?(?:\s*\))?")
+# A variable of the app's own, not PORT, with a default: `process.env.BACKEND_PORT ?? 8080`, `Number(...) || 8080`,
+# or one of two such by a condition: `(test ? Bun.env.TEST_APP_PORT : Bun.env.APP_PORT) || "8000"`.
+_JS_OWN_READ = backend_reading.JS_ENV + r"\.(?!PORT\b)[A-Z_][A-Z0-9_]*"
+_JS_ENV_PORT = (rf"(?:(?:Number|parseInt)\(\s*)?(?:{_JS_OWN_READ}|\(\s*[\w$.!]+\s*\?\s*{_JS_OWN_READ}\s*:\s*{_JS_OWN_READ}\s*\))"
+                + r"\s*\)?\s*(?:\?\?|\|\|)\s*[\"'`]?(\d{2,5})\b[\"'`]?(?:\s*\))?")
 _JS_LISTEN_ENV_PORT = re.compile(rf"\.listen\(\s*{_JS_ENV_PORT}|{_SERVER_OPTIONS}\bport\s*:\s*{_JS_ENV_PORT}")
+# A port kept in a settings object: `.listen(config.app.port)` names the object that holds it (`app`).
+_JS_LISTEN_SETTING = re.compile(r"\.listen\(\s*(?:[A-Za-z_$][\w$]*\??\.)*?([A-Za-z_$][\w$]*)\??\.port\s*[,)]")
 
 
 # A SQLite file (sqlite:///, libsql's file:) at a relative path inside a folder: SQLite creates the file, never
@@ -243,6 +247,17 @@ def fixed_port(text: str) -> str | None:
         if constant:
             return constant[1] or constant[2]
     return None
+
+
+def settings_port(texts: list[str]) -> str | None:
+    """The port a server listens on when a settings object holds it, given the texts of the files the entry
+    imports: `.listen(config.app.port)` in one, `app: { port: process.env.APP_PORT || "8000" }` (or
+    `const config = { port: ... }`) in another; Spaces sets PORT, never that variable, so its default serves."""
+    owners = {match[1] for text in texts for match in _JS_LISTEN_SETTING.finditer(text)}
+    defaults = {match[1] for owner in owners for text in texts
+                for match in re.finditer(rf"\b{re.escape(owner)}\s*[:=]\s*\{{[^{{}}]{{0,300}}?\bport\s*:\s*{_JS_ENV_PORT}",
+                                         text)}
+    return defaults.pop() if len(defaults) == 1 else None
 
 
 def _workspace_root(backend: Path) -> tuple[str, Path] | None:

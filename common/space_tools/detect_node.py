@@ -292,14 +292,18 @@ def _app_port(backend: Path, findings: Findings) -> None:
     entry = findings.get("entry_file")
     if entry is None or entry.value is None:
         return
-    ports = {}
+    ports, texts = {}, {}
     for relative in code_imports.node_imports(backend, str(entry.value)):
-        port = detect_hazards.fixed_port(backend_reading.text(backend / relative))
+        texts[relative] = backend_reading.text(backend / relative)
+        port = detect_hazards.fixed_port(texts[relative])
         if port:
             ports.setdefault(port, relative)
     if len(ports) == 1:
         (port, relative), = ports.items()
         findings.add("app_port", int(port), f"{relative} listens on port {port}, whatever PORT says")
+    elif not ports and (port := detect_hazards.settings_port(list(texts.values()))):
+        findings.add("app_port", int(port), f"the server listens on its settings' port, {port} unless a variable "
+                                            "Spaces never sets says otherwise")
 
 
 def node_sqlite_user(backend: Path) -> str | None:
