@@ -715,6 +715,25 @@ def test_check_refuses_a_workspace_dependency_before_any_build(render, backend):
     assert refused.stderr.startswith("error: package.json depends on @acme/db, @acme/logger through workspace:")
 
 
+def test_check_refuses_a_dependency_on_a_folder_beside_the_backend(render, tmp_path):
+    # rybbit-io/rybbit's server depends on its shared types as `file:../shared`: npm links a folder the image never
+    # has, and the build stopped on the dangling link after `check` said ok. A folder inside the backend ships.
+    backend = write_backend(tmp_path / "server", {
+        "package.json": json.dumps({"name": "server", "type": "module", "dependencies": {
+            "@rybbit/shared": "file:../shared", "vendored": "file:./vendor/vendored", "better-auth": "^1.7.0",
+            "fastify": "^5"}}),
+        "package-lock.json": "{}\n", "vendor/vendored/package.json": '{"name": "vendored"}\n',
+        "src/index.ts": 'import Fastify from "fastify";\n\nFastify().listen({ port: Number(process.env.PORT) });\n'})
+    write_backend(tmp_path / "shared", {"package.json": '{"name": "@rybbit/shared"}\n'})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    refused = space_tools(project, "check", check=False)
+
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert refused.stderr.startswith("error: package.json depends on @rybbit/shared (file:../shared), a folder "
+                                     "outside the backend"), refused.stderr
+
+
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
     """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
     a Starlette app has no docs page, so its Space opens on the root."""

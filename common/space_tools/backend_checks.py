@@ -283,7 +283,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             f"better-auth {where} among the dependencies in {package}; the image installs only `dependencies` "
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
-    workspace = detect_hazards.workspace_dependencies(folder.resolve())
+    workspace = detect_hazards.workspace_dependencies(folder.resolve()) + detect_hazards.outside_dependencies(folder.resolve())
     js_runtime = config.settings.get("js_runtime", "node")
     problem = workspace[0] if workspace else detect_node.unsupported(folder, js_runtime)
     if problem:

@@ -288,10 +288,24 @@ def workspace_dependencies(backend: Path) -> list[str]:
     return [warning]
 
 
+def outside_dependencies(backend: Path) -> list[str]:
+    """`file:` and `link:` dependencies on a folder outside the backend (`file:../shared`): the install links a
+    folder the image never has, so `check` refuses them as it does `workspace:`."""
+    dependencies = backend_reading.package_json(backend).get("dependencies")
+    outside = sorted(f"{name} ({spec})" for name, spec in (dependencies.items() if isinstance(dependencies, dict) else ())
+                     if isinstance(spec, str) and re.match(r"(?:file|link):", spec)
+                     and not (backend / spec.split(":", 1)[1]).resolve().is_relative_to(backend))
+    if not outside:
+        return []
+    return [f"package.json depends on {', '.join(outside)}, a folder outside the backend, which the image installs "
+            "alone, so that package is missing there: depend on a published version, or move the folder into the "
+            "backend"]
+
+
 def node(backend: Path, app_port: object = None) -> list[str]:
     """What would misbehave on Spaces; a fixed port that is app_port (detect answers it) is no hazard."""
     backend = backend.resolve()
-    warnings = workspace_dependencies(backend)
+    warnings = workspace_dependencies(backend) + outside_dependencies(backend)
     for path in backend_reading.source_files(backend, (".ts", ".mts", ".js", ".mjs")):
         text, relative = backend_reading.text(path), path.relative_to(backend).as_posix()
         port = fixed_port(text)
