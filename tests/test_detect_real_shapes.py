@@ -734,6 +734,41 @@ def test_check_refuses_a_dependency_on_a_folder_beside_the_backend(render, tmp_p
                                      "outside the backend"), refused.stderr
 
 
+def test_an_env_prefix_kept_in_a_constant_of_another_module_prefixes_the_fields(render, backend):
+    # reworkd/AgentGPT: `env_prefix = ENV_PREFIX`, imported from its constants module; the Space had declared DB_HOST
+    # where the app reads REWORKD_PLATFORM_DB_HOST.
+    write_backend(backend, {
+        "platform/__init__.py": "", "platform/constants.py": 'ENV_PREFIX = "REWORKD_PLATFORM_"\n',
+        "platform/settings.py": "from pydantic import BaseSettings\n\nfrom platform.constants import ENV_PREFIX\n\n\n"
+                                'class Settings(BaseSettings):\n    db_host: str = "localhost"\n    db_pass: str\n\n'
+                                '    class Config:\n        env_file = ".env"\n        env_prefix = ENV_PREFIX\n',
+        "platform/main.py": "from fastapi import FastAPI\n\nfrom platform.settings import Settings\n\n"
+                            "settings = Settings()\napp = FastAPI()\n",
+        "requirements.txt": "fastapi\nuvicorn\npydantic<2\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = detected(project)
+
+    assert_shows(shown, "REWORKD_PLATFORM_DB_HOST Variable, optional, default 'localhost'",
+                 "REWORKD_PLATFORM_DB_PASS Secret, required")
+    assert " DB_HOST " not in shown
+
+
+def test_what_a_test_file_reads_is_not_the_servers_variable(render, backend):
+    # papra-hq/papra's integration tests read their own keys (TEST_OPENAI_API_KEY); they never run in the Space.
+    write_backend(backend, {"package.json": json.dumps({"main": "src/index.js", "dependencies": {"express": "^5"}}),
+                            "src/index.js": 'import express from "express";\n\n'
+                                            'express().listen(Number(process.env.PORT), process.env.HOST);\n',
+                            "src/ai/summary.int.test.js": "const key = process.env.TEST_OPENAI_API_KEY;\n",
+                            "src/ai/summary.spec.ts": "const model = process.env.TEST_MODEL!;\n"})
+    project = render(runtime="node", backend_path=str(backend))
+
+    shown = detected(project)
+
+    assert "HOST" in shown
+    assert "TEST_OPENAI_API_KEY" not in shown and "TEST_MODEL" not in shown
+
+
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
     """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
     a Starlette app has no docs page, so its Space opens on the root."""

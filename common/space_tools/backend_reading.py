@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 try:
@@ -20,6 +21,8 @@ _MAX_DEPTH, _MAX_FILES = 5, 3000  # a backend is read in well under a second, ev
 # The files each runtime's code is written in, as the readers of variables and of sign-in look at them.
 # Where a JavaScript server reads its environment: Node.js's process.env, and Bun's Bun.env and import.meta.env.
 JS_ENV = r"(?:process|Bun|import\.meta)\.env"
+# A test file by its name: its reads and paths are its test runner's, never the server's.
+TEST_FILE = re.compile(r"^test_|_test\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]s$")
 CODE_SUFFIXES = {"python": (".py",), "node": (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")}
 
 

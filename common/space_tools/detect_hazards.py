@@ -46,15 +46,12 @@ _RELATIVE_DATABASE = re.compile(
     r"""["'`](?P<url>(?:file:|sqlite(?:\+\w+)?:///)(?:\./)?(?P<folder>[\w-][\w.-]*(?:/[\w.-]+)*)/[\w.-]+)["'`]""")
 
 
-_TEST_FILE = re.compile(r"^test_|_test\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?[jt]s$")
-
-
 def missing_database_folders(backend: Path) -> dict[str, str]:
     """The folders of relative SQLite paths in the code that the backend lacks and no code creates (git-ignored on
     its author's machine): folder -> where the code opens its database there."""
     backend = backend.resolve()
     files = [path for path in backend_reading.source_files(backend, (".py", ".ts", ".mts", ".js", ".mjs", ".cjs"))
-             if not _TEST_FILE.search(path.name)]
+             if not backend_reading.TEST_FILE.search(path.name)]
     texts = {path: backend_reading.text(path) for path in files}
     missing: dict[str, str] = {}
     for path, text in texts.items():
@@ -90,7 +87,8 @@ def starlette_settings_file(backend: Path) -> tuple[str, str | None] | None:
     backend = backend.resolve()
     for path in backend_reading.source_files(backend, (".py",)):
         text = backend_reading.text(path)
-        if "starlette.config" in text and _STARLETTE_CONFIG_FILE.search(text) and not _TEST_FILE.search(path.name):
+        if ("starlette.config" in text and _STARLETTE_CONFIG_FILE.search(text)
+                and not backend_reading.TEST_FILE.search(path.name)):
             relative = path.relative_to(backend).as_posix()
             return relative, _config_file_path(text, relative)
     return None

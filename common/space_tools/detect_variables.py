@@ -113,19 +113,35 @@ def _helper_call(node: ast.Call, helpers: dict[str, tuple[int, int | None, str, 
     return key.value, "" if isinstance(value, bool) else value  # the helper parses its own: "false" may not be False
 
 
-def _settings_prefix(cls: ast.ClassDef) -> str:
+def _settings_prefix(cls: ast.ClassDef, constants: dict[str, str]) -> str:
+    """The class's env_prefix: a string, or a module-level constant holding one (`env_prefix = ENV_PREFIX`)."""
     for node in ast.walk(cls):
-        if isinstance(node, ast.keyword) and node.arg == "env_prefix" and isinstance(node.value, ast.Constant):
-            return str(node.value.value)
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "env_prefix" for t in node.targets):
-            return str(getattr(node.value, "value", ""))
+        value = (node.value if isinstance(node, ast.keyword) and node.arg == "env_prefix" else
+                 node.value if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "env_prefix"
+                                                                    for t in node.targets) else None)
+        if isinstance(value, ast.Constant):
+            return str(value.value)
+        if isinstance(value, ast.Name):
+            return constants.get(value.id, "")
     return ""
 
 
-def _settings_fields(cls: ast.ClassDef, relative: str, pydantic_v1: bool) -> list[Variable]:
+def _module_constants(trees: list[ast.Module]) -> dict[str, str]:
+    """Module-level `NAME = "string"` across the backend, where every module that binds NAME binds the same string."""
+    seen: dict[str, set[str]] = {}
+    for tree in trees:
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        seen.setdefault(target.id, set()).add(node.value.value)
+    return {name: values.pop() for name, values in seen.items() if len(values) == 1}
+
+
+def _settings_fields(cls: ast.ClassDef, relative: str, pydantic_v1: bool, constants: dict[str, str]) -> list[Variable]:
     """pydantic settings: each annotated field is read from PREFIX + NAME (case-insensitive), or the name its Field's
     alias (v2) or env (v1) gives; required without a default or with `...`."""
-    prefix, found = _settings_prefix(cls).upper(), []
+    prefix, found = _settings_prefix(cls, constants).upper(), []
     for node in cls.body:
         if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
             continue
@@ -226,11 +242,11 @@ def _settings_classes(trees: list[ast.Module]) -> dict[str, bool]:
 
 
 def _python_tree(tree: ast.Module, relative: str, settings: dict[str, bool],
-                 helpers: dict[str, tuple[int, int | None, str, bool]]) -> list[Variable]:
+                 helpers: dict[str, tuple[int, int | None, str, bool]], constants: dict[str, str]) -> list[Variable]:
     found, readers = [], _config_readers(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name in settings:
-            found += _settings_fields(node, relative, settings[node.name])
+            found += _settings_fields(node, relative, settings[node.name], constants)
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ"):
             key = node.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(node.ctx, ast.Load):
@@ -348,12 +364,14 @@ def _alembic_env(backend: Path) -> list[Path]:
 def find(backend: Path, runtime: str) -> list[Variable]:
     """Each variable once, in the order the code first reads it; a read without a default makes it required."""
     backend = backend.resolve()
-    files = backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime])
+    files = [path for path in backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime])
+             if not backend_reading.TEST_FILE.search(path.name)]
     if runtime == "python":
         alembic_env = [env for env in _alembic_env(backend) if env not in files]
         trees = {path: tree for path in files + alembic_env if (tree := _parsed(path)) is not None}
-        settings, helpers = _settings_classes(list(trees.values())), _env_helpers(list(trees.values()))
-        read = [_python_tree(tree, path.relative_to(backend).as_posix(), settings, helpers)
+        parsed = list(trees.values())
+        settings, helpers, constants = _settings_classes(parsed), _env_helpers(parsed), _module_constants(parsed)
+        read = [_python_tree(tree, path.relative_to(backend).as_posix(), settings, helpers, constants)
                 for path, tree in trees.items()]
         for path, variables in zip(trees, read):
             if path in alembic_env:  # its defaults are a development database's (host db): names and needs only
