@@ -738,12 +738,14 @@ def test_an_env_prefix_kept_in_a_constant_of_another_module_prefixes_the_fields(
     # reworkd/AgentGPT: `env_prefix = ENV_PREFIX`, imported from its constants module; the Space had declared DB_HOST
     # where the app reads REWORKD_PLATFORM_DB_HOST.
     write_backend(backend, {
-        "platform/__init__.py": "", "platform/constants.py": 'ENV_PREFIX = "REWORKD_PLATFORM_"\n',
-        "platform/settings.py": "from pydantic import BaseSettings\n\nfrom platform.constants import ENV_PREFIX\n\n\n"
-                                'class Settings(BaseSettings):\n    db_host: str = "localhost"\n    db_pass: str\n\n'
-                                '    class Config:\n        env_file = ".env"\n        env_prefix = ENV_PREFIX\n',
-        "platform/main.py": "from fastapi import FastAPI\n\nfrom platform.settings import Settings\n\n"
-                            "settings = Settings()\napp = FastAPI()\n",
+        "reworkd_platform/__init__.py": "", "reworkd_platform/constants.py": 'ENV_PREFIX = "REWORKD_PLATFORM_"\n',
+        "reworkd_platform/settings.py": "from pydantic import BaseSettings\n\n"
+                                        "from reworkd_platform.constants import ENV_PREFIX\n\n\n"
+                                        'class Settings(BaseSettings):\n    db_host: str = "localhost"\n'
+                                        '    db_pass: str\n\n    class Config:\n        env_file = ".env"\n'
+                                        "        env_prefix = ENV_PREFIX\n",
+        "reworkd_platform/main.py": "from fastapi import FastAPI\n\nfrom reworkd_platform.settings import Settings\n\n"
+                                    "settings = Settings()\napp = FastAPI()\n",
         "requirements.txt": "fastapi\nuvicorn\npydantic<2\n"})
     project = render(runtime="python", backend_path=str(backend))
 
