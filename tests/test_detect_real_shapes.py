@@ -771,6 +771,22 @@ def test_what_a_test_file_reads_is_not_the_servers_variable(render, backend):
     assert "TEST_OPENAI_API_KEY" not in shown and "TEST_MODEL" not in shown
 
 
+def test_a_side_apps_fastapi_is_not_the_backends_app(render, backend):
+    # zylon-ai/private-gpt: its worker's health check is a bare FastAPI(); the app is made by a factory in main.py.
+    write_backend(backend, {
+        "private_gpt/__init__.py": "", "private_gpt/arq/__init__.py": "",
+        "private_gpt/arq/healthcheck.py": 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n'
+                                          '@app.get("/health")\ndef health():\n    return {"status": "ok"}\n',
+        "private_gpt/launcher.py": "from fastapi import FastAPI\n\n\ndef create_app(injector):\n"
+                                   "    return FastAPI(title=injector)\n",
+        "private_gpt/main.py": 'from private_gpt.launcher import create_app\n\napp = create_app("private-gpt")\n',
+        "requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "asgi_app private_gpt.main:app (space.json: main:app) <- private_gpt/main.py: "
+                                    "app = create_app(...)")
+
+
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
     """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
     a Starlette app has no docs page, so its Space opens on the root."""

@@ -54,6 +54,11 @@ def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
     return found
 
 
+# A module that serves a stand-in or a side answer (AgentGPT's stream_mock, private-gpt's worker health check), never
+# the app the backend is.
+_STAND_IN = re.compile(r"(?i)(?:^|[._])(?:mocks?|stubs?|fakes?|healthchecks?|examples?|demos?)(?:$|[._])")
+
+
 def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     """`module:attribute` candidates with their evidence, the likeliest first (a FastAPI `app` near the top)."""
     backend = backend.resolve()
@@ -69,7 +74,8 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
         relative = path.relative_to(backend)
         module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
         for name, how in found:
-            rank = (name != "app", "FastAPI" not in how and "Starlette" not in how, len(relative.parts))
+            rank = (name != "app", bool(_STAND_IN.search(module)), "FastAPI" not in how and "Starlette" not in how,
+                    len(relative.parts))
             candidates.append((rank, f"{module}:{name}", f"{relative.as_posix()}: {how}"))
     return [(app, source) for _, app, source in sorted(candidates, key=lambda c: c[0])]
 
