@@ -783,7 +783,7 @@ def test_a_side_apps_fastapi_is_not_the_backends_app(render, backend):
         "requirements.txt": "fastapi\nuvicorn\n"})
     project = render(runtime="python", backend_path=str(backend))
 
-    assert_shows(detected(project), "asgi_app private_gpt.main:app (space.json: main:app) <- private_gpt/main.py: "
+    assert_shows(detected(project), "asgi_app private_gpt.main:app (space.json: app.main:app) <- private_gpt/main.py: "
                                     "app = create_app(...)")
 
 
