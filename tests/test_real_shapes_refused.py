@@ -140,6 +140,26 @@ createServer(toNodeHandler(auth)).listen(Number(process.env.PORT ?? 3000));
                                  "committed?), so the build can't bundle the server: add it, or remove the import.\n")
 
 
+def test_a_cloudflare_worker_is_refused_naming_what_a_space_runs(render, tmp_path):
+    # Mail-0/Zero's server is a Worker: wrangler runs its `export default { fetch }`; no file listens. `check` had
+    # told it to answer entry_file=server.ts, a file it does not have.
+    backend = _node(tmp_path / "backend", {
+        "wrangler.jsonc": '{\n  "name": "zero-server",\n  "main": "src/main.ts",\n'
+                          '  "compatibility_flags": ["nodejs_compat"]\n}\n',
+        "src/main.ts": 'import { Hono } from "hono";\nimport { auth } from "./lib/auth";\n\n'
+                       'const app = new Hono().on(["GET", "POST"], "/api/auth/*", (c) => auth.handler(c.req.raw));\n\n'
+                       "export default { fetch: app.fetch };\n",
+        "src/lib/auth.ts": 'import { betterAuth } from "better-auth";\n\nexport const auth = betterAuth({});\n'},
+        {"hono": "^4"}, scripts={"dev": "wrangler dev", "deploy": "wrangler deploy --minify"})
+    project = render(runtime="node", backend_path=str(backend))
+
+    refused = _refused(project)
+
+    assert refused.startswith("error: wrangler.jsonc makes the backend a Cloudflare Worker, which workerd runs with "
+                              "its bindings and no file of it starts a server"), refused
+    assert "server.ts" not in refused
+
+
 def test_a_package_the_server_imports_from_its_dev_dependencies_is_refused(render, tmp_path):
     # dotenv among the devDependencies, loaded by the server at start. Not refused: a devDependency only its types
     # come from (`import type`), and one a production dependency needs as a peer (hono for @hono/node-server),

@@ -275,8 +275,17 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     entry = config.settings.get("entry_file", "")
     if not (folder / entry).is_file():
         found = detect_node.entry_file(folder)
-        hint = f" {found} starts the server;" if found else ""
-        raise SpaceError(f"entry_file {entry!r} is not in {folder};{hint} {_fix_answer('entry_file', found or 'server.ts')}.")
+        worker = next((name for name in ("wrangler.toml", "wrangler.json", "wrangler.jsonc") if (folder / name).is_file()), "")
+        if not found and worker:
+            raise SpaceError(f"{worker} makes the backend a Cloudflare Worker, which workerd runs with its bindings and "
+                             "no file of it starts a server: a Space runs a server that listens on PORT (with Hono, "
+                             "serve() from @hono/node-server in a file of its own), then answer entry_file with it.")
+        if not found:
+            raise SpaceError(f"entry_file {entry!r} is not in {folder}, and no file there starts a server (listen(), "
+                             "serve()): answer entry_file with the one that does (`copier update --defaults --data "
+                             "entry_file=<its path in the backend>`).")
+        raise SpaceError(f"entry_file {entry!r} is not in {folder}; {found} starts the server; "
+                         f"{_fix_answer('entry_file', found)}.")
     if "better-auth" not in (manifest.get("dependencies") or {}):
         where = "is only in devDependencies" if "better-auth" in (manifest.get("devDependencies") or {}) else "is not"
         raise SpaceError(
