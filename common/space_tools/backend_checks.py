@@ -18,6 +18,7 @@ from . import (
     detect_node,
     detect_python,
     detect_variables,
+    import_time_names,
     lock_wheels,
     package_index,
     pnpm_workspace_lock,
@@ -105,6 +106,13 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
                          f"({own_read[1]}), and the image installs the dependencies and copies the code but never "
                          "installs the project itself, so the start would fail with PackageNotFoundError: read the "
                          "version from a file or a constant instead.")
+    series = tuple(int(part) for part in minor(python).split(".")) if re.fullmatch(r"\d+\.\d+", minor(python)) else ()
+    if series and series < import_time_names.DEFERRED_FROM and (
+            unbound := import_time_names.first_unbound(folder, config.settings["asgi_app"])):
+        where, line, name = unbound
+        raise SpaceError(f"{where}:{line} annotates with {name} before the module imports or defines it, and Python "
+                         f"{python} evaluates annotations as the module loads, so the start would fail with "
+                         f"NameError: import it above that line (or add `from __future__ import annotations`).")
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
