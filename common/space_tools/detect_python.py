@@ -234,9 +234,36 @@ def own_metadata_read(backend: Path) -> tuple[str, str] | None:
         if "metadata" not in text and "pkg_resources" not in text:
             continue
         for match in _METADATA_CALL.finditer(text):
-            if re.sub(r"[-_.]+", "-", match["name"]).lower() == own:
+            if re.sub(r"[-_.]+", "-", match["name"]).lower() == own and not _read_with_a_fallback(text, match["name"]):
                 return path.relative_to(root).as_posix(), match[0]
     return None
+
+
+# What a missing distribution raises: importlib.metadata's, pkg_resources', and what catches them.
+_NOT_FOUND = {"PackageNotFoundError", "DistributionNotFound", "Exception", "BaseException", "ImportError"}
+
+
+def _read_with_a_fallback(text: str, name: str) -> bool:
+    """Every read of the distribution sits in a `try` whose handler catches its absence and goes on without
+    raising (`except PackageNotFoundError: __version__ = "0.16.7"`, as letta's); a file that doesn't parse has none."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    reads = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and node.args
+             and isinstance(node.args[0], ast.Constant) and node.args[0].value == name]
+    guarded = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(_falls_back(handler) for handler in node.handlers):
+            guarded |= {id(inner) for statement in node.body for inner in ast.walk(statement)}
+    return bool(reads) and all(id(read) in guarded for read in reads)
+
+
+def _falls_back(handler: ast.ExceptHandler) -> bool:
+    caught = [] if handler.type is None else handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = {ast.unparse(kind).rpartition(".")[2] for kind in caught}
+    return (handler.type is None or bool(names & _NOT_FOUND)) and not any(
+        isinstance(inner, ast.Raise) for statement in handler.body for inner in ast.walk(statement))
 
 
 LOCKS = dependency_files.PYTHON_LOCKS  # installed exactly, in the order the image's build prefers them
