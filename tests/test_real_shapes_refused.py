@@ -160,6 +160,30 @@ def test_a_cloudflare_worker_is_refused_naming_what_a_space_runs(render, tmp_pat
     assert "server.ts" not in refused
 
 
+def test_a_prisma_client_only_in_dev_dependencies_is_refused_naming_its_generated_import(render, tmp_path):
+    # Impre-visible/invoicerr: Prisma 7's `prisma-client` generator writes ./generated/prisma, which its code imports,
+    # and @prisma/client sits in devDependencies, so the image's build never generates it.
+    backend = _node(tmp_path / "backend", {
+        "prisma/schema.prisma": 'generator client {\n  provider     = "prisma-client"\n  output       = "./generated/prisma"\n'
+                                '  moduleFormat = "cjs"\n}\n\ndatasource db {\n  provider = "postgresql"\n}\n',
+        "prisma.config.ts": "import { defineConfig, env } from 'prisma/config'\n\nexport default defineConfig({\n"
+                            "    schema: 'prisma/schema.prisma',\n    datasource: { url: env('DATABASE_URL') },\n})\n",
+        "src/lib/auth.ts": 'import { betterAuth } from "better-auth";\nimport { prismaAdapter } from "better-auth/adapters/prisma";\n'
+                           'import { PrismaClient } from "../../prisma/generated/prisma/client.js";\n\n'
+                           'export const auth = betterAuth({ database: prismaAdapter(new PrismaClient(), '
+                           '{ provider: "postgresql" }) });\n',
+        "src/index.ts": 'import { toNodeHandler } from "better-auth/node";\nimport { createServer } from "node:http";\n'
+                        'import { auth } from "./lib/auth";\n\n'
+                        "createServer(toNodeHandler(auth)).listen(Number(process.env.PORT ?? 3000));\n"},
+        {"@prisma/adapter-pg": "^7.1.0"}, devDependencies={"@prisma/client": "^7.1.0", "prisma": "^7.1.0"})
+    project = render(runtime="node", backend_path=str(backend), entry_file="src/index.ts")
+
+    assert _refused(project) == (
+        "error: src/lib/auth.ts imports ../../prisma/generated/prisma/client.js, which `prisma generate` may write from "
+        "prisma/schema.prisma, but @prisma/client is only in devDependencies, so the image never generates it: move it "
+        "there (`npm install --save-prod @prisma/client` in the backend).\n")
+
+
 def test_a_package_the_server_imports_from_its_dev_dependencies_is_refused(render, tmp_path):
     # dotenv among the devDependencies, loaded by the server at start. Not refused: a devDependency only its types
     # come from (`import type`), and one a production dependency needs as a peer (hono for @hono/node-server),

@@ -39,6 +39,11 @@ def check_backend(config: SpaceConfig, folder: Path) -> list[str]:
     return _check_node(config, folder)
 
 
+def _lock_of(folder: Path) -> Path:
+    """The backend's Node lock, for the command a line names (package-lock.json when it has none yet)."""
+    return next((folder / name for name in detect_node.LOCKS if (folder / name).is_file()), folder / "package-lock.json")
+
+
 def _fix_answer(name: str, example: str) -> str:
     return f"fix the backend, or the answer with `copier update --defaults --data {name}={example}`"
 
@@ -315,6 +320,10 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     # Prisma's generate step writes code the imports may name (`../generated/prisma`): the build makes it.
     if imports.missing and not config.settings.get("prisma_schema"):
         more = f" (and {len(imports.missing) - 1} more)" if len(imports.missing) > 1 else ""
+        if schema := detect_node.prisma_schema(folder, "devDependencies"):
+            raise SpaceError(f"{imports.missing[0]}{more}, which `prisma generate` may write from {schema}, but "
+                             "@prisma/client is only in devDependencies, so the image never generates it: move it "
+                             f"there (`{detect_node.add_command(_lock_of(folder), '@prisma/client')}` in the backend).")
         raise SpaceError(f"{imports.missing[0]}{more}, a file the backend does not have (not committed?), so the "
                          "build can't bundle the server: add it, or remove the import.")
     if imports.outside:

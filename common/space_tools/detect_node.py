@@ -454,11 +454,12 @@ _PRISMA_SCHEMAS = ("prisma/schema.prisma", "prisma/schema", "schema.prisma")
 _PRISMA_CONFIGS = ("prisma.config.ts", "prisma.config.mts", "prisma.config.js", "prisma.config.mjs")
 
 
-def prisma_schema(backend: Path) -> str | None:
+def prisma_schema(backend: Path, kind: str = "dependencies") -> str | None:
     """The backend's Prisma schema (file or folder), as Prisma finds it: prisma.config.ts's `schema`, package.json's
-    prisma.schema, else its default places; None when the backend has no Prisma client or no schema."""
+    prisma.schema, else its default places; None when the backend has no Prisma client among `kind` (the image
+    installs dependencies only) or no schema."""
     package = backend_reading.package_json(backend)
-    if "@prisma/client" not in (package.get("dependencies") or {}):
+    if "@prisma/client" not in (package.get(kind) or {}):
         return None
     root = backend.resolve()
     config = next((backend / name for name in _PRISMA_CONFIGS if (backend / name).is_file()), None)
