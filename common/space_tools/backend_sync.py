@@ -81,7 +81,7 @@ class _Collector:
             raise SpaceError(f"backend file {shown} leads into this Space's own folder: leave it out of backend_files.")
         return real
 
-    def visit(self, path: Path, relative: PurePosixPath, chain: tuple[Path, ...] = ()) -> None:
+    def visit(self, path: Path, relative: PurePosixPath, chain: tuple[Path, ...] = (), listed: bool = False) -> None:
         shown = relative.as_posix()
         is_link = path.is_symlink()
         real = self._real(path, shown)
@@ -92,7 +92,7 @@ class _Collector:
                 self.plan.notes.append(f"left out {shown}: a link to {target}, which never ships")
             return
         local = never_ship.local_only(shown, is_dir=is_dir) or never_ship.local_only(target, is_dir=is_dir)
-        if local:
+        if local and not (listed and local.endswith("/")):  # a listed build output folder ships (openui's dist/)
             self.plan.notes.append(
                 f"left out {shown} (local state or build output, {local}): if the app needs it, build or create it "
                 "in the Dockerfile"
@@ -104,7 +104,7 @@ class _Collector:
                     f"backend folder {shown} is a link that loops back into itself: fix or remove the link."
                 )
             for child in sorted(os.listdir(real)):
-                self.visit(path / child, relative / child, (*chain, real))
+                self.visit(path / child, relative / child, (*chain, real), listed)
         elif real.is_file():
             self.plan.files[shown] = real
         else:
@@ -131,7 +131,7 @@ def plan(config: SpaceConfig) -> SyncPlan:
         relative = PurePosixPath(os.path.normpath(entry))
         path = source / relative
         if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
-            collector.visit(path, relative)
+            collector.visit(path, relative, listed=True)
             visited.append(relative.as_posix())
     stale = detect_node.locks(source)[1] if config.runtime == "node" else {}
     schema = str(config.settings.get("prisma_schema") or "") if config.runtime == "node" else ""

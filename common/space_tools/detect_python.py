@@ -381,6 +381,20 @@ _PATH_PARTS = re.compile(r"""(?:/\s*["'][\w@.-]+["']\s*){2,}|\bos\.path\.join\((
 _PART = re.compile(r"""["']([\w@.-]+)["']""")
 
 
+def _from_the_backend(root: Path, path: Path, text: str, parts: re.Match) -> str:
+    """A path built from literal parts, relative to the backend: to the file's own folder (or one above it) when the
+    line builds it from `__file__` (`Path(__file__).parent / "dist" / "assets"`), else as given."""
+    name = "/".join(_PART.findall(parts[0]))
+    before = text[text.rfind("\n", 0, parts.start()) + 1: parts.start()]
+    if "__file__" not in before:
+        return name
+    after = before[before.rindex("__file__"):]
+    base = path
+    for _ in range(max(after.count(".parent"), before.count("dirname("), 1)):
+        base = base.parent
+    return posixpath.relpath((base / name).as_posix(), root.as_posix())
+
+
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     root, found = backend.resolve(), {}
     asgi_app = findings.get("asgi_app")
@@ -394,7 +408,7 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
                 found.setdefault(name, path.relative_to(root).as_posix())
         named = [match["name"] for match in _PATH_LITERAL.finditer(text)]
         if path.relative_to(root).parts[0] in served:  # the app's own code: not a dev script's generated files
-            named += ["/".join(_PART.findall(match[0])) for match in _PATH_PARTS.finditer(text)]
+            named += [_from_the_backend(root, path, text, match) for match in _PATH_PARTS.finditer(text)]
         for name in named:
             name = name.removeprefix("./").rstrip("/")
             if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
