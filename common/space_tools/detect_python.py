@@ -381,18 +381,27 @@ _PATH_PARTS = re.compile(r"""(?:/\s*["'][\w@.-]+["']\s*){2,}|\bos\.path\.join\((
 _PART = re.compile(r"""["']([\w@.-]+)["']""")
 
 
-def _from_the_backend(root: Path, path: Path, text: str, parts: re.Match) -> str:
-    """A path built from literal parts, relative to the backend: to the file's own folder (or one above it) when the
-    line builds it from `__file__` (`Path(__file__).parent / "dist" / "assets"`), else as given."""
-    name = "/".join(_PART.findall(parts[0]))
-    before = text[text.rfind("\n", 0, parts.start()) + 1: parts.start()]
-    if "__file__" not in before:
-        return name
-    after = before[before.rindex("__file__"):]
-    base = path
-    for _ in range(max(after.count(".parent"), before.count("dirname("), 1)):
-        base = base.parent
-    return posixpath.relpath((base / name).as_posix(), root.as_posix())
+# A path built from the module's own file: `Path(__file__).parent / "dist"`, `Path(__file__).resolve().parent.parent
+# / "static" / "css"`, `os.path.join(os.path.dirname(__file__), "templates")`: relative to that file's folder.
+_FROM_FILE = re.compile(
+    r"""__file__\s*\)(?:\s*\.\s*(?:resolve|absolute)\(\s*\))?(?P<ups>(?:\s*\.\s*parent\b)+)"""
+    r"""(?P<parts>(?:\s*/\s*["'][\w@.-]+["'])+)"""
+    r"""|os\.path\.join\(\s*(?P<dirs>(?:os\.path\.dirname\(\s*)+)(?:os\.path\.(?:abspath|realpath)\(\s*)?__file__"""
+    r"""\s*\)+\s*,(?P<joined>[^()]*)\)""")
+
+
+def _built_from_files(root: Path, path: Path, text: str) -> list[str]:
+    """The paths, relative to the backend, that the module builds from its own file's folder (or one above it)."""
+    found = []
+    for match in _FROM_FILE.finditer(text):
+        ups = match["ups"].count("parent") if match["ups"] else match["dirs"].count("dirname")
+        base = path
+        for _ in range(ups):
+            base = base.parent
+        parts = _PART.findall(match["parts"] or match["joined"])
+        if parts:
+            found.append(posixpath.relpath((base / "/".join(parts)).as_posix(), root.as_posix()))
+    return found
 
 
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
@@ -408,7 +417,11 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
                 found.setdefault(name, path.relative_to(root).as_posix())
         named = [match["name"] for match in _PATH_LITERAL.finditer(text)]
         if path.relative_to(root).parts[0] in served:  # the app's own code: not a dev script's generated files
-            named += [_from_the_backend(root, path, text, match) for match in _PATH_PARTS.finditer(text)]
+            named += ["/".join(_PART.findall(match[0])) for match in _PATH_PARTS.finditer(text)
+                      if "__file__" not in text[text.rfind("\n", 0, match.start()) + 1: match.start()]]
+            # a package ships whole as code: only the build output in it (dist/) needs listing
+            named += [name for name in _built_from_files(root, path, text)
+                      if name.split("/")[0] not in served or never_ship.local_only(name, is_dir=(root / name).is_dir())]
         for name in named:
             name = name.removeprefix("./").rstrip("/")
             if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
