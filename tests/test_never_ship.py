@@ -168,11 +168,35 @@ def backend_with_samples(request, tmp_path):
             write(backend, [f"{package}/util.ts"])
         ordinary = files_under(backend) | {f"{package}/{name}" for name in SHIPS}
         write(backend, placed(SAMPLES, "", f"{package}/") + [f"{package}/{name}" for name in SHIPS])
-        # backend_files may name no .env file (the answers refuse it): the nested ones cover those names.
+        # backend_files may name no .env file (the answers refuse it): the nested ones cover those names; a build
+        # output folder it names ships (a committed build the app serves: the test below).
         tops = sorted({PurePosixPath(sample).parts[0] for sample in SAMPLES})
-        return backend, ordinary, [name for name in tops if not name.startswith(".env")]
+        return backend, ordinary, [name for name in tops if not name.startswith(".env") and name not in BUILD_OUTPUT]
 
     return _make
+
+
+BUILD_OUTPUT = {pattern.rstrip("/") for pattern in LOCAL if pattern.endswith("/")}
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_a_build_output_folder_backend_files_lists_is_synced_and_reaches_the_build(render, backend_with_samples,
+                                                                                   runtime):
+    # wandb/openui commits its frontend's build in dist/ and serves it at import: listed, it ships; its other
+    # local samples (data.db) and what never ships stay out.
+    backend, _, _ = backend_with_samples(runtime)
+    answers = python_example_answers if runtime == "python" else node_example_answers
+    project = render(**answers(backend, backend_files=BASE_FILES[runtime] + sorted(BUILD_OUTPUT)))
+
+    space_tools(project, "sync")
+
+    copied = files_under(project / "backend")
+    shipped = {path for path in copied if PurePosixPath(path).parts[0] in BUILD_OUTPUT}
+    assert shipped == {path for path in placed(LOCAL_SAMPLES, "") if PurePosixPath(path).parts[0] in BUILD_OUTPUT}
+    assert not copied & set(placed(NEVER_SAMPLES, "")) and "data.db" not in copied
+    ignore = dockerignore.parse((project / ".dockerignore").read_text())
+    assert not any(dockerignore.excluded(ignore, f"backend/{path}") for path in shipped)
+    assert dockerignore.excluded(ignore, f"backend/{PACKAGE[runtime]}/dist/x.js"), "only the listed folder is kept"
 
 
 BASE_FILES = {
