@@ -131,7 +131,8 @@ def plan(config: SpaceConfig) -> SyncPlan:
         relative = PurePosixPath(os.path.normpath(entry))
         path = source / relative
         if os.path.lexists(path):  # optional entries (uv.lock, src/...) may be absent
-            collector.visit(path, relative, listed=True)
+            # an entry that names build output itself (`openui/dist`) ships it; one that holds some (`app`) does not
+            collector.visit(path, relative, listed=bool(never_ship.local_only(relative.as_posix(), is_dir=True)))
             visited.append(relative.as_posix())
     stale = detect_node.locks(source)[1] if config.runtime == "node" else {}
     schema = str(config.settings.get("prisma_schema") or "") if config.runtime == "node" else ""
