@@ -787,6 +787,21 @@ def test_a_side_apps_fastapi_is_not_the_backends_app(render, backend):
                                     "app = create_app(...)")
 
 
+def test_a_python_read_the_code_guards_with_whether_it_is_set_is_optional(render, backend):
+    # letta-ai/letta: `if os.environ.get("LETTA_VERSION"): __version__ = os.environ["LETTA_VERSION"]`, and
+    # `if "LOG_LEVEL" in os.environ:` before its read; both had come out required.
+    write_backend(backend, {
+        "app/__init__.py": 'import os\n\n__version__ = "0.16.7"\nif os.environ.get("LETTA_VERSION"):\n'
+                           '    __version__ = os.environ["LETTA_VERSION"]\n',
+        "app/utils.py": 'import os\n\nif "LOG_LEVEL" in os.environ:\n    LEVEL = os.environ["LOG_LEVEL"]\n',
+        "app/main.py": 'import os\n\nfrom fastapi import FastAPI\n\nKEY = os.environ["SERVER_PASSWORD"]\napp = FastAPI()\n',
+        "requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "LETTA_VERSION Variable, optional", "LOG_LEVEL Variable, optional",
+                 "SERVER_PASSWORD Secret, required")
+
+
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
     """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
     a Starlette app has no docs page, so its Space opens on the root."""

@@ -255,7 +255,32 @@ def _python_tree(tree: ast.Module, relative: str, settings: dict[str, bool],
             found.append(_variable(call[0], call[1], relative, call[2]))
         elif isinstance(node, ast.Call) and (call := _helper_call(node, helpers)):
             found.append(_variable(call[0], call[1], relative))
+    for name in _asked(tree):
+        if asked := _variable(name, None, relative):
+            asked.required, asked.presence = False, True
+            found.append(asked)
     return [variable for variable in found if variable]
+
+
+def _asked(tree: ast.Module) -> set[str]:
+    """Variables the code asks whether they are set before it reads them (letta's `if os.environ.get("X"):`, `if "X"
+    in os.environ:`): their reads are guarded, so none is required."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) \
+                and isinstance(node.ops[0], ast.In) and ast.unparse(node.comparators[0]) in ("os.environ", "environ"):
+            names.add(node.left.value)
+        elif isinstance(node, (ast.If, ast.IfExp, ast.While)):
+            tests = [node.test]
+            while tests:
+                test = tests.pop()
+                if isinstance(test, ast.BoolOp):
+                    tests += test.values
+                elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                    tests.append(test.operand)
+                elif isinstance(test, ast.Call) and (call := _env_call(test)):
+                    names.add(call[0])
+    return names
 
 
 # process.env.X, process.env["X"] (or Bun.env's), with `?? "d"` or `|| "d"` after it, or after the call or group it
