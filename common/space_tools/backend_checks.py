@@ -124,6 +124,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else {}
     _refuse_an_uninstalled_prestart_tool(installed, lock[0].name if lock is not None else "", prestart)
     _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "", prestart)
+    _refuse_an_import_only_an_extra_installs(config, folder, installed)
     if (installed and "uvicorn" not in installed) or not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard",
                                                                      manifests):
         notes.append("uvicorn is not among the backend's main dependencies: the image serves the app with its own "
@@ -181,6 +182,20 @@ def _refuse_an_uninstalled_prestart_tool(installed: dict[str, str], shown: str, 
         raise SpaceError(f"prestart `{prestart}` runs {tool}, which {shown} does not install in the image (it installs "
                          f"the main dependencies): move {tool} to them, or answer prestart= and run the migrations "
                          "yourself.")
+
+
+def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, installed: dict[str, str]) -> None:
+    """A package the app imports as it loads that only an optional extra lists (letta imports asyncpg, in its
+    `postgres` extra): the image installs the main dependencies, so the start would stop on ModuleNotFoundError."""
+    extras = detect_python.extras(folder)
+    if not installed or not extras:
+        return
+    for module, where in import_time_names.loaded_packages(folder, config.settings["asgi_app"]).items():
+        name = re.sub(r"[-_.]+", "-", module).lower()
+        if name not in installed and name in extras:
+            raise SpaceError(f"{where} imports {module}, which only the backend's `{extras[name]}` extra installs, and "
+                             "the image installs the main dependencies, so the start would fail with "
+                             f"ModuleNotFoundError: move {module} to the main dependencies.")
 
 
 def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], shown: str, prestart: str) -> None:

@@ -216,6 +216,20 @@ def project_name(backend: Path) -> str:
     return re.sub(r"[-_.]+", "-", str(name or "")).lower()
 
 
+def extras(backend: Path) -> dict[str, str]:
+    """{distribution (normalized): the optional extra that lists it}, from [project.optional-dependencies] and
+    Poetry's [tool.poetry.extras]."""
+    pyproject = backend_reading.toml(backend / "pyproject.toml")
+    groups = dict(pyproject.get("project", {}).get("optional-dependencies") or {})
+    groups.update(((pyproject.get("tool") or {}).get("poetry") or {}).get("extras") or {})
+    found: dict[str, str] = {}
+    for extra, requirements in groups.items():
+        for requirement in requirements if isinstance(requirements, list) else []:
+            if match := re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(requirement)):
+                found.setdefault(re.sub(r"[-_.]+", "-", match[1]).lower(), extra)
+    return found
+
+
 def poetry_only(backend: Path) -> bool:
     """A pyproject.toml with Poetry's own tables and no [project]: the image installs it unlocked with Poetry."""
     pyproject = backend_reading.toml(backend / "pyproject.toml")

@@ -1,6 +1,7 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""Names a module's annotations use at import that nothing binds: before Python 3.14 (which defers annotations) a
-`def f(x: Any)` evaluates `Any` as the module loads, so a forgotten import stops the app's start with NameError."""
+"""What the app's modules need as they load: the packages they import at module level, and the names their
+annotations use, which nothing may bind yet: before Python 3.14 (which defers annotations) a `def f(x: Any)`
+evaluates `Any` as the module loads, so a forgotten import stops the app's start with NameError."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import ast
 import builtins
 from pathlib import Path
 
-from . import backend_reading, code_imports
+from . import backend_reading
 
 DEFERRED_FROM = (3, 14)  # PEP 649: annotations are evaluated only when something asks for them
 
@@ -70,14 +71,87 @@ def unbound(path: Path) -> tuple[int, str] | None:
     return _first_unbound(tree.body, set(dir(builtins)) | {"__name__", "__file__", "__doc__"})
 
 
+def _module_files(backend: Path, module: str) -> list[Path]:
+    """The backend's files that importing `module` (a.b.c) runs: each package's __init__.py, then the module."""
+    files, folder = [], backend
+    for part in module.split("."):
+        if (folder / part / "__init__.py").is_file():
+            folder = folder / part
+            files.append(folder / "__init__.py")
+        elif (folder / f"{part}.py").is_file():
+            files.append(folder / f"{part}.py")
+            break
+        else:
+            break
+    return files
+
+
+def _loaded_statements(tree: ast.Module) -> list[ast.stmt]:
+    """What runs as the module loads: its top-level statements and those in its if/try/with blocks, no function's."""
+    found, pending = [], list(tree.body)
+    while pending:
+        node = pending.pop(0)
+        found.append(node)
+        if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
+            pending += [*getattr(node, "body", []), *getattr(node, "orelse", []), *getattr(node, "finalbody", []),
+                        *(inner for handler in getattr(node, "handlers", []) for inner in handler.body)]
+    return found
+
+
+def _imported_modules(path: Path, backend: Path, tree: ast.Module) -> list[str]:
+    """Absolute names of the modules a file imports as it loads (relative imports resolved from its package)."""
+    package = ".".join(path.relative_to(backend).parent.parts)
+    names = []
+    for node in _loaded_statements(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                parts = parts[:len(parts) - node.level + 1] if node.level > 1 else parts
+                base = ".".join(part for part in [*parts, base] if part)
+            names += [base] + [f"{base}.{alias.name}" for alias in node.names if base]
+    return names
+
+
+def _app_files(backend: Path, asgi_app: str) -> list[Path]:
+    """The backend's Python files the ASGI app's module loads, following imports that run as modules load."""
+    order, pending = [], _module_files(backend, asgi_app.partition(":")[0])
+    while pending:
+        path = pending.pop(0)
+        if path in order or not backend_reading.inside(backend, path):
+            continue
+        order.append(path)
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        pending += [file for name in _imported_modules(path, backend, tree) for file in _module_files(backend, name)]
+    return order
+
+
 def first_unbound(backend: Path, asgi_app: str) -> tuple[str, int, str] | None:
     """(file, line, name) in the code the ASGI app imports, the first found; None when every annotation resolves."""
     backend = backend.resolve()
-    for entry in code_imports.python_imports(backend, asgi_app):
-        files = [backend / entry] if entry.endswith(".py") else sorted((backend / entry).rglob("*.py"))
-        for path in files:
-            if backend_reading.TEST_FILE.search(path.name) or not backend_reading.inside(backend, path):
-                continue
-            if found := unbound(path):
-                return path.relative_to(backend).as_posix(), *found
+    for path in _app_files(backend, asgi_app):
+        if found := unbound(path):
+            return path.relative_to(backend).as_posix(), *found
     return None
+
+
+def loaded_packages(backend: Path, asgi_app: str) -> dict[str, str]:
+    """{top-level module: the file} for what the app's modules import as they load: module-level imports, not
+    those under a `try` (an optional import) or inside functions."""
+    backend, found = backend.resolve(), {}
+    for path in _app_files(backend, asgi_app):
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:  # a `try` around an import makes it optional
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                found.setdefault(name.split(".")[0], path.relative_to(backend).as_posix())
+    return found
