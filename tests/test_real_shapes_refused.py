@@ -375,9 +375,10 @@ dev = [{dev}]
 MAIN = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef root():\n    return {"ok": True}\n'
 
 
-def _locked(folder: Path, dependencies: str, dev: str = "") -> Path:
-    backend = write_backend(folder, {"app/__init__.py": "", "app/main.py": MAIN,
-                                     "pyproject.toml": PYPROJECT.format(dependencies=dependencies, dev=dev)})
+def _locked(folder: Path, dependencies: str, dev: str = "", extras: str = "") -> Path:
+    pyproject = PYPROJECT.format(dependencies=dependencies, dev=dev)
+    pyproject += f"\n[project.optional-dependencies]\n{extras}\n" if extras else ""
+    backend = write_backend(folder, {"app/__init__.py": "", "app/main.py": MAIN, "pyproject.toml": pyproject})
     subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet"], cwd=backend, check=True, capture_output=True,
                    timeout=300)
     return backend
@@ -568,6 +569,33 @@ def test_an_annotation_naming_what_the_module_imports_only_later_is_refused_befo
             "error: app/queries.py:4 annotates with Any before the module imports or defines it, and Python 3.13 "
             "evaluates annotations as the module loads, so the start would fail with NameError: import it above that "
             "line (or add `from __future__ import annotations`).\n")
+    else:
+        assert result.returncode == 0, result.stderr
+
+
+# letta-ai/letta's ORM base imports asyncpg's exceptions as it loads, and asyncpg is in its `postgres` extra (its own
+# Dockerfile installs --all-extras); the image installs the main dependencies: `check` said ok, the pre-start stopped.
+LOADS_AN_EXTRA = {
+    "loaded": {"app/orm.py": "from asyncpg.exceptions import DeadlockDetectedError\n\nRETRIED = (DeadlockDetectedError,)\n"},
+    "optional-import": {"app/orm.py": "try:\n    import asyncpg\nexcept ImportError:\n    asyncpg = None\n"},
+    "never-loaded": {"app/orm.py": "RETRIED = ()\n", "app/plugins/pg.py": "import asyncpg\n"},
+}
+
+
+@pytest.mark.parametrize("shape, refused", [("loaded", True), ("optional-import", False), ("never-loaded", False)])
+def test_a_package_the_app_loads_that_only_an_extra_installs_is_refused(render, tmp_path, shape, refused):
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"', extras='postgres = ["asyncpg>=0.30"]')
+    write_backend(backend, {**LOADS_AN_EXTRA[shape], "app/main.py": "from app.orm import RETRIED\n" + MAIN
+                            if shape != "optional-import" else "from app import orm\n" + MAIN})
+    project = render(runtime="python", backend_path=str(backend))
+
+    result = space_tools(project, "check", check=False)
+
+    if refused:
+        assert result.returncode == 2 and result.stderr == (
+            "error: app/orm.py imports asyncpg, which only the backend's `postgres` extra installs, and the image "
+            "installs the main dependencies, so the start would fail with ModuleNotFoundError: move asyncpg to the "
+            "main dependencies.\n")
     else:
         assert result.returncode == 0, result.stderr
 
