@@ -802,6 +802,54 @@ def test_a_python_read_the_code_guards_with_whether_it_is_set_is_optional(render
                  "SERVER_PASSWORD Secret, required")
 
 
+def test_the_app_that_wraps_another_is_the_one_served(render, backend):
+    # All-Hands-AI/OpenHands: its FastAPI app is wrapped by socketio.ASGIApp in listen.py, which its Dockerfile
+    # serves; a runtime server makes another FastAPI() only under `if __name__ == "__main__":`, and enterprise/ is a
+    # project of its own with its own app.
+    write_backend(backend, {
+        "openhands/__init__.py": "", "openhands/server/__init__.py": "",
+        "openhands/server/app.py": "from fastapi import FastAPI\n\napp = FastAPI(title='OpenHands')\n",
+        "openhands/server/listen.py": "import socketio\n\nfrom openhands.server.app import app as base_app\n\n"
+                                      "sio = socketio.AsyncServer(async_mode='asgi')\n"
+                                      "app = socketio.ASGIApp(sio, other_asgi_app=base_app)\n",
+        "openhands/runtime/__init__.py": "",
+        "openhands/runtime/action_execution_server.py": "from fastapi import FastAPI\n\n\n"
+                                                        "if __name__ == '__main__':\n    app = FastAPI()\n",
+        "enterprise/pyproject.toml": '[project]\nname = "enterprise"\nversion = "0.1.0"\n',
+        "enterprise/saas_server.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "pyproject.toml": '[project]\nname = "openhands-ai"\nversion = "1.0.0"\ndependencies = ["fastapi", '
+                          '"python-socketio", "uvicorn"]\n'})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = detected(project)
+
+    assert_shows(shown, "asgi_app openhands.server.listen:app (space.json: app.main:app) <- openhands/server/listen.py: "
+                        "app = ASGIApp(...)", "other ASGI apps: openhands.server.app:app")
+    assert "action_execution_server" not in shown and "saas_server" not in shown
+
+
+def test_no_app_is_answered_when_only_a_mock_or_a_cli_makes_one(render, backend):
+    # reworkd/AgentGPT makes its app in a factory; its only module-level app is a mock. Prefect's are its CLI's, and
+    # one sits in a folder no import reaches (scripts/proxy-test/).
+    write_backend(backend, {
+        "platform/reworkd_platform/__init__.py": "", "platform/reworkd_platform/web/__init__.py": "",
+        "platform/reworkd_platform/web/application.py": "from fastapi import FastAPI\n\n\ndef get_app():\n"
+                                                        "    return FastAPI()\n",
+        "platform/reworkd_platform/web/stream_mock.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "platform/reworkd_platform/cli/login.py": "from fastapi import FastAPI\n\nlogin_api = FastAPI()\n",
+        "platform/scripts/proxy-test/server.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "platform/requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend / "platform"))
+
+    shown = detected(project)
+
+    assert_shows(shown, "ASGI apps found, none the backend's own (a mock's, a health check's or a CLI's): "
+                        "reworkd_platform.web.stream_mock:app, reworkd_platform.cli.login:login_api")
+    assert "asgi_app ?" in shown and "proxy-test" not in shown
+    refused = space_tools(project, "check", check=False)
+    assert refused.returncode == 2 and "No module-level app in it is the backend's own" in refused.stderr
+
+
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
     """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
     a Starlette app has no docs page, so its Space opens on the root."""

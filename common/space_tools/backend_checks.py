@@ -62,9 +62,11 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     module, _, _ = config.settings["asgi_app"].partition(":")
     module_path = folder.joinpath(*module.split("."))
     if not module_path.with_suffix(".py").is_file() and not (module_path / "__init__.py").is_file():
-        found = [app for app, _ in detect_python.asgi_apps(folder)]
+        found = [app for app, _ in detect_python.own_apps(detect_python.asgi_apps(folder))]
         example = found[0] if found else "package.module:app"
-        hint = f" Found {', '.join(found)} in the backend." if found else ""
+        hint = f" Found {', '.join(found[:3])} in the backend." if found else (
+            " No module-level app in it is the backend's own (its app may come from a factory: name a module-level "
+            "app that calls it).")
         raise SpaceError(
             f"asgi_app {config.settings['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."

@@ -33,12 +33,22 @@ _NOT_ASGI = {"Typer", "Click", "Group", "group", "ArgumentParser", "Celery", "Dr
 _ASGI_LINE = re.compile(rf"^([A-Za-z_]\w*)\s*(?::[^=\n]+)?=\s*({'|'.join(sorted(_ASGI_CLASSES))})\(", re.M)
 
 
+def _runs_on_import(node: ast.If) -> list[ast.stmt]:
+    """The branch of a module-level `if` that an import runs: never the `if __name__ == "__main__":` body (OpenHands
+    makes a FastAPI() there, for `python -m` only), both branches of any other test."""
+    test = node.test
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and ast.unparse(test.left) == "__name__"
+            and ast.unparse(test.comparators[0]).strip("'\"") == "__main__"):
+        return node.orelse if isinstance(test.ops[0], ast.Eq) else node.body if isinstance(test.ops[0], ast.NotEq) else []
+    return [*node.body, *node.orelse]
+
+
 def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
     """Module-level `x = FastAPI(...)` (or another ASGI class, or an app factory call): (name, how); also under a
     module-level `if` (`if __name__ != "__main__": app = create_app()`), which runs on import too."""
     found = []
     statements = [*tree.body, *(inner for node in tree.body if isinstance(node, ast.If)
-                                for inner in (*node.body, *node.orelse))]
+                                for inner in _runs_on_import(node))]
     for node in statements:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         value = getattr(node, "value", None)
@@ -47,23 +57,27 @@ def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
         func = value.func
         called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         name = targets[0].id
-        if called in _NOT_ASGI:
+        if called in _NOT_ASGI or called.endswith("Typer"):  # Typer's subclasses too (Prefect's PrefectTyper)
             continue
         if called in _ASGI_CLASSES or _FACTORIES.match(called) or (name in _CONVENTIONAL and called):
             found.append((name, f"{name} = {called}(...)"))
     return found
 
 
-# A module that serves a stand-in or a side answer (AgentGPT's stream_mock, private-gpt's worker health check), never
-# the app the backend is.
-_STAND_IN = re.compile(r"(?i)(?:^|[._])(?:mocks?|stubs?|fakes?|healthchecks?|examples?|demos?)(?:$|[._])")
+# A module that serves a stand-in or a side answer (AgentGPT's stream_mock, private-gpt's worker health check, the
+# login callback of Prefect's CLI), never the app the backend is.
+_STAND_IN = re.compile(r"(?i)(?:^|[._])(?:mocks?|stubs?|fakes?|healthchecks?|examples?|demos?|cli)(?:$|[._])")
 
 
 def asgi_apps(backend: Path) -> list[tuple[str, str]]:
-    """`module:attribute` candidates with their evidence, the likeliest first (a FastAPI `app` near the top)."""
+    """`module:attribute` candidates with their evidence, the likeliest first (a FastAPI `app` near the top; an app
+    that wraps another, as OpenHands' socketio.ASGIApp wraps its FastAPI app, before the one it wraps)."""
     backend = backend.resolve()
-    candidates = []
+    candidates, texts = [], {}
     for path in backend_reading.source_files(backend, (".py",)):
+        relative = path.relative_to(backend)
+        if _in_a_project_of_its_own(backend, relative):
+            continue
         text = backend_reading.text(path)
         try:
             found = _asgi_assignments(ast.parse(text))
@@ -71,13 +85,32 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
             found = [(m[1], f"{m[1]} = {m[2]}(...)") for m in _ASGI_LINE.finditer(text)]
         except ValueError:
             continue
-        relative = path.relative_to(backend)
         module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
-        for name, how in found:
-            rank = (name != "app", bool(_STAND_IN.search(module)), "FastAPI" not in how and "Starlette" not in how,
-                    len(relative.parts))
-            candidates.append((rank, f"{module}:{name}", f"{relative.as_posix()}: {how}"))
-    return [(app, source) for _, app, source in sorted(candidates, key=lambda c: c[0])]
+        if not all(part.isidentifier() for part in module.split(".")):
+            continue  # no import reaches it (scripts/proxy-test/server.py): never an answer asgi_app accepts
+        texts[module] = text
+        candidates += [(module, name, how, relative) for name, how in found]
+    wrapped = {(module, name) for module, name, _, _ in candidates for other, text in texts.items() if other != module
+               and re.search(rf"^from\s+{re.escape(module)}\s+import\s+[^\n]*\b{re.escape(name)}\b", text, re.M)}
+    ranked = sorted(((name != "app", bool(_STAND_IN.search(module)), (module, name) in wrapped,
+                      "FastAPI" not in how and "Starlette" not in how, len(relative.parts)),
+                     f"{module}:{name}", f"{relative.as_posix()}: {how}") for module, name, how, relative in candidates)
+    return [(app, source) for _, app, source in ranked]
+
+
+def own_apps(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The candidates that may be the backend's own app: never a mock's, a health check's or a CLI's."""
+    return [(app, source) for app, source in found if not _STAND_IN.search(app.partition(":")[0])]
+
+
+def _in_a_project_of_its_own(backend: Path, relative: Path) -> bool:
+    """A file in a subfolder with its own pyproject.toml or setup.py (OpenHands' enterprise/): another project's."""
+    folder = backend
+    for part in relative.parts[:-1]:
+        folder = folder / part
+        if (folder / "pyproject.toml").is_file() or (folder / "setup.py").is_file():
+            return True
+    return False
 
 
 def _poetry_constraint(text: str) -> str | None:
@@ -502,7 +535,11 @@ def _string(node: ast.expr, strings: dict[str, str]) -> str | None:
 
 
 def find(backend: Path, findings: Findings, settings: dict) -> None:
-    apps = asgi_apps(backend)
+    found = asgi_apps(backend)
+    apps = own_apps(found)
+    if found and not apps:  # only side answers (a mock, a CLI's helper): the backend's own app is made elsewhere
+        findings.notes.append("ASGI apps found, none the backend's own (a mock's, a health check's or a CLI's): "
+                              + ", ".join(app for app, _ in found[:4]))
     if apps:
         findings.add("asgi_app", apps[0][0], apps[0][1])
         if page := _first_page(backend, apps[0][0]):
