@@ -64,9 +64,9 @@ def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
     return found
 
 
-# A module that serves a stand-in or a side answer (AgentGPT's stream_mock, private-gpt's worker health check, the
+# A module that serves a mock or a side answer (AgentGPT's stream_mock, private-gpt's worker health check, the
 # login callback of Prefect's CLI), never the app the backend is.
-_STAND_IN = re.compile(r"(?i)(?:^|[._])(?:mocks?|stubs?|fakes?|healthchecks?|examples?|demos?|cli)(?:$|[._])")
+_SIDE_APP = re.compile(r"(?i)(?:^|[._])(?:mocks?|stubs?|fakes?|healthchecks?|examples?|demos?|cli)(?:$|[._])")
 
 
 def asgi_apps(backend: Path) -> list[tuple[str, str]]:
@@ -92,7 +92,7 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
         candidates += [(module, name, how, relative) for name, how in found]
     wrapped = {(module, name) for module, name, _, _ in candidates for other, text in texts.items() if other != module
                and re.search(rf"^from\s+{re.escape(module)}\s+import\s+[^\n]*\b{re.escape(name)}\b", text, re.M)}
-    ranked = sorted(((name != "app", bool(_STAND_IN.search(module)), (module, name) in wrapped,
+    ranked = sorted(((name != "app", bool(_SIDE_APP.search(module)), (module, name) in wrapped,
                       "FastAPI" not in how and "Starlette" not in how, len(relative.parts)),
                      f"{module}:{name}", f"{relative.as_posix()}: {how}") for module, name, how, relative in candidates)
     return [(app, source) for _, app, source in ranked]
@@ -100,7 +100,7 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
 
 def own_apps(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The candidates that may be the backend's own app: never a mock's, a health check's or a CLI's."""
-    return [(app, source) for app, source in found if not _STAND_IN.search(app.partition(":")[0])]
+    return [(app, source) for app, source in found if not _SIDE_APP.search(app.partition(":")[0])]
 
 
 def _in_a_project_of_its_own(backend: Path, relative: Path) -> bool:
