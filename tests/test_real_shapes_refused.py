@@ -579,10 +579,16 @@ LOADS_AN_EXTRA = {
     "loaded": {"app/orm.py": "from asyncpg.exceptions import DeadlockDetectedError\n\nRETRIED = (DeadlockDetectedError,)\n"},
     "optional-import": {"app/orm.py": "try:\n    import asyncpg\nexcept ImportError:\n    asyncpg = None\n"},
     "never-loaded": {"app/orm.py": "RETRIED = ()\n", "app/plugins/pg.py": "import asyncpg\n"},
+    # wandb/openui's util package imports its screenshots module (playwright, its `eval` extra) under `try`
+    "optional-module": {"app/orm.py": "from app.util import dump\n\nRETRIED = ()\n",
+                        "app/util/__init__.py": "try:\n    from .pg import dump\nexcept ImportError:\n\n"
+                                                "    def dump(*args):\n        raise RuntimeError('install asyncpg')\n",
+                        "app/util/pg.py": "import asyncpg\n\n\ndef dump(rows):\n    return asyncpg.Record\n"},
 }
 
 
-@pytest.mark.parametrize("shape, refused", [("loaded", True), ("optional-import", False), ("never-loaded", False)])
+@pytest.mark.parametrize("shape, refused", [("loaded", True), ("optional-import", False), ("never-loaded", False),
+                                            ("optional-module", False)])
 def test_a_package_the_app_loads_that_only_an_extra_installs_is_refused(render, tmp_path, shape, refused):
     backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"', extras='postgres = ["asyncpg>=0.30"]')
     write_backend(backend, {**LOADS_AN_EXTRA[shape], "app/main.py": "from app.orm import RETRIED\n" + MAIN
@@ -598,6 +604,38 @@ def test_a_package_the_app_loads_that_only_an_extra_installs_is_refused(render, 
             "main dependencies.\n")
     else:
         assert result.returncode == 0, result.stderr
+
+
+# All-Hands-AI/OpenHands serves ./frontend/build, which its frontend's toolchain writes and git ignores, as its
+# module loads (under an `if` on SERVE_FRONTEND); hngprojects' boilerplate creates its static folder just before.
+STATIC_MOUNTS = {
+    "always": ('app.mount("/", StaticFiles(directory="./frontend/build", html=True), name="dist")\n', "refused"),
+    "under-an-if": ('if os.getenv("SERVE_FRONTEND", "true").lower() == "true":\n'
+                    '    app.mount("/", StaticFiles(directory="./frontend/build", html=True), name="dist")\n', "note"),
+    "made-first": ('os.makedirs("frontend/build/images", exist_ok=True)\n'
+                   'app.mount("/", StaticFiles(directory="frontend/build"), name="dist")\n', "ok"),
+}
+
+
+@pytest.mark.parametrize("shape", STATIC_MOUNTS)
+def test_static_files_on_a_folder_the_backend_lacks_are_refused_or_noted(render, tmp_path, shape):
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
+    mount, verdict = STATIC_MOUNTS[shape]
+    (backend / "app" / "main.py").write_text("import os\n\nfrom fastapi.staticfiles import StaticFiles\n" + MAIN
+                                             + "\n" + mount)
+    project = render(runtime="python", backend_path=str(backend))
+
+    result = space_tools(project, "check", check=False)
+
+    line = ("app/main.py:{} serves frontend/build with StaticFiles as the module loads, and the backend has no such "
+            "folder (its frontend's build, or one git ignores?), so the start")
+    if verdict == "refused":
+        assert result.returncode == 2 and result.stderr.startswith("error: " + line.format(11)), result.stderr
+    elif verdict == "note":
+        assert result.returncode == 0 and ("note: " + line.format(12) + " fails with RuntimeError unless the "
+                                           "condition around it skips the mount") in result.stdout, result.stdout
+    else:
+        assert result.returncode == 0 and "StaticFiles" not in result.stdout, result.stdout
 
 
 STARLETTE_SETTINGS = 'from starlette.config import Config\n\nconfig = Config(".env")\nDEBUG = config("DEBUG", cast=bool, default=False)\n'

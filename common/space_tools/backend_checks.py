@@ -120,6 +120,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"{where}:{line} annotates with {name} before the module imports or defines it, and Python "
                          f"{python} evaluates annotations as the module loads, so the start would fail with "
                          f"NameError: import it above that line (or add `from __future__ import annotations`).")
+    notes += _static_folders(folder, str(config.settings["asgi_app"]))
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
@@ -184,6 +185,20 @@ def _refuse_an_uninstalled_prestart_tool(installed: dict[str, str], shown: str, 
         raise SpaceError(f"prestart `{prestart}` runs {tool}, which {shown} does not install in the image (it installs "
                          f"the main dependencies): move {tool} to them, or answer prestart= and run the migrations "
                          "yourself.")
+
+
+def _static_folders(folder: Path, asgi_app: str) -> list[str]:
+    """Starlette's StaticFiles raises as it is made on a folder that is not there (a frontend's build its toolchain
+    writes, a git-ignored folder): refused when the app always makes it, a note when an `if` decides."""
+    notes = []
+    for where, line, static, conditional in import_time_names.missing_static_folders(folder, asgi_app):
+        what = (f"{where}:{line} serves {static} with StaticFiles as the module loads, and the backend has no such "
+                "folder (its frontend's build, or one git ignores?), so the start")
+        if not conditional:
+            raise SpaceError(f"{what} would fail with RuntimeError: commit it, create it before the mount, or build "
+                             "it in the Dockerfile.")
+        notes.append(f"note: {what} fails with RuntimeError unless the condition around it skips the mount")
+    return notes
 
 
 def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, installed: dict[str, str]) -> None:

@@ -1,6 +1,7 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""What the app's modules need as they load: the packages they import at module level, and the names their
-annotations use, which nothing may bind yet: before Python 3.14 (which defers annotations) a `def f(x: Any)`
+"""What the app's modules need as they load: the packages they import at module level, the folders they serve
+with StaticFiles (Starlette raises at once on a missing one), and the names their annotations use, which nothing
+may bind yet: before Python 3.14 (which defers annotations) a `def f(x: Any)`
 evaluates `Any` as the module loads, so a forgotten import stops the app's start with NameError."""
 
 from __future__ import annotations
@@ -86,15 +87,23 @@ def _module_files(backend: Path, module: str) -> list[Path]:
     return files
 
 
-def _loaded_statements(tree: ast.Module) -> list[ast.stmt]:
-    """What runs as the module loads: its top-level statements and those in its if/try/with blocks, no function's."""
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _loaded_statements(tree: ast.Module, optional: bool = True) -> list[ast.stmt]:
+    """What runs as the module loads: its top-level statements and those in its if/try/with blocks, no function's;
+    without `optional`, not the body of a `try` that goes on when an import fails (`except ImportError:`)."""
     found, pending = [], list(tree.body)
     while pending:
         node = pending.pop(0)
         found.append(node)
         if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
-            pending += [*getattr(node, "body", []), *getattr(node, "orelse", []), *getattr(node, "finalbody", []),
-                        *(inner for handler in getattr(node, "handlers", []) for inner in handler.body)]
+            handlers = getattr(node, "handlers", [])
+            guarded = any(handler.type is None or {ast.unparse(kind).rpartition(".")[2] for kind in (
+                handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])} & _IMPORT_ERRORS
+                for handler in handlers)
+            pending += [*([] if guarded and not optional else getattr(node, "body", [])), *getattr(node, "orelse", []),
+                        *getattr(node, "finalbody", []), *(inner for handler in handlers for inner in handler.body)]
     return found
 
 
@@ -102,7 +111,7 @@ def _imported_modules(path: Path, backend: Path, tree: ast.Module) -> list[str]:
     """Absolute names of the modules a file imports as it loads (relative imports resolved from its package)."""
     package = ".".join(path.relative_to(backend).parent.parts)
     names = []
-    for node in _loaded_statements(tree):
+    for node in _loaded_statements(tree, optional=False):  # a module imported under `except ImportError` may fail
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -155,3 +164,50 @@ def loaded_packages(backend: Path, asgi_app: str) -> dict[str, str]:
             for name in names:
                 found.setdefault(name.split(".")[0], path.relative_to(backend).as_posix())
     return found
+
+
+def missing_static_folders(backend: Path, asgi_app: str) -> list[tuple[str, int, str, bool]]:
+    """(file, line, folder, conditional) for each `StaticFiles(directory="folder")` the app's modules make as they load
+    on a folder the backend lacks; conditional when an `if` decides whether that statement runs."""
+    backend, found = backend.resolve(), []
+    for path in _app_files(backend, asgi_app):
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        top, created = {id(node) for node in tree.body}, False
+        for statement in _loaded_statements(tree):
+            calls = [node for node in _own_nodes(statement) if isinstance(node, ast.Call)]
+            # a module that makes folders as it loads (hng's `os.makedirs("static/profile_images")`) may make this one
+            created = created or any(ast.unparse(call.func).rpartition(".")[2] in ("makedirs", "mkdir") for call in calls)
+            for call in calls:
+                folder = _static_folder(call)
+                if folder and not created and not (backend / folder).is_dir():
+                    found.append((path.relative_to(backend).as_posix(), call.lineno, folder, id(statement) not in top))
+    return found
+
+
+def _own_nodes(statement: ast.stmt) -> list[ast.AST]:
+    """A statement's own expressions, not those of the statements its blocks hold (`_loaded_statements` lists them)."""
+    found, pending = [], list(ast.iter_child_nodes(statement))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.stmt) or isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            continue
+        found.append(node)
+        pending += ast.iter_child_nodes(node)
+    return found
+
+
+def _static_folder(call: ast.Call) -> str | None:
+    """The literal folder a StaticFiles (or a subclass named so) is made on, when it checks that folder (the
+    default); None for anything else."""
+    name = ast.unparse(call.func).rpartition(".")[2]
+    if not name.endswith("StaticFiles") or any(keyword.arg == "check_dir" for keyword in call.keywords):
+        return None
+    given = next((keyword.value for keyword in call.keywords if keyword.arg == "directory"),
+                 call.args[0] if call.args else None)
+    if isinstance(given, ast.Constant) and isinstance(given.value, str) and given.value.strip():
+        folder = given.value.strip().removeprefix("./").rstrip("/")
+        return folder if folder and not folder.startswith("/") and ".." not in folder.split("/") else None
+    return None
