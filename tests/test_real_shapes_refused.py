@@ -630,9 +630,9 @@ def test_static_files_on_a_folder_the_backend_lacks_are_refused_or_noted(render,
     line = ("app/main.py:{} serves frontend/build with StaticFiles as the module loads, and the backend has no such "
             "folder (its frontend's build, or one git ignores?), so the start")
     if verdict == "refused":
-        assert result.returncode == 2 and result.stderr.startswith("error: " + line.format(11)), result.stderr
+        assert result.returncode == 2 and result.stderr.startswith("error: " + line.format(13)), result.stderr
     elif verdict == "note":
-        assert result.returncode == 0 and ("note: " + line.format(12) + " fails with RuntimeError unless the "
+        assert result.returncode == 0 and ("note: " + line.format(14) + " fails with RuntimeError unless the "
                                            "condition around it skips the mount") in result.stdout, result.stdout
     else:
         assert result.returncode == 0 and "StaticFiles" not in result.stdout, result.stdout
