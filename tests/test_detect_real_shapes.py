@@ -805,7 +805,7 @@ def test_a_python_read_the_code_guards_with_whether_it_is_set_is_optional(render
 def test_the_app_that_wraps_another_is_the_one_served(render, backend):
     # All-Hands-AI/OpenHands: its FastAPI app is wrapped by socketio.ASGIApp in listen.py, which its Dockerfile
     # serves; a runtime server makes another FastAPI() only under `if __name__ == "__main__":`, and enterprise/ is a
-    # project of its own with its own app.
+    # project of its own with its own app and settings (its DB_HOST default had made the Space set one).
     write_backend(backend, {
         "openhands/__init__.py": "", "openhands/server/__init__.py": "",
         "openhands/server/app.py": "from fastapi import FastAPI\n\napp = FastAPI(title='OpenHands')\n",
@@ -817,6 +817,8 @@ def test_the_app_that_wraps_another_is_the_one_served(render, backend):
                                                         "if __name__ == '__main__':\n    app = FastAPI()\n",
         "enterprise/pyproject.toml": '[project]\nname = "enterprise"\nversion = "0.1.0"\n',
         "enterprise/saas_server.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "enterprise/migrations/env.py": "import os\n\nDB_HOST = os.getenv('DB_HOST', 'localhost')\n",
+        "openhands/server/db.py": "import os\n\nHOST = os.getenv('DB_HOST')  # SQLite when unset\n",
         "pyproject.toml": '[project]\nname = "openhands-ai"\nversion = "1.0.0"\ndependencies = ["fastapi", '
                           '"python-socketio", "uvicorn"]\n'})
     project = render(runtime="python", backend_path=str(backend))
@@ -826,6 +828,7 @@ def test_the_app_that_wraps_another_is_the_one_served(render, backend):
     assert_shows(shown, "asgi_app openhands.server.listen:app (space.json: app.main:app) <- openhands/server/listen.py: "
                         "app = ASGIApp(...)", "other ASGI apps: openhands.server.app:app")
     assert "action_execution_server" not in shown and "saas_server" not in shown
+    assert_shows(shown, "DB_HOST Variable, optional <- read in openhands/server/db.py")  # enterprise's default not
 
 
 def test_no_app_is_answered_when_only_a_mock_or_a_cli_makes_one(render, backend):

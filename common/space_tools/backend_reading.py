@@ -26,6 +26,16 @@ TEST_FILE = re.compile(r"^test_|_test\.py$|^conftest\.py$|\.(?:test|spec)\.[cm]?
 CODE_SUFFIXES = {"python": (".py",), "node": (".ts", ".mts", ".cts", ".js", ".mjs", ".cjs")}
 
 
+def in_a_project_of_its_own(backend: Path, relative: Path) -> bool:
+    """A file in a subfolder with its own pyproject.toml or setup.py (OpenHands' enterprise/): another project's."""
+    folder = backend
+    for part in relative.parts[:-1]:
+        folder = folder / part
+        if (folder / "pyproject.toml").is_file() or (folder / "setup.py").is_file():
+            return True
+    return False
+
+
 def inside(backend: Path, path: Path) -> bool:
     try:
         real = path.resolve(strict=True)

@@ -76,7 +76,7 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     candidates, texts = [], {}
     for path in backend_reading.source_files(backend, (".py",)):
         relative = path.relative_to(backend)
-        if _in_a_project_of_its_own(backend, relative):
+        if backend_reading.in_a_project_of_its_own(backend, relative):
             continue
         text = backend_reading.text(path)
         try:
@@ -101,16 +101,6 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
 def own_apps(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The candidates that may be the backend's own app: never a mock's, a health check's or a CLI's."""
     return [(app, source) for app, source in found if not _SIDE_APP.search(app.partition(":")[0])]
-
-
-def _in_a_project_of_its_own(backend: Path, relative: Path) -> bool:
-    """A file in a subfolder with its own pyproject.toml or setup.py (OpenHands' enterprise/): another project's."""
-    folder = backend
-    for part in relative.parts[:-1]:
-        folder = folder / part
-        if (folder / "pyproject.toml").is_file() or (folder / "setup.py").is_file():
-            return True
-    return False
 
 
 def _poetry_constraint(text: str) -> str | None:

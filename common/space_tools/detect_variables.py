@@ -392,6 +392,8 @@ def find(backend: Path, runtime: str) -> list[Variable]:
     files = [path for path in backend_reading.source_files(backend, backend_reading.CODE_SUFFIXES[runtime])
              if not backend_reading.TEST_FILE.search(path.name)]
     if runtime == "python":
+        files = [path for path in files  # another project's settings (OpenHands' enterprise/) are not the app's
+                 if not backend_reading.in_a_project_of_its_own(backend, path.relative_to(backend))]
         alembic_env = [env for env in _alembic_env(backend) if env not in files]
         trees = {path: tree for path in files + alembic_env if (tree := _parsed(path)) is not None}
         parsed = list(trees.values())
