@@ -15,10 +15,10 @@ def home(backend: Path) -> str | None:
     (src/alembic.ini, run from src/ as its README says: script_location is relative to where Alembic runs)."""
     if (backend / "alembic.ini").is_file():
         return ""
-    # a subfolder that is a project of its own (its pyproject.toml: OpenHands' enterprise/) migrates its own database
+    # a subfolder that is a project of its own (OpenHands' enterprise/) migrates its own database
     homes = sorted(child.name for child in backend.iterdir() if child.is_dir() and (child / "alembic.ini").is_file()
                    and backend_reading.inside(backend.resolve(), child) and child.name not in ("tests", "test")
-                   and not (child / "pyproject.toml").is_file())
+                   and not backend_reading.in_a_project_of_its_own(backend, Path(child.name, "alembic.ini")))
     return homes[0] if len(homes) == 1 else None
 
 

@@ -39,9 +39,12 @@ def check_backend(config: SpaceConfig, folder: Path) -> list[str]:
     return _check_node(config, folder)
 
 
+_WRANGLER_CONFIGS = ("wrangler.toml", "wrangler.json", "wrangler.jsonc")  # a Cloudflare Worker's
+
+
 def _lock_of(folder: Path) -> Path:
-    """The backend's Node lock, for the command a line names (package-lock.json when it has none yet)."""
-    return next((folder / name for name in detect_node.LOCKS if (folder / name).is_file()), folder / "package-lock.json")
+    """The Node lock the image installs from, for the command a line names (package-lock.json when it has none)."""
+    return folder / next(iter(detect_node.locks(folder)[0]), "package-lock.json")
 
 
 def _fix_answer(name: str, example: str) -> str:
@@ -208,7 +211,7 @@ def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, 
     if not installed or not extras:
         return
     for module, where in import_time_names.loaded_packages(folder, config.settings["asgi_app"]).items():
-        name = re.sub(r"[-_.]+", "-", module).lower()
+        name = detect_python.distribution(module)
         if name not in installed and name in extras:
             raise SpaceError(f"{where} imports {module}, which only the backend's `{extras[name]}` extra installs, and "
                              "the image installs the main dependencies, so the start would fail with "
@@ -320,11 +323,12 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     entry = config.settings.get("entry_file", "")
     if not (folder / entry).is_file():
         found = detect_node.entry_file(folder)
-        worker = next((name for name in ("wrangler.toml", "wrangler.json", "wrangler.jsonc") if (folder / name).is_file()), "")
+        worker = next((name for name in _WRANGLER_CONFIGS if (folder / name).is_file()), "")
         if not found and worker:
-            raise SpaceError(f"{worker} makes the backend a Cloudflare Worker, which workerd runs with its bindings and "
-                             "no file of it starts a server: a Space runs a server that listens on PORT (with Hono, "
-                             "serve() from @hono/node-server in a file of its own), then answer entry_file with it.")
+            raise SpaceError(f"{worker} makes the backend a Cloudflare Worker, which workerd runs with its bindings "
+                             "and no file of it starts a server: a Space runs a server that listens on PORT (with "
+                             "Hono, serve() from @hono/node-server in a file of its own), then answer entry_file with "
+                             "it.")
         if not found:
             raise SpaceError(f"entry_file {entry!r} is not in {folder}, and no file there starts a server (listen(), "
                              "serve()): answer entry_file with the one that does (`copier update --defaults --data "
@@ -337,7 +341,8 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
             f"better-auth {where} among the dependencies in {package}; the image installs only `dependencies` "
             "and the Space's start-up imports better-auth: run `npm install --save-prod better-auth` in the backend."
         )
-    workspace = detect_hazards.workspace_dependencies(folder.resolve()) + detect_hazards.outside_dependencies(folder.resolve())
+    resolved = folder.resolve()
+    workspace = detect_hazards.workspace_dependencies(resolved) + detect_hazards.outside_dependencies(resolved)
     js_runtime = config.settings.get("js_runtime", "node")
     problem = workspace[0] if workspace else detect_node.unsupported(folder, js_runtime)
     if problem:

@@ -16,7 +16,8 @@ except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
 
 from . import never_ship
 
-_SKIPPED = {"tests", "test", "__tests__", "e2e", "docs", "examples", "migrations", "alembic", "dist", "build", "coverage"}
+_SKIPPED = {"tests", "test", "__tests__", "e2e", "docs", "examples", "migrations", "alembic", "dist", "build",
+            "coverage"}
 _MAX_DEPTH, _MAX_FILES = 5, 3000  # a backend is read in well under a second, even a large one
 # The files each runtime's code is written in, as the readers of variables and of sign-in look at them.
 # Where a JavaScript server reads its environment: Node.js's process.env, and Bun's Bun.env and import.meta.env.

@@ -4,7 +4,6 @@ The answers found agree with each other: a backend on PostgreSQL answers storage
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from . import (
@@ -28,11 +27,6 @@ def backend_folder(config: SpaceConfig) -> Path:
     return config.backend_path if config.backend_path is not None else config.code_dir
 
 
-def _requirement(text: str) -> str:
-    """The distribution a requirement names, normalized (`psycopg2_binary==2.9` -> psycopg2-binary)."""
-    return re.sub(r"[-_.]+", "-", re.match(r"\s*([A-Za-z0-9._-]*)", text)[1]).lower()
-
-
 def _python_packages(backend: Path, python: str) -> list[tuple[str, set[str]]]:
     """(file, the distributions the image installs from it) for the backend's lock (read as the build reads it),
     requirements.txt and pyproject.toml."""
@@ -44,11 +38,11 @@ def _python_packages(backend: Path, python: str) -> list[tuple[str, set[str]]]:
         found.append((lock[0].name, set(lock_wheels.verdict(lock[0], python, lock[1]).installed)))
     if "requirements.txt" in own:
         lines = backend_reading.text(backend / "requirements.txt").splitlines()
-        found.append(("requirements.txt", {_requirement(line) for line in lines}))
+        found.append(("requirements.txt", {detect_python.distribution(line) for line in lines}))
     project = backend_reading.toml(backend / "pyproject.toml").get("project") if "pyproject.toml" in own else None
     listed = project.get("dependencies") if isinstance(project, dict) else None
     if isinstance(listed, list):
-        found.append(("pyproject.toml", {_requirement(item) for item in listed if isinstance(item, str)}))
+        found.append(("pyproject.toml", {detect_python.distribution(item) for item in listed if isinstance(item, str)}))
     return found
 
 

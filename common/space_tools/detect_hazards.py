@@ -33,7 +33,8 @@ _JS_PORT_NAMED = re.compile(
 # A variable of the app's own, not PORT, with a default: `process.env.BACKEND_PORT ?? 8080`, `Number(...) || 8080`,
 # or one of two such by a condition: `(test ? Bun.env.TEST_APP_PORT : Bun.env.APP_PORT) || "8000"`.
 _JS_OWN_READ = backend_reading.JS_ENV + r"\.(?!PORT\b)[A-Z_][A-Z0-9_]*"
-_JS_ENV_PORT = (rf"(?:(?:Number|parseInt)\(\s*)?(?:{_JS_OWN_READ}|\(\s*[\w$.!]+\s*\?\s*{_JS_OWN_READ}\s*:\s*{_JS_OWN_READ}\s*\))"
+_JS_OWN_CHOICE = rf"\(\s*[\w$.!]+\s*\?\s*{_JS_OWN_READ}\s*:\s*{_JS_OWN_READ}\s*\)"
+_JS_ENV_PORT = (rf"(?:(?:Number|parseInt)\(\s*)?(?:{_JS_OWN_READ}|{_JS_OWN_CHOICE})"
                 + r"\s*\)?\s*(?:\?\?|\|\|)\s*[\"'`]?(\d{2,5})\b[\"'`]?(?:\s*\))?")
 _JS_LISTEN_ENV_PORT = re.compile(rf"\.listen\(\s*{_JS_ENV_PORT}|{_SERVER_OPTIONS}\bport\s*:\s*{_JS_ENV_PORT}")
 # A port kept in a settings object: `.listen(config.app.port)` names the object that holds it (`app`).
@@ -252,9 +253,9 @@ def settings_port(texts: list[str]) -> str | None:
     imports: `.listen(config.app.port)` in one, `app: { port: process.env.APP_PORT || "8000" }` (or
     `const config = { port: ... }`) in another; Spaces sets PORT, never that variable, so its default serves."""
     owners = {match[1] for text in texts for match in _JS_LISTEN_SETTING.finditer(text)}
-    defaults = {match[1] for owner in owners for text in texts
-                for match in re.finditer(rf"\b{re.escape(owner)}\s*[:=]\s*\{{[^{{}}]{{0,300}}?\bport\s*:\s*{_JS_ENV_PORT}",
-                                         text)}
+    held = [re.compile(rf"\b{re.escape(owner)}\s*[:=]\s*\{{[^{{}}]{{0,300}}?\bport\s*:\s*{_JS_ENV_PORT}")
+            for owner in owners]
+    defaults = {match[1] for pattern in held for text in texts for match in pattern.finditer(text)}
     return defaults.pop() if len(defaults) == 1 else None
 
 
@@ -290,8 +291,9 @@ def outside_dependencies(backend: Path) -> list[str]:
     """`file:` and `link:` dependencies on a folder outside the backend (`file:../shared`): the install links a
     folder the image never has, so `check` refuses them as it does `workspace:`."""
     dependencies = backend_reading.package_json(backend).get("dependencies")
-    outside = sorted(f"{name} ({spec})" for name, spec in (dependencies.items() if isinstance(dependencies, dict) else ())
-                     if isinstance(spec, str) and re.match(r"(?:file|link):", spec)
+    listed = dependencies.items() if isinstance(dependencies, dict) else ()
+    outside = sorted(f"{name} ({spec})" for name, spec in listed if isinstance(spec, str)
+                     and re.match(r"(?:file|link):", spec)
                      and not (backend / spec.split(":", 1)[1]).resolve().is_relative_to(backend))
     if not outside:
         return []

@@ -14,6 +14,7 @@ from . import (
     code_imports,
     dependency_files,
     detect_hazards,
+    import_time_names,
     lock_wheels,
     never_ship,
     unlocked_resolution,
@@ -39,7 +40,8 @@ def _runs_on_import(node: ast.If) -> list[ast.stmt]:
     test = node.test
     if (isinstance(test, ast.Compare) and len(test.ops) == 1 and ast.unparse(test.left) == "__name__"
             and ast.unparse(test.comparators[0]).strip("'\"") == "__main__"):
-        return node.orelse if isinstance(test.ops[0], ast.Eq) else node.body if isinstance(test.ops[0], ast.NotEq) else []
+        equal, unequal = isinstance(test.ops[0], ast.Eq), isinstance(test.ops[0], ast.NotEq)
+        return node.orelse if equal else node.body if unequal else []
     return [*node.body, *node.orelse]
 
 
@@ -232,11 +234,16 @@ _METADATA_CALL = re.compile(
     r"""\(\s*["'](?P<name>[\w.-]+)["']\s*\)""")
 
 
+def distribution(text: object) -> str:
+    """The distribution a name or a requirement names, PEP 503 normalized (`psycopg2_binary==2.9`: psycopg2-binary)."""
+    return re.sub(r"[-_.]+", "-", re.match(r"\s*([A-Za-z0-9._-]*)", str(text or ""))[1]).lower()
+
+
 def project_name(backend: Path) -> str:
     """The backend's own distribution name (PEP 503 normalized): [project] name, else Poetry's."""
     pyproject = backend_reading.toml(backend / "pyproject.toml")
-    name = pyproject.get("project", {}).get("name") or ((pyproject.get("tool") or {}).get("poetry") or {}).get("name")
-    return re.sub(r"[-_.]+", "-", str(name or "")).lower()
+    return distribution(pyproject.get("project", {}).get("name")
+                        or ((pyproject.get("tool") or {}).get("poetry") or {}).get("name"))
 
 
 def extras(backend: Path) -> dict[str, str]:
@@ -248,8 +255,8 @@ def extras(backend: Path) -> dict[str, str]:
     found: dict[str, str] = {}
     for extra, requirements in groups.items():
         for requirement in requirements if isinstance(requirements, list) else []:
-            if match := re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(requirement)):
-                found.setdefault(re.sub(r"[-_.]+", "-", match[1]).lower(), extra)
+            if name := distribution(requirement):
+                found.setdefault(name, extra)
     return found
 
 
@@ -271,7 +278,7 @@ def own_metadata_read(backend: Path) -> tuple[str, str] | None:
         if "metadata" not in text and "pkg_resources" not in text:
             continue
         for match in _METADATA_CALL.finditer(text):
-            if re.sub(r"[-_.]+", "-", match["name"]).lower() == own and not _read_with_a_fallback(text, match["name"]):
+            if distribution(match["name"]) == own and not _read_with_a_fallback(text, match["name"]):
                 return path.relative_to(root).as_posix(), match[0]
     return None
 
@@ -297,9 +304,7 @@ def _read_with_a_fallback(text: str, name: str) -> bool:
 
 
 def _falls_back(handler: ast.ExceptHandler) -> bool:
-    caught = [] if handler.type is None else handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    names = {ast.unparse(kind).rpartition(".")[2] for kind in caught}
-    return (handler.type is None or bool(names & _NOT_FOUND)) and not any(
+    return import_time_names.catches(handler, _NOT_FOUND) and not any(
         isinstance(inner, ast.Raise) for statement in handler.body for inner in ast.walk(statement))
 
 

@@ -131,7 +131,7 @@ def _module_constants(trees: list[ast.Module]) -> dict[str, str]:
     seen: dict[str, set[str]] = {}
     for tree in trees:
         for node in tree.body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            if isinstance(node, ast.Assign) and isinstance(getattr(node.value, "value", None), str):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         seen.setdefault(target.id, set()).add(node.value.value)

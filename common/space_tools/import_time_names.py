@@ -90,6 +90,14 @@ def _module_files(backend: Path, module: str) -> list[Path]:
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
+def catches(handler: ast.ExceptHandler, names: set[str]) -> bool:
+    """Whether an `except` clause catches one of these exceptions (by its last name), or everything (a bare one)."""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return bool({ast.unparse(kind).rpartition(".")[2] for kind in kinds} & names)
+
+
 def _loaded_statements(tree: ast.Module, optional: bool = True) -> list[ast.stmt]:
     """What runs as the module loads: its top-level statements and those in its if/try/with blocks, no function's;
     without `optional`, not the body of a `try` that goes on when an import fails (`except ImportError:`)."""
@@ -99,9 +107,7 @@ def _loaded_statements(tree: ast.Module, optional: bool = True) -> list[ast.stmt
         found.append(node)
         if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
             handlers = getattr(node, "handlers", [])
-            guarded = any(handler.type is None or {ast.unparse(kind).rpartition(".")[2] for kind in (
-                handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])} & _IMPORT_ERRORS
-                for handler in handlers)
+            guarded = any(catches(handler, _IMPORT_ERRORS) for handler in handlers)
             pending += [*([] if guarded and not optional else getattr(node, "body", [])), *getattr(node, "orelse", []),
                         *getattr(node, "finalbody", []), *(inner for handler in handlers for inner in handler.body)]
     return found
@@ -179,7 +185,8 @@ def missing_static_folders(backend: Path, asgi_app: str) -> list[tuple[str, int,
         for statement in _loaded_statements(tree):
             calls = [node for node in _own_nodes(statement) if isinstance(node, ast.Call)]
             # a module that makes folders as it loads (hng's `os.makedirs("static/profile_images")`) may make this one
-            created = created or any(ast.unparse(call.func).rpartition(".")[2] in ("makedirs", "mkdir") for call in calls)
+            created = created or any(ast.unparse(call.func).rpartition(".")[2] in ("makedirs", "mkdir")
+                                     for call in calls)
             for call in calls:
                 folder = _static_folder(call)
                 if folder and not created and not (backend / folder).is_dir():
