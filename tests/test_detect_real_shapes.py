@@ -832,12 +832,10 @@ def test_the_app_that_wraps_another_is_the_one_served(render, backend):
 
 
 def test_no_app_is_answered_when_only_a_mock_or_a_cli_makes_one(render, backend):
-    # reworkd/AgentGPT makes its app in a factory; its only module-level app is a mock. Prefect's are its CLI's, and
-    # one sits in a folder no import reaches (scripts/proxy-test/).
+    # Prefect's module-level apps are its CLI's, and one sits in a folder no import reaches (scripts/proxy-test/);
+    # reworkd/AgentGPT's only module-level app is a mock.
     write_backend(backend, {
         "platform/reworkd_platform/__init__.py": "", "platform/reworkd_platform/web/__init__.py": "",
-        "platform/reworkd_platform/web/application.py": "from fastapi import FastAPI\n\n\ndef get_app():\n"
-                                                        "    return FastAPI()\n",
         "platform/reworkd_platform/web/stream_mock.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
         "platform/reworkd_platform/cli/login.py": "from fastapi import FastAPI\n\nlogin_api = FastAPI()\n",
         "platform/scripts/proxy-test/server.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
@@ -850,7 +848,51 @@ def test_no_app_is_answered_when_only_a_mock_or_a_cli_makes_one(render, backend)
                         "reworkd_platform.web.stream_mock:app, reworkd_platform.cli.login:login_api")
     assert "asgi_app ?" in shown and "proxy-test" not in shown
     refused = space_tools(project, "check", check=False)
-    assert refused.returncode == 2 and "No module-level app in it is the backend's own" in refused.stderr
+    assert refused.returncode == 2 and "No app in it is the backend's own: name its module-level app, or its app " \
+                                       "factory as module:create_app()." in refused.stderr
+
+
+@pytest.mark.parametrize("launch", ["run", "command", "named"])
+def test_an_app_factory_is_the_app_when_no_module_level_app_is(render, backend, launch):
+    # reworkd/AgentGPT's `python -m reworkd_platform` serves its factory with `uvicorn.run(..., factory=True)`;
+    # Prefect's server command passes `--factory` to uvicorn; litestar-fullstack only names its `create_app`.
+    launches = {
+        "run": {"platform/reworkd_platform/__main__.py": 'import uvicorn\n\n\ndef main():\n    uvicorn.run(\n'
+                '        "reworkd_platform.web.application:make",\n        port=settings.port,\n'
+                '        log_level=settings.log_level.lower(),\n        factory=True,\n    )\n'},
+        "command": {"platform/Dockerfile": "FROM python:3.11-slim\nCMD [\"uvicorn\", \"--factory\", "
+                    "\"reworkd_platform.web.application:make\", \"--port\", \"8000\"]\n"},
+        "named": {},
+    }
+    name = "create_app" if launch == "named" else "make"
+    write_backend(backend, {
+        "platform/reworkd_platform/__init__.py": "", "platform/reworkd_platform/web/__init__.py": "",
+        "platform/reworkd_platform/web/application.py": f"from fastapi import FastAPI\n\n\ndef {name}() -> FastAPI:\n"
+                                                        "    app = FastAPI()\n    return app\n\n\n"
+                                                        "def create_router(prefix):\n    return FastAPI()\n",
+        "platform/reworkd_platform/web/stream_mock.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "platform/requirements.txt": "fastapi\nuvicorn\n", **launches[launch]})
+    project = render(runtime="python", backend_path=str(backend / "platform"))
+
+    shown = detected(project)
+
+    served = ", served with uvicorn's factory mode by the project" if launch != "named" else ""
+    assert_shows(shown, f"asgi_app reworkd_platform.web.application:{name}() (space.json: app.main:app) <- "
+                        f"reworkd_platform/web/application.py: def {name}() -> FastAPI{served}")
+    assert "create_router" not in shown  # it needs an argument
+    space_tools(project, "detect", "--write")
+    space_tools(project, "check")  # ok
+
+
+def test_a_module_level_app_comes_before_a_factory(render, backend):
+    write_backend(backend, {"app/__init__.py": "", "requirements.txt": "fastapi\nuvicorn\n",
+                            "app/factory.py": "from fastapi import FastAPI\n\n\ndef create_app():\n"
+                                              "    return FastAPI()\n",
+                            "app/main.py": "from app.factory import create_app\n\napp = create_app()\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "asgi_app app.main:app <- app/main.py: app = create_app(...)",
+                 "other ASGI apps: app.factory:create_app()")
 
 
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):

@@ -118,7 +118,9 @@ def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cl
 
 
 # A Poetry project as `poetry new` writes it, without a [project] table and without a committed lock: its
-# dependencies are known only by building its metadata with poetry-core.
+# dependencies are known only by building its metadata with poetry-core. Shaped like reworkd/AgentGPT's platform:
+# no module-level app, a factory its `python -m api` serves with uvicorn's factory mode, and the app's version read
+# from its own project's installed metadata.
 POETRY_TABLE_ONLY = """\
 [tool.poetry]
 name = "api"
@@ -135,16 +137,53 @@ uvicorn = "^0.30"
 requires = ["poetry-core>=1.0.0"]
 build-backend = "poetry.core.masonry.api"
 """
+FACTORY = """\
+from importlib import metadata
+
+from fastapi import FastAPI
+
+
+def get_app() -> FastAPI:
+    app = FastAPI(title="api", version=metadata.version("api"))
+
+    @app.get("/ping")
+    def ping():
+        return "pong"
+
+    @app.get("/version")
+    def version():
+        return app.version
+
+    return app
+"""
+RUN_FACTORY = """\
+import uvicorn
+
+
+def main() -> None:
+    uvicorn.run(
+        "api.web.application:get_app",
+        host="0.0.0.0",
+        port=8000,
+        factory=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
+"""
 
 
 @pytest.mark.docker
-def test_a_poetry_project_without_a_project_table_or_lock_builds(render, cli, tmp_path):
+def test_a_poetry_project_without_a_lock_serving_its_factory_with_its_own_version_builds(render, cli, tmp_path):
     backend = write_backend(tmp_path / "backend", {"pyproject.toml": POETRY_TABLE_ONLY, "api/__init__.py": "",
-                                                   "api/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
-                                                   '@app.get("/ping")\ndef ping():\n    return "pong"\n'})
+                                                   "api/__main__.py": RUN_FACTORY, "api/web/__init__.py": "",
+                                                   "api/web/application.py": FACTORY})
     space = make_space(render, "python", backend, "poetry-table-only")
     with running(cli, space) as url:
+        assert space.settings["asgi_app"] == "api.web.application:get_app()"
         assert docker.http_get(f"{url}/ping") == (200, b'"pong"')
+        assert docker.http_get(f"{url}/version") == (200, b'"0.1.0"')
 
 
 # Each package manager as its users run it to write the lock (npm package, the Dockerfile's version ARG, arguments),

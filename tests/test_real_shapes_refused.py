@@ -503,8 +503,8 @@ def test_unpinned_requirements_name_the_python_that_compiles_only_the_pure_pytho
     assert "builds from source: uuid 1.30 (no wheel for Python 3.12" in checked.stdout + checked.stderr
 
 
-# lnbits reads its version from the installed distribution; private-gpt falls back to a file that never ships and
-# raises; letta falls back to a constant, which is all it needs.
+# lnbits reads its version from the installed distribution; private-gpt falls back to a file and raises when it is
+# missing; letta falls back to a constant, which is all it needs.
 OWN_VERSION_READS = {
     "lnbits": 'import importlib.metadata\n\nVERSION = importlib.metadata.version("api")\n',
     "private-gpt": "from importlib.metadata import PackageNotFoundError, version\nfrom pathlib import Path\n\n\n"
@@ -518,18 +518,27 @@ OWN_VERSION_READS = {
 }
 
 
-@pytest.mark.parametrize("shape, refused", [("lnbits", True), ("private-gpt", True), ("letta", False)])
-def test_code_that_needs_its_own_projects_installed_metadata_is_refused(render, tmp_path, shape, refused):
-    """The image installs the dependencies, not the project: a read of its metadata with nothing to fall back on
-    stops the start with PackageNotFoundError."""
+@pytest.mark.parametrize("shape, version, refused", [
+    ("lnbits", "dynamic", True), ("private-gpt", "dynamic", True), ("letta", "dynamic", False),
+    ("lnbits", "stated", False)])
+def test_code_that_reads_its_own_projects_metadata_is_refused_when_only_its_build_knows_the_version(
+        render, tmp_path, shape, version, refused):
+    """The image records the project as installed with the version pyproject.toml states, never building it: a
+    version only the build computes (from git tags, as Prefect's) is missing, and a read of it with nothing to fall
+    back on stops the start with PackageNotFoundError."""
     backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
     (backend / "app" / "settings.py").write_text(OWN_VERSION_READS[shape])
+    if version == "dynamic":  # as hatch-vcs projects state it (the lock records no version for the project)
+        pyproject = backend / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text().replace('version = "0.1.0"', 'dynamic = ["version"]'))
     project = render(runtime="python", backend_path=str(backend))
 
     if refused:
-        assert _refused(project).startswith(
+        assert _refused(project) == (
             "error: app/settings.py reads the installed metadata of the backend's own project (version(\"api\")), "
-            "and the image installs the dependencies")
+            "whose version only its build computes (pyproject.toml states none), and the image never builds the "
+            "project, so the start would fail with PackageNotFoundError: state the version in pyproject.toml, or "
+            "read it from a file or a constant.\n")
     else:
         space_tools(project, "check")  # ok
 

@@ -68,8 +68,8 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         found = [app for app, _ in detect_python.own_apps(detect_python.asgi_apps(folder))]
         example = found[0] if found else "package.module:app"
         hint = f" Found {', '.join(found[:3])} in the backend." if found else (
-            " No module-level app in it is the backend's own (its app may come from a factory: name a module-level "
-            "app that calls it).")
+            " No app in it is the backend's own: name its module-level app, or its app factory as "
+            "module:create_app().")
         raise SpaceError(
             f"asgi_app {config.settings['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
@@ -113,9 +113,9 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     own_read = detect_python.own_metadata_read(folder)
     if own_read:
         raise SpaceError(f"{own_read[0]} reads the installed metadata of the backend's own project "
-                         f"({own_read[1]}), and the image installs the dependencies and copies the code but never "
-                         "installs the project itself, so the start would fail with PackageNotFoundError: read the "
-                         "version from a file or a constant instead.")
+                         f"({own_read[1]}), whose version only its build computes (pyproject.toml states none), and "
+                         "the image never builds the project, so the start would fail with PackageNotFoundError: "
+                         "state the version in pyproject.toml, or read it from a file or a constant.")
     series = tuple(int(part) for part in minor(python).split(".")) if re.fullmatch(r"\d+\.\d+", minor(python)) else ()
     if series and series < import_time_names.DEFERRED_FROM and (
             unbound := import_time_names.first_unbound(folder, config.settings["asgi_app"])):

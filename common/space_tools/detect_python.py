@@ -71,25 +71,66 @@ def _asgi_assignments(tree: ast.Module) -> list[tuple[str, str]]:
 _SIDE_APP = re.compile(r"(?i)(?:^|[._])(?:mocks?|stubs?|fakes?|healthchecks?|examples?|demos?|cli)(?:$|[._])")
 
 
+# An app factory the project's own launch names: `uvicorn --factory pkg.mod:make` in a script or Dockerfile,
+# `"--factory", "pkg.mod:make"` in a command list; `uvicorn.run("pkg.mod:make", factory=True)` is read from the code.
+_TARGET = r"([A-Za-z_][\w.]*:[A-Za-z_]\w*)"
+_LAUNCHED_FACTORY = re.compile(rf"""--factory\b[\s"',\\]*{_TARGET}|{_TARGET}["']?[\s,\\]*["']?--factory\b""")
+_RUN_FACTORY = re.compile(rf"""\brun\(\s*(?:app\s*=\s*)?["']{_TARGET}["'](?:[^()]|\([^()]*\))*?\bfactory\s*=\s*True""")
+_LAUNCH_FILES = (".sh", ".toml", ".yml", ".yaml", "Procfile", "Dockerfile", "Makefile")
+
+
+def _factory_defs(tree: ast.Module) -> dict[str, str]:
+    """Module-level functions that make an ASGI app and take no required argument: {name: how}."""
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):  # uvicorn's factory mode calls it and awaits nothing
+            continue
+        arguments = node.args
+        if len(arguments.defaults) < len(arguments.posonlyargs + arguments.args) or None in arguments.kw_defaults:
+            continue
+        returned = ast.unparse(node.returns).rsplit(".", 1)[-1].strip("'\"") if node.returns else ""
+        made = {call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+                for call in ast.walk(node) if isinstance(call, ast.Call)}
+        cls = returned if returned in _ASGI_CLASSES else next(iter(sorted(made & _ASGI_CLASSES)), "")
+        if cls and cls != "App":
+            found[node.name] = f"def {node.name}() -> {cls}"
+    return found
+
+
+def _launched_factories(backend: Path, texts: list[str]) -> set[str]:
+    """`module:function` targets the backend's own scripts, Dockerfiles or code serve with uvicorn's factory mode."""
+    scripts = [path for pattern in ("*", "*/*") for path in backend.glob(pattern)  # launch files sit near the top
+               if path.name.endswith(_LAUNCH_FILES) and path.is_file() and backend_reading.inside(backend, path)]
+    launched = set()
+    for text in [*texts, *map(backend_reading.text, scripts)]:
+        if "factory" in text:
+            launched |= {next(filter(None, match.groups())) for pattern in (_LAUNCHED_FACTORY, _RUN_FACTORY)
+                         for match in pattern.finditer(text)}
+    return launched
+
+
 def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     """`module:attribute` candidates with their evidence, the likeliest first (a FastAPI `app` near the top; an app
-    that wraps another, as OpenHands' socketio.ASGIApp wraps its FastAPI app, before the one it wraps)."""
+    that wraps another, as OpenHands' socketio.ASGIApp wraps its FastAPI app, before the one it wraps); then app
+    factories as `module:function()`, the ones the project's own launch names first (AgentGPT's `get_app`)."""
     backend = backend.resolve()
-    candidates, texts = [], {}
+    candidates, texts, factories = [], {}, []
     for path in backend_reading.source_files(backend, (".py",)):
         relative = path.relative_to(backend)
         if backend_reading.in_a_project_of_its_own(backend, relative):
             continue
         text = backend_reading.text(path)
+        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        if not all(part.isidentifier() for part in module.split(".")):
+            continue  # no import reaches it (scripts/proxy-test/server.py): never an answer asgi_app accepts
         try:
-            found = _asgi_assignments(ast.parse(text))
+            tree = ast.parse(text)
+            found = _asgi_assignments(tree)
+            factories += [(module, name, how, relative) for name, how in _factory_defs(tree).items()]
         except SyntaxError:  # newer syntax than this Python parses: the module-level assignment as text
             found = [(m[1], f"{m[1]} = {m[2]}(...)") for m in _ASGI_LINE.finditer(text)]
         except ValueError:
             continue
-        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
-        if not all(part.isidentifier() for part in module.split(".")):
-            continue  # no import reaches it (scripts/proxy-test/server.py): never an answer asgi_app accepts
         texts[module] = text
         candidates += [(module, name, how, relative) for name, how in found]
     wrapped = {(module, name) for module, name, _, _ in candidates for other, text in texts.items() if other != module
@@ -97,7 +138,13 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     ranked = sorted(((name != "app", bool(_SIDE_APP.search(module)), (module, name) in wrapped,
                       "FastAPI" not in how and "Starlette" not in how, len(relative.parts)),
                      f"{module}:{name}", f"{relative.as_posix()}: {how}") for module, name, how, relative in candidates)
-    return [(app, source) for _, app, source in ranked]
+    launched = _launched_factories(backend, list(texts.values()))
+    made = sorted(((f"{module}:{name}" not in launched, bool(_SIDE_APP.search(module)), len(relative.parts)),
+                   f"{module}:{name}()", f"{relative.as_posix()}: {how}"
+                   + (", served with uvicorn's factory mode by the project" if f"{module}:{name}" in launched else ""))
+                  for module, name, how, relative in factories
+                  if f"{module}:{name}" in launched or _FACTORIES.match(name))
+    return [(app, source) for _, app, source in ranked + made]
 
 
 def own_apps(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -246,6 +293,15 @@ def project_name(backend: Path) -> str:
                         or ((pyproject.get("tool") or {}).get("poetry") or {}).get("name"))
 
 
+def project_version(backend: Path) -> str:
+    """The version pyproject.toml states for the project, which the image records as installed
+    (space_serve/project_metadata.py); '' for one its build computes (dynamic, from git tags or a file)."""
+    pyproject = backend_reading.toml(backend / "pyproject.toml")
+    version = pyproject.get("project", {}).get("version") or (
+        ((pyproject.get("tool") or {}).get("poetry") or {}).get("version"))
+    return version if isinstance(version, str) else ""
+
+
 def extras(backend: Path) -> dict[str, str]:
     """{distribution (normalized): the optional extra that lists it}, from [project.optional-dependencies] and
     Poetry's [tool.poetry.extras]."""
@@ -267,10 +323,10 @@ def poetry_only(backend: Path) -> bool:
 
 
 def own_metadata_read(backend: Path) -> tuple[str, str] | None:
-    """(file, call) where the code reads its own project's installed metadata, which exists only once the project
-    itself is installed; None when it doesn't."""
+    """(file, call) where the code reads its own project's installed metadata, which the image records only for a
+    version pyproject.toml states; None when it doesn't read it, or the image has it."""
     own = project_name(backend)
-    if not own:
+    if not own or project_version(backend):
         return None
     root = backend.resolve()
     for path in backend_reading.source_files(root, (".py",)):
@@ -542,7 +598,8 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
         if len(apps) > 1:
             findings.notes.append("other ASGI apps: " + ", ".join(app for app, _ in apps[1:4]))
     else:
-        findings.add("asgi_app", None, "no module-level FastAPI(), Starlette() or app = ...() in the backend",
+        findings.add("asgi_app", None,
+                     "no module-level FastAPI(), Starlette(), app = ...() or app factory in the backend",
                      "answer asgi_app with `copier update --defaults --data asgi_app=package.module:app`")
     _python_version(backend, findings, str(settings.get("python_version", "")))
     python = findings.answers().get("python_version") or str(settings.get("python_version", ""))

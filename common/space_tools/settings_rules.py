@@ -16,7 +16,7 @@ from . import answer_rules, storage_rules
 from .answer_rules import RULES
 
 _SPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
-_ASGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*$")
+_ASGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*(\(\))?$")
 _ENTRY_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ts|mts|js|mjs)$")
 _PRISMA_SCHEMA = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
 _OUTSIDE_OR_ENV = re.compile(r"^/|(^|/)\.\.(/|$)|(^|/)\.env")
@@ -156,7 +156,8 @@ def problems(settings: dict, root: Path) -> list[str]:
     add(_space_name(settings["space_name"]))
     add(_health_path(settings["health_path"], settings.get("base_path") or ""))
     if runtime == "python" and not _ASGI_APP.match(str(settings.get("asgi_app", ""))):
-        add(f'"{settings.get("asgi_app")}" is not an import path like app.main:app (module:attribute).')
+        add(f'"{settings.get("asgi_app")}" is not an import path like app.main:app (module:attribute, or '
+            "module:create_app() for a factory).")
     if not isinstance(settings.get("prestart", ""), str):  # a line break in it was refused first
         add(_PRESTART)
     entry = str(settings.get("entry_file", ""))

@@ -96,7 +96,9 @@ def create_app():
     from . import settings, sign_in
     from .forwarded import NearestHopForwarded
 
-    backend = import_from_string(settings.ASGI_APP)
+    backend = import_from_string(settings.ASGI_APP.removesuffix("()"))
+    if settings.ASGI_APP.endswith("()"):  # the backend's own app factory, called as `uvicorn --factory` calls it
+        backend = backend()
     if settings.HF_OAUTH:
         sign_in.attach(backend, app_serves)
     if app_serves(backend, settings.HEALTH_PATH):
