@@ -63,10 +63,14 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     if lock.is_file() and not pyproject.is_file():
         raise SpaceError(f"{folder} has uv.lock but no pyproject.toml; uv needs both (run `uv lock` in the backend).")
     module, _, _ = config.settings["asgi_app"].partition(":")
-    module_path = folder.joinpath(*module.split("."))
+    app_dir = str(config.settings.get("app_dir") or "")
+    module_path = folder.joinpath(app_dir, *module.split("."))
     if not module_path.with_suffix(".py").is_file() and not (module_path / "__init__.py").is_file():
-        found = [app for app, _ in detect_python.own_apps(detect_python.asgi_apps(folder))]
+        apps = detect_python.own_apps(detect_python.asgi_apps(folder))
+        found = [app for app, _ in apps]
         example = found[0] if found else "package.module:app"
+        if apps and (folder_of_first := detect_python.app_dir(*apps[0])) != app_dir:
+            example += f" --data app_dir={folder_of_first or chr(39) * 2}"
         hint = f" Found {', '.join(found[:3])} in the backend." if found else (
             " No app in it is the backend's own: name its module-level app, or its app factory as "
             "module:create_app().")
@@ -75,7 +79,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
     listed = {os.path.normpath(entry.strip()) for entry in config.backend_files}  # `./tests/` is `tests`
-    for left_out, importer in code_imports.left_out_imports(folder, config.settings["asgi_app"]).items():
+    for left_out, importer in code_imports.left_out_imports(folder, config.settings["asgi_app"], app_dir).items():
         if left_out not in listed:
             raise SpaceError(f"{importer} imports {left_out}, a folder the image leaves out unless backend_files "
                              "lists it, so the app would stop at import: run `./space detect --write`, which adds "
@@ -118,12 +122,12 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
                          "state the version in pyproject.toml, or read it from a file or a constant.")
     series = tuple(int(part) for part in minor(python).split(".")) if re.fullmatch(r"\d+\.\d+", minor(python)) else ()
     if series and series < import_time_names.DEFERRED_FROM and (
-            unbound := import_time_names.first_unbound(folder, config.settings["asgi_app"])):
+            unbound := import_time_names.first_unbound(folder, config.settings["asgi_app"], app_dir)):
         where, line, name = unbound
         raise SpaceError(f"{where}:{line} annotates with {name} before the module imports or defines it, and Python "
                          f"{python} evaluates annotations as the module loads, so the start would fail with "
                          f"NameError: import it above that line (or add `from __future__ import annotations`).")
-    notes += _static_folders(folder, str(config.settings["asgi_app"]))
+    notes += _static_folders(folder, str(config.settings["asgi_app"]), app_dir)
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
@@ -190,11 +194,11 @@ def _refuse_an_uninstalled_prestart_tool(installed: dict[str, str], shown: str, 
                          "yourself.")
 
 
-def _static_folders(folder: Path, asgi_app: str) -> list[str]:
+def _static_folders(folder: Path, asgi_app: str, app_dir: str) -> list[str]:
     """Starlette's StaticFiles raises as it is made on a folder that is not there (a frontend's build its toolchain
     writes, a git-ignored folder): refused when the app always makes it, a note when an `if` decides."""
     notes = []
-    for where, line, static, conditional in import_time_names.missing_static_folders(folder, asgi_app):
+    for where, line, static, conditional in import_time_names.missing_static_folders(folder, asgi_app, app_dir):
         what = (f"{where}:{line} serves {static} with StaticFiles as the module loads, and the backend has no such "
                 "folder (its frontend's build, or one git ignores?), so the start")
         if not conditional:
@@ -210,9 +214,10 @@ def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, 
     extras = detect_python.extras(folder)
     if not installed or not extras:
         return
-    for module, where in import_time_names.loaded_packages(folder, config.settings["asgi_app"]).items():
+    app_dir = str(config.settings.get("app_dir") or "")
+    for module, where in import_time_names.loaded_packages(folder, config.settings["asgi_app"], app_dir).items():
         name = detect_python.distribution(module)
-        if name not in installed and name in extras:
+        if name not in installed and name in extras and not code_imports.own_module(folder / app_dir, module):
             raise SpaceError(f"{where} imports {module}, which only the backend's `{extras[name]}` extra installs, and "
                              "the image installs the main dependencies, so the start would fail with "
                              f"ModuleNotFoundError: move {module} to the main dependencies.")

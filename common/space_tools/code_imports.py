@@ -49,6 +49,11 @@ def _inside(backend: Path, path: Path) -> bool:
     return backend in real.parents and not never_ship.never(path.relative_to(backend).as_posix(), is_dir=real.is_dir())
 
 
+def own_module(root: Path, name: str) -> bool:
+    """Whether a top-level module name is the backend's own code (private_gpt in private-gpt), not a dependency."""
+    return (root / name / "__init__.py").is_file() or (root / f"{name}.py").is_file()
+
+
 def _python_entry(backend: Path, name: str) -> str | None:
     """The backend's top-level package folder or module file of that name, if it has one."""
     folder, module = backend / name, backend / f"{name}.py"
@@ -80,18 +85,19 @@ def _imported_names(path: Path) -> set[str]:
     return names
 
 
-def python_imports(backend: Path, asgi_app: str) -> list[str]:
-    """Top-level packages and modules of the backend that the ASGI app's module needs, itself first."""
+def python_imports(backend: Path, asgi_app: str, app_dir: str = "") -> list[str]:
+    """Top-level packages and modules of the backend that the ASGI app's module needs, itself first (the top folder
+    of app_dir, a src/ layout's, whole)."""
     backend = backend.resolve()
-    first = _python_entry(backend, asgi_app.partition(":")[0].split(".")[0])
+    first = app_dir.split("/")[0] if app_dir else _python_entry(backend, asgi_app.partition(":")[0].split(".")[0])
     return _followed(backend, [first] if first else [])
 
 
-def left_out_imports(backend: Path, asgi_app: str) -> dict[str, str]:
+def left_out_imports(backend: Path, asgi_app: str, app_dir: str = "") -> dict[str, str]:
     """{folder: the file of the app's code that imports it} for each top-level folder the image leaves out unless
     backend_files lists it (its tests)."""
     backend, found = backend.resolve(), {}
-    followed = python_imports(backend, asgi_app)
+    followed = python_imports(backend, asgi_app, app_dir)
     for left_out in (name for name in followed if name in never_ship.rules()["image_leaves_out"]):
         for entry in (name for name in followed if name != left_out):
             files = [backend / entry] if entry.endswith(".py") else sorted((backend / entry).rglob("*.py"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import (
     alembic_config,
@@ -109,18 +109,70 @@ def _launched_factories(backend: Path, texts: list[str]) -> set[str]:
     return launched
 
 
+def _configured_roots(pyproject: dict) -> list[tuple[str, str]]:
+    """(folder, where) for the folders the project's build backend takes its packages from."""
+    tool = pyproject.get("tool") or {}
+    hatch = ((tool.get("hatch") or {}).get("build") or {})
+    setuptools, poetry = tool.get("setuptools") or {}, tool.get("poetry") or {}
+    uv_build = pyproject.get("build-system", {}).get("build-backend") == "uv_build"
+    found = [(posixpath.dirname(str(package).strip("/")), "[tool.hatch] packages")
+             for package in [*(hatch.get("targets", {}).get("wheel", {}).get("packages") or []),
+                             *(hatch.get("packages") or [])]]
+    found += [(str((setuptools.get("package-dir") or {}).get("", "")), "[tool.setuptools] package-dir")]
+    found += [(str(where), "[tool.setuptools.packages.find] where")
+              for where in ((setuptools.get("packages") or {}) if isinstance(setuptools.get("packages"), dict)
+                            else {}).get("find", {}).get("where") or []]
+    found += [(str(package.get("from", "")), "[tool.poetry] packages from") for package in poetry.get("packages") or []
+              if isinstance(package, dict)]
+    found += [(str((tool.get("uv") or {}).get("build-backend", {}).get("module-root", "src")), "uv_build's module-root")
+              ] if uv_build else []
+    found += [(str(((tool.get("pdm") or {}).get("build") or {}).get("package-dir", "")), "[tool.pdm.build] package-dir")]
+    return [(posixpath.normpath(folder), where) for folder, where in found if folder.strip("./")]
+
+
+def source_roots(backend: Path) -> dict[str, str]:
+    """{folder: why} for the backend's folders its packages are imported from (a src/ layout), as an installed
+    project has them: where its build backend takes them from, else src/ when a package in it imports itself by its
+    own name (`from api.routes import ...` in src/api/main.py) and none by `src.`."""
+    backend = backend.resolve()
+    roots = {folder: f"pyproject.toml {where}"
+             for folder, where in _configured_roots(backend_reading.toml(backend / "pyproject.toml"))
+             if not folder.startswith("..") and (backend / folder).is_dir()
+             and backend_reading.inside(backend, backend / folder) and not (backend / folder / "__init__.py").is_file()}
+    src = backend / "src"
+    if roots or not src.is_dir() or (src / "__init__.py").is_file() or not backend_reading.inside(backend, src):
+        return roots
+    packages = [child.name for child in sorted(src.iterdir()) if (child / "__init__.py").is_file()]
+    texts = [backend_reading.text(path) for path in backend_reading.source_files(src, (".py",))]
+    by_own_name = any(re.search(rf"^\s*(?:from|import)\s+{re.escape(name)}\b", text, re.M)
+                      for name in packages for text in texts)
+    if by_own_name and not any(re.search(r"^\s*(?:from|import)\s+src\.", text, re.M) for text in texts):
+        return {"src": "src/ layout: its packages import themselves by their own names"}
+    return {}
+
+
+def app_dir(app: str, source: str) -> str:
+    """The folder an asgi_apps() candidate is imported from: its file's path less its module's ('' for the root)."""
+    parts = PurePosixPath(source.split(": ", 1)[0]).with_suffix("").parts
+    parts = parts[:-1] if parts and parts[-1] == "__init__" else parts
+    return "/".join(parts[:len(parts) - len(app.partition(":")[0].split("."))])
+
+
 def asgi_apps(backend: Path) -> list[tuple[str, str]]:
     """`module:attribute` candidates with their evidence, the likeliest first (a FastAPI `app` near the top; an app
     that wraps another, as OpenHands' socketio.ASGIApp wraps its FastAPI app, before the one it wraps); then app
     factories as `module:function()`, the ones the project's own launch names first (AgentGPT's `get_app`)."""
     backend = backend.resolve()
     candidates, texts, factories = [], {}, []
+    roots = sorted(source_roots(backend), key=len, reverse=True)
     for path in backend_reading.source_files(backend, (".py",)):
         relative = path.relative_to(backend)
         if backend_reading.in_a_project_of_its_own(backend, relative):
             continue
         text = backend_reading.text(path)
-        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        root = next((root for root in roots if relative.as_posix().startswith(root + "/")), "")
+        module = ".".join((relative.relative_to(root) if root else relative).with_suffix("").parts)
+        module = module.removesuffix(".__init__")
         if not all(part.isidentifier() for part in module.split(".")):
             continue  # no import reaches it (scripts/proxy-test/server.py): never an answer asgi_app accepts
         try:
@@ -506,7 +558,9 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     root, found = backend.resolve(), {}
     asgi_app = findings.get("asgi_app")
     app = str(asgi_app.value if asgi_app is not None and asgi_app.value else settings.get("asgi_app", ""))
-    served = set(code_imports.python_imports(root, app)) if ":" in app else set()
+    answered = findings.get("app_dir")
+    imported_from = str(answered.value if answered else settings.get("app_dir") or "")
+    served = set(code_imports.python_imports(root, app, imported_from)) if ":" in app else set()
     for path in backend_reading.source_files(root, (".py",)):
         text = backend_reading.text(path)
         for match in _OPENED.finditer(text):
@@ -538,11 +592,11 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
 _DOCS_PAGE = {"FastAPI": "/docs", "Litestar": "/schema"}
 
 
-def _first_page(backend: Path, asgi_app: str) -> tuple[str, str] | None:
+def _first_page(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, str] | None:
     """(page, why) for the Space's base_path: the app's docs page (FastAPI's docs_url=, else its framework's
     default), or the root for a framework with none; None when the module can't say (a factory, settings)."""
     module, _, name = asgi_app.partition(":")
-    path = backend.joinpath(*module.split("."))
+    path = backend.joinpath(app_dir, *module.split("."))
     path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
     try:
         tree = ast.parse(backend_reading.text(path))
@@ -593,7 +647,10 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
                               + ", ".join(app for app, _ in found[:4]))
     if apps:
         findings.add("asgi_app", apps[0][0], apps[0][1])
-        if page := _first_page(backend, apps[0][0]):
+        folder = app_dir(*apps[0])
+        if folder or settings.get("app_dir"):
+            findings.add("app_dir", folder, source_roots(backend).get(folder, "the app's module is at the root"))
+        if page := _first_page(backend, apps[0][0], folder):
             findings.add("base_path", *page)
         if len(apps) > 1:
             findings.notes.append("other ASGI apps: " + ", ".join(app for app, _ in apps[1:4]))

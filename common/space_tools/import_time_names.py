@@ -113,9 +113,9 @@ def _loaded_statements(tree: ast.Module, optional: bool = True) -> list[ast.stmt
     return found
 
 
-def _imported_modules(path: Path, backend: Path, tree: ast.Module) -> list[str]:
+def _imported_modules(path: Path, root: Path, tree: ast.Module) -> list[str]:
     """Absolute names of the modules a file imports as it loads (relative imports resolved from its package)."""
-    package = ".".join(path.relative_to(backend).parent.parts)
+    package = ".".join(path.relative_to(root).parent.parts)
     names = []
     for node in _loaded_statements(tree, optional=False):  # a module imported under `except ImportError` may fail
         if isinstance(node, ast.Import):
@@ -130,9 +130,11 @@ def _imported_modules(path: Path, backend: Path, tree: ast.Module) -> list[str]:
     return names
 
 
-def _app_files(backend: Path, asgi_app: str) -> list[Path]:
-    """The backend's Python files the ASGI app's module loads, following imports that run as modules load."""
-    order, pending = [], _module_files(backend, asgi_app.partition(":")[0])
+def _app_files(backend: Path, asgi_app: str, app_dir: str = "") -> list[Path]:
+    """The backend's Python files the ASGI app's module loads (imported from app_dir), following imports that run
+    as modules load."""
+    root = backend / app_dir if app_dir else backend
+    order, pending = [], _module_files(root, asgi_app.partition(":")[0])
     while pending:
         path = pending.pop(0)
         if path in order or not backend_reading.inside(backend, path):
@@ -142,24 +144,24 @@ def _app_files(backend: Path, asgi_app: str) -> list[Path]:
             tree = ast.parse(backend_reading.text(path))
         except (SyntaxError, ValueError):
             continue
-        pending += [file for name in _imported_modules(path, backend, tree) for file in _module_files(backend, name)]
+        pending += [file for name in _imported_modules(path, root, tree) for file in _module_files(root, name)]
     return order
 
 
-def first_unbound(backend: Path, asgi_app: str) -> tuple[str, int, str] | None:
+def first_unbound(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, int, str] | None:
     """(file, line, name) in the code the ASGI app imports, the first found; None when every annotation resolves."""
     backend = backend.resolve()
-    for path in _app_files(backend, asgi_app):
+    for path in _app_files(backend, asgi_app, app_dir):
         if found := unbound(path):
             return path.relative_to(backend).as_posix(), *found
     return None
 
 
-def loaded_packages(backend: Path, asgi_app: str) -> dict[str, str]:
+def loaded_packages(backend: Path, asgi_app: str, app_dir: str = "") -> dict[str, str]:
     """{top-level module: the file} for what the app's modules import as they load: module-level imports, not
     those under a `try` (an optional import) or inside functions."""
     backend, found = backend.resolve(), {}
-    for path in _app_files(backend, asgi_app):
+    for path in _app_files(backend, asgi_app, app_dir):
         try:
             tree = ast.parse(backend_reading.text(path))
         except (SyntaxError, ValueError):
@@ -172,11 +174,11 @@ def loaded_packages(backend: Path, asgi_app: str) -> dict[str, str]:
     return found
 
 
-def missing_static_folders(backend: Path, asgi_app: str) -> list[tuple[str, int, str, bool]]:
+def missing_static_folders(backend: Path, asgi_app: str, app_dir: str = "") -> list[tuple[str, int, str, bool]]:
     """(file, line, folder, conditional) for each `StaticFiles(directory="folder")` the app's modules make as they load
     on a folder the backend lacks; conditional when an `if` decides whether that statement runs."""
     backend, found = backend.resolve(), []
-    for path in _app_files(backend, asgi_app):
+    for path in _app_files(backend, asgi_app, app_dir):
         try:
             tree = ast.parse(backend_reading.text(path))
         except (SyntaxError, ValueError):

@@ -16,6 +16,7 @@ from . import answer_rules, storage_rules
 from .answer_rules import RULES
 
 _SPACE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+_APP_DIR = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 _ASGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*(\(\))?$")
 _ENTRY_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ts|mts|js|mjs)$")
 _PRISMA_SCHEMA = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
@@ -158,6 +159,10 @@ def problems(settings: dict, root: Path) -> list[str]:
     if runtime == "python" and not _ASGI_APP.match(str(settings.get("asgi_app", ""))):
         add(f'"{settings.get("asgi_app")}" is not an import path like app.main:app (module:attribute, or '
             "module:create_app() for a factory).")
+    app_dir = settings.get("app_dir") or ""  # absent in Spaces made before src/ layouts were served
+    if runtime == "python" and app_dir and (not isinstance(app_dir, str) or not _APP_DIR.match(app_dir)
+                                            or ".." in app_dir.split("/")):
+        add(f'"{app_dir}" is not a folder inside the backend like src (a relative path, no "..").')
     if not isinstance(settings.get("prestart", ""), str):  # a line break in it was refused first
         add(_PRESTART)
     entry = str(settings.get("entry_file", ""))

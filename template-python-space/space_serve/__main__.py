@@ -29,6 +29,8 @@ def _is_placeholder(value: str) -> bool:
 
 def main() -> None:
     sys.path.insert(0, os.getcwd())  # the code's folder, importable as under `python -m`, after this package
+    if settings.APP_DIR:  # a src/ layout's packages, as an installed project (or uvicorn's --app-dir) has them
+        sys.path.insert(0, os.path.join(os.getcwd(), settings.APP_DIR))
     settings.apply_defaults()
     missing = [name for name in settings.REQUIRED_VARIABLES if not os.environ.get(name, "").strip()]
     if missing:

@@ -9,13 +9,14 @@ import subprocess
 import sys
 import time
 
-from .settings import fail
+from .settings import APP_DIR, fail
 
 
 def run(command: str) -> None:
     """Run it in the app's folder with the app importable, as in development; stop the start if it fails."""
     here = os.getcwd()
-    path = os.pathsep.join(part for part in (here, os.environ.get("PYTHONPATH", "")) if part)
+    roots = (os.path.join(here, APP_DIR) if APP_DIR else "", here, os.environ.get("PYTHONPATH", ""))
+    path = os.pathsep.join(part for part in roots if part)
     print(f"space: pre-start: {command}", file=sys.stderr, flush=True)
     started = time.monotonic()
     child = subprocess.Popen(["/bin/sh", "-c", command], cwd=here, env={**os.environ, "PYTHONPATH": path})

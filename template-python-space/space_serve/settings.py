@@ -33,6 +33,7 @@ def _settings(path: Path) -> dict:
 
 SPACE = _settings(_HERE.parent / "space.json")
 ASGI_APP: str = SPACE["asgi_app"]
+APP_DIR: str = SPACE.get("app_dir", "")  # the folder asgi_app is imported from (a src/ layout), "" for the root
 PRESTART: str = SPACE.get("prestart", "")
 HEALTH_PATH: str = SPACE["health_path"]
 DEFAULT_PORT: int = SPACE["app_port"]
