@@ -576,14 +576,14 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
                       if name.split("/")[0] not in served or never_ship.local_only(name, is_dir=(root / name).is_dir())]
         for name in named:
             name = name.removeprefix("./").rstrip("/")
-            if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
+            if (name not in ("", ".") and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
                     and not any(backend_reading.source_files(root / name, (".py",)) if (root / name).is_dir()
                                 else [name.endswith(".py")])):
                 found.setdefault(name, path.relative_to(root).as_posix())
     if found:
         shown = ", ".join(f"{name} ({where})" for name, where in found.items())
         findings.need_files(settings, list(found), f"the app opens these by name: {shown}")
-    for left_out, importer in (code_imports.left_out_imports(root, app) if ":" in app else {}).items():
+    for left_out, importer in (code_imports.left_out_imports(root, app, imported_from) if ":" in app else {}).items():
         findings.need_files(settings, [left_out], f"{importer} imports {left_out}, which the image leaves out "
                                                   "unless backend_files lists it")
 
