@@ -516,8 +516,8 @@ def _opened_by_name(root: Path, name: str, folder: bool) -> bool:
     """A relative path inside the backend that exists: a folder, or (for open() and Path()) also a file."""
     name = name.removeprefix("./").rstrip("/")
     wanted = root / name
-    if not name or name.startswith("/") or ".." in name.split("/") or not backend_reading.inside(root, wanted):
-        return False
+    if name in ("", ".") or name.startswith("/") or ".." in name.split("/") or not backend_reading.inside(root, wanted):
+        return False  # Path(".") is the working folder, never a file the app needs (Prefect's filesystems)
     if (wanted / "__init__.py").is_file():
         return False  # a package of the code: shipped as code already
     return wanted.is_dir() or (not folder and wanted.is_file())
@@ -576,7 +576,7 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
                       if name.split("/")[0] not in served or never_ship.local_only(name, is_dir=(root / name).is_dir())]
         for name in named:
             name = name.removeprefix("./").rstrip("/")
-            if (name not in ("", ".") and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
+            if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
                     and not any(backend_reading.source_files(root / name, (".py",)) if (root / name).is_dir()
                                 else [name.endswith(".py")])):
                 found.setdefault(name, path.relative_to(root).as_posix())
