@@ -578,6 +578,19 @@ def test_an_annotation_naming_what_the_module_imports_only_later_is_refused_befo
         space_tools(project, "check")  # ok
 
 
+def test_names_a_lambda_binds_inside_an_annotation_are_its_own(render, tmp_path):
+    # PrefectHQ/prefect's settings model: `home: Annotated[Path, BeforeValidator(lambda x: Path(x).expanduser())]`.
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
+    (backend / "app" / "main.py").write_text("from app.settings import Settings\n" + MAIN)
+    (backend / "app" / "settings.py").write_text(
+        "from pathlib import Path\nfrom typing import Annotated\n\nfrom pydantic import BaseModel, BeforeValidator\n\n\n"
+        "class Settings(BaseModel):\n    home: Annotated[Path, BeforeValidator(lambda x: Path(x).expanduser())] = Path('~')\n"
+        "    tags: Annotated[list[str], BeforeValidator(lambda v: [t for t in v if t])] = []\n")
+    project = render(runtime="python", backend_path=str(backend))
+
+    space_tools(project, "check")  # ok
+
+
 # letta-ai/letta's ORM base imports asyncpg's exceptions as it loads, and asyncpg is in its `postgres` extra (its own
 # Dockerfile installs --all-extras); the image installs the main dependencies: `check` said ok, the pre-start stopped.
 LOADS_AN_EXTRA = {

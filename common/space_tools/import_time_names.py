@@ -40,8 +40,15 @@ def _annotations(node: ast.stmt) -> list[ast.expr]:
 
 
 def _free_names(annotation: ast.expr) -> list[str]:
-    """The names an annotation looks up (strings are never evaluated, so they look up nothing)."""
-    return [node.id for node in ast.walk(annotation) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)]
+    """The names an annotation looks up (strings are never evaluated, so they look up nothing), less those a lambda
+    or a comprehension in it binds (Prefect's `Annotated[Path, BeforeValidator(lambda x: Path(x))]`)."""
+    nodes = list(ast.walk(annotation))
+    local = {arg.arg for node in nodes if isinstance(node, ast.Lambda) for arg in ast.walk(node.args)
+             if isinstance(arg, ast.arg)}
+    local |= {name.id for node in nodes if isinstance(node, ast.comprehension) for name in ast.walk(node.target)
+              if isinstance(name, ast.Name)}
+    return [node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+            and node.id not in local]
 
 
 def _first_unbound(body: list[ast.stmt], known: set[str]) -> tuple[int, str] | None:
