@@ -591,6 +591,28 @@ def test_names_a_lambda_binds_inside_an_annotation_are_its_own(render, tmp_path)
     space_tools(project, "check")  # ok
 
 
+@pytest.mark.parametrize("later", [False, True], ids=["missing", "bound-by-a-lazy-getattr-elsewhere"])
+def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, tmp_path, later):
+    # PrefectHQ/prefect's package opens with `from . import _build_info`, a file its build writes (versioningit) and
+    # its .gitignore keeps out; its module __getattr__, defined further down, serves its lazy names only.
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
+    (backend / "app" / "__init__.py").write_text(
+        "from . import _build_info\n\n__version__ = _build_info.__version__\n\n\ndef __getattr__(name):\n"
+        "    raise AttributeError(name)\n")
+    (backend / "app" / "main.py").write_text("from app.settings import PREFECT_API_URL\n" + MAIN)
+    (backend / "app" / "settings.py").write_text("def __getattr__(name):\n    return name\n")
+    if later:
+        (backend / "app" / "_build_info.py").write_text('__version__ = "3.0"\n')
+    project = render(runtime="python", backend_path=str(backend))
+
+    if later:
+        space_tools(project, "check")  # ok: settings' names come from its __getattr__
+    else:
+        assert _refused(project) == (
+            "error: app/__init__.py:1 imports app._build_info, a module the backend does not have (not committed? its "
+            "build may write it), so the start would fail with ImportError: add it, or remove the import.\n")
+
+
 # letta-ai/letta's ORM base imports asyncpg's exceptions as it loads, and asyncpg is in its `postgres` extra (its own
 # Dockerfile installs --all-extras); the image installs the main dependencies: `check` said ok, the pre-start stopped.
 LOADS_AN_EXTRA = {

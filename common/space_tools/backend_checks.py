@@ -127,6 +127,9 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"{where}:{line} annotates with {name} before the module imports or defines it, and Python "
                          f"{python} evaluates annotations as the module loads, so the start would fail with "
                          f"NameError: import it above that line (or add `from __future__ import annotations`).")
+    for where, line, module in import_time_names.missing_own_modules(folder, config.settings["asgi_app"], app_dir)[:1]:
+        raise SpaceError(f"{where}:{line} imports {module}, a module the backend does not have (not committed? its "
+                         "build may write it), so the start would fail with ImportError: add it, or remove the import.")
     notes += _static_folders(folder, str(config.settings["asgi_app"]), app_dir)
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]

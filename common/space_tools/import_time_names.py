@@ -181,6 +181,51 @@ def loaded_packages(backend: Path, asgi_app: str, app_dir: str = "") -> dict[str
     return found
 
 
+def _parsed(path: Path) -> ast.Module:
+    try:
+        return ast.parse(backend_reading.text(path))
+    except (SyntaxError, ValueError):
+        return ast.Module(body=[], type_ignores=[])
+
+
+def _binds_any_name(body: list[ast.stmt]) -> bool:
+    return any(isinstance(node, ast.FunctionDef) and node.name == "__getattr__" for node in body) or any(
+        isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+        for top in body for node in ast.walk(top))
+
+
+def missing_own_modules(backend: Path, asgi_app: str, app_dir: str = "") -> list[tuple[str, int, str]]:
+    """(file, line, module) for each module of the backend's own packages that the app's modules import as they load
+    and the backend does not have (Prefect's `from . import _build_info`, which its build writes)."""
+    backend, found = backend.resolve(), []
+    root = backend / app_dir if app_dir else backend
+    for path in _app_files(backend, asgi_app, app_dir):
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        package = ".".join(path.relative_to(root).parent.parts)
+        for node in _loaded_statements(tree, optional=False):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            parts = package.split(".") if package else []
+            base = ".".join([*parts[:len(parts) - node.level + 1], *([node.module] if node.module else [])]) \
+                if node.level else node.module or ""
+            folder = root.joinpath(*base.split(".")) if base else None
+            if folder is None or not (folder / "__init__.py").is_file():
+                continue  # not one of the backend's packages
+            # its own __init__ has run up to this import; another package's has run whole
+            init = tree.body[:next((i for i, top in enumerate(tree.body) if node in ast.walk(top)), 0)] \
+                if folder / "__init__.py" == path else _parsed(folder / "__init__.py").body
+            if _binds_any_name(init):
+                continue  # a star import or a module __getattr__ (Prefect's settings) may bind what it asks
+            bound = _bound(init)
+            for alias in node.names:
+                if alias.name != "*" and alias.name not in bound and not _module_files(folder, alias.name):
+                    found.append((path.relative_to(backend).as_posix(), node.lineno, f"{base}.{alias.name}"))
+    return found
+
+
 def missing_static_folders(backend: Path, asgi_app: str, app_dir: str = "") -> list[tuple[str, int, str, bool]]:
     """(file, line, folder, conditional) for each `StaticFiles(directory="folder")` the app's modules make as they load
     on a folder the backend lacks; conditional when an `if` decides whether that statement runs."""
