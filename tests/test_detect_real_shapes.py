@@ -895,6 +895,36 @@ def test_a_module_level_app_comes_before_a_factory(render, backend):
                  "other ASGI apps: app.factory:create_app()")
 
 
+@pytest.mark.parametrize("layout", ["uv_build", "hatch", "by-own-name", "src-is-a-name"])
+def test_a_src_layout_is_imported_from_its_packages_folder(render, backend, layout):
+    # `uv init --package` (uv_build takes src/), litestar-org/litestar-fullstack's hatch `packages = ["src/py/app"]`,
+    # a src/ folder whose package imports itself by its own name; and one whose code imports `src.api...` instead.
+    build = {"uv_build": '[build-system]\nrequires = ["uv_build>=0.8"]\nbuild-backend = "uv_build"\n',
+             "hatch": '[tool.hatch.build.targets.wheel]\npackages = ["src/py/api"]\n'}.get(layout, "")
+    root = "src/py" if layout == "hatch" else "src"
+    imported = "src.api" if layout == "src-is-a-name" else "api"
+    write_backend(backend, {
+        "pyproject.toml": f'[project]\nname = "api"\nversion = "1.0"\ndependencies = ["fastapi", "uvicorn"]\n{build}',
+        f"{root}/api/__init__.py": "", f"{root}/api/routes.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+        f"{root}/api/main.py": f"from fastapi import FastAPI\n\nfrom {imported}.routes import router\n\n"
+                              "app = FastAPI()\napp.include_router(router)\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = detected(project)
+
+    if layout == "src-is-a-name":
+        assert_shows(shown, "asgi_app src.api.main:app (space.json: app.main:app) <- src/api/main.py: app = FastAPI(...)")
+        assert "app_dir" not in shown
+    else:
+        why = {"uv_build": "pyproject.toml uv_build's module-root", "hatch": "pyproject.toml [tool.hatch] packages",
+               "by-own-name": "src/ layout: its packages import themselves by their own names"}[layout]
+        assert_shows(shown, f"asgi_app api.main:app (space.json: app.main:app) <- {root}/api/main.py: app = FastAPI(...)",
+                     f"app_dir {root} (space.json: ) <- {why}")
+    space_tools(project, "detect", "--write")
+    space_tools(project, "check")  # ok
+    assert "api/routes.py" in space_tools(project, "sync").stdout or (project / "backend" / root / "api" / "routes.py").is_file()
+
+
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
     """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
     a Starlette app has no docs page, so its Space opens on the root."""

@@ -117,16 +117,17 @@ def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cl
         assert docker.http_get(f"{url}/version") == (200, b'"0.30.6"')
 
 
-# A Poetry project as `poetry new` writes it, without a [project] table and without a committed lock: its
+# A Poetry project as `poetry new --src` writes it, without a [project] table and without a committed lock: its
 # dependencies are known only by building its metadata with poetry-core. Shaped like reworkd/AgentGPT's platform:
 # no module-level app, a factory its `python -m api` serves with uvicorn's factory mode, and the app's version read
-# from its own project's installed metadata.
+# from its own project's installed metadata; its package in src/, importing itself by its own name.
 POETRY_TABLE_ONLY = """\
 [tool.poetry]
 name = "api"
 version = "0.1.0"
 description = ""
 authors = ["Ada <ada@example.com>"]
+packages = [{ include = "api", from = "src" }]
 
 [tool.poetry.dependencies]
 python = "^3.11"
@@ -142,19 +143,28 @@ from importlib import metadata
 
 from fastapi import FastAPI
 
+from api.web.routes import router
+
 
 def get_app() -> FastAPI:
     app = FastAPI(title="api", version=metadata.version("api"))
-
-    @app.get("/ping")
-    def ping():
-        return "pong"
+    app.include_router(router)
 
     @app.get("/version")
     def version():
         return app.version
 
     return app
+"""
+ROUTES = """\
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/ping")
+def ping():
+    return "pong"
 """
 RUN_FACTORY = """\
 import uvicorn
@@ -175,13 +185,13 @@ if __name__ == "__main__":
 
 
 @pytest.mark.docker
-def test_a_poetry_project_without_a_lock_serving_its_factory_with_its_own_version_builds(render, cli, tmp_path):
-    backend = write_backend(tmp_path / "backend", {"pyproject.toml": POETRY_TABLE_ONLY, "api/__init__.py": "",
-                                                   "api/__main__.py": RUN_FACTORY, "api/web/__init__.py": "",
-                                                   "api/web/application.py": FACTORY})
+def test_a_poetry_src_layout_without_a_lock_serving_its_factory_with_its_own_version_builds(render, cli, tmp_path):
+    backend = write_backend(tmp_path / "backend", {
+        "pyproject.toml": POETRY_TABLE_ONLY, "src/api/__init__.py": "", "src/api/__main__.py": RUN_FACTORY,
+        "src/api/web/__init__.py": "", "src/api/web/application.py": FACTORY, "src/api/web/routes.py": ROUTES})
     space = make_space(render, "python", backend, "poetry-table-only")
     with running(cli, space) as url:
-        assert space.settings["asgi_app"] == "api.web.application:get_app()"
+        assert (space.settings["asgi_app"], space.settings["app_dir"]) == ("api.web.application:get_app()", "src")
         assert docker.http_get(f"{url}/ping") == (200, b'"pong"')
         assert docker.http_get(f"{url}/version") == (200, b'"0.1.0"')
 

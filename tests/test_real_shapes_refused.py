@@ -591,8 +591,8 @@ def test_names_a_lambda_binds_inside_an_annotation_are_its_own(render, tmp_path)
     space_tools(project, "check")  # ok
 
 
-@pytest.mark.parametrize("later", [False, True], ids=["missing", "bound-by-a-lazy-getattr-elsewhere"])
-def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, tmp_path, later):
+@pytest.mark.parametrize("committed", [False, True], ids=["not-committed", "committed"])
+def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, tmp_path, committed):
     # PrefectHQ/prefect's package opens with `from . import _build_info`, a file its build writes (versioningit) and
     # its .gitignore keeps out; its module __getattr__, defined further down, serves its lazy names only.
     backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
@@ -601,11 +601,11 @@ def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, t
         "    raise AttributeError(name)\n")
     (backend / "app" / "main.py").write_text("from app.settings import PREFECT_API_URL\n" + MAIN)
     (backend / "app" / "settings.py").write_text("def __getattr__(name):\n    return name\n")
-    if later:
+    if committed:
         (backend / "app" / "_build_info.py").write_text('__version__ = "3.0"\n')
     project = render(runtime="python", backend_path=str(backend))
 
-    if later:
+    if committed:
         space_tools(project, "check")  # ok: settings' names come from its __getattr__
     else:
         assert _refused(project) == (
