@@ -613,6 +613,41 @@ def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, t
             "build may write it), so the start would fail with ImportError: add it, or remove the import.\n")
 
 
+# lnbits/lnbits is started by its own `lnbits` command, which makes its extensions folder and then serves
+# `lnbits.__main__:app`; the app lists that folder as it starts (FileNotFoundError in a Space that serves it alone).
+LAUNCHER = """\
+from pathlib import Path
+
+import uvicorn
+
+from app.settings import settings
+
+
+def main():
+    Path(settings.extensions_path, "extensions").mkdir(parents=True, exist_ok=True)
+    uvicorn.run("app.main:app", port=5000)
+"""
+
+
+@pytest.mark.parametrize("prestart", ["", "mkdir -p app/extensions"])
+def test_a_project_command_that_prepares_folders_before_serving_the_app_needs_a_prestart(render, tmp_path, prestart):
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
+    write_backend(backend, {"app/server.py": LAUNCHER, "app/settings.py": "class Settings:\n    extensions_path = 'app'\n\n\n"
+                                                                          "settings = Settings()\n"})
+    pyproject = backend / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[project.scripts]\napi = "app.server:main"\n')
+    project = render(runtime="python", backend_path=str(backend), prestart=prestart)
+
+    if not prestart:
+        assert _refused(project) == (
+            "error: the project's own `api` command (app/server.py) makes folders before it serves app.main:app, and "
+            "the Space's start serves the app alone, so what the app expects of them would be missing: answer "
+            "prestart with those steps (`copier update --defaults --data prestart='mkdir -p ...'`), or make the app "
+            "do them.\n")
+    else:
+        space_tools(project, "check")  # ok
+
+
 # letta-ai/letta's ORM base imports asyncpg's exceptions as it loads, and asyncpg is in its `postgres` extra (its own
 # Dockerfile installs --all-extras); the image installs the main dependencies: `check` said ok, the pre-start stopped.
 LOADS_AN_EXTRA = {

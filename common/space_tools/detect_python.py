@@ -374,6 +374,34 @@ def poetry_only(backend: Path) -> bool:
     return "project" not in pyproject and "dependencies" in ((pyproject.get("tool") or {}).get("poetry") or {})
 
 
+def launcher_setup(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, str] | None:
+    """(command, file) for a command of the project's own ([project.scripts], Poetry's scripts) that makes folders
+    and serves the very app the Space serves (lnbits' `lnbits` makes the extensions folder its app lists as it
+    starts): the Space's start serves the app alone, without those steps. None when no command does."""
+    pyproject = backend_reading.toml(backend / "pyproject.toml")
+    scripts = {**(pyproject.get("project", {}).get("scripts") or {}),
+               **(((pyproject.get("tool") or {}).get("poetry") or {}).get("scripts") or {})}
+    root, served = backend / app_dir if app_dir else backend, asgi_app.removesuffix("()")
+    for command, entry in scripts.items():
+        module, _, function = str(entry).partition(":")
+        path = root.joinpath(*module.split("."))
+        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        try:
+            tree = ast.parse(backend_reading.text(path))
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name != function.strip():
+                continue
+            inner = list(ast.walk(node))
+            serves = any(isinstance(n, ast.Constant) and n.value == served for n in inner)
+            makes = any(isinstance(n, ast.Call) and ast.unparse(n.func).rpartition(".")[2] in ("mkdir", "makedirs")
+                        for n in inner)
+            if serves and makes:
+                return command, path.relative_to(backend).as_posix()
+    return None
+
+
 def own_metadata_read(backend: Path) -> tuple[str, str] | None:
     """(file, call) where the code reads its own project's installed metadata, which the image records only for a
     version pyproject.toml states; None when it doesn't read it, or the image has it."""
