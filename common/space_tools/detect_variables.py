@@ -77,24 +77,38 @@ def _env_call(node: ast.Call) -> tuple[str, object, None] | None:
 
 def _env_helpers(trees: list[ast.Module]) -> dict[str, tuple[int, int | None, str, bool]]:
     """The backend's own helpers that read the variable an argument names (`def get_env(key, cast, default=None):
-    value = os.getenv(key)`): name -> (the key's position, the default's position and name, a missing one raises)."""
+    value = os.getenv(key)`), also through another such helper (litestar-fullstack's `get_env(key, default)` returns
+    `lambda: get_config_val(key=key, default=default)`): name -> (the key's position, the default's position and
+    name, a missing one raises)."""
     found: dict[str, tuple[int, int | None, str, bool]] = {}
-    for node in (node for tree in trees for node in ast.walk(tree)):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        params = [arg.arg for arg in node.args.posonlyargs + node.args.args]
-        params = params[1:] if params[:1] in (["self"], ["cls"]) else params
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Call) and ast.unparse(inner.func) in _ENV_READS and inner.args:
-                key, raises = inner.args[0], False
-            elif isinstance(inner, ast.Subscript) and ast.unparse(inner.value) in ("os.environ", "environ"):
-                key, raises = inner.slice, True
-            else:
-                continue
-            if isinstance(key, ast.Name) and key.id in params:
-                default = next((at for at, name in enumerate(params) if "default" in name.lower()), None)
-                found[node.name] = (params.index(key.id), default, params[default] if default is not None else "", raises)
-                break
+    keys: dict[str, str] = {}  # helper -> its key parameter's name, for a call that passes it by keyword
+    functions = [node for tree in trees for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for _ in range(3):  # a helper of a helper of a helper at most
+        grew = False
+        for node in (node for node in functions if node.name not in found):
+            params = [arg.arg for arg in node.args.posonlyargs + node.args.args]
+            params = params[1:] if params[:1] in (["self"], ["cls"]) else params
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Call) and ast.unparse(inner.func) in _ENV_READS and inner.args:
+                    key, raises = inner.args[0], False
+                elif isinstance(inner, ast.Subscript) and ast.unparse(inner.value) in ("os.environ", "environ"):
+                    key, raises = inner.slice, True
+                elif isinstance(inner, ast.Call) and (called := ast.unparse(inner.func).rpartition(".")[2]) in found:
+                    at = found[called][0]
+                    key = inner.args[at] if len(inner.args) > at else next(
+                        (k.value for k in inner.keywords if k.arg == keys[called]), None)
+                    raises = found[called][3]
+                else:
+                    continue
+                if isinstance(key, ast.Name) and key.id in params:
+                    default = next((at for at, name in enumerate(params) if "default" in name.lower()), None)
+                    found[node.name] = (params.index(key.id), default, params[default] if default is not None else "",
+                                        raises)
+                    keys[node.name], grew = key.id, True
+                    break
+        if not grew:
+            break
     return found
 
 
