@@ -926,6 +926,25 @@ def test_a_src_layout_is_imported_from_its_packages_folder(render, backend, layo
     assert (project / "backend" / root / "api" / "routes.py").is_file(), "the packages' folder ships"
 
 
+def test_a_settings_helper_that_reads_through_another_helper_declares_its_variables(render, backend):
+    # litestar-org/litestar-fullstack: `field(default_factory=get_env("DATABASE_URL", "postgresql+psycopg://..."))`,
+    # where get_env returns `lambda: get_config_val(key=key, default=default)` and get_config_val reads os.getenv(key).
+    write_backend(backend, {
+        "app/__init__.py": "", "requirements.txt": "litestar\nuvicorn\n",
+        "app/env.py": "import os\n\n\ndef get_config_val(key, default):\n    value = os.getenv(key)\n"
+                      "    return default if value is None else value\n\n\n"
+                      "def get_env(key, default):\n    return lambda: get_config_val(key=key, default=default)\n",
+        "app/settings.py": "from dataclasses import dataclass, field\n\nfrom app.env import get_env\n\n\n@dataclass\n"
+                           "class DatabaseSettings:\n    URL: str = field(default_factory=get_env(\"DATABASE_URL\", "
+                           "\"postgresql+psycopg://app:app@localhost:15432/app\"))\n"
+                           "    POOL_SIZE: int = field(default_factory=get_env(\"DATABASE_POOL_SIZE\", 5))\n",
+        "app/main.py": "from litestar import Litestar\n\nfrom app.settings import DatabaseSettings\n\napp = Litestar()\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "DATABASE_URL Secret, optional (the code has its own default) <- read in "
+                                    "app/settings.py", "DATABASE_POOL_SIZE Variable, optional, default '5'")
+
+
 def test_the_page_a_space_opens_first_is_the_apps_own_docs_page(render, backend):
     """rafsaf's template serves its docs at the root (docs_url="/"): the Space opens there, not on a 404 at /docs;
     a Starlette app has no docs page, so its Space opens on the root."""
