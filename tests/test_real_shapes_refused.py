@@ -599,8 +599,13 @@ def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, t
     (backend / "app" / "__init__.py").write_text(
         "from . import _build_info\n\n__version__ = _build_info.__version__\n\n\ndef __getattr__(name):\n"
         "    raise AttributeError(name)\n")
-    (backend / "app" / "main.py").write_text("from app.settings import PREFECT_API_URL\n" + MAIN)
+    (backend / "app" / "main.py").write_text("from app.settings import PREFECT_API_URL\nfrom app import routes\n" + MAIN)
     (backend / "app" / "settings.py").write_text("def __getattr__(name):\n    return name\n")
+    # All-Hands-AI/OpenHands' package extends its __path__ to the openhands-tools distribution's `openhands.tools`
+    (backend / "app" / "plugins" / "__init__.py").parent.mkdir()
+    (backend / "app" / "plugins" / "__init__.py").write_text("__path__ = __import__('pkgutil').extend_path(__path__, "
+                                                             "__name__)\n")
+    (backend / "app" / "routes.py").write_text("from app.plugins import tools\n")
     if committed:
         (backend / "app" / "_build_info.py").write_text('__version__ = "3.0"\n')
     project = render(runtime="python", backend_path=str(backend))

@@ -188,9 +188,12 @@ def _parsed(path: Path) -> ast.Module:
         return ast.Module(body=[], type_ignores=[])
 
 
-def _binds_any_name(body: list[ast.stmt]) -> bool:
+def _open_ended(body: list[ast.stmt]) -> bool:
+    """A package whose names or submodules may come from elsewhere: a star import, a module `__getattr__`, or a
+    `__path__` it extends (OpenHands' `pkgutil.extend_path`, reaching the openhands-tools distribution's modules)."""
     return any(isinstance(node, ast.FunctionDef) and node.name == "__getattr__" for node in body) or any(
-        isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names)
+        (isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names))
+        or (isinstance(node, ast.Name) and node.id == "__path__" and isinstance(node.ctx, ast.Store))
         for top in body for node in ast.walk(top))
 
 
@@ -217,8 +220,8 @@ def missing_own_modules(backend: Path, asgi_app: str, app_dir: str = "") -> list
             # its own __init__ has run up to this import; another package's has run whole
             init = tree.body[:next((i for i, top in enumerate(tree.body) if node in ast.walk(top)), 0)] \
                 if folder / "__init__.py" == path else _parsed(folder / "__init__.py").body
-            if _binds_any_name(init):
-                continue  # a star import or a module __getattr__ (Prefect's settings) may bind what it asks
+            if _open_ended(init):
+                continue  # Prefect's settings bind their names in a module __getattr__
             bound = _bound(init)
             for alias in node.names:
                 if alias.name != "*" and alias.name not in bound and not _module_files(folder, alias.name):
