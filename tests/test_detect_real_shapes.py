@@ -905,7 +905,8 @@ def test_a_src_layout_is_imported_from_its_packages_folder(render, backend, layo
     imported = "src.api" if layout == "src-is-a-name" else "api"
     write_backend(backend, {
         "pyproject.toml": f'[project]\nname = "api"\nversion = "1.0"\ndependencies = ["fastapi", "uvicorn"]\n{build}',
-        f"{root}/api/__init__.py": "", f"{root}/api/routes.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+        f"{root}/api/__init__.py": "",
+        f"{root}/api/routes.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
         f"{root}/api/main.py": f"from fastapi import FastAPI\n\nfrom {imported}.routes import router\n\n"
                               "app = FastAPI()\napp.include_router(router)\n"})
     project = render(runtime="python", backend_path=str(backend))
@@ -913,12 +914,14 @@ def test_a_src_layout_is_imported_from_its_packages_folder(render, backend, layo
     shown = detected(project)
 
     if layout == "src-is-a-name":
-        assert_shows(shown, "asgi_app src.api.main:app (space.json: app.main:app) <- src/api/main.py: app = FastAPI(...)")
+        assert_shows(shown, "asgi_app src.api.main:app (space.json: app.main:app) <- src/api/main.py: "
+                            "app = FastAPI(...)")
         assert "app_dir" not in shown
     else:
         why = {"uv_build": "pyproject.toml uv_build's module-root", "hatch": "pyproject.toml [tool.hatch] packages",
                "by-own-name": "src/ layout: its packages import themselves by their own names"}[layout]
-        assert_shows(shown, f"asgi_app api.main:app (space.json: app.main:app) <- {root}/api/main.py: app = FastAPI(...)",
+        assert_shows(shown, f"asgi_app api.main:app (space.json: app.main:app) <- {root}/api/main.py: "
+                            "app = FastAPI(...)",
                      f"app_dir {root} (space.json: ) <- {why}")
     space_tools(project, "detect", "--write")
     space_tools(project, "check")  # ok
@@ -938,7 +941,8 @@ def test_a_settings_helper_that_reads_through_another_helper_declares_its_variab
                            "class DatabaseSettings:\n    URL: str = field(default_factory=get_env(\"DATABASE_URL\", "
                            "\"postgresql+psycopg://app:app@localhost:15432/app\"))\n"
                            "    POOL_SIZE: int = field(default_factory=get_env(\"DATABASE_POOL_SIZE\", 5))\n",
-        "app/main.py": "from litestar import Litestar\n\nfrom app.settings import DatabaseSettings\n\napp = Litestar()\n"})
+        "app/main.py": "from litestar import Litestar\n\nfrom app.settings import DatabaseSettings\n\n"
+                       "app = Litestar()\n"})
     project = render(runtime="python", backend_path=str(backend))
 
     assert_shows(detected(project), "DATABASE_URL Secret, optional (the code has its own default) <- read in "

@@ -583,8 +583,9 @@ def test_names_a_lambda_binds_inside_an_annotation_are_its_own(render, tmp_path)
     backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
     (backend / "app" / "main.py").write_text("from app.settings import Settings\n" + MAIN)
     (backend / "app" / "settings.py").write_text(
-        "from pathlib import Path\nfrom typing import Annotated\n\nfrom pydantic import BaseModel, BeforeValidator\n\n\n"
-        "class Settings(BaseModel):\n    home: Annotated[Path, BeforeValidator(lambda x: Path(x).expanduser())] = Path('~')\n"
+        "from pathlib import Path\nfrom typing import Annotated\n\n"
+        "from pydantic import BaseModel, BeforeValidator\n\n\nclass Settings(BaseModel):\n"
+        "    home: Annotated[Path, BeforeValidator(lambda x: Path(x).expanduser())] = Path('~')\n"
         "    tags: Annotated[list[str], BeforeValidator(lambda v: [t for t in v if t])] = []\n")
     project = render(runtime="python", backend_path=str(backend))
 
@@ -599,7 +600,8 @@ def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, t
     (backend / "app" / "__init__.py").write_text(
         "from . import _build_info\n\n__version__ = _build_info.__version__\n\n\ndef __getattr__(name):\n"
         "    raise AttributeError(name)\n")
-    (backend / "app" / "main.py").write_text("from app.settings import PREFECT_API_URL\nfrom app import routes\n" + MAIN)
+    (backend / "app" / "main.py").write_text(
+        "from app.settings import PREFECT_API_URL\nfrom app import routes\n" + MAIN)
     (backend / "app" / "settings.py").write_text("def __getattr__(name):\n    return name\n")
     # All-Hands-AI/OpenHands' package extends its __path__ to the openhands-tools distribution's `openhands.tools`
     (backend / "app" / "plugins" / "__init__.py").parent.mkdir()
@@ -637,8 +639,9 @@ def main():
 @pytest.mark.parametrize("prestart", ["", "mkdir -p app/extensions"])
 def test_a_project_command_that_prepares_folders_before_serving_the_app_needs_a_prestart(render, tmp_path, prestart):
     backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
-    write_backend(backend, {"app/server.py": LAUNCHER, "app/settings.py": "class Settings:\n    extensions_path = 'app'\n\n\n"
-                                                                          "settings = Settings()\n"})
+    write_backend(backend, {"app/server.py": LAUNCHER,
+                            "app/settings.py": "class Settings:\n    extensions_path = 'app'\n\n\n"
+                                               "settings = Settings()\n"})
     pyproject = backend / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[project.scripts]\napi = "app.server:main"\n')
     project = render(runtime="python", backend_path=str(backend), prestart=prestart)

@@ -69,7 +69,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         apps = detect_python.own_apps(detect_python.asgi_apps(folder))
         found = [app for app, _ in apps]
         example = found[0] if found else "package.module:app"
-        if apps and (folder_of_first := detect_python.app_dir(*apps[0])) != app_dir:
+        if apps and (folder_of_first := detect_python.app_folder(*apps[0])) != app_dir:
             example += f" --data app_dir={folder_of_first or chr(39) * 2}"
         hint = f" Found {', '.join(found[:3])} in the backend." if found else (
             " No app in it is the backend's own: name its module-level app, or its app factory as "

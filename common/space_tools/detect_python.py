@@ -126,7 +126,8 @@ def _configured_roots(pyproject: dict) -> list[tuple[str, str]]:
               if isinstance(package, dict)]
     found += [(str((tool.get("uv") or {}).get("build-backend", {}).get("module-root", "src")), "uv_build's module-root")
               ] if uv_build else []
-    found += [(str(((tool.get("pdm") or {}).get("build") or {}).get("package-dir", "")), "[tool.pdm.build] package-dir")]
+    pdm = ((tool.get("pdm") or {}).get("build") or {}).get("package-dir", "")
+    found += [(str(pdm), "[tool.pdm.build] package-dir")]
     return [(posixpath.normpath(folder), where) for folder, where in found if folder.strip("./")]
 
 
@@ -151,7 +152,7 @@ def source_roots(backend: Path) -> dict[str, str]:
     return {}
 
 
-def app_dir(app: str, source: str) -> str:
+def app_folder(app: str, source: str) -> str:
     """The folder an asgi_apps() candidate is imported from: its file's path less its module's ('' for the root)."""
     parts = PurePosixPath(source.split(": ", 1)[0]).with_suffix("").parts
     parts = parts[:-1] if parts and parts[-1] == "__init__" else parts
@@ -675,7 +676,7 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
                               + ", ".join(app for app, _ in found[:4]))
     if apps:
         findings.add("asgi_app", apps[0][0], apps[0][1])
-        folder = app_dir(*apps[0])
+        folder = app_folder(*apps[0])
         if folder or settings.get("app_dir"):
             findings.add("app_dir", folder, source_roots(backend).get(folder, "the app's module is at the root"))
         if page := _first_page(backend, apps[0][0], folder):
