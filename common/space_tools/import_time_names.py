@@ -188,6 +188,11 @@ def _parsed(path: Path) -> ast.Module:
         return ast.Module(body=[], type_ignores=[])
 
 
+def _importable(package: Path, name: str) -> bool:
+    """A submodule a package folder holds: a module, a package, a namespace folder or a compiled extension."""
+    return bool(_module_files(package, name)) or (package / name).is_dir() or any(package.glob(f"{name}.*.so"))
+
+
 def _open_ended(body: list[ast.stmt]) -> bool:
     """A package whose names or submodules may come from elsewhere: a star import, a module `__getattr__`, or a
     `__path__` it extends (OpenHands' `pkgutil.extend_path`, reaching the openhands-tools distribution's modules)."""
@@ -224,7 +229,7 @@ def missing_own_modules(backend: Path, asgi_app: str, app_dir: str = "") -> list
                 continue  # Prefect's settings bind their names in a module __getattr__
             bound = _bound(init)
             for alias in node.names:
-                if alias.name != "*" and alias.name not in bound and not _module_files(folder, alias.name):
+                if alias.name != "*" and alias.name not in bound and not _importable(folder, alias.name):
                     found.append((path.relative_to(backend).as_posix(), node.lineno, f"{base}.{alias.name}"))
     return found
 
