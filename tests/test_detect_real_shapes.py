@@ -891,8 +891,10 @@ def test_a_module_level_app_comes_before_a_factory(render, backend):
                             "app/main.py": "from app.factory import create_app\n\napp = create_app()\n"})
     project = render(runtime="python", backend_path=str(backend))
 
-    assert_shows(detected(project), "asgi_app app.main:app <- app/main.py: app = create_app(...)",
-                 "other ASGI apps: app.factory:create_app()")
+    shown = detected(project)
+
+    assert_shows(shown, "asgi_app app.main:app <- app/main.py: app = create_app(...)")
+    assert "create_app()" not in shown, "the factory a module-level app already calls is no other app"
 
 
 @pytest.mark.parametrize("layout", ["uv_build", "hatch", "by-own-name", "src-is-a-name"])

@@ -192,11 +192,12 @@ def asgi_apps(backend: Path) -> list[tuple[str, str]]:
                       "FastAPI" not in how and "Starlette" not in how, len(relative.parts)),
                      f"{module}:{name}", f"{relative.as_posix()}: {how}") for module, name, how, relative in candidates)
     launched = _launched_factories(backend, list(texts.values()))
+    called = {how.partition(" = ")[2].removesuffix("(...)") for _, _, how, _ in candidates}  # app = create_app()
     made = sorted(((f"{module}:{name}" not in launched, bool(_SIDE_APP.search(module)), len(relative.parts)),
                    f"{module}:{name}()", f"{relative.as_posix()}: {how}"
                    + (", served with uvicorn's factory mode by the project" if f"{module}:{name}" in launched else ""))
                   for module, name, how, relative in factories
-                  if f"{module}:{name}" in launched or _FACTORIES.match(name))
+                  if (f"{module}:{name}" in launched or _FACTORIES.match(name)) and name not in called)
     return [(app, source) for _, app, source in ranked + made]
 
 
