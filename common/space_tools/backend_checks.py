@@ -63,7 +63,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     if lock.is_file() and not pyproject.is_file():
         raise SpaceError(f"{folder} has uv.lock but no pyproject.toml; uv needs both (run `uv lock` in the backend).")
     module, _, _ = config.settings["asgi_app"].partition(":")
-    app_dir = str(config.settings.get("app_dir") or "")
+    app_dir = config.app_dir
     module_path = folder.joinpath(app_dir, *module.split("."))
     if not module_path.with_suffix(".py").is_file() and not (module_path / "__init__.py").is_file():
         apps = detect_python.own_apps(detect_python.asgi_apps(folder))
@@ -222,7 +222,7 @@ def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, 
     extras = detect_python.extras(folder)
     if not installed or not extras:
         return
-    app_dir = str(config.settings.get("app_dir") or "")
+    app_dir = config.app_dir
     for module, where in import_time_names.loaded_packages(folder, config.settings["asgi_app"], app_dir).items():
         name = detect_python.distribution(module)
         if name not in installed and name in extras and not code_imports.own_module(folder / app_dir, module):

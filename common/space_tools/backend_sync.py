@@ -198,8 +198,7 @@ def _manifests(config: SpaceConfig, source: Path, stale: dict[str, str]) -> list
 
 def _imported(config: SpaceConfig, source: Path) -> list[str]:
     if config.runtime == "python":
-        served = code_imports.python_imports(source, config.settings["asgi_app"],
-                                             str(config.settings.get("app_dir") or ""))
+        served = code_imports.python_imports(source, config.settings["asgi_app"], config.app_dir)
         before_start = code_imports.prestart_files(source, str(config.settings.get("prestart") or ""))
         return [*served, *(entry for entry in before_start if entry not in served)]
     return code_imports.node_imports(source, config.settings["entry_file"])

@@ -56,6 +56,11 @@ class SpaceConfig:
     def code_dir(self) -> Path:
         return self.root / "backend"
 
+    @property
+    def app_dir(self) -> str:
+        """The backend's folder asgi_app is imported from ('' for its root; absent in Spaces made before it)."""
+        return str(self.settings.get("app_dir") or "")
+
     def variables(self) -> list[EnvVar]:
         return [
             EnvVar(name, spec["secret"], spec["required"], str(spec["default"]), spec["help"])

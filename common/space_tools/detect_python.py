@@ -376,6 +376,12 @@ def poetry_only(backend: Path) -> bool:
     return "project" not in pyproject and "dependencies" in ((pyproject.get("tool") or {}).get("poetry") or {})
 
 
+def _module_path(root: Path, module: str) -> Path:
+    """The file a dotted module name imports from `root`: a package's __init__.py, else the module's .py."""
+    path = root.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
 def launcher_setup(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, str] | None:
     """(command, file) for a command of the project's own ([project.scripts], Poetry's scripts) that makes folders
     and serves the very app the Space serves (lnbits' `lnbits` makes the extensions folder its app lists as it
@@ -386,8 +392,7 @@ def launcher_setup(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str
     root, served = backend / app_dir if app_dir else backend, asgi_app.removesuffix("()")
     for command, entry in scripts.items():
         module, _, function = str(entry).partition(":")
-        path = root.joinpath(*module.split("."))
-        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        path = _module_path(root, module)
         try:
             tree = ast.parse(backend_reading.text(path))
         except (SyntaxError, ValueError):
@@ -626,8 +631,7 @@ def _first_page(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, s
     """(page, why) for the Space's base_path: the app's docs page (FastAPI's docs_url=, else its framework's
     default), or the root for a framework with none; None when the module can't say (a factory, settings)."""
     module, _, name = asgi_app.partition(":")
-    path = backend.joinpath(app_dir, *module.split("."))
-    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    path = _module_path(backend / app_dir, module)
     try:
         tree = ast.parse(backend_reading.text(path))
     except (SyntaxError, ValueError):
