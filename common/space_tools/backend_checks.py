@@ -78,6 +78,8 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
             f"asgi_app {config.settings['asgi_app']!r} points at {module_path.relative_to(folder)}.py, which is not "
             f"in {folder};{hint} {_fix_answer('asgi_app', example)}."
         )
+    extras = tuple(config.extras)
+    _refuse_unusable_extras(folder, extras)
     listed = {os.path.normpath(entry.strip()) for entry in config.backend_files}  # `./tests/` is `tests`
     for left_out, importer in code_imports.left_out_imports(folder, config.settings["asgi_app"], app_dir).items():
         if left_out not in listed:
@@ -139,7 +141,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     notes += sign_in_checks.check(config.settings, folder, manifests)
     specs = [spec for _, spec in wanted]
     lock = detect_python.installed_lock(folder)
-    installed = lock_wheels.verdict(lock[0], python, lock[1]).installed if lock is not None else {}
+    installed = lock_wheels.verdict(lock[0], python, lock[1], extras).installed if lock is not None else {}
     _refuse_an_uninstalled_prestart_tool(installed, lock[0].name if lock is not None else "", prestart)
     _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "", prestart)
     _refuse_an_import_only_an_extra_installs(config, folder, installed)
@@ -148,16 +150,16 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         notes.append("uvicorn is not among the backend's main dependencies: the image serves the app with its own "
                      "(UVICORN_VERSION in the Dockerfile), as a project's Dockerfile that installs it apart does")
     if lock is not None:
-        notes += _lock_verdict(lock[0], python, specs, lock[1])
+        notes += _lock_verdict(lock[0], python, specs, lock[1], extras=extras)
         if lock[1] is None:
             notes.append(f"dependencies: {lock[0].name} ({detect_python.LOCKS[lock[0].name]})")
     else:
         manifest = requirements if requirements.is_file() else pyproject
         if detect_python.pinned_by_sync(folder) is None:  # Poetry's own tables: Poetry installs them
-            notes += _unlocked_verdict(manifest, python, specs, prestart)[0]
+            notes += _unlocked_verdict(manifest, python, specs, prestart, extras)[0]
             notes.append(f"dependencies: {manifest.name} (no lock: run `poetry lock` in the backend to pin them)")
         else:
-            verdict, releases = _unlocked_verdict(manifest, python, specs, prestart)
+            verdict, releases = _unlocked_verdict(manifest, python, specs, prestart, extras)
             notes += verdict
             pinned = (f"sync pins {releases}, in ./backend/{unlocked_resolution.PINS_FILE}" if releases
                       else "versions may drift between builds")
@@ -165,15 +167,16 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     return notes
 
 
-def _unlocked_verdict(manifest: Path, python: str, specs: list[str], prestart: str) -> tuple[list[str], str | None]:
+def _unlocked_verdict(manifest: Path, python: str, specs: list[str], prestart: str,
+                      extras: tuple[str, ...]) -> tuple[list[str], str | None]:
     """What the build's resolution of an unlocked manifest would compile or fail on, predicted the same way, and
     which releases it pins."""
     with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
         try:
-            resolved, why_not, releases = unlocked_resolution.resolve(manifest, python, Path(scratch))
+            resolved, why_not, releases = unlocked_resolution.resolve(manifest, python, Path(scratch), extras)
         except unlocked_resolution.Unresolvable as error:
             fits = next((other for other in reversed(offered_that_satisfy(specs)) if other != python
-                         and _resolves(manifest, other, Path(scratch))), None)
+                         and _resolves(manifest, other, Path(scratch), extras)), None)
             fix = _fix_answer("python_version", fits) if fits else "change the pins that conflict"
             raise SpaceError(f"{manifest.name} does not resolve for Python {python} on {lock_wheels.PLATFORM}, so the "
                              f"image's build would fail the same way: {error}; {fix}.") from None
@@ -184,7 +187,8 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str], prestart: s
         _refuse_a_missing_settings_file(manifest.parent, found.installed, f"{manifest.name} (resolved)", prestart)
         if found.compiled and not found.impossible:  # each Python resolves apart: another may pin releases with wheels
             others = {other: seen for other in reversed(offered_that_satisfy(specs)) if other != python
-                      and (seen := unlocked_resolution.resolved_verdict(manifest, other, Path(scratch) / other))
+                      and (seen := unlocked_resolution.resolved_verdict(manifest, other, Path(scratch) / other,
+                                                                        extras))
                       is not None
                       and not seen.impossible and set(seen.compiled) < set(found.compiled)}
             better = detect_python.fewest_source_builds(others)
@@ -216,19 +220,33 @@ def _static_folders(folder: Path, asgi_app: str, app_dir: str) -> list[str]:
     return notes
 
 
+def _refuse_unusable_extras(folder: Path, extras: tuple[str, ...]) -> None:
+    """The answer `extras` names optional extras of pyproject.toml, which only a lock of one (uv, Poetry, PDM) or
+    pyproject.toml itself can install."""
+    if not extras:
+        return
+    lock = detect_python.installed_lock(folder)
+    manifest = lock[0].name if lock is not None else (detect_python.unlocked_manifest(folder) or folder).name
+    if manifest in ("pylock.toml", "requirements.txt"):
+        raise SpaceError(f"extras names {', '.join(extras)}, and the image installs {manifest}, which installs what it "
+                         f"lists: list their packages in {manifest}, or answer `extras=[]`.")
+    defined = detect_python.extra_names(folder)
+    unknown = [extra for extra in extras if extra not in defined]
+    if unknown:
+        raise SpaceError(f"extras names {', '.join(unknown)}, which pyproject.toml does not define (its extras: "
+                         f"{', '.join(defined) or 'none'}): fix the answer with `copier update --defaults --data "
+                         f"'extras={json.dumps(defined[:1])}'` (or run `./space detect --write`).")
+
+
 def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, installed: dict[str, str]) -> None:
     """A package the app imports as it loads that only an optional extra lists (letta imports asyncpg, in its
-    `postgres` extra): the image installs the main dependencies, so the start would stop on ModuleNotFoundError."""
-    extras = detect_python.extras(folder)
-    if not installed or not extras:
-        return
-    app_dir = config.app_dir
-    for module, where in import_time_names.loaded_packages(folder, config.settings["asgi_app"], app_dir).items():
-        name = detect_python.distribution(module)
-        if name not in installed and name in extras and not code_imports.own_module(folder / app_dir, module):
-            raise SpaceError(f"{where} imports {module}, which only the backend's `{extras[name]}` extra installs, and "
-                             "the image installs the main dependencies, so the start would fail with "
-                             f"ModuleNotFoundError: move {module} to the main dependencies.")
+    `postgres` extra) and the answer `extras` leaves out: the start would stop on ModuleNotFoundError."""
+    loaded = detect_python.loaded_from_extras(folder, config.settings["asgi_app"], config.app_dir, installed)
+    for module, (where, extra) in list(loaded.items())[:1]:
+        raise SpaceError(f"{where} imports {module}, which only the backend's `{extra}` extra installs, and "
+                         "the image installs the main dependencies and the extras answered, so the start would "
+                         f"fail with ModuleNotFoundError: run `./space detect --write`, which answers extras, or "
+                         f"move {module} to the main dependencies.")
 
 
 def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], shown: str, prestart: str) -> None:
@@ -247,21 +265,22 @@ def _refuse_a_missing_settings_file(folder: Path, installed: dict[str, str], sho
                      f"values as environment variables): upgrade Starlette to 0.37 or later, which only warns, or {fix}.")
 
 
-def _resolves(manifest: Path, python: str, scratch: Path) -> bool:
+def _resolves(manifest: Path, python: str, scratch: Path, extras: tuple[str, ...]) -> bool:
     try:
-        return unlocked_resolution.resolve(manifest, python, scratch).lock is not None
+        return unlocked_resolution.resolve(manifest, python, scratch, extras).lock is not None
     except unlocked_resolution.Unresolvable:
         return False
 
 
 def _lock_verdict(lock: Path, python: str, specs: list[str], project: str | None = None,
-                  shown: str = "") -> list[str]:
+                  shown: str = "", extras: tuple[str, ...] = ()) -> list[str]:
     """Refuse a lock the build could not install on this Python; say which packages it would compile."""
     shown = shown or lock.name
-    found = lock_wheels.verdict(lock, python, project)
+    found = lock_wheels.verdict(lock, python, project, extras)
     if not found.impossible and not found.compiled:
         return []
-    others = [(other, lock_wheels.verdict(lock, other, project)) for other in reversed(offered_that_satisfy(specs))]
+    others = [(other, lock_wheels.verdict(lock, other, project, extras))
+              for other in reversed(offered_that_satisfy(specs))]
     where = f"Python {python} on {lock_wheels.PLATFORM}"
     if found.impossible:
         fits = next((other for other, seen in others if not seen.impossible), None)

@@ -61,6 +61,11 @@ class SpaceConfig:
         """The backend's folder asgi_app is imported from ('' for its root; absent in Spaces made before it)."""
         return str(self.settings.get("app_dir") or "")
 
+    @property
+    def extras(self) -> list[str]:
+        """The backend's optional extras the image installs too (absent in Spaces made before them)."""
+        return list(self.settings.get("extras") or [])
+
     def variables(self) -> list[EnvVar]:
         return [
             EnvVar(name, spec["secret"], spec["required"], str(spec["default"]), spec["help"])

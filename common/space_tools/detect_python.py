@@ -272,19 +272,20 @@ def pinned_by_sync(backend: Path) -> Path | None:
     return manifest
 
 
-def _lock_verdicts(backend: Path, candidates: list[str]) -> dict[str, lock_wheels.LockVerdict]:
-    """Per candidate Python, what the build would compile: from the lock, else from resolving the manifest for it
-    the way check does."""
+def _lock_verdicts(backend: Path, candidates: list[str],
+                   extras: tuple[str, ...]) -> dict[str, lock_wheels.LockVerdict]:
+    """Per candidate Python, what the build would compile (with the optional extras asked): from the lock, else
+    from resolving the manifest for it the way check does."""
     lock = installed_lock(backend)
     if lock is not None:
-        return {python: lock_wheels.verdict(lock[0], python, lock[1]) for python in candidates}
+        return {python: lock_wheels.verdict(lock[0], python, lock[1], extras) for python in candidates}
     manifest = unlocked_manifest(backend)
     if manifest is None:
         return {python: lock_wheels.LockVerdict() for python in candidates}
-    return unlocked_resolution.verdicts(manifest, candidates)
+    return unlocked_resolution.verdicts(manifest, candidates, extras)
 
 
-def _python_version(backend: Path, findings: Findings, current: str) -> None:
+def _python_version(backend: Path, findings: Findings, current: str, extras: tuple[str, ...]) -> None:
     """The Python the lock installs best: .python-version's pin when no other offered Python compiles less, else
     the answer or the newest offered inside requires-python that compiles least (nothing, when one has wheels for
     every package)."""
@@ -292,7 +293,7 @@ def _python_version(backend: Path, findings: Findings, current: str) -> None:
     match = re.search(r"(\d+)\.(\d+)", pinned)
     specs = requires_python(backend)
     fits = offered_that_satisfy([spec for _, spec in specs])
-    verdicts = _lock_verdicts(backend, fits)
+    verdicts = _lock_verdicts(backend, fits, extras)
     best = fewest_source_builds(verdicts)
     installable = [python for python, seen in verdicts.items() if not seen.impossible]
     lock = installed_lock(backend)
@@ -356,17 +357,38 @@ def project_version(backend: Path) -> str:
     return version if isinstance(version, str) else ""
 
 
-def extras(backend: Path) -> dict[str, str]:
-    """{distribution (normalized): the optional extra that lists it}, from [project.optional-dependencies] and
-    Poetry's [tool.poetry.extras]."""
+def _extra_groups(backend: Path) -> dict[str, list]:
+    """The project's optional extras, from [project.optional-dependencies] and Poetry's [tool.poetry.extras]."""
     pyproject = backend_reading.toml(backend / "pyproject.toml")
     groups = dict(pyproject.get("project", {}).get("optional-dependencies") or {})
     groups.update(((pyproject.get("tool") or {}).get("poetry") or {}).get("extras") or {})
+    return groups
+
+
+def extra_names(backend: Path) -> list[str]:
+    return sorted(_extra_groups(backend))
+
+
+def extra_listing(backend: Path) -> dict[str, str]:
+    """{distribution (normalized): the optional extra that lists it}."""
     found: dict[str, str] = {}
-    for extra, requirements in groups.items():
+    for extra, requirements in _extra_groups(backend).items():
         for requirement in requirements if isinstance(requirements, list) else []:
             if name := distribution(requirement):
                 found.setdefault(name, extra)
+    return found
+
+
+def loaded_from_extras(backend: Path, asgi_app: str, app_dir: str, installed: dict) -> dict[str, tuple[str, str]]:
+    """{module: (the file importing it, the extra listing it)} for the packages the app imports as it loads that only
+    an optional extra lists and `installed` (what the image installs) lacks."""
+    listing, found = extra_listing(backend), {}
+    if not listing or not installed:
+        return found
+    for module, where in import_time_names.loaded_packages(backend, asgi_app, app_dir).items():
+        name = distribution(module)
+        if name not in installed and name in listing and not code_imports.own_module(backend / app_dir, module):
+            found[module] = (where, listing[name])
     return found
 
 
@@ -673,6 +695,26 @@ def _string(node: ast.expr, strings: dict[str, str]) -> str | None:
     return None
 
 
+def _extras(backend: Path, findings: Findings, settings: dict) -> tuple[str, ...]:
+    """The optional extras the image installs: those answered, and those listing a package the app imports as it
+    loads that the lock's main dependencies leave out (letta's asyncpg, in its `postgres` extra)."""
+    answered, lock = tuple(settings.get("extras") or []), installed_lock(backend)
+    app = findings.answers().get("asgi_app") or str(settings.get("asgi_app", ""))
+    if lock is None or ":" not in app:
+        return answered
+    app_dir = str(findings.answers().get("app_dir", settings.get("app_dir") or ""))
+    installed = lock_wheels.verdict(lock[0], str(settings.get("python_version") or OFFERED[-1]), lock[1]).installed
+    needed: dict[str, str] = {}
+    for module, (where, extra) in loaded_from_extras(backend, app, app_dir, installed).items():
+        needed.setdefault(extra, f"{where} imports {module}")
+    if not set(needed) - set(answered):
+        return answered
+    chosen = tuple(sorted(set(answered) | set(needed)))
+    findings.add("extras", list(chosen), "the app loads what only these extras install: "
+                 + "; ".join(f"{why} ({extra})" for extra, why in needed.items()))
+    return chosen
+
+
 def find(backend: Path, findings: Findings, settings: dict) -> None:
     found = asgi_apps(backend)
     apps = own_apps(found)
@@ -692,8 +734,9 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
         findings.add("asgi_app", None,
                      "no module-level FastAPI(), Starlette(), app = ...() or app factory in the backend",
                      "answer asgi_app with `copier update --defaults --data asgi_app=package.module:app`")
-    _python_version(backend, findings, str(settings.get("python_version", "")))
+    asked = _extras(backend, findings, settings)
+    _python_version(backend, findings, str(settings.get("python_version", "")), asked)
     python = findings.answers().get("python_version") or str(settings.get("python_version", ""))
-    _prestart(backend, findings, settings, _lock_verdicts(backend, [python])[python].installed)
+    _prestart(backend, findings, settings, _lock_verdicts(backend, [python], asked)[python].installed)
     _opened_folders(backend, findings, settings)
     findings.notes.append(f"dependencies: {manifest(backend)}")

@@ -6,6 +6,7 @@ would fail."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +38,11 @@ def _tags(python: str) -> set:
         compatible_tags(version, interpreter=interpreter, platforms=platforms))
 
 
-def _environment(python: str) -> dict[str, str]:
+def _environment(python: str, extras: tuple[str, ...] = ()) -> dict:
     return {"python_version": minor(python), "python_full_version": full_version(python), "sys_platform": "linux",
             "platform_system": "Linux", "platform_machine": "x86_64", "os_name": "posix",
-            "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+            "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": "",
+            "extras": frozenset(extras)}
 
 
 def _applies(marker: str | None, environment: dict) -> bool:
@@ -105,9 +107,26 @@ def _needed_here(packages: list, environment: dict) -> dict[str, bool]:
     return needed
 
 
+def _wanted_by_extras(data: dict, extras: tuple[str, ...]) -> set[str]:
+    """poetry.lock's optional packages the asked extras install: those its [extras] lists, and what they need."""
+    packages = {_canonical(p.get("name")): p for p in data.get("package") or []}
+    queue = [_canonical(re.split(r"[\s\[(<>=!~;]", name, maxsplit=1)[0])
+             for extra in extras for name in (data.get("extras") or {}).get(extra, [])]
+    wanted: set[str] = set()
+    while queue:
+        name = queue.pop()
+        if name not in wanted:
+            wanted.add(name)
+            queue += [_canonical(dependency) for dependency in (packages.get(name, {}).get("dependencies") or {})]
+    return wanted
+
+
 def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
-    """pylock.toml, poetry.lock, pdm.lock: every package of the default group whose marker holds here."""
+    """pylock.toml, poetry.lock, pdm.lock: every package of the default group (or an asked extra's) whose marker
+    holds here."""
     result = LockVerdict()
+    extras = tuple(environment["extras"])
+    by_extras = _wanted_by_extras(data, extras)
     # Poetry 1.x locks (format 1.1) list each package's files apart from it, under [metadata.files].
     listed_apart = (data.get("metadata") or {}).get("files") or {}
     old_poetry_files = {_canonical(name): files for name, files in listed_apart.items()}
@@ -115,9 +134,10 @@ def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
     needed_here = _needed_here(packages, environment)
     for package in packages:
         groups = package.get("groups") or ([package["category"]] if "category" in package else None)
-        if groups and not {"main", "default"} & set(groups):
+        if groups and not {"main", "default", *extras} & set(groups):
             continue  # a development group (Poetry 1's category "dev"): never installed in the image
-        if package.get("optional") is True or not needed_here.get(_canonical(package.get("name")), True):
+        name = _canonical(package.get("name"))
+        if (package.get("optional") is True and name not in by_extras) or not needed_here.get(name, True):
             continue  # only for an extra the image does not ask for, or only where another platform needs it
         if "files" not in package and _canonical(package.get("name")) in old_poetry_files:
             package = {**package, "files": old_poetry_files[_canonical(package.get("name"))]}
@@ -129,12 +149,13 @@ def _flat(data: dict, environment: dict, tags: set) -> LockVerdict:
     return result
 
 
-def verdict(lock: Path, python: str, project: str | None = None) -> LockVerdict:
-    """For uv.lock, walk it from the backend's own project (not its dev groups), as `uv sync --no-dev`
-    installs it; `project` names it in a workspace's lock, where the root is the workspace's own."""
+def verdict(lock: Path, python: str, project: str | None = None, extras: tuple[str, ...] = ()) -> LockVerdict:
+    """For uv.lock, walk it from the backend's own project (not its dev groups, with the asked optional extras),
+    as `uv sync --no-dev --extra ...` installs it; `project` names it in a workspace's lock, where the root is the
+    workspace's own."""
     data = backend_reading.toml(lock)  # the lock's own tool names what is wrong with an unreadable one
     if lock.name != "uv.lock":
-        return _sorted(_flat(data, _environment(python), _tags(python)))
+        return _sorted(_flat(data, _environment(python, tuple(extras)), _tags(python)))
     packages, result = data.get("package") or [], LockVerdict()
     by_name = defaultdict(list)
     for package in packages:
@@ -142,6 +163,7 @@ def verdict(lock: Path, python: str, project: str | None = None) -> LockVerdict:
     environment, tags = _environment(python), _tags(python)
     queue = [p for p in packages if p.get("name") == project] if project else [
         p for p in packages if "." in ((p.get("source") or {}).get("virtual"), (p.get("source") or {}).get("editable"))]
+    roots = {(p.get("name"), p.get("version")) for p in queue}
     seen: set[tuple[str, str]] = set()
     while queue:
         package = queue.pop()
@@ -152,6 +174,8 @@ def verdict(lock: Path, python: str, project: str | None = None) -> LockVerdict:
         if "registry" in (package.get("source") or {}):
             _judge(package, tags, result)
         edges = list(package.get("dependencies") or [])
+        if key in roots:
+            edges += [edge for extra in extras for edge in (package.get("optional-dependencies") or {}).get(extra, [])]
         for edge in edges:
             if not _applies(edge.get("marker"), environment):
                 continue

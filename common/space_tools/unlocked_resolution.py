@@ -31,29 +31,32 @@ class Resolution(NamedTuple):
     releases: str = ""
 
 
-def resolve(manifest: Path, python: str, into: Path) -> Resolution:
-    """The manifest's pins as `into`/pylock.toml: as of its last commit when that resolves, else the newest."""
+def resolve(manifest: Path, python: str, into: Path, extras: tuple[str, ...] = ()) -> Resolution:
+    """The manifest's pins (with pyproject.toml's asked optional extras) as `into`/pylock.toml: as of its last commit
+    when that resolves, else the newest."""
     when = git_source.last_committed(manifest)
     if when is None:
-        return _compile(manifest, python, into, None, "the newest releases (it is not committed as it is)")
+        return _compile(manifest, python, into, None, "the newest releases (it is not committed as it is)", extras)
     try:
-        found = _compile(manifest, python, into, when, f"the releases of its last commit, {when[:10]}")
+        found = _compile(manifest, python, into, when, f"the releases of its last commit, {when[:10]}", extras)
     except Unresolvable:  # releases older than every offered Python, or than a build tool they need
         found = Resolution(None)
     if found.lock is not None:
         return found
     return _compile(manifest, python, into, None,
-                    f"the newest releases (those of its last commit, {when[:10]}, don't resolve for Python {python})")
+                    f"the newest releases (those of its last commit, {when[:10]}, don't resolve for Python {python})",
+                    extras)
 
 
 # What uv answered, per manifest (and its mtime), Python and date: `check` resolves before sync does, in one process.
 _ANSWERED: dict[tuple, tuple[bytes | None, str, bool]] = {}
 
 
-def _compile(manifest: Path, python: str, into: Path, as_of: str | None, releases: str) -> Resolution:
-    key = (str(manifest.resolve()), manifest.stat().st_mtime_ns, python, as_of)
+def _compile(manifest: Path, python: str, into: Path, as_of: str | None, releases: str,
+             extras: tuple[str, ...]) -> Resolution:
+    key = (str(manifest.resolve()), manifest.stat().st_mtime_ns, python, as_of, tuple(extras))
     if key not in _ANSWERED:
-        _ANSWERED[key] = _uv_compile(manifest, python, as_of)
+        _ANSWERED[key] = _uv_compile(manifest, python, as_of, extras)
     pins, why_not, unsatisfiable = _ANSWERED[key]
     if unsatisfiable:
         raise Unresolvable(why_not)
@@ -63,7 +66,8 @@ def _compile(manifest: Path, python: str, into: Path, as_of: str | None, release
     return Resolution(into / PINS_FILE, "", releases)
 
 
-def _uv_compile(manifest: Path, python: str, as_of: str | None) -> tuple[bytes | None, str, bool]:
+def _uv_compile(manifest: Path, python: str, as_of: str | None,
+                extras: tuple[str, ...]) -> tuple[bytes | None, str, bool]:
     """uv's pins as pylock.toml's bytes, or None and why, and whether no set of versions satisfies the manifest."""
     uv = shutil.which("uv")
     if uv is None:
@@ -73,7 +77,8 @@ def _uv_compile(manifest: Path, python: str, as_of: str | None) -> tuple[bytes |
         # Universal, like uv.lock: the pins hold wheels for every platform, so a local build on an arm64 machine
         # installs them too; lock_wheels reads Spaces' (Linux x86_64) from them.
         command = [uv, "pip", "compile", manifest.name, "--python-version", python, "--universal",
-                   "--quiet", "--no-header", "-o", str(output), *(["--exclude-newer", as_of] if as_of else [])]
+                   "--quiet", "--no-header", "-o", str(output), *(["--exclude-newer", as_of] if as_of else []),
+                   *(f"--extra={extra}" for extra in extras if manifest.name == "pyproject.toml")]
         # The cache answers in a second when these pins were resolved before; only then ask the index.
         for extra in (["--offline"], []):
             result = subprocess.run([*command, *extra], cwd=manifest.parent, capture_output=True, text=True,
@@ -103,17 +108,18 @@ def _paths_from_backend(output: Path, backend: Path) -> bytes:
     return _LOCAL_PATH.sub(moved, output.read_text(encoding="utf-8")).encode("utf-8")
 
 
-def resolved_verdict(manifest: Path, python: str, scratch: Path) -> lock_wheels.LockVerdict | None:
+def resolved_verdict(manifest: Path, python: str, scratch: Path,
+                     extras: tuple[str, ...] = ()) -> lock_wheels.LockVerdict | None:
     """What the build would compile on `python`, from uv's resolution for it; None when it can't be resolved."""
     scratch.mkdir(parents=True, exist_ok=True)
     try:
-        resolved = resolve(manifest, python, scratch).lock
+        resolved = resolve(manifest, python, scratch, extras).lock
     except Unresolvable:
         return None
     return lock_wheels.verdict(resolved, python) if resolved is not None else None
 
 
-def verdicts(manifest: Path, pythons: list[str]) -> dict[str, lock_wheels.LockVerdict]:
+def verdicts(manifest: Path, pythons: list[str], extras: tuple[str, ...] = ()) -> dict[str, lock_wheels.LockVerdict]:
     """Per Python, what its own resolution would compile (each Python resolves apart: an older one may get
     releases with wheels); one that does not resolve can't be installed; nothing predicted without uv or index."""
     found = {}
@@ -122,7 +128,7 @@ def verdicts(manifest: Path, pythons: list[str]) -> dict[str, lock_wheels.LockVe
             into = Path(scratch, python)
             into.mkdir()
             try:
-                resolved = resolve(manifest, python, into).lock
+                resolved = resolve(manifest, python, into, extras).lock
             except Unresolvable as error:
                 found[python] = lock_wheels.LockVerdict(impossible=[f"{manifest.name} ({error})"])
                 continue
