@@ -586,6 +586,9 @@ _PATH_LITERAL = re.compile(r"""[rbf]?["'](?P<name>(?:\./)?[\w@.-]+(?:/[\w@.-]+)+
 # A path built from literal parts: `Path.cwd() / "assets" / "font" / "Arial.ttf"`, `os.path.join(BASE, "a", "b")`.
 _PATH_PARTS = re.compile(r"""(?:/\s*["'][\w@.-]+["']\s*){2,}|\bos\.path\.join\((?P<joined>[^()]*)\)""")
 _PART = re.compile(r"""["']([\w@.-]+)["']""")
+# A settings or data file at the backend's root named alone (private-gpt's `"settings.yaml"`, looked for in folders
+# its code lists): only in the app's own code, only a file the backend holds.
+_ROOT_DATA_FILE = re.compile(r"""["']([\w-]+(?:\.[\w-]+)*\.(?:ya?ml|json|toml|ini|cfg|conf|csv))["']""")
 
 
 # A path built from the module's own file: `Path(__file__).parent / "dist"`, `Path(__file__).resolve().parent.parent
@@ -631,6 +634,8 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
             # a package ships whole as code: only the build output in it (dist/) needs listing
             named += [name for name in _built_from_files(root, path, text)
                       if name.split("/")[0] not in served or never_ship.local_only(name, is_dir=(root / name).is_dir())]
+            named += [name for name in _ROOT_DATA_FILE.findall(text)
+                      if (root / name).is_file() and name not in dependency_files.all_files("python")]
         for name in named:
             name = name.removeprefix("./").rstrip("/")
             if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
