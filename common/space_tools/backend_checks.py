@@ -144,7 +144,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     installed = lock_wheels.verdict(lock[0], python, lock[1], extras).installed if lock is not None else {}
     _refuse_an_uninstalled_prestart_tool(installed, lock[0].name if lock is not None else "", prestart)
     _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "", prestart)
-    _refuse_an_import_only_an_extra_installs(config, folder, installed)
+    _refuse_an_import_only_an_extra_installs(config, folder, python)
     if (installed and "uvicorn" not in installed) or not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard",
                                                                      manifests):
         notes.append("uvicorn is not among the backend's main dependencies: the image serves the app with its own "
@@ -238,10 +238,11 @@ def _refuse_unusable_extras(folder: Path, extras: tuple[str, ...]) -> None:
                          f"'extras={json.dumps(defined[:1])}'` (or run `./space detect --write`).")
 
 
-def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, installed: dict[str, str]) -> None:
-    """A package the app imports as it loads that only an optional extra lists (letta imports asyncpg, in its
+def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, python: str) -> None:
+    """A package the app imports as it loads that only an optional extra installs (letta imports asyncpg, in its
     `postgres` extra) and the answer `extras` leaves out: the start would stop on ModuleNotFoundError."""
-    loaded = detect_python.loaded_from_extras(folder, config.settings["asgi_app"], config.app_dir, installed)
+    loaded = detect_python.loaded_from_extras(folder, config.settings["asgi_app"], config.app_dir, python,
+                                              tuple(config.extras))
     for module, (where, extra) in list(loaded.items())[:1]:
         raise SpaceError(f"{where} imports {module}, which only the backend's `{extra}` extra installs, and "
                          "the image installs the main dependencies and the extras answered, so the start would "

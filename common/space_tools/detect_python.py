@@ -379,16 +379,26 @@ def extra_listing(backend: Path) -> dict[str, str]:
     return found
 
 
-def loaded_from_extras(backend: Path, asgi_app: str, app_dir: str, installed: dict) -> dict[str, tuple[str, str]]:
-    """{module: (the file importing it, the extra listing it)} for the packages the app imports as it loads that only
-    an optional extra lists and `installed` (what the image installs) lacks."""
-    listing, found = extra_listing(backend), {}
-    if not listing or not installed:
-        return found
+def loaded_from_extras(backend: Path, asgi_app: str, app_dir: str, python: str,
+                       answered: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """{module: (the file importing it, the extra installing it)} for the packages the app imports as it loads that
+    the lock installs only with an optional extra (listed by it, or needed by what it lists: private-gpt imports
+    httpx2, which its mcp needs), and not with the main dependencies and the extras answered; the smallest extra."""
+    lock, names = installed_lock(backend), extra_names(backend)
+    if lock is None or not names:
+        return {}
+    installed = lock_wheels.verdict(lock[0], python, lock[1], answered).installed
+    by_extra: dict[str, dict] = {}
+    found = {}
     for module, where in import_time_names.loaded_packages(backend, asgi_app, app_dir).items():
         name = distribution(module)
-        if name not in installed and name in listing and not code_imports.own_module(backend / app_dir, module):
-            found[module] = (where, listing[name])
+        if name in installed or code_imports.own_module(backend / app_dir, module):
+            continue
+        by_extra = by_extra or {extra: lock_wheels.verdict(lock[0], python, lock[1], (extra,)).installed
+                                for extra in names}
+        offering = sorted((len(packages), extra) for extra, packages in by_extra.items() if name in packages)
+        if offering:
+            found[module] = (where, offering[0][1])
     return found
 
 
@@ -703,14 +713,14 @@ def _string(node: ast.expr, strings: dict[str, str]) -> str | None:
 def _extras(backend: Path, findings: Findings, settings: dict) -> tuple[str, ...]:
     """The optional extras the image installs: those answered, and those listing a package the app imports as it
     loads that the lock's main dependencies leave out (letta's asyncpg, in its `postgres` extra)."""
-    answered, lock = tuple(settings.get("extras") or []), installed_lock(backend)
+    answered = tuple(settings.get("extras") or [])
     app = findings.answers().get("asgi_app") or str(settings.get("asgi_app", ""))
-    if lock is None or ":" not in app:
+    if ":" not in app:
         return answered
     app_dir = str(findings.answers().get("app_dir", settings.get("app_dir") or ""))
-    installed = lock_wheels.verdict(lock[0], str(settings.get("python_version") or OFFERED[-1]), lock[1]).installed
+    python = str(settings.get("python_version") or OFFERED[-1])
     needed: dict[str, str] = {}
-    for module, (where, extra) in loaded_from_extras(backend, app, app_dir, installed).items():
+    for module, (where, extra) in loaded_from_extras(backend, app, app_dir, python, answered).items():
         needed.setdefault(extra, f"{where} imports {module}")
     if not set(needed) - set(answered):
         return answered
