@@ -624,6 +624,42 @@ def _built_from_files(root: Path, path: Path, text: str) -> list[str]:
     return found
 
 
+# A module-level name bound to a folder from the module's own file (`ROOT = Path(__file__).parents[1]`, `BASE_DIR =
+# Path(__file__).resolve().parent.parent`), read to its statement's end, and a path the code builds on it (`ROOT / "ui"`).
+_FOLDER_NAME = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?P<value>[^\n]*(?:\n[ \t)\]][^\n]*)*)", re.M)
+_FILE_UPS = re.compile(r"__file__\s*\)+(?:\s*\.\s*(?:resolve|absolute)\(\s*\))?"
+                       r"(?:(?P<ups>(?:\s*\.\s*parent\b)+)|\s*\.\s*parents\s*\[\s*(?P<index>\d+)\s*\])")
+
+
+def _built_on_named_folders(root: Path, files: list[Path]) -> dict[str, str]:
+    """{path relative to the backend: the file building it} for `NAME / "part"` in these files, where a module of
+    them binds NAME to a folder from its own file's: private-gpt's `PROJECT_ROOT_PATH / "ui"`."""
+    folders: dict[str, set[Path]] = {}
+    texts = {path: backend_reading.text(path) for path in files}
+    for path, text in texts.items():
+        for match in _FOLDER_NAME.finditer(text):
+            if ups := _FILE_UPS.search(match["value"]):
+                count = ups["ups"].count("parent") if ups["ups"] else int(ups["index"]) + 1
+                folders.setdefault(match["name"], set()).add(path.parents[count - 1] if count <= len(path.parents)
+                                                             else path.parents[-1])
+    found: dict[str, str] = {}
+    for name, bases in folders.items():
+        use = re.compile(rf"\b{name}\s*/\s*[\"']([\w@.-]+(?:/[\w@.-]+)*)[\"']")
+        for path, text in texts.items():
+            for part in use.findall(text):
+                for base in bases:
+                    found.setdefault(posixpath.relpath((base / part).as_posix(), root.as_posix()),
+                                     path.relative_to(root).as_posix())
+    return found
+
+
+def _data_path(root: Path, name: str) -> bool:
+    """A file or folder of the backend that is data, not code (no Python in it), and may ship."""
+    return (_opened_by_name(root, name, folder=False) and not never_ship.never(name)
+            and not any(backend_reading.source_files(root / name, (".py",)) if (root / name).is_dir()
+                        else [name.endswith(".py")]))
+
+
 def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     root, found = backend.resolve(), {}
     asgi_app = findings.get("asgi_app")
@@ -631,7 +667,12 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     answered = findings.get("app_dir")
     imported_from = str(answered.value if answered else settings.get("app_dir") or "")
     served = set(code_imports.python_imports(root, app, imported_from)) if ":" in app else set()
-    for path in backend_reading.source_files(root, (".py",)):
+    sources = backend_reading.source_files(root, (".py",))
+    for name, where in _built_on_named_folders(root, [path for path in sources
+                                                      if path.relative_to(root).parts[0] in served]).items():
+        if _data_path(root, name):
+            found.setdefault(name, where)
+    for path in sources:
         text = backend_reading.text(path)
         for match in _OPENED.finditer(text):
             name = match["name"].removeprefix("./").rstrip("/")
@@ -648,9 +689,7 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
                       if (root / name).is_file() and name not in dependency_files.all_files("python")]
         for name in named:
             name = name.removeprefix("./").rstrip("/")
-            if (name and _opened_by_name(root, name, folder=False) and not never_ship.never(name)
-                    and not any(backend_reading.source_files(root / name, (".py",)) if (root / name).is_dir()
-                                else [name.endswith(".py")])):
+            if name and _data_path(root, name):
                 found.setdefault(name, path.relative_to(root).as_posix())
     if found:
         shown = ", ".join(f"{name} ({where})" for name, where in found.items())
