@@ -4,6 +4,7 @@ then hand over to uvicorn; snapshot once more when it returns."""
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import re
@@ -65,11 +66,13 @@ def _serve(port: int, workers: int, keeping) -> None:
         prestart.run(settings.PRESTART)
     if keeping:
         keeping.prepare()  # WAL before the first request: switching while the app writes could fail a write
-    print(f"space: serving with {_serving_libraries()}", file=sys.stderr, flush=True)
+    served_with, loop = _serving_libraries()
+    print(f"space: serving with {served_with}", file=sys.stderr, flush=True)
     import uvicorn  # imported late so a configuration error costs no start-up time
 
     options = dict(
         factory=True,  # the backend loads when uvicorn calls it, so space_serve.asgi imports without one
+        loop=loop,
         host=settings.LISTEN_HOST,
         port=port,
         workers=workers,
@@ -83,16 +86,20 @@ def _serve(port: int, workers: int, keeping) -> None:
     uvicorn.run("space_serve.asgi:create_app", **{name: value for name, value in options.items() if name in known})
 
 
-def _serving_libraries() -> str:
-    """Offer uvloop and httptools to uvicorn (its "auto" picks them), after the backend's own packages."""
+def _serving_libraries() -> tuple[str, str]:
+    """Offer uvloop and httptools to uvicorn (its "auto" picks them), after the backend's own packages; and the
+    event loop: asyncio's for a backend that has nest_asyncio and no uvloop of its own (it can't patch uvloop's)."""
+    own_loop = importlib.util.find_spec("uvloop") is not None
+    loop = "asyncio" if not own_loop and importlib.util.find_spec("nest_asyncio") is not None else "auto"
     sys.path.append(SERVING_LIBRARIES)  # appended: a backend that pins its own uvloop or httptools keeps it
     chosen = []
     for name, fallback in (("uvloop", "asyncio"), ("httptools", "h11")):
         try:
-            chosen.append(f"{name} {metadata.version(name)}")
+            version = "" if (name, loop) == ("uvloop", "asyncio") else metadata.version(name)
         except metadata.PackageNotFoundError:
-            chosen.append(fallback)
-    return " and ".join(chosen)
+            version = ""
+        chosen.append(f"{name} {version}" if version else fallback)
+    return " and ".join(chosen), loop
 
 
 if __name__ == "__main__":
