@@ -88,9 +88,9 @@ def _serve(port: int, workers: int, keeping) -> None:
 
 def _serving_libraries() -> tuple[str, str]:
     """Offer uvloop and httptools to uvicorn (its "auto" picks them), after the backend's own packages; and the
-    event loop: asyncio's for a backend that has nest_asyncio and no uvloop of its own (it can't patch uvloop's)."""
-    own_loop = importlib.util.find_spec("uvloop") is not None
-    loop = "asyncio" if not own_loop and importlib.util.find_spec("nest_asyncio") is not None else "auto"
+    event loop: asyncio's for a backend that has nest_asyncio, which can't patch uvloop's (private-gpt's own launch
+    asks uvicorn for asyncio's)."""
+    loop = "asyncio" if importlib.util.find_spec("nest_asyncio") is not None else "auto"
     sys.path.append(SERVING_LIBRARIES)  # appended: a backend that pins its own uvloop or httptools keeps it
     chosen = []
     for name, fallback in (("uvloop", "asyncio"), ("httptools", "h11")):
