@@ -749,23 +749,40 @@ def _string(node: ast.expr, strings: dict[str, str]) -> str | None:
     return None
 
 
+# The extras a backend's own Dockerfile installs: `--extra X`, `-E X`, `--extras "X Y"`, `.[X,Y]`, or the default of a
+# build argument named like EXTRAS that its install reads (private-gpt's `ARG EXTRAS="core"`, `--extra $extra`).
+_DOCKERFILE_EXTRAS = re.compile(r"""(?:--extra|-E|--extras|-G)[ =]["']?(?P<flag>[\w.\- ]+)|\.\[(?P<bracket>[\w.,\- ]+)\]"""
+                                r"""|^\s*(?:ARG|ENV)\s+\w*EXTRAS\w*[ =]["']?(?P<default>[\w.\- ]+)""", re.M)
+
+
+def _own_image_extras(backend: Path) -> tuple[list[str], str]:
+    """The defined extras the backend's own Dockerfile installs, and which line says so."""
+    text = backend_reading.text(backend / "Dockerfile") if (backend / "Dockerfile").is_file() else ""
+    defined, found = set(extra_names(backend)), []
+    for match in _DOCKERFILE_EXTRAS.finditer(text):
+        words = re.split(r"[\s,]+", match["flag"] or match["bracket"] or match["default"])
+        found += [word for word in words if word in defined and word not in found]
+    return found, "the backend's own Dockerfile installs it"
+
+
 def _extras(backend: Path, findings: Findings, settings: dict) -> tuple[str, ...]:
-    """The optional extras the image installs: those answered, and those listing a package the app imports as it
-    loads that the lock's main dependencies leave out (letta's asyncpg, in its `postgres` extra)."""
+    """The optional extras the image installs: those answered, those the backend's own Dockerfile installs, and
+    those installing a package the app imports as it loads that the main dependencies leave out (letta's asyncpg,
+    in its `postgres` extra)."""
     answered = tuple(settings.get("extras") or [])
     app = findings.answers().get("asgi_app") or str(settings.get("asgi_app", ""))
     if ":" not in app:
         return answered
     app_dir = str(findings.answers().get("app_dir", settings.get("app_dir") or ""))
     python = str(settings.get("python_version") or OFFERED[-1])
-    needed: dict[str, str] = {}
-    for module, (where, extra) in loaded_from_extras(backend, app, app_dir, python, answered).items():
+    own, why = _own_image_extras(backend)
+    needed: dict[str, str] = {extra: why for extra in own}
+    for module, (where, extra) in loaded_from_extras(backend, app, app_dir, python, (*answered, *own)).items():
         needed.setdefault(extra, f"{where} imports {module}")
     if not set(needed) - set(answered):
         return answered
     chosen = tuple(sorted(set(answered) | set(needed)))
-    findings.add("extras", list(chosen), "the app loads what only these extras install: "
-                 + "; ".join(f"{why} ({extra})" for extra, why in needed.items()))
+    findings.add("extras", list(chosen), "; ".join(f"{extra}: {why}" for extra, why in needed.items()))
     return chosen
 
 
