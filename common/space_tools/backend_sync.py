@@ -163,7 +163,8 @@ def plan(config: SpaceConfig) -> SyncPlan:
                                     f"entry for the backend written to ./backend/{pnpm_workspace_lock.LOCK}")
     workspace = workspace_lock.needs_export(source) if config.runtime == "python" else None
     if workspace is not None:
-        collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace)
+        collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace,
+                                                                                   tuple(config.extras))
         collector.plan.notes.append(f"pins from the uv workspace's {workspace / 'uv.lock'}, exported with uv to "
                                     f"./backend/{workspace_lock.EXPORT_FILE}")
     elif config.runtime == "python":
@@ -179,7 +180,8 @@ def _pin_an_unlocked_manifest(config: SpaceConfig, source: Path, plan: SyncPlan)
         return
     with tempfile.TemporaryDirectory(prefix="space-resolve-") as scratch:
         try:
-            found = unlocked_resolution.resolve(manifest, str(config.settings.get("python_version", "")), Path(scratch))
+            found = unlocked_resolution.resolve(manifest, str(config.settings.get("python_version", "")), Path(scratch),
+                                                tuple(config.extras))
         except unlocked_resolution.Unresolvable as error:
             found = unlocked_resolution.Resolution(None, str(error))
         if found.lock is None:

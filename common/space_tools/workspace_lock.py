@@ -46,8 +46,9 @@ def _members_it_needs(root: Path, name: str) -> list[str]:
     return sorted({d.get("name") for d in own.get("dependencies") or []} & local - {name})
 
 
-def export(backend: Path, root: Path) -> bytes:
-    """The member's non-dev pins, exactly as the workspace's uv.lock has them, as pylock.toml."""
+def export(backend: Path, root: Path, extras: tuple[str, ...] = ()) -> bytes:
+    """The member's non-dev pins (with the asked optional extras), exactly as the workspace's uv.lock has them, as
+    pylock.toml."""
     name = member_name(backend)
     if not name:
         raise SpaceError(f"{backend / 'pyproject.toml'} names no [project] name, so uv can't export its pins from "
@@ -63,7 +64,7 @@ def export(backend: Path, root: Path) -> bytes:
                          "workspace's uv.lock with uv, which is not on PATH: install uv.")
     result = subprocess.run(
         [uv, "export", "--frozen", "--package", name, "--no-dev", "--no-emit-workspace", "--format", EXPORT_FILE,
-         "--quiet"], cwd=backend, capture_output=True, text=True, timeout=120)
+         "--quiet", *(f"--extra={extra}" for extra in extras)], cwd=backend, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
         raise SpaceError(f"`uv export --package {name}` of the workspace's uv.lock at {root} failed: {reason}")
