@@ -90,11 +90,15 @@ def test_a_workspace_member_builds_and_serves_with_the_locked_versions(render, c
         assert docker.http_get(f"{url}/version") == (200, b'"0.30.6"')
 
 
+# With an optional extra its app imports as it loads: detect answers extras, and each tool installs it.
 PYTHON_PROJECT = '[project]\nname = "api"\nversion = "1"\nrequires-python = ">=3.11"\n' \
                  'dependencies = ["fastapi", "uvicorn==0.30.6"]\n' \
+                 '[project.optional-dependencies]\nhuman = ["humanize==4.12.3"]\n' \
                  '[tool.poetry]\npackage-mode = false\n[tool.pdm]\ndistribution = false\n'
+PYTHON_APP = WORKSPACE["services/api/api.py"].replace("import uvicorn\n", "import humanize\nimport uvicorn\n") + \
+    "\n\n@app.get('/human')\ndef human():\n    return humanize.naturalsize(2048)\n"
 # How each tool installs the lock in the image, as check says it.
-PYTHON_LOCKERS = {"poetry": "poetry install --only main", "pdm": "pdm sync --prod"}
+PYTHON_LOCKERS = {"uv": "uv sync --locked", "poetry": "poetry install --only main", "pdm": "pdm sync --prod"}
 
 
 def _pinned_tool(project: Path, tool: str) -> str:
@@ -104,9 +108,8 @@ def _pinned_tool(project: Path, tool: str) -> str:
 
 @pytest.mark.docker
 @pytest.mark.parametrize("tool", PYTHON_LOCKERS)
-def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cli, tmp_path, tool):
-    backend = write_backend(tmp_path / "backend", {"pyproject.toml": PYTHON_PROJECT,
-                                            "api.py": WORKSPACE["services/api/api.py"]})
+def test_uv_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly_with_the_extras_the_app_loads(render, cli, tmp_path, tool):
+    backend = write_backend(tmp_path / "backend", {"pyproject.toml": PYTHON_PROJECT, "api.py": PYTHON_APP})
     space = make_space(render, "python", backend, f"{tool}-lock")
     pinned = ["--with", f"hishel=={_pinned_tool(space.project, 'pdm_hishel')}"] if tool == "pdm" else []
     subprocess.run([sys.executable, "-m", "uv", "tool", "run", "--quiet", "--from",
@@ -114,7 +117,9 @@ def test_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly(render, cl
                    cwd=backend, check=True, capture_output=True, timeout=300)
     with running(cli, space) as url:
         assert f"dependencies: {tool}.lock ({PYTHON_LOCKERS[tool]})" in space_tools(space.project, "check").stdout
+        assert space.settings["extras"] == ["human"]
         assert docker.http_get(f"{url}/version") == (200, b'"0.30.6"')
+        assert docker.http_get(f"{url}/human") == (200, b'"2.0 kB"')
 
 
 # A Poetry project as `poetry new --src` writes it, without a [project] table and without a committed lock: its

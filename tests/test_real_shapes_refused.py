@@ -681,10 +681,53 @@ def test_a_package_the_app_loads_that_only_an_extra_installs_is_refused(render, 
     if refused:
         assert _refused(project) == (
             "error: app/orm.py imports asyncpg, which only the backend's `postgres` extra installs, and the image "
-            "installs the main dependencies, so the start would fail with ModuleNotFoundError: move asyncpg to the "
-            "main dependencies.\n")
-    else:
-        space_tools(project, "check")  # ok
+            "installs the main dependencies and the extras answered, so the start would fail with "
+            "ModuleNotFoundError: run `./space detect --write`, which answers extras, or move asyncpg to the main "
+            "dependencies.\n")
+    space_tools(project, "detect", "--write")
+    assert json.loads((project / "space.json").read_text())["extras"] == (["postgres"] if refused else [])
+    space_tools(project, "check")  # ok
+
+
+# zylon-ai/private-gpt imports httpx2, which no extra lists but mcp, in its `tool-mcp` extra, needs; its own
+# Dockerfile installs its `core` extra (`ARG EXTRAS="core"`, then `uv sync --extra $extra` for each).
+OWN_IMAGE = 'FROM python:3.11-slim\nARG EXTRAS="server"\nCOPY . /app\nWORKDIR /app\nRUN pip install uv && \\\n' \
+            '    for extra in $EXTRAS; do flags="$flags --extra $extra"; done && uv sync --frozen --no-dev $flags\n'
+
+
+def test_the_extras_the_backends_own_image_installs_and_those_that_install_what_the_app_loads_are_answered(
+        render, tmp_path):
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115"',
+                      extras='server = ["uvicorn>=0.30"]\nclient = ["httpx>=0.27"]\ndev = ["pytest"]')
+    write_backend(backend, {"Dockerfile": OWN_IMAGE, "app/tls.py": "import ssl\n\nimport certifi\n\n"
+                            "CONTEXT = ssl.create_default_context(cafile=certifi.where())\n",
+                            "app/main.py": "from app.tls import CONTEXT\n" + MAIN})
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = space_tools(project, "detect", "--write").stdout
+
+    assert _answer(shown, "extras") == '["client", "server"]'
+    assert "server: the backend's own Dockerfile installs it; client: app/tls.py imports certifi" in shown
+    space_tools(project, "check")  # ok
+
+
+@pytest.mark.parametrize("manifest, extras, refused", [
+    ("uv.lock", ["postgres"], "error: extras names postgres, which pyproject.toml does not define (its extras: server):"
+                              " fix the answer with `copier update --defaults --data 'extras=[\"server\"]'` (or run "
+                              "`./space detect --write`).\n"),
+    ("requirements.txt", ["server"], "error: extras names server, and the image installs requirements.txt, which "
+                                     "installs what it lists: list their packages in requirements.txt, or answer "
+                                     "`extras=[]`.\n"),
+])
+def test_extras_the_image_cannot_install_are_refused(render, tmp_path, manifest, extras, refused):
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"', extras='server = ["granian"]')
+    if manifest == "requirements.txt":
+        (backend / "uv.lock").unlink()
+        (backend / "pyproject.toml").unlink()
+        write_backend(backend, {"requirements.txt": "fastapi>=0.115\nuvicorn>=0.30\n"})
+    project = render(runtime="python", backend_path=str(backend), extras=extras)
+
+    assert _refused(project) == refused
 
 
 # All-Hands-AI/OpenHands serves ./frontend/build, which its frontend's toolchain writes and git ignores, as its
