@@ -711,7 +711,7 @@ def test_the_extras_the_backends_own_image_installs_and_those_that_install_what_
     space_tools(project, "check")  # ok
 
 
-@pytest.mark.parametrize("manifest, extras, refused", [
+@pytest.mark.parametrize("manifest, extras, refused", ids=["undefined", "requirements"], argvalues=[
     ("uv.lock", ["postgres"], "error: extras names postgres, which pyproject.toml does not define (its extras: server):"
                               " fix the answer with `copier update --defaults --data 'extras=[\"server\"]'` (or run "
                               "`./space detect --write`).\n"),

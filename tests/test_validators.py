@@ -30,6 +30,8 @@ BAD_ANSWERS = [
     ({"asgi_app": "app.main:create_app(debug=True)"}, "or module:create_app() for a factory"),
     ({"app_dir": "../src"}, 'is not a folder inside the backend like src (a relative path, no "..")'),
     ({"app_dir": "/srv/app"}, "is not a folder inside the backend like src"),
+    ({"extras": "postgres"}, 'extras must be a list of the backend\'s optional extras, e.g. ["postgres"]'),
+    ({"extras": ["postgres; rm -rf /"]}, 'is not an extra\'s name like postgres'),
     ({"workers": 0}, "Workers must be between 1 and 32"),
     ({"prestart": "alembic upgrade head\nrm -rf /"}, "prestart must be one line"),
     ({"env_vars": {"WEB_CONCURRENCY": {}}}, "is set by the template or by Spaces"),
