@@ -127,6 +127,7 @@ TEXT_ANSWERS = {
     "backend_files": ({"backend_path": "../backend", "backend_files": ["app\n"]}, "backend_files"),
     "asgi_app": ({"asgi_app": "app.main:app\n"}, "asgi_app"),
     "app_dir": ({"app_dir": "src\n"}, "app_dir"),
+    "extras": ({"extras": ["postgres\n"]}, "extras"),
     "python_version": ({"python_version": "3.11.7\n"}, "python_version"),
     "entry_file": ({"runtime": "node", "entry_file": "auth-server.ts\n"}, "entry_file"),
     "prisma_schema": ({"runtime": "node", "prisma_schema": "prisma/schema.prisma\n"}, "prisma_schema"),
