@@ -1,7 +1,8 @@
 """The Python image serves with uvloop and httptools, kept outside the backend's environment, and the app
 behaves as it does without them: its own test suite passes inside the image with them importable; a backend
 that pins its own uvloop keeps it; where no wheel exists for the platform, the build says so and the image
-serves with what remains (asyncio, h11). A backend that keeps uvicorn for development only (its own Dockerfile
+serves with what remains (asyncio, h11); a backend with nest_asyncio, which can't patch uvloop's loop, is served
+on asyncio's. A backend that keeps uvicorn for development only (its own Dockerfile
 installs it apart) is served by the image's own uvicorn, in the same layer."""
 
 from __future__ import annotations
@@ -29,6 +30,30 @@ PINNED_APP = """\
 from fastapi import FastAPI
 
 app = FastAPI()
+
+
+@app.get("/")
+def root():
+    return {"hello": "world"}
+"""
+
+
+# zylon-ai/private-gpt's lifespan patches the running loop with nest_asyncio (its own launch asks uvicorn for
+# asyncio's); its lock has uvloop too, through uvicorn[standard].
+NESTED_APP = """\
+from contextlib import asynccontextmanager
+
+import nest_asyncio
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    nest_asyncio.apply()
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
 
 
 @app.get("/")
@@ -133,3 +158,15 @@ def test_a_backend_with_uvicorn_only_for_development_is_served_by_the_images_own
             assert docker.http_get(f"http://127.0.0.1:{port}/") == (200, b'{"hello":"world"}')
     finally:
         docker.remove_image(tag)
+
+
+def test_a_backend_with_nest_asyncio_is_served_on_asyncios_loop_even_with_its_own_uvloop(render, tmp_path,
+                                                                                         built_images):
+    backend = tmp_path / "nested"
+    backend.mkdir()
+    (backend / "main.py").write_text(NESTED_APP)
+    (backend / "requirements.txt").write_text(f"fastapi>=0.110\nuvicorn>=0.30\nuvloop=={OWN_UVLOOP}\n"
+                                              "nest_asyncio==1.6.0\n")
+    project = render(runtime="python", space_name="nested-loop", backend_path=str(backend), asgi_app="main:app")
+    tag = built_images("python-nested-loop", project)
+    assert _serving_line(tag) == ("asyncio", f"httptools {IMAGE_HTTPTOOLS}")

@@ -453,6 +453,33 @@ def test_a_data_file_the_code_reads_at_import_is_shipped(render, tmp_path):
     assert "the app opens these by name: resources/unittest_template.py (backend/routes.py)" in detected
 
 
+def test_what_the_app_finds_through_a_folder_it_names_is_shipped(render, tmp_path):
+    """zylon-ai/private-gpt: its project's root, from its own file's folder (overridable), is where its launcher
+    serves ui/ from and where its settings loader looks for settings.yaml, a name it builds no path of."""
+    backend = write_backend(tmp_path / "backend", {
+        "private_gpt/__init__.py": "",
+        "private_gpt/constants.py": 'import os\nfrom pathlib import Path\n\nPROJECT_ROOT_PATH: Path = (\n'
+                                    '    Path(os.environ.get("PGPT_PROJECT_ROOT", str(Path(__file__).parents[1])))\n'
+                                    '    .expanduser()\n    .resolve()\n)\n',
+        "private_gpt/settings.py": 'from pathlib import Path\n\nfrom private_gpt.constants import PROJECT_ROOT_PATH\n'
+                                   '\n\ndef load(profile: str) -> str:\n'
+                                   '    name = "settings.yaml" if profile == "default" else f"settings-{profile}.yaml"\n'
+                                   '    return (PROJECT_ROOT_PATH / name).read_text()\n\n\nSETTINGS = load("default")\n',
+        "private_gpt/main.py": 'from fastapi import FastAPI\nfrom fastapi.staticfiles import StaticFiles\n\n'
+                               'from private_gpt.constants import PROJECT_ROOT_PATH\n'
+                               'from private_gpt.settings import SETTINGS\n\nUI_DIRECTORY = PROJECT_ROOT_PATH / "ui"\n'
+                               'app = FastAPI()\napp.mount("/ui", StaticFiles(directory=UI_DIRECTORY, html=True))\n',
+        "ui/index.html": "<h1>private</h1>\n", "settings.yaml": "server:\n  port: 8001\n",
+        "settings-mock.yaml": "llm:\n  mode: mock\n", "docs/guide.md": "# Guide\n",
+        "requirements.txt": "fastapi\nuvicorn\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    detected = space_tools(project, "detect").stdout
+
+    assert _answer(detected, "backend_files") == '["ui", "settings.yaml"]'
+    assert "the app opens these by name: ui (private_gpt/main.py), settings.yaml (private_gpt/settings.py)" in detected
+
+
 def test_pinned_requirements_that_compile_on_the_default_python_name_the_one_with_wheels_and_detect_answers_it(
         render, tmp_path):
     """A 2023 tutorial's requirements.txt: asyncpg 0.28 and SQLAlchemy 1.4.41 publish wheels up to CPython 3.11."""
