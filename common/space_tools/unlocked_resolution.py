@@ -79,12 +79,13 @@ def _uv_compile(manifest: Path, python: str, as_of: str | None,
         command = [uv, "pip", "compile", manifest.name, "--python-version", python, "--universal",
                    "--quiet", "--no-header", "-o", str(output), *(["--exclude-newer", as_of] if as_of else []),
                    *(f"--extra={extra}" for extra in extras if manifest.name == "pyproject.toml")]
-        # The cache answers in a second when these pins were resolved before; only then ask the index.
-        for extra in (["--offline"], []):
-            result = subprocess.run([*command, *extra], cwd=manifest.parent, capture_output=True, text=True,
-                                    timeout=180)
-            if result.returncode == 0:
-                return _paths_from_backend(output, manifest.parent), "", False
+        # Never offline: uv would settle for the releases whose metadata it happens to have cached (pydantic 1.10
+        # over the 2.5.3 of the day). Never a Python download either: the target version is all it needs, and a
+        # download it can't make costs a minute of retries.
+        result = subprocess.run(command, cwd=manifest.parent, capture_output=True, text=True, timeout=180,
+                                env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"})
+        if result.returncode == 0:
+            return _paths_from_backend(output, manifest.parent), "", False
     reason = next((line.strip() for line in result.stderr.splitlines() if line.strip().startswith("cause:")),
                   (result.stderr.strip().splitlines() or ["no message"])[0]).removeprefix("cause: ").rstrip(".")
     if result.returncode == _UNSATISFIABLE:
