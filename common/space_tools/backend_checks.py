@@ -236,6 +236,13 @@ def _refuse_unusable_extras(folder: Path, extras: tuple[str, ...]) -> None:
         raise SpaceError(f"extras names {', '.join(unknown)}, which pyproject.toml does not define (its extras: "
                          f"{', '.join(defined) or 'none'}): fix the answer with `copier update --defaults --data "
                          f"'extras={json.dumps(defined[:1])}'` (or run `./space detect --write`).")
+    if manifest == "pdm.lock":
+        locked = (backend_reading.toml(lock[0]).get("metadata") or {}).get("groups") or []
+        unlocked = [extra for extra in extras if extra not in locked]
+        if unlocked:
+            raise SpaceError(f"extras names {', '.join(unlocked)}, which pdm.lock was locked without, so `pdm sync` "
+                             f"would refuse it: lock them too (`pdm lock {' '.join('-G ' + x for x in unlocked)}`) "
+                             "and commit pdm.lock.")
 
 
 def _refuse_an_import_only_an_extra_installs(config: SpaceConfig, folder: Path, python: str) -> None:

@@ -384,7 +384,7 @@ def loaded_from_extras(backend: Path, asgi_app: str, app_dir: str, python: str,
     """{module: (the file importing it, the extra installing it)} for the packages the app imports as it loads that
     the lock installs only with an optional extra (listed by it, or needed by what it lists: private-gpt imports
     httpx2, which its mcp needs), and not with the main dependencies and the extras answered; the smallest extra."""
-    lock, names = installed_lock(backend), extra_names(backend)
+    lock, names, listing = installed_lock(backend), extra_names(backend), extra_listing(backend)
     if lock is None or not names:
         return {}
     installed = lock_wheels.verdict(lock[0], python, lock[1], answered).installed
@@ -397,8 +397,8 @@ def loaded_from_extras(backend: Path, asgi_app: str, app_dir: str, python: str,
         by_extra = by_extra or {extra: lock_wheels.verdict(lock[0], python, lock[1], (extra,)).installed
                                 for extra in names}
         offering = sorted((len(packages), extra) for extra, packages in by_extra.items() if name in packages)
-        if offering:
-            found[module] = (where, offering[0][1])
+        if offering or name in listing:  # listed by one the lock left out (pdm locks the default group alone)
+            found[module] = (where, offering[0][1] if offering else listing[name])
     return found
 
 
@@ -670,7 +670,9 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     sources = backend_reading.source_files(root, (".py",))
     for name, where in _built_on_named_folders(root, [path for path in sources
                                                       if path.relative_to(root).parts[0] in served]).items():
-        if _data_path(root, name):
+        # inside a package that ships whole as code, only build output (dist/) needs listing
+        if _data_path(root, name) and (name.split("/")[0] not in served
+                                       or never_ship.local_only(name, is_dir=(root / name).is_dir())):
             found.setdefault(name, where)
     for path in sources:
         text = backend_reading.text(path)

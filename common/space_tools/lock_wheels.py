@@ -48,8 +48,9 @@ def _environment(python: str, extras: tuple[str, ...] = ()) -> dict:
 def _applies(marker: str | None, environment: dict) -> bool:
     from packaging.markers import InvalidMarker, Marker
 
-    try:
-        return marker is None or Marker(marker).evaluate(environment)
+    try:  # Poetry marks a package an extra installs `extra == "x"`: it holds for the extras asked
+        return marker is None or any(Marker(marker).evaluate({**environment, "extra": extra})
+                                     for extra in ("", *environment.get("extras", ())))
     except InvalidMarker:
         return True  # a marker this reader doesn't know: count the package, as uv might install it
 
