@@ -99,6 +99,8 @@ PYTHON_APP = WORKSPACE["services/api/api.py"].replace("import uvicorn\n", "impor
     "\n\n@app.get('/human')\ndef human():\n    return humanize.naturalsize(2048)\n"
 # How each tool installs the lock in the image, as check says it.
 PYTHON_LOCKERS = {"uv": "uv sync --locked", "poetry": "poetry install --only main", "pdm": "pdm sync --prod"}
+# PDM locks the default group alone unless told (uv and Poetry lock every extra).
+LOCK_EXTRAS = {"pdm": ["-G", ":all"]}
 
 
 def _pinned_tool(project: Path, tool: str) -> str:
@@ -113,7 +115,8 @@ def test_uv_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly_with_th
     space = make_space(render, "python", backend, f"{tool}-lock")
     pinned = ["--with", f"hishel=={_pinned_tool(space.project, 'pdm_hishel')}"] if tool == "pdm" else []
     subprocess.run([sys.executable, "-m", "uv", "tool", "run", "--quiet", "--from",
-                    f"{tool}=={_pinned_tool(space.project, tool)}", *pinned, tool, "lock"],
+                    f"{tool}=={_pinned_tool(space.project, tool)}", *pinned, tool, "lock",
+                    *LOCK_EXTRAS.get(tool, [])],
                    cwd=backend, check=True, capture_output=True, timeout=300)
     with running(cli, space) as url:
         assert f"dependencies: {tool}.lock ({PYTHON_LOCKERS[tool]})" in space_tools(space.project, "check").stdout

@@ -738,6 +738,24 @@ def test_the_extras_the_backends_own_image_installs_and_those_that_install_what_
     space_tools(project, "check")  # ok
 
 
+def test_an_extra_a_pdm_lock_was_locked_without_is_answered_and_refused_until_locked(render, tmp_path):
+    backend = write_backend(tmp_path / "backend", {
+        "pyproject.toml": '[project]\nname = "api"\nversion = "1"\nrequires-python = ">=3.11"\n'
+                          'dependencies = ["fastapi", "uvicorn"]\n[project.optional-dependencies]\n'
+                          'human = ["humanize"]\n[tool.pdm]\ndistribution = false\n',
+        "main.py": "import humanize\n" + MAIN})
+    project = render(runtime="python", backend_path=str(backend))
+    pdm = re.search(r"PDM_VERSION=(\S+)", (project / "Dockerfile").read_text())[1]
+    hishel = re.search(r"PDM_HISHEL_VERSION=(\S+)", (project / "Dockerfile").read_text())[1]
+    subprocess.run([sys.executable, "-m", "uv", "tool", "run", "--quiet", "--from", f"pdm=={pdm}", "--with",
+                    f"hishel=={hishel}", "pdm", "lock"], cwd=backend, check=True, capture_output=True, timeout=300)
+
+    assert "main.py imports humanize, which only the backend's `human` extra installs" in _refused(project)
+    space_tools(project, "detect", "--write")
+    assert _refused(project) == ("error: extras names human, which pdm.lock was locked without, so `pdm sync` would "
+                                 "refuse it: lock them too (`pdm lock -G human`) and commit pdm.lock.\n")
+
+
 @pytest.mark.parametrize("manifest, extras, refused", ids=["undefined", "requirements"], argvalues=[
     ("uv.lock", ["postgres"], "error: extras names postgres, which pyproject.toml does not define (its extras: server):"
                               " fix the answer with `copier update --defaults --data 'extras=[\"server\"]'` (or run "
