@@ -744,7 +744,7 @@ def test_an_extra_a_pdm_lock_was_locked_without_is_answered_and_refused_until_lo
                           'dependencies = ["fastapi", "uvicorn"]\n[project.optional-dependencies]\n'
                           'human = ["humanize"]\n[tool.pdm]\ndistribution = false\n',
         "main.py": "import humanize\n" + MAIN})
-    project = render(runtime="python", backend_path=str(backend))
+    project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
     pdm = re.search(r"PDM_VERSION=(\S+)", (project / "Dockerfile").read_text())[1]
     hishel = re.search(r"PDM_HISHEL_VERSION=(\S+)", (project / "Dockerfile").read_text())[1]
     subprocess.run([sys.executable, "-m", "uv", "tool", "run", "--quiet", "--from", f"pdm=={pdm}", "--with",
