@@ -110,7 +110,7 @@ def _pinned_tool(project: Path, tool: str) -> str:
 
 @pytest.mark.docker
 @pytest.mark.parametrize("tool", PYTHON_LOCKERS)
-def test_uv_poetry_and_pdm_locks_are_installed_by_their_own_tool_exactly_with_the_extras_the_app_loads(render, cli, tmp_path, tool):
+def test_uv_poetry_and_pdm_locks_install_exactly_with_the_extras_the_app_loads(render, cli, tmp_path, tool):
     backend = write_backend(tmp_path / "backend", {"pyproject.toml": PYTHON_PROJECT, "api.py": PYTHON_APP})
     space = make_space(render, "python", backend, f"{tool}-lock")
     pinned = ["--with", f"hishel=={_pinned_tool(space.project, 'pdm_hishel')}"] if tool == "pdm" else []

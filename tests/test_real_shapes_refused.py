@@ -463,8 +463,10 @@ def test_what_the_app_finds_through_a_folder_it_names_is_shipped(render, tmp_pat
                                     '    .expanduser()\n    .resolve()\n)\n',
         "private_gpt/settings.py": 'from pathlib import Path\n\nfrom private_gpt.constants import PROJECT_ROOT_PATH\n'
                                    '\n\ndef load(profile: str) -> str:\n'
-                                   '    name = "settings.yaml" if profile == "default" else f"settings-{profile}.yaml"\n'
-                                   '    return (PROJECT_ROOT_PATH / name).read_text()\n\n\nSETTINGS = load("default")\n',
+                                   '    name = "settings.yaml" if profile == "default" else '
+                                   'f"settings-{profile}.yaml"\n'
+                                   '    return (PROJECT_ROOT_PATH / name).read_text()\n\n\n'
+                                   'SETTINGS = load("default")\n',
         "private_gpt/main.py": 'from fastapi import FastAPI\nfrom fastapi.staticfiles import StaticFiles\n\n'
                                'from private_gpt.constants import PROJECT_ROOT_PATH\n'
                                'from private_gpt.settings import SETTINGS\n\nUI_DIRECTORY = PROJECT_ROOT_PATH / "ui"\n'

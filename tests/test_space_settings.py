@@ -148,7 +148,8 @@ def test_an_owner_who_drops_the_readme_variables_section_is_not_nagged(render):
     ({"python_version": "3.9"}, '"3.9" is not a Python the template offers (3.10, 3.11, 3.12, 3.13, 3.14, or a'),
     ({"storage": "disk"}, "Invalid choice for 'storage': 'disk' is not in ['none', 'bucket', 'external']"),
     ({"dev_mode": "yes"}, 'dev_mode must be true or false, not "yes".'),
-    ({"extras": "postgres"}, 'extras must be a list of the backend\'s optional extras like ["postgres"], not "postgres".'),
+    ({"extras": "postgres"},
+     'extras must be a list of the backend\'s optional extras like ["postgres"], not "postgres".'),
 ])
 def test_a_hand_edit_of_space_json_is_checked_by_the_rules_copier_applies(render, change, message):
     project = render(runtime="python")

@@ -625,7 +625,7 @@ def _built_from_files(root: Path, path: Path, text: str) -> list[str]:
 
 
 # A module-level name bound to a folder from the module's own file (`ROOT = Path(__file__).parents[1]`, `BASE_DIR =
-# Path(__file__).resolve().parent.parent`), read to its statement's end, and a path the code builds on it (`ROOT / "ui"`).
+# Path(__file__).resolve().parent.parent`), read to its statement's end; and a path built on it (`ROOT / "ui"`).
 _FOLDER_NAME = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?P<value>[^\n]*(?:\n[ \t)\]][^\n]*)*)", re.M)
 _FILE_UPS = re.compile(r"__file__\s*\)+(?:\s*\.\s*(?:resolve|absolute)\(\s*\))?"
                        r"(?:(?P<ups>(?:\s*\.\s*parent\b)+)|\s*\.\s*parents\s*\[\s*(?P<index>\d+)\s*\])")
@@ -753,18 +753,19 @@ def _string(node: ast.expr, strings: dict[str, str]) -> str | None:
 
 # The extras a backend's own Dockerfile installs: `--extra X`, `-E X`, `--extras "X Y"`, `.[X,Y]`, or the default of a
 # build argument named like EXTRAS that its install reads (private-gpt's `ARG EXTRAS="core"`, `--extra $extra`).
-_DOCKERFILE_EXTRAS = re.compile(r"""(?:--extra|-E|--extras|-G)[ =]["']?(?P<flag>[\w.\- ]+)|\.\[(?P<bracket>[\w.,\- ]+)\]"""
+_DOCKERFILE_EXTRAS = re.compile(r"""(?:--extra|-E|--extras|-G)[ =]["']?(?P<flag>[\w.\- ]+)"""
+                                r"""|\.\[(?P<bracket>[\w.,\- ]+)\]"""
                                 r"""|^\s*(?:ARG|ENV)\s+\w*EXTRAS\w*[ =]["']?(?P<default>[\w.\- ]+)""", re.M)
 
 
-def _own_image_extras(backend: Path) -> tuple[list[str], str]:
-    """The defined extras the backend's own Dockerfile installs, and which line says so."""
+def _own_image_extras(backend: Path) -> list[str]:
+    """The extras pyproject.toml defines that the backend's own Dockerfile installs."""
     text = backend_reading.text(backend / "Dockerfile") if (backend / "Dockerfile").is_file() else ""
     defined, found = set(extra_names(backend)), []
     for match in _DOCKERFILE_EXTRAS.finditer(text):
         words = re.split(r"[\s,]+", match["flag"] or match["bracket"] or match["default"])
         found += [word for word in words if word in defined and word not in found]
-    return found, "the backend's own Dockerfile installs it"
+    return found
 
 
 def _extras(backend: Path, findings: Findings, settings: dict) -> tuple[str, ...]:
@@ -777,8 +778,8 @@ def _extras(backend: Path, findings: Findings, settings: dict) -> tuple[str, ...
         return answered
     app_dir = str(findings.answers().get("app_dir", settings.get("app_dir") or ""))
     python = str(settings.get("python_version") or OFFERED[-1])
-    own, why = _own_image_extras(backend)
-    needed: dict[str, str] = {extra: why for extra in own}
+    own = _own_image_extras(backend)
+    needed = {extra: "the backend's own Dockerfile installs it" for extra in own}
     for module, (where, extra) in loaded_from_extras(backend, app, app_dir, python, (*answered, *own)).items():
         needed.setdefault(extra, f"{where} imports {module}")
     if not set(needed) - set(answered):

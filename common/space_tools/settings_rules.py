@@ -164,8 +164,9 @@ def problems(settings: dict, root: Path) -> list[str]:
                                             or ".." in app_dir.split("/")):
         add(f'"{app_dir}" is not a folder inside the backend like src (a relative path, no "..").')
     extras = settings.get("extras") or []  # absent in Spaces made before extras were installed
-    if runtime == "python" and (not isinstance(extras, list)
-                                or not all(isinstance(x, str) and re.fullmatch(RULES["extra_name"], x) for x in extras)):
+    named = isinstance(extras, list) and all(isinstance(x, str) and re.fullmatch(RULES["extra_name"], x)
+                                             for x in extras)
+    if runtime == "python" and not named:
         add(f"extras must be a list of the backend's optional extras like [\"postgres\"], not {json.dumps(extras)}.")
     if not isinstance(settings.get("prestart", ""), str):  # a line break in it was refused first
         add(_PRESTART)

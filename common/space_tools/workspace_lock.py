@@ -64,7 +64,8 @@ def export(backend: Path, root: Path, extras: tuple[str, ...] = ()) -> bytes:
                          "workspace's uv.lock with uv, which is not on PATH: install uv.")
     result = subprocess.run(
         [uv, "export", "--frozen", "--package", name, "--no-dev", "--no-emit-workspace", "--format", EXPORT_FILE,
-         "--quiet", *(f"--extra={extra}" for extra in extras)], cwd=backend, capture_output=True, text=True, timeout=120)
+         "--quiet", *(f"--extra={extra}" for extra in extras)],
+        cwd=backend, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
         raise SpaceError(f"`uv export --package {name}` of the workspace's uv.lock at {root} failed: {reason}")
