@@ -324,7 +324,7 @@ COMMON = {
 MODE = {"secret": False, "required": False, "default": "test", "help": "Read in main.py."}
 CHANGES = {
     "python": {**COMMON, "hf_oauth_scopes": "openid profile email", "python_version": "3.12", "asgi_app": "main:api",
-               "app_dir": "src",
+               "app_dir": "src", "extras": ["server"],
                "workers": 2, "sqlite_files": ["$TASKS_DB"],
                "env_vars": {"API_KEY": {"secret": True, "required": True, "default": "", "help": "Read in main.py."},
                             "MODE": MODE,
