@@ -239,9 +239,11 @@ class ScriptedRuntime(Runtime):
 class RealRuntime(Runtime):
     """Builds the Space's files with Docker and runs them on a free loopback port, as Spaces would."""
 
-    def __init__(self, *, stale_s: float = 0.5, startup_timeout_s: float | None = None) -> None:
+    def __init__(self, *, stale_s: float = 0.5, startup_timeout_s: float | None = None,
+                 min_build_s: float = 1.0) -> None:
         super().__init__()
         self.stale_s = stale_s
+        self.min_build_s = min_build_s
         self.startup_timeout_s = startup_timeout_s
         self.stage, self.error = NO_APP_FILE, ""
         self.built_sha = None
@@ -311,7 +313,11 @@ class RealRuntime(Runtime):
         if front.get("hf_oauth") is True:
             local.injected.update(self._sign_in(local.name, front))
         self.images.add(local.image)
+        started = time.monotonic()
         built, log = local.build(on_line=self.build_logs.add)  # streamed as it builds
+        # The Hub's builder never finishes within a second (it queues and pulls); a build Docker's cache answers
+        # at once here would skip BUILDING between two polls of a watcher.
+        time.sleep(max(0.0, self.min_build_s - (time.monotonic() - started)))
         self.build_logs.replace(log)
         if not built:
             self._set(generation, BUILD_ERROR, "Build failed: docker build exited with an error")
