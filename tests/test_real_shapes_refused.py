@@ -406,6 +406,11 @@ def test_a_compile_that_needs_more_than_system_headers_on_every_offered_python_i
     assert "pin a release that publishes wheels for Linux and a Python the template offers" in refused
 
 
+def _detected(render, backend: Path) -> str:
+    """What `detect` shows for a Space copied with only the runtime and the backend's path."""
+    return space_tools(render(runtime="python", backend_path=str(backend)), "detect").stdout
+
+
 def test_the_folders_a_starlette_app_opens_by_name_are_shipped(render, tmp_path):
     backend = write_backend(tmp_path / "backend", {
         "app.py": """\
@@ -425,9 +430,7 @@ app = Starlette(routes=[Route("/", homepage), Mount("/static", StaticFiles(direc
 """,
         "templates/index.html": "<h1>Hello</h1>\n", "statics/style.css": "h1 { color: teal; }\n",
         "requirements.txt": "starlette\njinja2\nuvicorn\n"})
-    project = render(runtime="python", backend_path=str(backend))
-
-    detected = space_tools(project, "detect").stdout
+    detected = _detected(render, backend)
 
     assert _answer(detected, "backend_files") == '["templates", "statics"]'
     assert "the app opens these by name: templates (app.py), statics (app.py)" in detected
@@ -445,9 +448,7 @@ def test_a_data_file_the_code_reads_at_import_is_shipped(render, tmp_path):
                              'def test_name(unit: str) -> str:\n    return f"test_{unit.removeprefix("#")}"\n',
         "resources/unittest_template.py": "import unittest\n\n### USER CODE\n",
         "requirements.txt": "starlette\nuvicorn\n"})
-    project = render(runtime="python", backend_path=str(backend))
-
-    detected = space_tools(project, "detect").stdout
+    detected = _detected(render, backend)
 
     assert _answer(detected, "backend_files") == '["resources/unittest_template.py"]'
     assert "the app opens these by name: resources/unittest_template.py (backend/routes.py)" in detected
@@ -474,9 +475,7 @@ def test_what_the_app_finds_through_a_folder_it_names_is_shipped(render, tmp_pat
         "ui/index.html": "<h1>private</h1>\n", "settings.yaml": "server:\n  port: 8001\n",
         "settings-mock.yaml": "llm:\n  mode: mock\n", "docs/guide.md": "# Guide\n",
         "requirements.txt": "fastapi\nuvicorn\n"})
-    project = render(runtime="python", backend_path=str(backend))
-
-    detected = space_tools(project, "detect").stdout
+    detected = _detected(render, backend)
 
     assert _answer(detected, "backend_files") == '["ui", "settings.yaml"]'
     assert "the app opens these by name: ui (private_gpt/main.py), settings.yaml (private_gpt/settings.py)" in detected
