@@ -22,6 +22,7 @@ from . import (
     lock_wheels,
     package_index,
     pnpm_workspace_lock,
+    project_command,
     sign_in_checks,
     unlocked_resolution,
 )
@@ -129,11 +130,12 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         raise SpaceError(f"{where}:{line} annotates with {name} before the module imports or defines it, and Python "
                          f"{python} evaluates annotations as the module loads, so the start would fail with "
                          f"NameError: import it above that line (or add `from __future__ import annotations`).")
-    if not prestart and (launcher := detect_python.launcher_setup(folder, config.settings["asgi_app"], app_dir)):
-        raise SpaceError(f"the project's own `{launcher[0]}` command ({launcher[1]}) makes folders before it serves "
+    if not prestart and (own := project_command.launcher(folder, config.settings["asgi_app"], app_dir)):
+        fix = ("run `./space detect --write`, which answers prestart with those steps" if own.prestart else
+               "answer prestart with those steps (`copier update --defaults --data prestart='mkdir -p ...'`)")
+        raise SpaceError(f"the project's own `{own.command}` command ({own.file}) makes folders before it serves "
                          f"{config.settings['asgi_app']}, and the Space's start serves the app alone, so what the app "
-                         "expects of them would be missing: answer prestart with those steps (`copier update "
-                         "--defaults --data prestart='mkdir -p ...'`), or make the app do them.")
+                         f"expects of them would be missing: {fix}, or make the app do them.")
     for where, line, module in import_time_names.missing_own_modules(folder, config.settings["asgi_app"], app_dir)[:1]:
         raise SpaceError(f"{where}:{line} imports {module}, a module the backend does not have (not committed? its "
                          "build may write it), so the start would fail with ImportError: add it, or remove the import.")

@@ -17,6 +17,7 @@ from . import (
     import_time_names,
     lock_wheels,
     never_ship,
+    project_command,
     unlocked_resolution,
     workspace_lock,
 )
@@ -408,39 +409,6 @@ def poetry_only(backend: Path) -> bool:
     return "project" not in pyproject and "dependencies" in ((pyproject.get("tool") or {}).get("poetry") or {})
 
 
-def _module_path(root: Path, module: str) -> Path:
-    """The file a dotted module name imports from `root`: a package's __init__.py, else the module's .py."""
-    path = root.joinpath(*module.split("."))
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-
-
-def launcher_setup(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, str] | None:
-    """(command, file) for a command of the project's own ([project.scripts], Poetry's scripts) that makes folders
-    and serves the very app the Space serves (lnbits' `lnbits` makes the extensions folder its app lists as it
-    starts): the Space's start serves the app alone, without those steps. None when no command does."""
-    pyproject = backend_reading.toml(backend / "pyproject.toml")
-    scripts = {**(pyproject.get("project", {}).get("scripts") or {}),
-               **(((pyproject.get("tool") or {}).get("poetry") or {}).get("scripts") or {})}
-    root, served = backend / app_dir if app_dir else backend, asgi_app.removesuffix("()")
-    for command, entry in scripts.items():
-        module, _, function = str(entry).partition(":")
-        path = _module_path(root, module)
-        try:
-            tree = ast.parse(backend_reading.text(path))
-        except (SyntaxError, ValueError):
-            continue
-        for node in tree.body:
-            if not isinstance(node, ast.FunctionDef) or node.name != function.strip():
-                continue
-            inner = list(ast.walk(node))
-            serves = any(isinstance(n, ast.Constant) and n.value == served for n in inner)
-            makes = any(isinstance(n, ast.Call) and ast.unparse(n.func).rpartition(".")[2] in ("mkdir", "makedirs")
-                        for n in inner)
-            if serves and makes:
-                return command, path.relative_to(backend).as_posix()
-    return None
-
-
 def own_metadata_read(backend: Path) -> tuple[str, str] | None:
     """(file, call) where the code reads its own project's installed metadata, which the image records only for a
     version pyproject.toml states; None when it doesn't read it, or the image has it."""
@@ -559,6 +527,12 @@ def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict
             command, source, needs = f"sh {script}", script, [script, *needs]
             break
     needed = f"{source} runs before the start and needs {', '.join(needs)}"
+    answers = {**settings, **findings.answers()}
+    own = project_command.launcher(backend, str(answers.get("asgi_app") or ""), str(answers.get("app_dir") or ""))
+    if own and own.prestart:
+        command = f"{own.prestart} && {command}" if command else own.prestart
+        why = f"the project's own `{own.command}` command ({own.file}) makes these folders before it serves the app"
+        source = f"{why}; {source}" if source else why
     reader = detect_hazards.starlette_settings_file(backend)
     if reader and reader[1] and installed.get("starlette", "").startswith(detect_hazards.STARLETTE_RAISING):
         touch = detect_hazards.touch_settings_file(reader[1])
@@ -709,7 +683,7 @@ def _first_page(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, s
     """(page, why) for the Space's base_path: the app's docs page (FastAPI's docs_url=, else its framework's
     default), or the root for a framework with none; None when the module can't say (a factory, settings)."""
     module, _, name = asgi_app.partition(":")
-    path = _module_path(backend / app_dir, module)
+    path = project_command.module_path(backend / app_dir, module)
     try:
         tree = ast.parse(backend_reading.text(path))
     except (SyntaxError, ValueError):
