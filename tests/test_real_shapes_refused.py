@@ -648,40 +648,76 @@ def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, t
             "build may write it), so the start would fail with ImportError: add it, or remove the import.\n")
 
 
-# lnbits/lnbits is started by its own `lnbits` command, which makes its extensions folder and then serves
-# `lnbits.__main__:app`; the app lists that folder as it starts (FileNotFoundError in a Space that serves it alone).
+# lnbits/lnbits is started by its own `lnbits` command, which makes its data and extensions folders (from its
+# settings, which a Space's Variables may change) and then serves `lnbits.__main__:app`; the app lists the extensions
+# folder as it starts (FileNotFoundError in a Space that serves it alone).
 LAUNCHER = """\
 from pathlib import Path
 
 import uvicorn
 
-from app.settings import settings
+from .settings import settings
 
 
 def main():
+    Path(settings.data_folder).mkdir(parents=True, exist_ok=True)
     Path(settings.extensions_path, "extensions").mkdir(parents=True, exist_ok=True)
     uvicorn.run("app.main:app", port=5000)
 """
+SETTINGS = """\
+import os
 
 
-@pytest.mark.parametrize("prestart", ["", "mkdir -p app/extensions"])
-def test_a_project_command_that_prepares_folders_before_serving_the_app_needs_a_prestart(render, tmp_path, prestart):
-    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30"')
-    write_backend(backend, {"app/server.py": LAUNCHER,
-                            "app/settings.py": "class Settings:\n    extensions_path = 'app'\n\n\n"
-                                               "settings = Settings()\n"})
+class Settings:
+    data_folder = os.environ.get("DATA_FOLDER", "./data")
+    extensions_path = "app"
+
+
+settings = Settings()
+"""
+
+
+def _started_by_its_own_command(folder: Path, launcher: str) -> Path:
+    backend = _locked(folder, '"fastapi>=0.115", "uvicorn>=0.30"')
+    write_backend(backend, {"app/server.py": launcher, "app/settings.py": SETTINGS})
     pyproject = backend / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[project.scripts]\napi = "app.server:main"\n')
-    project = render(runtime="python", backend_path=str(backend), prestart=prestart)
+    return backend
 
-    if not prestart:
-        assert _refused(project) == (
-            "error: the project's own `api` command (app/server.py) makes folders before it serves app.main:app, and "
-            "the Space's start serves the app alone, so what the app expects of them would be missing: answer "
-            "prestart with those steps (`copier update --defaults --data prestart='mkdir -p ...'`), or make the app "
-            "do them.\n")
-    else:
-        space_tools(project, "check")  # ok
+
+def test_detect_answers_prestart_with_the_folders_the_projects_own_command_makes_before_serving(render, tmp_path):
+    backend = _started_by_its_own_command(tmp_path / "backend", LAUNCHER)
+    project = render(runtime="python", backend_path=str(backend))
+    assert _refused(project) == (
+        "error: the project's own `api` command (app/server.py) makes folders before it serves app.main:app, and "
+        "the Space's start serves the app alone, so what the app expects of them would be missing: run "
+        "`./space detect --write`, which answers prestart with those steps, or make the app do them.\n")
+
+    space_tools(project, "detect", "--write")
+    prestart = json.loads((project / "space.json").read_text())["prestart"]
+    assert prestart == (
+        'python -c "from pathlib import Path; from app.settings import settings; '
+        "Path(settings.data_folder).mkdir(parents=True, exist_ok=True); "
+        "Path(settings.extensions_path, 'extensions').mkdir(parents=True, exist_ok=True)\"")
+    space_tools(project, "check")  # ok
+    # the answer runs as the Space's pre-start does: in the backend's folder, the folders from the settings' values
+    subprocess.run(["/bin/sh", "-c", prestart], cwd=backend, check=True, timeout=60,
+                   env={"PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(backend), "DATA_FOLDER": "kept"})
+    assert (backend / "kept").is_dir() and (backend / "app" / "extensions").is_dir()
+
+
+def test_a_projects_own_command_whose_folders_come_from_its_own_variables_needs_a_prestart_answered(render,
+                                                                                                    tmp_path):
+    launcher = LAUNCHER.replace("    Path(settings.data_folder)", "    data = settings.data_folder\n    Path(data)")
+    backend = _started_by_its_own_command(tmp_path / "backend", launcher)
+    project = render(runtime="python", backend_path=str(backend))
+    assert "makes folders before it serves app.main:app" in _refused(project)
+    space_tools(project, "detect", "--write")  # can't lift `Path(data)` out of the function: no answer
+    assert "answer prestart with those steps (`copier update --defaults --data prestart='mkdir -p ...'`)" in (
+        _refused(project))
+
+    project = render(runtime="python", backend_path=str(backend), prestart="mkdir -p data app/extensions")
+    space_tools(project, "check")  # ok
 
 
 # letta-ai/letta's ORM base imports asyncpg's exceptions as it loads, and asyncpg is in its `postgres` extra (its own
