@@ -27,10 +27,11 @@ class Variable:
     default: str
     source: str  # where the code reads it
     presence: bool = False  # the code branches on whether it is set at all: a default would change that
+    why: str = ""  # what the code's own default would do in a Space, when that makes the variable required
 
     def spec(self) -> dict:
         return {"secret": self.secret, "required": self.required, "default": "" if self.secret else self.default,
-                "help": f"Read in {self.source}."}
+                "help": f"Read in {self.source}.{' ' + self.why if self.why else ''}"}
 
 
 def _variable(name: str, default, source: str, secret_type: bool | None = None) -> Variable | None:
@@ -452,4 +453,28 @@ def find(backend: Path, runtime: str) -> list[Variable]:
         elif known is not None and not known.secret and not known.default and name not in disputed \
                 and not known.presence:
             known.default = example_default(value)  # the code's own default wins; a Secret's example never counts
+    for variable in merged.values():
+        _needs_a_path_of_the_space(variable)
     return list(merged.values())
+
+
+# The folders at the root of every Space's image (Debian's, and /data, where a Storage Bucket mounts), and the names
+# of variables that hold a file or a folder (a URL's path, /api/v1, is none).
+_IMAGE_ROOT = {"bin", "boot", "data", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root",
+               "run", "sbin", "srv", "sys", "tmp", "usr", "var"}
+_FILE_NAMED = re.compile(r"(?:^|_)(?:DIR|DIRECTORY|FOLDER|FILE|DB|DATABASE|SQLITE|STORAGE|DATA|CACHE|LOGS?|"
+                         r"UPLOADS?|MEDIA|STATE)(?:_|$)")
+_URL_NAMED = re.compile(r"(?:^|_)(?:URL|URI|PREFIX|ROUTE|ENDPOINT|PREFIXES)(?:_|$)")
+
+
+def _needs_a_path_of_the_space(variable: Variable) -> None:
+    """A default path in a folder the image lacks (`/app/history/history.db`, for the project's own image, whose
+    code sits in /app) fails where the code opens it: the variable becomes required, with the reason shown."""
+    default = variable.default
+    top = default.split("/")[1] if default.startswith("/") and len(default) > 1 else ""
+    if not top or top in _IMAGE_ROOT or _URL_NAMED.search(variable.name) or "://" in default:
+        return
+    if _FILE_NAMED.search(variable.name) or re.search(r"\.[A-Za-z0-9]{1,8}$", default):
+        variable.why = (f"Its default in the code, {default}, lies in /{top}, which the Space's image does not have: "
+                        "set a path in /tmp, or under /data with storage=bucket.")
+        variable.required, variable.default = True, ""
