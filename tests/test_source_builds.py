@@ -1,8 +1,8 @@
 """A lock with a package that has no wheel for the image's Python builds anyway, with uv or with Poetry: the
 build stage compiles it with a C toolchain that never reaches the image, and with the system headers it needs
-(psycopg2's libpq, python-ldap's OpenLDAP), whose libraries the image then holds. `check` predicts it from the
-lock alone, and refuses a lock the build could not install at all, naming a Python that works (which then
-passes)."""
+(psycopg2's libpq, python-ldap's OpenLDAP), whose libraries the image then holds, as it holds one a wheel loads
+with ctypes (psycopg 3's pure-Python libpq). `check` predicts it from the lock alone, and refuses a lock the build
+could not install at all, naming a Python that works (which then passes)."""
 
 from __future__ import annotations
 
@@ -158,6 +158,34 @@ def test_packages_that_compile_against_system_headers_get_them_to_build_and_thei
         left = docker.docker("run", "--rm", "--network", "none", f"{space.settings['space_name']}:local", "sh", "-c",
                              "ls /usr/include/libpq-fe.h /usr/include/ldap.h 2>/dev/null; command -v gcc; true").stdout
         assert left.strip() == "", f"the image holds what only the build needs: {left}"
+
+
+# mem0ai/mem0's server: psycopg 3 without its binary extra loads libpq with ctypes, which no link shows.
+PURE_PSYCOPG_APP = """\
+import os
+
+import psycopg
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/answer")
+def answer():
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        return {"answer": connection.execute("select 6 * 7").fetchone()[0], "libpq": psycopg.pq.__impl__}
+"""
+
+
+@pytest.mark.docker
+def test_a_library_a_wheel_loads_with_ctypes_reaches_the_image(render, cli, tmp_path, postgres_cluster):
+    backend = write_backend(tmp_path / "backend", {"main.py": PURE_PSYCOPG_APP,
+                                                   "requirements.txt": "fastapi\nuvicorn\npsycopg>=3.2\n"})
+    space = make_space(render, "python", backend, "libpq-through-ctypes")
+
+    with running(cli, space, {"DATABASE_URL": postgres_cluster.new_database()}) as url:
+        status, body = docker.http_get(f"{url}/answer")
+        assert (status, json.loads(body)) == (200, {"answer": 42, "libpq": "python"}), body
 
 
 def test_unlocked_requirements_that_cannot_resolve_are_refused_with_a_python_where_they_do(render, tmp_path):

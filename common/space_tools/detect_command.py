@@ -22,7 +22,7 @@ def _shown(value) -> str:
 
 def _need(variable) -> str:
     if variable.required:
-        return "required"
+        return f"required (its default {variable.outside} is outside the image)" if variable.outside else "required"
     if variable.secret:
         return "optional (the code has its own default)" if variable.default else "optional"
     return f"optional, default {variable.default!r}" if variable.default else "optional"

@@ -27,11 +27,13 @@ class Variable:
     default: str
     source: str  # where the code reads it
     presence: bool = False  # the code branches on whether it is set at all: a default would change that
-    why: str = ""  # what the code's own default would do in a Space, when that makes the variable required
+    outside: str = ""  # the code's own default, a path in a folder the Space's image lacks: why it is required
 
     def spec(self) -> dict:
+        why = (f" Its default in the code, {self.outside}, is in a folder the Space's image does not have: set a path "
+               "in /tmp, or under /data with storage=bucket.") if self.outside else ""
         return {"secret": self.secret, "required": self.required, "default": "" if self.secret else self.default,
-                "help": f"Read in {self.source}.{' ' + self.why if self.why else ''}"}
+                "help": f"Read in {self.source}.{why}"}
 
 
 def _variable(name: str, default, source: str, secret_type: bool | None = None) -> Variable | None:
@@ -475,6 +477,4 @@ def _needs_a_path_of_the_space(variable: Variable) -> None:
     if not top or top in _IMAGE_ROOT or _URL_NAMED.search(variable.name) or "://" in default:
         return
     if _FILE_NAMED.search(variable.name) or re.search(r"\.[A-Za-z0-9]{1,8}$", default):
-        variable.why = (f"Its default in the code, {default}, lies in /{top}, which the Space's image does not have: "
-                        "set a path in /tmp, or under /data with storage=bucket.")
-        variable.required, variable.default = True, ""
+        variable.required, variable.default, variable.outside = True, "", default
