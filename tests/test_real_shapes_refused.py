@@ -942,3 +942,38 @@ def test_prisma_on_bun_is_refused_with_the_fix_the_server_allows(render, tmp_pat
 
     assert _refused(project) == ("error: js_runtime is bun, and the image's build writes Prisma's client with npm, "
                                  f"which the Bun image lacks: {fix}\n")
+
+
+# mem0ai/mem0's server keeps its history where its own image holds its code (/app, its Dockerfile's WORKDIR), in a
+# folder its compose file mounts; a Space's image has no /app, and the start stopped on "unable to open database file".
+OWN_IMAGE_PATHS = """\
+import os
+
+from fastapi import FastAPI
+
+HISTORY = os.environ.get("HISTORY_DB_PATH", "/app/history/history.db")
+STATE = os.getenv("TELEMETRY_STATE_PATH", "/app/history/telemetry.json")
+API_PREFIX = os.getenv("API_PREFIX", "/api/v1")
+MODELS_DIR = os.getenv("MODELS_DIR", "/tmp/models")
+app = FastAPI()
+"""
+
+
+def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, tmp_path):
+    backend = write_backend(tmp_path / "backend", {"main.py": OWN_IMAGE_PATHS,
+                                                   "requirements.txt": "fastapi==0.115.8\nuvicorn==0.34.0\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project),
+                 "HISTORY_DB_PATH Variable, required (its default /app/history/history.db is outside the image)",
+                 "TELEMETRY_STATE_PATH Variable, required (its default /app/history/telemetry.json is outside the image)",
+                 "API_PREFIX Variable, optional, default '/api/v1'", "MODELS_DIR Variable, optional, default '/tmp/models'")
+    space_tools(project, "detect", "--write")
+    assert ("Its default in the code, /app/history/history.db, is in a folder the Space's image does not have: set a "
+            "path in /tmp, or under /data with storage=bucket.") in (project / "README.md").read_text()
+    (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\n")
+    assert _refused(project) == (
+        "error: .env lacks required TELEMETRY_STATE_PATH: `./space run` needs it, and `./space deploy` unless the Space "
+        "already has it: add `TELEMETRY_STATE_PATH=<value>` to .env (see .env.example).\n")
+    (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\nTELEMETRY_STATE_PATH=/tmp/telemetry.json\n")
+    space_tools(project, "check")  # ok
