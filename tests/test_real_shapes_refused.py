@@ -970,7 +970,7 @@ def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, t
                  "API_PREFIX Variable, optional, default '/api/v1'", "MODELS_DIR Variable, optional, default '/tmp/models'")
     space_tools(project, "detect", "--write")
     assert ("Its default in the code, /app/history/history.db, is in a folder the Space's image does not have: set a "
-            "path in /tmp, or under /data with storage=bucket.") in (project / "README.md").read_text()
+            "path in /tmp, or under /data with storage=bucket.") in (project / ".env.example").read_text()
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\n")
     assert _refused(project) == (
         "error: .env lacks required TELEMETRY_STATE_PATH: `./space run` needs it, and `./space deploy` unless the Space "
