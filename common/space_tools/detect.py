@@ -9,6 +9,7 @@ from pathlib import Path
 from . import (
     answer_rules,
     backend_reading,
+    code_imports,
     detect_hazards,
     detect_node,
     detect_python,
@@ -93,8 +94,22 @@ def find(config: SpaceConfig) -> tuple[Findings, list[detect_variables.Variable]
         findings.warnings += detect_hazards.node(backend, port.value if port else config.settings.get("app_port"))
     detect_sign_in.find(backend, findings, config.runtime)
     variables = detect_variables.find(backend, config.runtime)
+    detect_variables.require_paths_of_the_space(variables, _loaded_files(config, backend, findings))
     _storage(config, backend, findings, variables)
     return findings, variables
+
+
+def _loaded_files(config: SpaceConfig, backend: Path, findings: Findings) -> set[str]:
+    """The backend's files the app loads as it starts: its Python modules' files, or what the Node entry imports."""
+    answers = {**config.settings, **findings.answers()}
+    if config.runtime == "node":
+        entry = str(answers.get("entry_file") or "")
+        return set(code_imports.node_imports(backend, entry)) if entry else set()
+    app = str(answers.get("asgi_app") or "")
+    modules = set(code_imports.python_imports(backend, app, str(answers.get("app_dir") or ""))) if ":" in app else set()
+    return {path.relative_to(backend.resolve()).as_posix()
+            for path in backend_reading.source_files(backend.resolve(), (".py",))
+            if path.relative_to(backend.resolve()).parts[0].removesuffix(".py") in modules}
 
 
 def changes(config: SpaceConfig, findings: Findings, variables: list[detect_variables.Variable]) -> dict:

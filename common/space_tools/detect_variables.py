@@ -455,8 +455,6 @@ def find(backend: Path, runtime: str) -> list[Variable]:
         elif known is not None and not known.secret and not known.default and name not in disputed \
                 and not known.presence:
             known.default = example_default(value)  # the code's own default wins; a Secret's example never counts
-    for variable in merged.values():
-        _needs_a_path_of_the_space(variable)
     return list(merged.values())
 
 
@@ -469,12 +467,15 @@ _FILE_NAMED = re.compile(r"(?:^|_)(?:DIR|DIRECTORY|FOLDER|FILE|DB|DATABASE|SQLIT
 _URL_NAMED = re.compile(r"(?:^|_)(?:URL|URI|PREFIX|ROUTE|ENDPOINT|PREFIXES)(?:_|$)")
 
 
-def _needs_a_path_of_the_space(variable: Variable) -> None:
+def require_paths_of_the_space(variables: list[Variable], loaded: set[str]) -> None:
     """A default path in a folder the image lacks (`/app/history/history.db`, for the project's own image, whose
-    code sits in /app) fails where the code opens it: the variable becomes required, with the reason shown."""
-    default = variable.default
-    top = default.split("/")[1] if default.startswith("/") and len(default) > 1 else ""
-    if not top or top in _IMAGE_ROOT or _URL_NAMED.search(variable.name) or "://" in default:
-        return
-    if _FILE_NAMED.search(variable.name) or re.search(r"\.[A-Za-z0-9]{1,8}$", default):
-        variable.required, variable.default, variable.outside = True, "", default
+    code sits in /app) fails where the app opens it: such a variable, read in a file the app loads (`loaded`),
+    becomes required, with the reason shown. A tool's own settings (a gunicorn config's) are left as they are."""
+    for variable in variables:
+        default = variable.default
+        top = default.split("/")[1] if default.startswith("/") and len(default) > 1 else ""
+        if (not top or top in _IMAGE_ROOT or _URL_NAMED.search(variable.name) or "://" in default
+                or variable.source not in loaded):
+            continue
+        if _FILE_NAMED.search(variable.name) or re.search(r"\.[A-Za-z0-9]{1,8}$", default):
+            variable.required, variable.default, variable.outside = True, "", default
