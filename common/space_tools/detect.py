@@ -109,7 +109,7 @@ def _loaded_files(config: SpaceConfig, backend: Path, findings: Findings) -> set
     modules = set(code_imports.python_imports(backend, app, str(answers.get("app_dir") or ""))) if ":" in app else set()
     return {path.relative_to(backend.resolve()).as_posix()
             for path in backend_reading.source_files(backend.resolve(), (".py",))
-            if path.relative_to(backend.resolve()).parts[0].removesuffix(".py") in modules}
+            if path.relative_to(backend.resolve()).parts[0] in modules}
 
 
 def changes(config: SpaceConfig, findings: Findings, variables: list[detect_variables.Variable]) -> dict:
