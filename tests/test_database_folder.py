@@ -1,4 +1,5 @@
-"""A default SQLite path in a folder the backend lacks (its .gitignore keeps the folder out of the repository):
+"""A default SQLite path in a folder the backend lacks (its .gitignore keeps the folder out of the repository, or,
+under /app, its own image's compose file mounts it):
 SQLite creates the file, never the folder, so sync creates the folder, empty, in the build context, and the app
 writes its database there. Python's image holds the synced backend as is; Node's bundle gets the folder through
 backend_files, which detect extends."""
@@ -87,6 +88,29 @@ def test_a_python_app_writes_its_database_in_the_folder_sync_creates(render, cli
         assert docker.http_post_json(f"{url}/notes?title=kept", {})[0] == 200
         status, body = docker.http_get(f"{url}/notes")
         assert (status, json.loads(body)) == (200, ["kept"])
+
+
+# mem0ai/mem0's server keeps its history in SQLite at /app/history/history.db by default: /app is where its own image
+# holds the code, and its compose file mounts a volume on history/. /app leads to the app's folder in a Space's image.
+OWN_IMAGE_DATABASE = """\
+import os
+import sqlite3
+
+from fastapi import FastAPI
+
+history = sqlite3.connect(os.environ.get("HISTORY_DB_PATH", "/app/history/history.db"), check_same_thread=False)
+app = FastAPI()
+"""
+
+
+def test_a_database_where_the_projects_own_image_kept_its_code_gets_its_folder(render, tmp_path):
+    backend = write_backend(tmp_path / "backend", {"main.py": OWN_IMAGE_DATABASE, "requirements.txt": "fastapi\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    synced = space_tools(project, "sync").stdout
+
+    assert "created history/ (empty) in ./backend: main.py opens its database at /app/history/history.db" in synced
+    assert (project / "backend" / "history").is_dir() and not (backend / "history").exists()
 
 
 def test_a_node_servers_folder_reaches_the_bundle_through_backend_files(render, tmp_path):

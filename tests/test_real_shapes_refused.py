@@ -944,15 +944,15 @@ def test_prisma_on_bun_is_refused_with_the_fix_the_server_allows(render, tmp_pat
                                  f"which the Bun image lacks: {fix}\n")
 
 
-# mem0ai/mem0's server keeps its history where its own image holds its code (/app, its Dockerfile's WORKDIR), in a
-# folder its compose file mounts; a Space's image has no /app, and the start stopped on "unable to open database file".
+# A backend written for its own image, whose code sits in /code (as FastAPI's documentation has it), keeps its files
+# there by default; a Space's image has no /code (/app leads to its app folder: tests/test_database_folder.py).
 OWN_IMAGE_PATHS = """\
 import os
 
 from fastapi import FastAPI
 
-HISTORY = os.environ.get("HISTORY_DB_PATH", "/app/history/history.db")
-STATE = os.getenv("TELEMETRY_STATE_PATH", "/app/history/telemetry.json")
+HISTORY = os.environ.get("HISTORY_DB_PATH", "/code/history/history.db")
+STATE = os.getenv("TELEMETRY_STATE_PATH", "/code/history/telemetry.json")
 API_PREFIX = os.getenv("API_PREFIX", "/api/v1")
 MODELS_DIR = os.getenv("MODELS_DIR", "/tmp/models")
 app = FastAPI()
@@ -965,11 +965,12 @@ def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, t
     project = render(runtime="python", backend_path=str(backend))
 
     assert_shows(detected(project),
-                 "HISTORY_DB_PATH Variable, required (its default /app/history/history.db is outside the image)",
-                 "TELEMETRY_STATE_PATH Variable, required (its default /app/history/telemetry.json is outside the image)",
-                 "API_PREFIX Variable, optional, default '/api/v1'", "MODELS_DIR Variable, optional, default '/tmp/models'")
+                 "HISTORY_DB_PATH Variable, required (its default /code/history/history.db is outside the image)",
+                 "TELEMETRY_STATE_PATH Variable, required (its default /code/history/telemetry.json is outside the "
+                 "image)", "API_PREFIX Variable, optional, default '/api/v1'",
+                 "MODELS_DIR Variable, optional, default '/tmp/models'")
     space_tools(project, "detect", "--write")
-    assert ("Its default in the code, /app/history/history.db, is in a folder the Space's image does not have: set a "
+    assert ("Its default in the code, /code/history/history.db, is in a folder the Space's image does not have: set a "
             "path in /tmp, or under /data with storage=bucket.") in (project / ".env.example").read_text()
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\n")
     assert _refused(project) == (

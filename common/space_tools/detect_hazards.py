@@ -41,10 +41,13 @@ _JS_LISTEN_ENV_PORT = re.compile(rf"\.listen\(\s*{_JS_ENV_PORT}|{_SERVER_OPTIONS
 _JS_LISTEN_SETTING = re.compile(r"\.listen\(\s*(?:[A-Za-z_$][\w$]*\??\.)*?([A-Za-z_$][\w$]*)\??\.port\s*[,)]")
 
 
-# A SQLite file (sqlite:///, libsql's file:) at a relative path inside a folder: SQLite creates the file, never
-# the folder, so a folder that only its author's machine has (git-ignored) stops the start.
+# A SQLite file (sqlite:///, libsql's file:, or a path ending .db or .sqlite) at a relative path inside a folder, or
+# under /app, which leads to the app's folder in the image (where the project's own image had its code): SQLite
+# creates the file, never the folder, so a folder that only its author's machine has (git-ignored, or a volume of
+# its compose file) stops the start.
 _RELATIVE_DATABASE = re.compile(
-    r"""["'`](?P<url>(?:file:|sqlite(?:\+\w+)?:///)(?:\./)?(?P<folder>[\w-][\w.-]*(?:/[\w.-]+)*)/[\w.-]+)["'`]""")
+    r"""["'`](?P<url>(?:file:|sqlite(?:\+\w+)?:///)(?:\./|/app/)?(?P<folder>[\w-][\w.-]*(?:/[\w.-]+)*)/[\w.-]+"""
+    r"""|(?:\./|/app/)?(?P<plain>[\w-][\w.-]*(?:/[\w.-]+)*)/[\w.-]+\.(?:db|sqlite3?))["'`]""")
 
 
 def missing_database_folders(backend: Path) -> dict[str, str]:
@@ -57,7 +60,7 @@ def missing_database_folders(backend: Path) -> dict[str, str]:
     missing: dict[str, str] = {}
     for path, text in texts.items():
         for match in _RELATIVE_DATABASE.finditer(text):
-            folder = match["folder"]
+            folder = match["folder"] or match["plain"]
             if folder in missing or ".." in folder.split("/") or os.path.lexists(backend / folder):
                 continue
             made = re.compile(rf"""mkdir\w*\(\s*(?:Path\()?["'`](?:\./)?{re.escape(folder)}/?["'`]""")

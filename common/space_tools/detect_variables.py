@@ -458,9 +458,9 @@ def find(backend: Path, runtime: str) -> list[Variable]:
     return list(merged.values())
 
 
-# The folders at the root of every Space's image (Debian's, and /data, where a Storage Bucket mounts), and the names
-# of variables that hold a file or a folder (a URL's path, /api/v1, is none).
-_IMAGE_ROOT = {"bin", "boot", "data", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root",
+# The folders at the root of every Space's image (Debian's; /app, which leads to the app's folder; /data, where a
+# Storage Bucket mounts), and the names of variables that hold a file or a folder (a URL's path, /api/v1, is none).
+_IMAGE_ROOT = {"app", "bin", "boot", "data", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root",
                "run", "sbin", "srv", "sys", "tmp", "usr", "var"}
 _FILE_NAMED = re.compile(r"(?:^|_)(?:DIR|DIRECTORY|FOLDER|FILE|DB|DATABASE|SQLITE|STORAGE|DATA|CACHE|LOGS?|"
                          r"UPLOADS?|MEDIA|STATE)(?:_|$)")
