@@ -1,7 +1,7 @@
 """A default SQLite path in a folder the backend lacks (its .gitignore keeps the folder out of the repository, or,
 under /app, its own image's compose file mounts it):
-SQLite creates the file, never the folder, so sync creates the folder, empty, in the build context, and the app
-writes its database there. Python's image holds the synced backend as is; Node's bundle gets the folder through
+SQLite creates the file, never the folder, so sync creates the folder, empty, in the build context, and the app writes
+its database there. Python's image holds the synced backend as is; Node's bundle gets the folder through
 backend_files, which detect extends."""
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ app = FastAPI()
 
 def test_a_database_where_the_projects_own_image_kept_its_code_gets_its_folder(render, tmp_path):
     backend = write_backend(tmp_path / "backend", {"main.py": OWN_IMAGE_DATABASE, "requirements.txt": "fastapi\n"})
-    project = render(runtime="python", backend_path=str(backend))
+    project = render(runtime="python", backend_path=str(backend), asgi_app="main:app")
 
     synced = space_tools(project, "sync").stdout
 
