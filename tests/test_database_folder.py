@@ -1,8 +1,7 @@
 """A default SQLite path in a folder the backend lacks (its .gitignore keeps the folder out of the repository, or,
-under /app, its own image's compose file mounts it):
-SQLite creates the file, never the folder, so sync creates the folder, empty, in the build context, and the app writes
-its database there. Python's image holds the synced backend as is; Node's bundle gets the folder through
-backend_files, which detect extends."""
+under /app, its own image's compose file mounts it): SQLite creates the file, never the folder, so sync creates the
+folder, empty, in the build context, and the app writes its database there. Python's image holds the synced backend
+as is; Node's bundle gets the folder through backend_files, which detect extends."""
 
 from __future__ import annotations
 
