@@ -756,6 +756,81 @@ def test_an_env_prefix_kept_in_a_constant_of_another_module_prefixes_the_fields(
     assert " DB_HOST " not in shown
 
 
+# langchain-ai/opengpts: Azure's settings are read only where Azure is chosen, the JWT settings classes (with the
+# base's env_prefix) made only for the auth type asked for, and the auth type given to Settings by the call; mealie's
+# factory passes SECRET to its settings class. None needs a value for the app to start.
+CHOSEN_AT_RUN_TIME = {
+    "app/__init__.py": "",
+    "app/llms.py": """\
+import os
+
+
+def get_llm(azure: bool):
+    if azure:
+        return {"deployment": os.environ["AZURE_OPENAI_DEPLOYMENT_NAME"]}
+    try:
+        return {"key": os.environ["OPENAI_API_KEY"]}
+    except KeyError:
+        return {"endpoint": os.environ["AZURE_OPENAI_API_BASE"]}
+""",
+    "app/settings.py": """\
+import os
+from enum import Enum
+from typing import Optional
+
+from pydantic import ConfigDict
+from pydantic_settings import BaseSettings
+
+
+class AuthType(Enum):
+    NOOP = "noop"
+    JWT_LOCAL = "jwt_local"
+
+
+class JWTSettingsBase(BaseSettings):
+    iss: str
+    model_config = ConfigDict(env_prefix="jwt_")
+
+
+class JWTSettingsLocal(JWTSettingsBase):
+    decode_key_b64: str
+
+
+class Settings(BaseSettings):
+    auth_type: AuthType
+    secret: str
+    database_host: str
+    jwt_local: Optional[JWTSettingsLocal] = None
+
+
+auth_type = AuthType(os.getenv("AUTH_TYPE", AuthType.NOOP.value).lower())
+kwargs = {"auth_type": auth_type}
+if auth_type == AuthType.JWT_LOCAL:
+    kwargs["jwt_local"] = JWTSettingsLocal()
+settings = Settings(auth_type=auth_type, secret=os.urandom(16).hex(), **kwargs)
+""",
+    "app/main.py": "from fastapi import FastAPI\n\nfrom app.settings import settings\n\napp = FastAPI()\n",
+    "requirements.txt": "fastapi\nuvicorn\npydantic-settings\n",
+}
+
+
+def test_what_only_a_branch_reads_or_the_code_passes_needs_no_value(render, backend):
+    write_backend(backend, CHOSEN_AT_RUN_TIME)
+    project = render(runtime="python", backend_path=str(backend))
+
+    shown = detected(project)
+
+    assert_shows(shown, "AZURE_OPENAI_DEPLOYMENT_NAME Variable, optional <- read in app/llms.py",
+                 "AZURE_OPENAI_API_BASE Variable, optional <- read in app/llms.py",
+                 "OPENAI_API_KEY Secret, required <- read in app/llms.py",  # a try's body runs
+                 "JWT_ISS Variable, optional <- read in app/settings.py (JWTSettingsBase)",
+                 "JWT_DECODE_KEY_B64 Variable, optional <- read in app/settings.py (JWTSettingsLocal)",
+                 "AUTH_TYPE Variable, optional <- read in app/settings.py",
+                 "SECRET Secret, optional <- read in app/settings.py (Settings)",
+                 "DATABASE_HOST Variable, required <- read in app/settings.py (Settings)")
+    assert " DECODE_KEY_B64 " not in shown
+
+
 def test_what_a_test_file_reads_is_not_the_servers_variable(render, backend):
     # papra-hq/papra's integration tests read their own keys (TEST_OPENAI_API_KEY); they never run in the Space.
     write_backend(backend, {"package.json": json.dumps({"main": "src/index.js", "dependencies": {"express": "^5"}}),

@@ -155,10 +155,10 @@ def _module_constants(trees: list[ast.Module]) -> dict[str, str]:
     return {name: values.pop() for name, values in seen.items() if len(values) == 1}
 
 
-def _settings_fields(cls: ast.ClassDef, relative: str, pydantic_v1: bool, constants: dict[str, str]) -> list[Variable]:
+def _settings_fields(cls: ast.ClassDef, relative: str, pydantic_v1: bool, prefix: str) -> list[Variable]:
     """pydantic settings: each annotated field is read from PREFIX + NAME (case-insensitive), or the name its Field's
     alias (v2) or env (v1) gives; required without a default or with `...`."""
-    prefix, found = _settings_prefix(cls, constants).upper(), []
+    prefix, found = prefix.upper(), []
     for node in cls.body:
         if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
             continue
@@ -258,16 +258,63 @@ def _settings_classes(trees: list[ast.Module]) -> dict[str, bool]:
             return found
 
 
+def _in_branches(tree: ast.Module) -> set[int]:
+    """The nodes inside a branch that some runs never take (an if's or a match's, a conditional expression's, an
+    except handler's): a read there (opengpts' Azure settings, read only when Azure is chosen) needs no value."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        branches: list = (node.body + node.orelse if isinstance(node, ast.If) else
+                          [node.body, node.orelse] if isinstance(node, ast.IfExp) else
+                          node.body if isinstance(node, ast.ExceptHandler) else
+                          [stmt for case in node.cases for stmt in case.body] if isinstance(node, ast.Match) else [])
+        for branch in branches:
+            inside.update(id(child) for child in ast.walk(branch))
+    return inside
+
+
+def _settings_of_the_module(tree: ast.Module, settings: dict[str, bool], constants: dict[str, str],
+                            branches: set[int]) -> dict[str, tuple[str, bool, set[str]]]:
+    """Each settings class of the module: (its env_prefix, its own or inherited from a base class of the module;
+    whether only branches make it, or a subclass of it: then none of its fields needs a value; the fields every call
+    that makes it passes, upper-cased, "**" for a mapping: those need no value either)."""
+    classes = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name in settings}
+    bases = {name: [ast.unparse(base).rpartition(".")[2] for base in node.bases] for name, node in classes.items()}
+
+    def prefix(name: str, seen: frozenset = frozenset()) -> str:
+        own = _settings_prefix(classes[name], constants)
+        inherited = (prefix(base, seen | {name}) for base in bases[name] if base in classes and base not in seen)
+        return own or next((found for found in inherited if found), "")
+
+    def family(name: str) -> set[str]:  # the class and its subclasses in the module
+        below = {sub for sub, of in bases.items() if name in of}
+        return {name}.union(*(family(sub) for sub in below - {name}))
+
+    made = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)]
+    found = {}
+    for name in classes:
+        calls = [call for call in made if call.func.id in family(name)]
+        given = set.intersection(*({"**" if keyword.arg is None else keyword.arg.upper() for keyword in call.keywords}
+                                   for call in calls)) if calls else set()
+        found[name] = (prefix(name), bool(calls) and all(id(call) in branches for call in calls), given)
+    return found
+
+
 def _python_tree(tree: ast.Module, relative: str, settings: dict[str, bool],
                  helpers: dict[str, tuple[int, int | None, str, bool]], constants: dict[str, str]) -> list[Variable]:
-    found, readers = [], _config_readers(tree)
+    found, readers, branches = [], _config_readers(tree), _in_branches(tree)
+    classes = _settings_of_the_module(tree, settings, constants, branches)
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name in settings:
-            found += _settings_fields(node, relative, settings[node.name], constants)
+            prefix, only_in_branches, given = classes[node.name]
+            fields = _settings_fields(node, relative, settings[node.name], prefix)
+            for field in fields:
+                field.required = field.required and not only_in_branches and "**" not in given \
+                    and field.name.removeprefix(prefix.upper()) not in given
+            found += fields
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ"):
             key = node.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(node.ctx, ast.Load):
-                found.append(_variable(key.value, None, relative))
+                found.append(_variable(key.value, "" if id(node) in branches else None, relative))
         elif isinstance(node, ast.Call) and (call := _env_call(node) or _config_call(node, readers)):
             found.append(_variable(call[0], call[1], relative, call[2]))
         elif isinstance(node, ast.Call) and (call := _helper_call(node, helpers)):
