@@ -272,6 +272,21 @@ def _in_branches(tree: ast.Module) -> set[int]:
     return inside
 
 
+def _mapping_keys(tree: ast.Module) -> dict[str, set[str]]:
+    """The keys of each dict the module builds by name from string keys (`kwargs = {"a": 1}`, `kwargs["b"] = 2`)."""
+    keys: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Name) and isinstance(value, ast.Dict) and all(
+                    isinstance(key, ast.Constant) and isinstance(key.value, str) for key in value.keys):
+                keys.setdefault(target.id, set()).update(key.value for key in value.keys)
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and \
+                    isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+                keys.setdefault(target.value.id, set()).add(target.slice.value)
+    return keys
+
+
 def _settings_of_the_module(tree: ast.Module, settings: dict[str, bool], constants: dict[str, str],
                             branches: set[int]) -> dict[str, tuple[str, bool, set[str]]]:
     """Each settings class of the module: (its env_prefix, its own or inherited from a base class of the module;
@@ -290,11 +305,19 @@ def _settings_of_the_module(tree: ast.Module, settings: dict[str, bool], constan
         return {name}.union(*(family(sub) for sub in below - {name}))
 
     made = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)]
+    mappings = _mapping_keys(tree)
+
+    def passed(call: ast.Call) -> set[str]:  # `**kwargs` of a mapping the module spells out gives its keys
+        keys = set()
+        for keyword in call.keywords:
+            spread = ast.unparse(keyword.value) if keyword.arg is None else ""
+            keys |= {keyword.arg} if keyword.arg else mappings.get(spread, {"**"})
+        return {key.upper() for key in keys}
+
     found = {}
     for name in classes:
         calls = [call for call in made if call.func.id in family(name)]
-        given = set.intersection(*({"**" if keyword.arg is None else keyword.arg.upper() for keyword in call.keywords}
-                                   for call in calls)) if calls else set()
+        given = set.intersection(*(passed(call) for call in calls)) if calls else set()
         found[name] = (prefix(name), bool(calls) and all(id(call) in branches for call in calls), given)
     return found
 
