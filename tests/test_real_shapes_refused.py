@@ -635,7 +635,12 @@ def test_a_module_of_the_backends_own_package_that_it_lacks_is_refused(render, t
     (backend / "app" / "plugins" / "__init__.py").parent.mkdir()
     (backend / "app" / "plugins" / "__init__.py").write_text("__path__ = __import__('pkgutil').extend_path(__path__, "
                                                              "__name__)\n")
-    (backend / "app" / "routes.py").write_text("from app.plugins import tools\n")
+    # MODSetter/SurfSense's task package defines a generic function in Python 3.12's syntax (`def run[T](...)`), which
+    # an older Python running the tools can't parse; its other functions are no missing modules
+    (backend / "app" / "tasks" / "__init__.py").parent.mkdir()
+    (backend / "app" / "tasks" / "__init__.py").write_text(
+        "def session_maker():\n    return None\n\n\ndef run[T](factory) -> T:\n    return factory()\n")
+    (backend / "app" / "routes.py").write_text("from app.plugins import tools\nfrom app.tasks import session_maker\n")
     if committed:
         (backend / "app" / "_build_info.py").write_text('__version__ = "3.0"\n')
     project = render(runtime="python", backend_path=str(backend))

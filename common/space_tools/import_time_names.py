@@ -181,11 +181,13 @@ def loaded_packages(backend: Path, asgi_app: str, app_dir: str = "") -> dict[str
     return found
 
 
-def _parsed(path: Path) -> ast.Module:
+def _parsed(path: Path) -> ast.Module | None:
+    """The module, or None where these tools' Python can't parse it (newer syntax: `def f[T]()`): what it binds is
+    then not known."""
     try:
         return ast.parse(backend_reading.text(path))
     except (SyntaxError, ValueError):
-        return ast.Module(body=[], type_ignores=[])
+        return None
 
 
 def _importable(package: Path, name: str) -> bool:
@@ -223,10 +225,11 @@ def missing_own_modules(backend: Path, asgi_app: str, app_dir: str = "") -> list
             if folder is None or not (folder / "__init__.py").is_file():
                 continue  # not one of the backend's packages
             # its own __init__ has run up to this import; another package's has run whole
+            other = None if folder / "__init__.py" == path else _parsed(folder / "__init__.py")
             init = tree.body[:next((i for i, top in enumerate(tree.body) if node in ast.walk(top)), 0)] \
-                if folder / "__init__.py" == path else _parsed(folder / "__init__.py").body
-            if _open_ended(init):
-                continue  # Prefect's settings bind their names in a module __getattr__
+                if folder / "__init__.py" == path else other.body if other else None
+            if init is None or _open_ended(init):
+                continue  # Prefect's settings bind their names in a module __getattr__; or unknown: newer syntax
             bound = _bound(init)
             for alias in node.names:
                 if alias.name != "*" and alias.name not in bound and not _importable(folder, alias.name):
