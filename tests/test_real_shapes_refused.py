@@ -979,7 +979,7 @@ def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, t
             "path in /tmp, or under /data with storage=bucket.") in (project / ".env.example").read_text()
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\n")
     assert _refused(project) == (
-        "error: .env lacks required TELEMETRY_STATE_PATH: `./space run` needs it, and `./space deploy` unless the Space "
-        "already has it: add `TELEMETRY_STATE_PATH=<value>` to .env (see .env.example).\n")
+        "error: .env lacks required TELEMETRY_STATE_PATH: `./space run` needs it, and `./space deploy` unless the "
+        "Space already has it: add `TELEMETRY_STATE_PATH=<value>` to .env (see .env.example).\n")
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\nTELEMETRY_STATE_PATH=/tmp/telemetry.json\n")
     space_tools(project, "check")  # ok

@@ -530,8 +530,8 @@ def find(backend: Path, runtime: str) -> list[Variable]:
 
 # The folders at the root of every Space's image (Debian's; /app, which leads to the app's folder; /data, where a
 # Storage Bucket mounts), and the names of variables that hold a file or a folder (a URL's path, /api/v1, is none).
-_IMAGE_ROOT = {"app", "bin", "boot", "data", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc", "root",
-               "run", "sbin", "srv", "sys", "tmp", "usr", "var"}
+_IMAGE_ROOT = {"app", "bin", "boot", "data", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc",
+               "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"}
 _FILE_NAMED = re.compile(r"(?:^|_)(?:DIR|DIRECTORY|FOLDER|FILE|DB|DATABASE|SQLITE|STORAGE|DATA|CACHE|LOGS?|"
                          r"UPLOADS?|MEDIA|STATE)(?:_|$)")
 _URL_NAMED = re.compile(r"(?:^|_)(?:URL|URI|PREFIX|ROUTE|ENDPOINT|PREFIXES)(?:_|$)")
