@@ -983,3 +983,31 @@ def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, t
         "Space already has it: add `TELEMETRY_STATE_PATH=<value>` to .env (see .env.example).\n")
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\nTELEMETRY_STATE_PATH=/tmp/telemetry.json\n")
     space_tools(project, "check")  # ok
+
+
+# Agenta-AI/agenta's api installs its own SDK and client from beside it (`[tool.uv.sources] agenta = { path =
+# "../sdks/python", editable = true }`, in uv.lock as `source = { editable = "../sdks/python" }`): `check` said ok,
+# and the image, which holds the backend alone, could never install them.
+@pytest.mark.parametrize("manifest", ["uv", "requirements"])
+def test_a_package_installed_from_a_folder_beside_the_backend_is_refused(render, tmp_path, manifest):
+    write_backend(tmp_path / "sdks" / "python", {
+        "pyproject.toml": '[project]\nname = "acme-sdk"\nversion = "0.1.0"\n\n[build-system]\nrequires = ["hatchling"]'
+                          '\nbuild-backend = "hatchling.build"\n',
+        "acme_sdk/__init__.py": ""})
+    if manifest == "uv":
+        backend = write_backend(tmp_path / "api", {"app/__init__.py": "", "app/main.py": MAIN, "pyproject.toml": (
+            PYPROJECT.format(dependencies='"fastapi>=0.115", "uvicorn>=0.30", "acme-sdk"', dev="")
+            + '\n[tool.uv.sources]\nacme-sdk = { path = "../sdks/python", editable = true }\n')})
+        subprocess.run([sys.executable, "-m", "uv", "lock", "--quiet"], cwd=backend, check=True, capture_output=True,
+                       timeout=300)
+        assert 'source = { editable = "../sdks/python" }' in (backend / "uv.lock").read_text()
+    else:
+        backend = write_backend(tmp_path / "api", {"app/__init__.py": "", "app/main.py": MAIN,
+                                                   "requirements.txt": "fastapi==0.115.8\nuvicorn==0.34.0\n"
+                                                                       "-e ../sdks/python\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert _refused(project) == (
+        f"error: the backend installs {'acme-sdk' if manifest == 'uv' else '../sdks/python'} (../sdks/python) from a "
+        "folder outside it, which the image never has, so the install would fail: depend on a published release, or "
+        "move the folder into the backend.\n")

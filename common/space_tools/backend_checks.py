@@ -63,6 +63,10 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
         )
     if lock.is_file() and not pyproject.is_file():
         raise SpaceError(f"{folder} has uv.lock but no pyproject.toml; uv needs both (run `uv lock` in the backend).")
+    if outside := detect_hazards.python_outside_dependencies(folder):
+        raise SpaceError(f"the backend installs {', '.join(outside)} from a folder outside it, which the image never "
+                         "has, so the install would fail: depend on a published release, or move the folder into "
+                         "the backend.")
     module, _, _ = config.settings["asgi_app"].partition(":")
     app_dir = config.app_dir
     module_path = folder.joinpath(app_dir, *module.split("."))

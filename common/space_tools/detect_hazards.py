@@ -305,6 +305,34 @@ def outside_dependencies(backend: Path) -> list[str]:
             "backend"]
 
 
+# A requirements line installing a local folder: `-e ../sdk`, `../sdk`, `name @ file:../sdk`.
+_REQUIREMENT_PATH = re.compile(r"^\s*(?:(?:-e|--editable)\s+)?(?:[\w.-]+\s*@\s*)?(?:file:(?://)?)?(?P<path>\.{1,2}/\S*)",
+                               re.MULTILINE)
+
+
+def python_outside_dependencies(backend: Path) -> list[str]:
+    """`name (../folder)` for each package the backend's manifest or lock installs from a folder outside it (a uv
+    source `{ path = "../sdk" }`, Poetry's `{ path = ... }`, a requirements line): the image holds the backend alone."""
+    backend = backend.resolve()
+    pyproject = backend_reading.toml(backend / "pyproject.toml")
+    tool = pyproject.get("tool") or {}
+    found: dict[str, str] = {}
+    poetry = (tool.get("poetry") or {}).get("dependencies") or {}
+    for name, spec in [*((tool.get("uv") or {}).get("sources") or {}).items(), *poetry.items()]:
+        if isinstance(spec, dict) and isinstance(spec.get("path"), str):
+            found.setdefault(name, spec["path"])
+    for package in backend_reading.toml(backend / "uv.lock").get("package") or []:
+        source = package.get("source") or {}
+        path = next((source[kind] for kind in ("editable", "directory", "path") if isinstance(source.get(kind), str)),
+                    None)
+        if path is not None:
+            found.setdefault(str(package.get("name")), path)
+    for match in _REQUIREMENT_PATH.finditer(backend_reading.text(backend / "requirements.txt")):
+        found.setdefault(match["path"], match["path"])
+    return [f"{name} ({path})" for name, path in sorted(found.items())
+            if not (backend / path).resolve().is_relative_to(backend)]
+
+
 def node(backend: Path, app_port: object = None) -> list[str]:
     """What would misbehave on Spaces; a fixed port that is app_port (detect answers it) is no hazard."""
     backend = backend.resolve()
