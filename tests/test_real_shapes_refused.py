@@ -1008,6 +1008,6 @@ def test_a_package_installed_from_a_folder_beside_the_backend_is_refused(render,
     project = render(runtime="python", backend_path=str(backend))
 
     assert _refused(project) == (
-        f"error: the backend installs {'acme-sdk' if manifest == 'uv' else '../sdks/python'} (../sdks/python) from a "
+        f"error: the backend installs {'acme-sdk (../sdks/python)' if manifest == 'uv' else '../sdks/python'} from a "
         "folder outside it, which the image never has, so the install would fail: depend on a published release, or "
         "move the folder into the backend.\n")

@@ -329,7 +329,7 @@ def python_outside_dependencies(backend: Path) -> list[str]:
             found.setdefault(str(package.get("name")), path)
     for match in _REQUIREMENT_PATH.finditer(backend_reading.text(backend / "requirements.txt")):
         found.setdefault(match["path"], match["path"])
-    return [f"{name} ({path})" for name, path in sorted(found.items())
+    return [path if name == path else f"{name} ({path})" for name, path in sorted(found.items())
             if not (backend / path).resolve().is_relative_to(backend)]
 
 
