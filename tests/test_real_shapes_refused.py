@@ -955,33 +955,47 @@ OWN_IMAGE_PATHS = """\
 import os
 
 from fastapi import FastAPI
+from pydantic_settings import BaseSettings
 
 HISTORY = os.environ.get("HISTORY_DB_PATH", "/code/history/history.db")
 STATE = os.getenv("TELEMETRY_STATE_PATH", "/code/history/telemetry.json")
 API_PREFIX = os.getenv("API_PREFIX", "/api/v1")
 MODELS_DIR = os.getenv("MODELS_DIR", "/tmp/models")
+UPLOADS_DIR = os.getenv("UPLOADS_DIR", "/app/uploads")
 app = FastAPI()
+
+
+class Settings(BaseSettings):
+    cache_dir: str = "/code/cache"
+
+
+settings = Settings()
 """
 
 
 def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, tmp_path):
     backend = write_backend(tmp_path / "backend", {"main.py": OWN_IMAGE_PATHS,
-                                                   "requirements.txt": "fastapi==0.115.8\nuvicorn==0.34.0\n"})
+                                                   "requirements.txt": "fastapi==0.115.8\nuvicorn==0.34.0\n"
+                                                                       "pydantic-settings==2.7.1\n"})
     project = render(runtime="python", backend_path=str(backend))
 
     assert_shows(detected(project),
                  "HISTORY_DB_PATH Variable, required (its default /code/history/history.db is outside the image)",
                  "TELEMETRY_STATE_PATH Variable, required (its default /code/history/telemetry.json is outside the "
                  "image)", "API_PREFIX Variable, optional, default '/api/v1'",
-                 "MODELS_DIR Variable, optional, default '/tmp/models'")
+                 "MODELS_DIR Variable, optional, default '/tmp/models'",
+                 "UPLOADS_DIR Variable, optional, default '/app/uploads'",  # /app leads to the app's folder
+                 "CACHE_DIR Variable, required (its default /code/cache is outside the image)")
     space_tools(project, "detect", "--write")
     assert ("Its default in the code, /code/history/history.db, is in a folder the Space's image does not have: set a "
             "path in /tmp, or under /data with storage=bucket.") in (project / ".env.example").read_text()
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\n")
     assert _refused(project) == (
-        "error: .env lacks required TELEMETRY_STATE_PATH: `./space run` needs it, and `./space deploy` unless the "
-        "Space already has it: add `TELEMETRY_STATE_PATH=<value>` to .env (see .env.example).\n")
-    (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\nTELEMETRY_STATE_PATH=/tmp/telemetry.json\n")
+        "error: .env lacks required TELEMETRY_STATE_PATH, CACHE_DIR: `./space run` needs them, and `./space deploy` "
+        "unless the Space already has them: add `TELEMETRY_STATE_PATH=<value>` and `CACHE_DIR=<value>` to .env (see "
+        ".env.example).\n")
+    (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\nTELEMETRY_STATE_PATH=/tmp/telemetry.json\n"
+                                  "CACHE_DIR=/tmp/cache\n")
     space_tools(project, "check")  # ok
 
 

@@ -538,14 +538,14 @@ _URL_NAMED = re.compile(r"(?:^|_)(?:URL|URI|PREFIX|ROUTE|ENDPOINT|PREFIXES)(?:_|
 
 
 def require_paths_of_the_space(variables: list[Variable], loaded: set[str]) -> None:
-    """A default path in a folder the image lacks (`/app/history/history.db`, for the project's own image, whose
-    code sits in /app) fails where the app opens it: such a variable, read in a file the app loads (`loaded`),
-    becomes required, with the reason shown. A tool's own settings (a gunicorn config's) are left as they are."""
+    """A default path in a folder the image lacks (`/code/history.db`, for the project's own image, whose code sits
+    in /code) fails where the app opens it: such a variable, read in a file the app loads (`loaded`), becomes
+    required, with the reason shown. A tool's own settings (a gunicorn config's) are left as they are."""
     for variable in variables:
         default = variable.default
         top = default.split("/")[1] if default.startswith("/") and len(default) > 1 else ""
         if (not top or top in _IMAGE_ROOT or _URL_NAMED.search(variable.name) or "://" in default
-                or variable.source not in loaded):
+                or variable.source.split(" (")[0] not in loaded):  # `app/settings.py (Settings)`: the file
             continue
         if _FILE_NAMED.search(variable.name) or re.search(r"\.[A-Za-z0-9]{1,8}$", default):
             variable.required, variable.default, variable.outside = True, "", default
