@@ -991,8 +991,8 @@ def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, t
             "path in /tmp, or under /data with storage=bucket.") in (project / ".env.example").read_text()
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\n")
     assert _refused(project) == (
-        "error: .env lacks required TELEMETRY_STATE_PATH, CACHE_DIR: `./space run` needs them, and `./space deploy` "
-        "unless the Space already has them: add `TELEMETRY_STATE_PATH=<value>` and `CACHE_DIR=<value>` to .env (see "
+        "error: .env lacks required CACHE_DIR, TELEMETRY_STATE_PATH: `./space run` needs them, and `./space deploy` "
+        "unless the Space already has them: add `CACHE_DIR=<value>` and `TELEMETRY_STATE_PATH=<value>` to .env (see "
         ".env.example).\n")
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\nTELEMETRY_STATE_PATH=/tmp/telemetry.json\n"
                                   "CACHE_DIR=/tmp/cache\n")
