@@ -974,19 +974,18 @@ settings = Settings()
 
 
 def test_a_default_path_in_a_folder_the_image_lacks_is_a_value_to_give(render, tmp_path):
-    backend = write_backend(tmp_path / "backend", {"main.py": OWN_IMAGE_PATHS,
-                                                   "requirements.txt": "fastapi==0.115.8\nuvicorn==0.34.0\n"
-                                                                       "pydantic-settings==2.7.1\n"})
+    backend = _locked(tmp_path / "backend", '"fastapi>=0.115", "uvicorn>=0.30", "pydantic-settings>=2.7"')
+    (backend / "app" / "main.py").write_text(OWN_IMAGE_PATHS)
     project = render(runtime="python", backend_path=str(backend))
 
-    assert_shows(detected(project),
+    written = space_tools(project, "detect", "--write").stdout
+    assert_shows(" ".join(written.split()),
                  "HISTORY_DB_PATH Variable, required (its default /code/history/history.db is outside the image)",
                  "TELEMETRY_STATE_PATH Variable, required (its default /code/history/telemetry.json is outside the "
                  "image)", "API_PREFIX Variable, optional, default '/api/v1'",
                  "MODELS_DIR Variable, optional, default '/tmp/models'",
                  "UPLOADS_DIR Variable, optional, default '/app/uploads'",  # /app leads to the app's folder
                  "CACHE_DIR Variable, required (its default /code/cache is outside the image)")
-    space_tools(project, "detect", "--write")
     assert ("Its default in the code, /code/history/history.db, is in a folder the Space's image does not have: set a "
             "path in /tmp, or under /data with storage=bucket.") in (project / ".env.example").read_text()
     (project / ".env").write_text("HISTORY_DB_PATH=/tmp/history.db\n")

@@ -1,3 +1,4 @@
+# From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
 """The project's own command that serves the app (lnbits' `lnbits`): the folders it makes before serving, which a
 Space that serves the app alone must make in its pre-start."""
 
