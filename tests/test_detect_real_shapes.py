@@ -1101,3 +1101,17 @@ def test_a_variable_one_reader_requires_is_required_whatever_the_others_allow(re
                  "NAME Variable, optional, default 'api' <- read in settings.py",
                  "DB_URL Secret, required <- read in alembic/env.py",
                  "DB_HOST Variable, optional <- read in alembic/env.py")
+
+
+def test_migrations_named_as_a_package_resource_are_found_in_the_package(render, backend):
+    # fief-dev/fief's alembic.ini, beside its package's modules, says `script_location = fief:alembic`: the
+    # `alembic` folder of the package `fief`, which Alembic finds by import.
+    write_backend(backend, {
+        "fief/__init__.py": "", "fief/app.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "fief/alembic.ini": "[alembic]\nscript_location = fief:alembic\n",
+        "fief/alembic/env.py": "import os\n\nurl = os.environ['DATABASE_URL']\n",
+        "requirements.txt": "fastapi\nuvicorn\nalembic\n"})
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "prestart cd fief && alembic upgrade head (space.json: ) <- fief/alembic.ini",
+                 'backend_files ["fief/alembic.ini", "fief/alembic"] (space.json: [])')

@@ -33,7 +33,15 @@ def setting(folder: Path, name: str, fallback: str = "") -> str | None:
 
 
 def migrations(folder: Path) -> str | None:
-    """The migrations folder folder/alembic.ini names (script_location), relative to that folder."""
+    """The migrations folder folder/alembic.ini names (script_location), relative to that folder; a package's
+    resource (`fief:alembic`, the `alembic` folder of the package `fief`) is looked for from that folder or the one
+    above it (alembic.ini sits at most one folder down in the backend), and must lie inside the first."""
     location = setting(folder, "script_location", "alembic")
     location = (location or "").replace("%(here)s/", "").strip().rstrip("/")
+    package, colon, resource = location.partition(":")
+    if colon and package.replace(".", "").replace("_", "").isalnum():
+        places = [root.joinpath(*package.split("."), resource) for root in (folder, folder.parent)
+                  if (root.joinpath(*package.split(".")) / "__init__.py").is_file()]
+        inside = [place for place in places if place.resolve().is_relative_to(folder.resolve())]
+        location = inside[0].resolve().relative_to(folder.resolve()).as_posix() if inside else ""
     return location if location and ".." not in location and not location.startswith("/") else None
