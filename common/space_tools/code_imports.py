@@ -54,6 +54,12 @@ def own_module(root: Path, name: str) -> bool:
     return (root / name / "__init__.py").is_file() or (root / f"{name}.py").is_file()
 
 
+def module_path(root: Path, module: str) -> Path:
+    """The file a dotted module name imports from `root`: a package's __init__.py, else the module's .py."""
+    path = root.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
 def _python_entry(backend: Path, name: str) -> str | None:
     """The backend's top-level package folder or module file of that name, if it has one."""
     folder, module = backend / name, backend / f"{name}.py"

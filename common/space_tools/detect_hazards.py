@@ -16,9 +16,14 @@ from . import backend_reading, dependency_files
 _RANDOM = re.compile(r"^(secrets\.token_\w+|token_(hex|urlsafe|bytes)|os\.urandom|urandom|uuid\.uuid4|uuid4|"
                      r"Fernet\.generate_key|secrets\.randbits)$")
 _KEYISH = re.compile(r"(?i)secret|key|token|salt|signing")
-# Absolute paths a program writes to on other hosts, which the Space's uid 1000 can't (HOME and /app it can).
-_UNWRITABLE = re.compile(r"^(?:sqlite(?:\+\w+)?:///|file:)?(/(?:data|var|srv|mnt|opt|usr|etc|root)(?:/[^\s\"']*)?)$")
-_JS_STRING = re.compile(r"""["'`]((?:sqlite:///|file:)?/(?:data|var|srv|mnt|opt|usr|etc|root)/[^"'`\s$]*)["'`]""")
+# The folders at the root of a Space's image: those under which a program writes on other hosts and the Space's
+# uid 1000 can't (/data is there only with a Storage Bucket), and the others (HOME's, /tmp, and /app, which leads to
+# the app's folder, it can write).
+UNWRITABLE_ROOTS = ("data", "var", "srv", "mnt", "opt", "usr", "etc", "root")
+IMAGE_ROOTS = frozenset(UNWRITABLE_ROOTS + ("app", "bin", "boot", "dev", "home", "lib", "lib64", "media", "proc", "run",
+                                            "sbin", "sys", "tmp"))
+_UNWRITABLE = re.compile(rf"^(?:sqlite(?:\+\w+)?:///|file:)?(/(?:{'|'.join(UNWRITABLE_ROOTS)})(?:/[^\s\"']*)?)$")
+_JS_STRING = re.compile(rf"""["'`]((?:sqlite:///|file:)?/(?:{'|'.join(UNWRITABLE_ROOTS)})/[^"'`\s$]*)["'`]""")
 # `{ port: 3000 }` counts only inside a listen()/serve() call's options (Fastify, @hono/node-server), never in a
 # client's settings (Redis, a log transport).
 # listen({...}), serve({...}) (Hono's node-server, Bun's) and the `export default {...}` Bun serves.

@@ -683,7 +683,7 @@ def _first_page(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, s
     """(page, why) for the Space's base_path: the app's docs page (FastAPI's docs_url=, else its framework's
     default), or the root for a framework with none; None when the module can't say (a factory, settings)."""
     module, _, name = asgi_app.partition(":")
-    path = project_command.module_path(backend / app_dir, module)
+    path = code_imports.module_path(backend / app_dir, module)
     try:
         tree = ast.parse(backend_reading.text(path))
     except (SyntaxError, ValueError):

@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import alembic_config, backend_reading, dotenv_files, env_schemas, placeholder_secrets, template_variables
+from . import (
+    alembic_config,
+    backend_reading,
+    detect_hazards,
+    dotenv_files,
+    env_schemas,
+    placeholder_secrets,
+    template_variables,
+)
 from .errors import SpaceError
 from .secret_looks import number_or_switch, secret_name
 
@@ -528,10 +536,7 @@ def find(backend: Path, runtime: str) -> list[Variable]:
     return list(merged.values())
 
 
-# The folders at the root of every Space's image (Debian's; /app, which leads to the app's folder; /data, where a
-# Storage Bucket mounts), and the names of variables that hold a file or a folder (a URL's path, /api/v1, is none).
-_IMAGE_ROOT = {"app", "bin", "boot", "data", "dev", "etc", "home", "lib", "lib64", "media", "mnt", "opt", "proc",
-               "root", "run", "sbin", "srv", "sys", "tmp", "usr", "var"}
+# The names of variables that hold a file or a folder (a URL's path, /api/v1, is none).
 _FILE_NAMED = re.compile(r"(?:^|_)(?:DIR|DIRECTORY|FOLDER|FILE|DB|DATABASE|SQLITE|STORAGE|DATA|CACHE|LOGS?|"
                          r"UPLOADS?|MEDIA|STATE)(?:_|$)")
 _URL_NAMED = re.compile(r"(?:^|_)(?:URL|URI|PREFIX|ROUTE|ENDPOINT|PREFIXES)(?:_|$)")
@@ -544,7 +549,7 @@ def require_paths_of_the_space(variables: list[Variable], loaded: set[str]) -> N
     for variable in variables:
         default = variable.default
         top = default.split("/")[1] if default.startswith("/") and len(default) > 1 else ""
-        if (not top or top in _IMAGE_ROOT or _URL_NAMED.search(variable.name) or "://" in default
+        if (not top or top in detect_hazards.IMAGE_ROOTS or _URL_NAMED.search(variable.name) or "://" in default
                 or variable.source.split(" (")[0] not in loaded):  # `app/settings.py (Settings)`: the file
             continue
         if _FILE_NAMED.search(variable.name) or re.search(r"\.[A-Za-z0-9]{1,8}$", default):

@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import backend_reading
+from . import backend_reading, code_imports
 
 _MAKES_FOLDERS = ("mkdir", "makedirs")
 
@@ -19,12 +19,6 @@ class Launcher:
     command: str  # the script's name in pyproject.toml
     file: str  # where its function is, relative to the backend
     prestart: str  # its folder-making steps as one shell command; "" when they can't be lifted out whole
-
-
-def module_path(root: Path, module: str) -> Path:
-    """The file a dotted module name imports from `root`: a package's __init__.py, else the module's .py."""
-    path = root.joinpath(*module.split("."))
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
 def _makes_folders(node: ast.AST) -> bool:
@@ -72,7 +66,7 @@ def launcher(backend: Path, asgi_app: str, app_dir: str = "") -> Launcher | None
     root, served = backend / app_dir if app_dir else backend, asgi_app.removesuffix("()")
     for command, entry in scripts.items():
         module, _, function = str(entry).partition(":")
-        path = module_path(root, module.strip())
+        path = code_imports.module_path(root, module.strip())
         try:
             tree = ast.parse(backend_reading.text(path))
         except (SyntaxError, ValueError):
