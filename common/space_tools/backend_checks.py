@@ -428,7 +428,8 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     if workspace is not None:
         with tempfile.TemporaryDirectory(prefix="space-lock-") as scratch:
             lock = Path(scratch) / pnpm_workspace_lock.LOCK
-            lock.write_bytes(pnpm_workspace_lock.export(folder, workspace))
+            lock.write_bytes(pnpm_workspace_lock.export(folder, workspace).lock)
+            _check_pnpm_workspace(config, folder)
             _check_lock_matches(manifest, lock, shown=workspace / pnpm_workspace_lock.LOCK)
             _check_packages(manifest, folder, imports, lock)
             _check_reaches_better_auth(config, folder, imports)
@@ -448,6 +449,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
                          f"{locks[0]} ({detect_node.install_command(folder / locks[0])}): delete the lock your team "
                          "no longer uses (a stale one fails or installs other versions).")
     lock = folder / locks[0]
+    _check_pnpm_workspace(config, folder)
     _check_berry(manifest, lock)
     if lock.name in ("package-lock.json", "pnpm-lock.yaml"):
         _check_lock_matches(manifest, lock)
@@ -477,6 +479,17 @@ def _check_packages(manifest: dict, folder: Path, imports: code_imports.NodeImpo
             raise SpaceError(f"{importer} imports {package}, which only the workspace's {root / 'package.json'} "
                                  "lists, and the image installs the backend's own dependencies: add it to the "
                                  f"backend's (`pnpm add {package}` in the backend).")
+
+
+def _check_pnpm_workspace(config: SpaceConfig, folder: Path) -> None:
+    """The Dockerfile installs and builds the share of the pnpm workspace sync writes, as pnpm_workspace names it."""
+    found, answered = detect_node.pnpm_workspace(folder), list(config.settings.get("pnpm_workspace") or [])
+    if found != answered:
+        needs = (f"needs {json.dumps(found)} (the workspace's catalogs and the packages it depends on)" if found
+                 else "needs none")
+        raise SpaceError(f"pnpm_workspace answers {json.dumps(answered)}, and the backend's share of its pnpm workspace "
+                         f"{needs}, so the image's install would not match what sync writes: run `./space detect "
+                         "--write` (or `copier update --defaults --data 'pnpm_workspace=" + json.dumps(found) + "'`).")
 
 
 def _unmigrated(config: SpaceConfig, used: tuple[str, str] | None) -> list[str]:

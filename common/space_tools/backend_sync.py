@@ -158,9 +158,7 @@ def plan(config: SpaceConfig) -> SyncPlan:
                                     "lacks (git-ignored?), and SQLite creates the file, never its folder")
     members_lock = pnpm_workspace_lock.needs_export(source) if config.runtime == "node" else None
     if members_lock is not None:
-        collector.plan.generated[pnpm_workspace_lock.LOCK] = pnpm_workspace_lock.export(source, members_lock)
-        collector.plan.notes.append(f"pins from the pnpm workspace's {members_lock / pnpm_workspace_lock.LOCK}: its "
-                                    f"entry for the backend written to ./backend/{pnpm_workspace_lock.LOCK}")
+        _add_workspace_share(collector, members_lock)
     workspace = workspace_lock.needs_export(source) if config.runtime == "python" else None
     if workspace is not None:
         collector.plan.generated[workspace_lock.EXPORT_FILE] = workspace_lock.export(source, workspace,
@@ -170,6 +168,32 @@ def plan(config: SpaceConfig) -> SyncPlan:
     elif config.runtime == "python":
         _pin_an_unlocked_manifest(config, source, collector.plan)
     return collector.plan
+
+
+def _add_workspace_share(collector: _Collector, root: Path) -> None:
+    """A pnpm workspace member's own lock, and the workspace packages it depends on with the pnpm-workspace.yaml
+    naming them: their files as the backend's are chosen (never node_modules, build output or secrets)."""
+    plan_ = collector.plan
+    install = pnpm_workspace_lock.export(plan_.source, root)
+    plan_.generated[pnpm_workspace_lock.LOCK] = install.lock
+    plan_.notes.append(f"pins from the pnpm workspace's {root / pnpm_workspace_lock.LOCK}: its entry for the backend "
+                       f"written to ./backend/{pnpm_workspace_lock.LOCK}")
+    if install.workspace is None:
+        return
+    taken = [name for name in (pnpm_workspace_lock.WORKSPACE_FILE, pnpm_workspace_lock.PACKAGES_FOLDER)
+             if any(path == name or path.startswith(name + "/") for path in plan_.files)]
+    if taken:
+        raise SpaceError(f"the backend has its own {taken[0]}, where sync writes what the pnpm workspace at {root} "
+                         "gives it: rename it in the backend.")
+    plan_.generated[pnpm_workspace_lock.WORKSPACE_FILE] = install.workspace
+    for folder, real in install.packages.items():
+        package = _Collector(real.resolve(), collector.root)
+        package.visit(real, PurePosixPath(folder))
+        plan_.files.update(package.plan.files)
+    if install.packages:
+        plan_.notes.append(f"also synced the workspace packages it depends on into ./backend/"
+                           f"{pnpm_workspace_lock.PACKAGES_FOLDER}: {_listing(sorted(install.packages))} (the image "
+                           "builds them)")
 
 
 def _pin_an_unlocked_manifest(config: SpaceConfig, source: Path, plan: SyncPlan) -> None:

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from . import backend_reading, dependency_files
+from . import backend_reading, dependency_files, pnpm_workspace_lock
 
 _RANDOM = re.compile(r"^(secrets\.token_\w+|token_(hex|urlsafe|bytes)|os\.urandom|urandom|uuid\.uuid4|uuid4|"
                      r"Fernet\.generate_key|secrets\.randbits)$")
@@ -284,7 +284,7 @@ def workspace_dependencies(backend: Path) -> list[str]:
     dependencies = backend_reading.package_json(backend).get("dependencies")
     local = sorted(name for name, spec in (dependencies.items() if isinstance(dependencies, dict) else ())
                    if isinstance(spec, str) and spec.startswith("workspace:"))
-    if not local:
+    if not local or pnpm_workspace_lock.needs_export(backend) is not None:  # sync ships a pnpm member's packages
         return []
     warning = (f"package.json depends on {', '.join(local)} through workspace:, which only its monorepo has: the image "
                "installs the backend folder alone, so that install fails; depend on a published version instead")

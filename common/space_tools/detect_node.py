@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from . import backend_reading, code_imports, dependency_files, detect_hazards, pnpm_workspace_lock
+from .errors import SpaceError
 from .findings import Findings
 
 OFFERED = [int(major) for major in
@@ -330,6 +331,17 @@ def _bun_drivers(backend: Path) -> dict[str, str]:
     return found
 
 
+def pnpm_workspace(backend: Path) -> list[str]:
+    """The answer pnpm_workspace: "." and the workspace packages' folders in ./backend, when the backend's share of
+    its pnpm workspace needs a pnpm-workspace.yaml; [] otherwise, or when check will refuse the workspace's lock."""
+    root = pnpm_workspace_lock.needs_export(backend)
+    try:
+        install = pnpm_workspace_lock.export(backend, root) if root is not None else None
+    except SpaceError:
+        return []
+    return [".", *sorted(install.packages)] if install is not None and install.workspace is not None else []
+
+
 def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     dependencies = package.get("dependencies") or {}
     drivers = {"postgres": [name for name in _POSTGRES if name in dependencies],
@@ -360,6 +372,10 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     if workspace is not None:
         findings.notes.append(f"dependencies: pnpm workspace member, its pins in {workspace / pnpm_workspace_lock.LOCK}, "
                               f"written by sync as the backend's own {pnpm_workspace_lock.LOCK}")
+        folders = pnpm_workspace(backend)
+        findings.add("pnpm_workspace", folders, "the workspace's catalogs and the workspace packages the backend "
+                     "depends on, which sync copies and the build installs and builds with it" if folders else
+                     "no catalog or workspace package: the backend's own lock is enough")
         return
     findings.notes.append(f"dependencies: {used[0] if used else 'package.json without a lock'}"
                           + (f" ({install_command(backend / used[0])})" if used else "") + (f", packageManager {manager}" if manager else ""))

@@ -252,6 +252,10 @@ if (shipModules && space.prestart) {
   symlinkSync(join("backend", "node_modules"), join(outdir, "node_modules"));
 } else if (shipModules) {
   cpSync(modules, join(outdir, "node_modules"), { recursive: true, verbatimSymlinks: true });
+  // node_modules links the workspace packages (pnpm_workspace) by relative paths: they ship where the links lead.
+  for (const folder of (space.pnpm_workspace ?? []).filter((folder) => folder !== ".")) {
+    cpSync(join(backend, folder), join(outdir, folder), { recursive: true, verbatimSymlinks: true });
+  }
 }
 if (shipModules) {
   const why = native.length ? `${native.join(", ")} can't be bundled (compiled code or a generated client)`
