@@ -387,9 +387,10 @@ _JS_READ = re.compile(
 _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*""" + backend_reading.JS_ENV + r"\b")
 # A read the code branches on, set or not: `if (process.env.X) {`, `process.env.X && ...`, `process.env.X ? a : b`;
 # or one with a fallback that is no literal (`process.env.A || process.env.B`, `(test ? B : process.env.A) || "d"`),
-# or read in one branch only (`test ? process.env.B : process.env.A`).
-_JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?\?|\?(?![?.])|:(?!:)|\)\s*(?:\{|return\b|\|\||\?\?))")
-_JS_PRESENCE_BEFORE = re.compile(r"(?:\bif\s*\(\s*!?|!)\s*$")
+# or read in one branch only (`test ? process.env.B : process.env.A`); or compared (`process.env.X === "true"`,
+# false when unset) or made a boolean (`Boolean(process.env.X)`).
+_JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?\?|\?(?![?.])|:(?!:)|[!=]==?|\)\s*(?:\{|return\b|\|\||\?\?))")
+_JS_PRESENCE_BEFORE = re.compile(r"(?:\bif\s*\(\s*!?|!|\bBoolean\(\s*)\s*$")
 
 
 def _js_file(path: Path, relative: str) -> list[Variable]:
