@@ -152,3 +152,74 @@ def test_a_package_only_the_workspaces_root_lists_is_refused_before_the_build(re
         f"src/lib/auth.ts imports zod, which only the workspace's {(tmp_path / 'acme').resolve() / 'package.json'} "
         "lists, and the image installs the backend's own dependencies: add it to the backend's (`pnpm add zod` in "
         "the backend)."), refused.stderr
+
+
+# As papra's and kaneo's apps do: versions from the workspace's catalog, and a package of the workspace the app
+# depends on through workspace:*, whose package.json exports the dist/ its own `build` script writes with tsc.
+WITH_PACKAGES = {
+    **WORKSPACE,
+    "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n\ncatalog:\n  better-auth: ^1.5.5\n"
+                           "  typescript: ^5.9.3\n",
+    "packages/greeting/package.json": json.dumps({
+        "name": "@acme/greeting", "version": "0.0.0", "private": True, "type": "module",
+        "exports": {".": {"types": "./dist/index.d.ts", "default": "./dist/index.js"}},
+        "scripts": {"build": "tsc", "test": "vitest run"},
+        "dependencies": {"ms": "^2.1.3"},
+        "devDependencies": {"@types/ms": "^2.1.0", "typescript": "catalog:"},
+    }, indent=2) + "\n",
+    "packages/greeting/tsconfig.json": json.dumps({"compilerOptions": {
+        "outDir": "dist", "rootDir": "src", "module": "nodenext", "target": "es2022", "declaration": True,
+        "strict": True, "skipLibCheck": True}, "include": ["src"]}, indent=2) + "\n",
+    "packages/greeting/src/index.ts": "import ms from 'ms';\n\n"
+                                      "export const greet = (name: string) => `Hello, ${name}, for ${ms(60_000)}`;\n",
+    "apps/api/package.json": json.dumps({
+        "name": "api", "version": "1.0.0", "private": True, "type": "module",
+        "scripts": {"dev": "tsx watch src/index.ts"},
+        "imports": {"#lib/*.ts": "./src/lib/*.ts"},
+        "dependencies": {"@acme/greeting": "workspace:*", "better-auth": "catalog:", "express": "^5.1.0"},
+        "devDependencies": {"@types/express": "^5.0.3"},
+    }, indent=2) + "\n",
+    "apps/api/src/index.ts": WORKSPACE["apps/api/src/index.ts"].replace(
+        "import type { Greeting } from '@shared/greeting.ts';\n", "import { greet } from '@acme/greeting';\n").replace(
+        "  const greeting: Greeting = { email: session?.user.email ?? null };\n  res.json(greeting);\n",
+        "  res.json({ email: session?.user.email ?? null, greeting: greet('Ada') });\n"),
+}
+
+
+@pytest.mark.docker
+def test_a_member_using_the_catalog_and_a_workspace_package_gets_them_built_and_signs_up(render, cli, tmp_path):
+    # what the workspace's own build would leave behind never ships: the image builds the package itself
+    backend = _workspace(tmp_path / "acme", {**WITH_PACKAGES, "packages/greeting/dist/index.js": "stale build\n"})
+    space = make_space(render, "node", backend, "pnpm-member-packages")
+
+    with running(cli, space) as url:
+        user = sign_up(url)
+        me = docker.http_get(f"{url}/api/me", headers={"cookie": user["set-cookie"].split(";")[0]})
+
+    assert me == (200, b'{"email":"ada@example.com","greeting":"Hello, Ada, for 1m"}')
+    assert space.settings["pnpm_workspace"] == [".", "workspace-packages/packages/greeting"]
+    shipped = space.project / "backend"
+    assert sorted(path.relative_to(shipped).as_posix() for path in shipped.rglob("*") if path.is_file()) == [
+        "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "src/index.ts", "src/lib/auth.ts", "tsconfig.json",
+        "workspace-packages/packages/greeting/package.json", "workspace-packages/packages/greeting/src/index.ts",
+        "workspace-packages/packages/greeting/tsconfig.json"]
+    assert yaml.safe_load((shipped / "pnpm-workspace.yaml").read_text()) == {
+        "packages": ["workspace-packages/packages/greeting"], "catalog": {"better-auth": "^1.5.5",
+                                                                          "typescript": "^5.9.3"}}
+    lock = yaml.safe_load((shipped / "pnpm-lock.yaml").read_text())
+    assert list(lock["importers"]) == [".", "workspace-packages/packages/greeting"]
+    assert lock["importers"]["."]["dependencies"]["@acme/greeting"]["version"] == "link:workspace-packages/packages/greeting"
+
+
+def test_a_workspace_package_left_out_of_the_answers_is_refused_until_detect_writes_them(render, tmp_path):
+    space = make_space(render, "node", _workspace(tmp_path / "acme", WITH_PACKAGES), "pnpm-member-unanswered")
+
+    refused = space_tools(space.project, "check", check=False)
+
+    assert refused.returncode == 2 and refused.stderr.strip().endswith(
+        'pnpm_workspace answers [], and the backend\'s share of its pnpm workspace needs [".", '
+        '"workspace-packages/packages/greeting"] (the workspace\'s catalogs and the packages it depends on), so the '
+        "image's install would not match what sync writes: run `./space detect --write` (or `copier update "
+        '--defaults --data \'pnpm_workspace=[".", "workspace-packages/packages/greeting"]\'`).'), refused.stderr
+    space_tools(space.project, "detect", "--write")
+    assert space_tools(space.project, "check").returncode == 0
