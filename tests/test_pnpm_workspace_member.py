@@ -212,7 +212,8 @@ def test_a_member_using_the_catalog_and_a_workspace_package_gets_them_built_and_
 
 
 def test_a_workspace_package_left_out_of_the_answers_is_refused_until_detect_writes_them(render, tmp_path):
-    space = make_space(render, "node", _workspace(tmp_path / "acme", WITH_PACKAGES), "pnpm-member-unanswered")
+    space = make_space(render, "node", _workspace(tmp_path / "acme", WITH_PACKAGES), "pnpm-member-unanswered",
+                       entry_file="src/index.ts")
 
     refused = space_tools(space.project, "check", check=False)
 
