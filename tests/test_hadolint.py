@@ -18,6 +18,8 @@ VARIANTS = {
     "node-postgres-iframe": {"runtime": "node", "database": "postgres", "iframe": True},
     "node-existing-backend": {"runtime": "node", "backend_path": "../backend", "dev_mode": True},
     "node-on-bun": {"runtime": "node", "backend_path": "../backend", "js_runtime": "bun"},
+    "node-pnpm-workspace-member": {"runtime": "node", "backend_path": "../apps/api",
+                                   "pnpm_workspace": [".", "workspace-packages/packages/db"]},
 }
 
 
