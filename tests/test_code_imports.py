@@ -116,6 +116,21 @@ def test_an_import_that_leaves_the_backend_is_refused_and_never_followed(render,
     assert "shared.ts" not in {p.name for p in (project / "backend").rglob("*")}
 
 
+def test_an_import_of_the_backends_own_build_output_is_refused_naming_the_file(render, tmp_path):
+    # As flaviodelgrosso/fastify-forge's api: package.json's `imports` send `#/app.js` to the dist/ its tsc writes.
+    backend = _auth_in_a_second_file(tmp_path)
+    manifest = json.loads((backend / "package.json").read_text())
+    (backend / "package.json").write_text(json.dumps({**manifest, "imports": {"#/*": "./dist/*"}}))
+    (backend / "server.ts").write_text(SERVER.replace('from "./auth.js"', 'from "#/auth.js"'))
+    project = render(runtime="node", entry_file="server.ts", backend_path=str(backend))
+
+    refused = space_tools(project, "check", check=False)
+
+    assert refused.returncode == 2 and refused.stderr.strip() == (
+        "error: server.ts imports #/auth.js (dist/auth.js), a file the backend does not have (not committed?), so the "
+        "build can't bundle the server: add it, or remove the import.")
+
+
 def test_a_module_in_newer_python_syntax_than_the_tools_is_still_found_and_followed(render, tmp_path):
     """Python 3.12 lets an f-string nest the quotes it is written in; an older parser refuses the whole file."""
     backend = _hf_single_file_app(tmp_path)

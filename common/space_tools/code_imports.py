@@ -303,6 +303,8 @@ def node_import_graph(backend: Path, entry_file: str) -> NodeImportGraph:
                 graph.outside.append(f"{relative} imports {spec} ({os.path.relpath(elsewhere, backend)})")
             elif spec.startswith(("./", "../")):
                 graph.missing.append(f"{relative} imports {spec}")
+            elif spec.startswith("#") and targets:  # package.json's `imports`, which Node.js resolves to that file only
+                graph.missing.append(f"{relative} imports {spec} ({os.path.relpath(targets[0], backend)})")
             elif not spec.startswith(("#", "node:", "/", ".")):
                 graph.packages.setdefault("/".join(spec.split("/")[:2 if spec.startswith("@") else 1]), relative)
     return graph
