@@ -382,6 +382,7 @@ def _asked(tree: ast.Module) -> set[str]:
 # ends (`Number(process.env.X) || 5432`; `|| undefined`: optional, no default); and `const { A, B = "d" } = process.env`.
 _JS_READ = re.compile(
     backend_reading.JS_ENV + r"""(?:\.(?P<dot>[A-Z_][A-Z0-9_]*)|\[\s*["'](?P<key>[A-Z_][A-Z0-9_]*)["']\s*\])"""
+    r"""(?P<chain>(?:\?\.\w+\(\s*\))*)"""  # `process.env.X?.trim() || ""`: the default still applies
     r"""(?:\s*\)?\s*(?:\?\?|\|\|)\s*(?P<default>"[^"\n]*"|'[^'\n]*'|`[^`$\n]*`|\d+|true|false|undefined\b|null\b))?"""
 )
 _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*""" + backend_reading.JS_ENV + r"\b")
@@ -391,6 +392,9 @@ _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*""" + backend_readi
 # false when unset) or made a boolean (`Boolean(process.env.X)`).
 _JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?\?|\?(?![?.])|:(?!:)|[!=]==?|\)\s*(?:\{|return\b|\|\||\?\?))")
 _JS_PRESENCE_BEFORE = re.compile(r"(?:\bif\s*\(\s*!?|!|\bBoolean\(\s*)\s*$")
+# A read kept in a local that the code then branches on: `const secret = process.env.X;` ... `if (!secret)`.
+_JS_LOCAL = re.compile(r"\b(?:const|let|var)\s+(?P<local>\w+)\s*=\s*" + backend_reading.JS_ENV
+                       + r"\.(?P<name>[A-Z_][A-Z0-9_]*)\s*;")
 
 
 def _js_file(path: Path, relative: str) -> list[Variable]:
@@ -406,6 +410,12 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
                                              or _JS_PRESENCE_BEFORE.search(source, 0, match.start())):
             variable.required, variable.presence = False, True
         found.append(variable)
+    for match in _JS_LOCAL.finditer(source):
+        local = re.escape(match["local"])
+        tested = re.compile(rf"(?:\bif\s*\(\s*!?\s*|!\s*){local}\b|\b{local}\s*(?:&&|\|\||\?\?|\?(?![?.])|[!=]==?)")
+        if tested.search(source, match.end()) and (variable := _variable(match["name"], None, relative)):
+            variable.required, variable.presence = False, True
+            found.append(variable)
     for match in _JS_DESTRUCTURE.finditer(source):
         for part in match["names"].split(","):
             name, _, default = (piece.strip() for piece in part.partition("="))
