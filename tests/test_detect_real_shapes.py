@@ -367,12 +367,13 @@ def test_a_node_read_with_another_read_or_a_branch_to_fall_back_on_is_optional(r
 
 def test_a_node_read_compared_made_a_boolean_or_tested_is_optional(render, backend):
     # As usekaneo/kaneo's settings: unset compares false, which is the setting's default; a key trimmed before its
-    # fallback, or kept in a local the code tests, has one too.
+    # fallback, passed with one to a parser, or kept in a local the code tests, has one too.
     settings = ('export const settings = {\n  disableRegistration: process.env.DISABLE_REGISTRATION === "true",\n'
                 '  telemetry: process.env.TELEMETRY !== "false",\n'
                 '  googleLogin: Boolean(process.env.GOOGLE_CLIENT_ID) && Boolean(process.env.GOOGLE_CLIENT_SECRET),\n'
                 '  smtpHost: process.env.SMTP_HOST,\n'
-                '  githubClientId: process.env.GITHUB_CLIENT_ID?.trim() || "",\n};\n\n'
+                '  githubClientId: process.env.GITHUB_CLIENT_ID?.trim() || "",\n'
+                '  forcePathStyle: parseBoolean(process.env.S3_FORCE_PATH_STYLE, true),\n};\n\n'
                 'export function turnstileSecret() {\n  const secret = process.env.TURNSTILE_SECRET_KEY;\n'
                 '  if (!secret) return null;\n  return secret;\n}\n')
     _express_server_with(backend, "settings.js", settings)
@@ -381,7 +382,7 @@ def test_a_node_read_compared_made_a_boolean_or_tested_is_optional(render, backe
     assert_shows(detected(project), "DISABLE_REGISTRATION Variable, optional <-", "TELEMETRY Variable, optional <-",
                  "GOOGLE_CLIENT_ID Variable, optional <-", "GOOGLE_CLIENT_SECRET Secret, optional <-",
                  "SMTP_HOST Variable, required", "GITHUB_CLIENT_ID Variable, optional <-",
-                 "TURNSTILE_SECRET_KEY Secret, optional <-")
+                 "TURNSTILE_SECRET_KEY Secret, optional <-", "S3_FORCE_PATH_STYLE Variable, optional <-")
 
 
 # As AreaInc's NestJS server reads DEPLOY_ADDRESS: a default where it listens, and elsewhere only whether it is set

@@ -392,6 +392,8 @@ _JS_DESTRUCTURE = re.compile(r"""\{(?P<names>[^{}]*)\}\s*=\s*""" + backend_readi
 # false when unset) or made a boolean (`Boolean(process.env.X)`).
 _JS_PRESENCE_AFTER = re.compile(r"\s*(?:&&|\|\||\?\?|\?(?![?.])|:(?!:)|[!=]==?|\)\s*(?:\{|return\b|\|\||\?\?))")
 _JS_PRESENCE_BEFORE = re.compile(r"(?:\bif\s*\(\s*!?|!|\bBoolean\(\s*)\s*$")
+# The first argument of a call given a fallback after it: `parseBoolean(process.env.X, true)`.
+_JS_CALLED = re.compile(r"\b[A-Za-z_$][\w$]*\(\s*$")
 # A read kept in a local that the code then branches on: `const secret = process.env.X;` ... `if (!secret)`.
 _JS_LOCAL = re.compile(r"\b(?:const|let|var)\s+(?P<local>\w+)\s*=\s*" + backend_reading.JS_ENV
                        + r"\.(?P<name>[A-Z_][A-Z0-9_]*)\s*;")
@@ -407,7 +409,9 @@ def _js_file(path: Path, relative: str) -> list[Variable]:
         value = "" if default in ("undefined", "null") else default.strip("\"'`") if default else None
         variable = _variable(match["dot"] or match["key"], value, relative)
         if variable and default is None and (_JS_PRESENCE_AFTER.match(source, match.end())
-                                             or _JS_PRESENCE_BEFORE.search(source, 0, match.start())):
+                                             or _JS_PRESENCE_BEFORE.search(source, 0, match.start())
+                                             or (_JS_CALLED.search(source, 0, match.start())
+                                                 and re.match(r"\s*,", source[match.end():]))):
             variable.required, variable.presence = False, True
         found.append(variable)
     for match in _JS_LOCAL.finditer(source):
