@@ -851,6 +851,30 @@ def test_what_only_a_branch_reads_or_the_code_passes_needs_no_value(render, back
     assert " DECODE_KEY_B64 " not in shown
 
 
+def test_a_settings_class_with_a_source_of_its_own_needs_no_value_from_the_environment(render, backend):
+    # fastapi-practices/fastapi_best_architecture: its plugins' plugin.toml files give half its fields.
+    write_backend(backend, {
+        "requirements.txt": "fastapi\npydantic-settings\n",
+        "app/__init__.py": "",
+        "app/plugin_source.py": "from pydantic_settings import PydanticBaseSettingsSource\n\n\n"
+                                "class PluginSettingsSource(PydanticBaseSettingsSource):\n"
+                                "    def get_field_value(self, field, field_name):\n        return None, field_name, False\n\n"
+                                "    def __call__(self):\n        return {}\n",
+        "app/conf.py": "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n"
+                       "from app.plugin_source import PluginSettingsSource\n\n\n"
+                       "class Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_file='.env')\n\n"
+                       "    @classmethod\n    def settings_customise_sources(cls, settings_cls, init_settings, "
+                       "env_settings, dotenv_settings, file_secret_settings):\n"
+                       "        return env_settings, dotenv_settings, PluginSettingsSource(settings_cls)\n\n"
+                       "    EMAIL_HOST: str\n    TOKEN_SECRET_KEY: str\n\n\nsettings = Settings()\n",
+        "app/main.py": "from fastapi import FastAPI\n\nfrom app.conf import settings\n\napp = FastAPI(title=settings.EMAIL_HOST)\n",
+    })
+    project = render(runtime="python", backend_path=str(backend))
+
+    assert_shows(detected(project), "EMAIL_HOST Variable, optional <- read in app/conf.py (Settings)",
+                 "TOKEN_SECRET_KEY Secret, optional <- read in app/conf.py (Settings)")
+
+
 def test_what_a_test_file_reads_is_not_the_servers_variable(render, backend):
     # papra-hq/papra's integration tests read their own keys (TEST_OPENAI_API_KEY); they never run in the Space.
     write_backend(backend, {"package.json": json.dumps({"main": "src/index.js", "dependencies": {"express": "^5"}}),

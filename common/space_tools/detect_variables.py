@@ -193,6 +193,22 @@ def _settings_fields(cls: ast.ClassDef, relative: str, pydantic_v1: bool, prefix
     return found
 
 
+# pydantic-settings' own sources: a settings class whose settings_customise_sources (v1: customise_sources) returns
+# another has a source of its own (plugin.toml files, a vault), which may give what the environment does not.
+_STANDARD_SOURCES = {"init_settings", "env_settings", "dotenv_settings", "file_secret_settings"}
+
+
+def _own_source(cls: ast.ClassDef) -> bool:
+    for function in ast.walk(cls):
+        if isinstance(function, ast.FunctionDef) and function.name in ("settings_customise_sources", "customise_sources"):
+            for node in ast.walk(function):
+                if isinstance(node, ast.Return) and node.value is not None:
+                    elements = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+                    if any(ast.unparse(element) not in _STANDARD_SOURCES for element in elements):
+                        return True
+    return False
+
+
 # Config readers called as reader("X", ...): where each module puts default and cast among the positional arguments
 # (Starlette's Config(key, cast, default); python-decouple's config, AutoConfig and Config (key, default, cast)).
 _READER_MODULES = {"starlette.config": (2, 1), "decouple": (1, 2)}
@@ -338,8 +354,9 @@ def _python_tree(tree: ast.Module, relative: str, settings: dict[str, bool],
         if isinstance(node, ast.ClassDef) and node.name in settings:
             prefix, only_in_branches, given = classes[node.name]
             fields = _settings_fields(node, relative, settings[node.name], prefix)
+            own_source = _own_source(node)
             for field in fields:
-                field.required = field.required and not only_in_branches and "**" not in given \
+                field.required = field.required and not only_in_branches and not own_source and "**" not in given \
                     and field.name.removeprefix(prefix.upper()) not in given
             found += fields
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ"):
