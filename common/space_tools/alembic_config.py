@@ -1,6 +1,7 @@
 # From this Space's Copier template; `copier update` brings its new versions and keeps your edits.
-"""Where a backend's Alembic lives: the folder of its alembic.ini and the migrations folder that file names, read
-once here for detect (the pre-start it answers) and for sync (what that pre-start runs)."""
+"""Where a backend's Alembic lives: the folder of its alembic.ini (or of the pyproject.toml whose [tool.alembic]
+holds its settings, as Alembic 1.16 allows) and the migrations folder those name, read once here for detect (the
+pre-start it answers) and for sync (what that pre-start runs)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,36 @@ from pathlib import Path
 from . import backend_reading
 
 
+def _in_pyproject(folder: Path) -> dict:
+    section = backend_reading.toml(folder / "pyproject.toml").get("tool", {}).get("alembic")
+    return section if isinstance(section, dict) else {}
+
+
+def config_file(folder: Path) -> str | None:
+    """The file Alembic run in this folder reads its settings from: pyproject.toml when its [tool.alembic] names
+    the migrations (alembic.ini then holds only logging, if anything), else alembic.ini; None without either."""
+    if "script_location" in _in_pyproject(folder):
+        return "pyproject.toml"
+    return "alembic.ini" if (folder / "alembic.ini").is_file() else None
+
+
 def home(backend: Path) -> str | None:
-    """Where alembic.ini is, relative to the backend: "" for its root, else the one subfolder that holds it
+    """Where Alembic runs, relative to the backend: "" for its root, else the one subfolder that holds its settings
     (src/alembic.ini, run from src/ as its README says: script_location is relative to where Alembic runs)."""
-    if (backend / "alembic.ini").is_file():
+    if config_file(backend):
         return ""
     # a subfolder that is a project of its own (OpenHands' enterprise/) migrates its own database
-    homes = sorted(child.name for child in backend.iterdir() if child.is_dir() and (child / "alembic.ini").is_file()
+    homes = sorted(child.name for child in backend.iterdir() if child.is_dir() and (found := config_file(child))
                    and backend_reading.inside(backend.resolve(), child) and child.name not in ("tests", "test")
-                   and not backend_reading.in_a_project_of_its_own(backend, Path(child.name, "alembic.ini")))
+                   and not backend_reading.in_a_project_of_its_own(backend, Path(child.name, found)))
     return homes[0] if len(homes) == 1 else None
 
 
 def setting(folder: Path, name: str, fallback: str = "") -> str | None:
-    """One setting of the [alembic] section of folder/alembic.ini; None when it can't be read as INI."""
+    """One setting of Alembic's, from pyproject.toml's [tool.alembic] or the [alembic] section of alembic.ini in
+    folder; None when alembic.ini can't be read as INI."""
+    if config_file(folder) == "pyproject.toml" and name in _in_pyproject(folder):
+        return str(_in_pyproject(folder)[name]).strip()
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(backend_reading.text(folder / "alembic.ini"))

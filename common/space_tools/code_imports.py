@@ -135,7 +135,7 @@ def prestart_files(backend: Path, command: str) -> list[str]:
         runs = [(match["module"], match["file"]) for match in _PYTHON_RUN.finditer(text)]
         home = found["home"] if (found := _ALEMBIC_HOME.search(text)) else ""
         if re.search(r"\balembic\b", text) and _inside(backend, backend / home) and \
-                (backend / home / "alembic.ini").is_file() and (folder := alembic_config.migrations(backend / home)):
+                alembic_config.config_file(backend / home) and (folder := alembic_config.migrations(backend / home)):
             env_py = os.path.join(home, folder, "env.py")
             runs.append((None, env_py))
             # env.py's imports from where Alembic runs (prepend_sys_path = .): their folders ship whole

@@ -495,7 +495,8 @@ def _alembic_prestart(backend: Path) -> tuple[str, list[str]] | None:
     if folder is None:
         return None
     here = posixpath.join(home, folder)
-    command, needs = "alembic upgrade head", [posixpath.join(home, "alembic.ini"), here]
+    settings = alembic_config.config_file(backend / home) or "alembic.ini"
+    command, needs = "alembic upgrade head", [posixpath.join(home, settings), here]
     path = code_imports.import_folder(backend, f"{here}/env.py")  # env.py imports `config` from src/
     if path and path != home:
         command, needs = f"PYTHONPATH={posixpath.relpath(path, home or '.')}:$PYTHONPATH {command}", [*needs, path]
@@ -516,7 +517,7 @@ def _prestart(backend: Path, findings: Findings, settings: dict, installed: dict
     command = source = ""
     if alembic := _alembic_prestart(backend):
         command, needs = alembic
-        source = needs[0]  # alembic.ini, where it is
+        source = needs[0]  # alembic.ini (or pyproject.toml), where it is
         if uninstalled_tool(command, installed):
             findings.notes.append(f"{source}: its migrations need alembic, which the backend's main dependencies "
                                   "lack (a development group has it): run them against the Space's database "
