@@ -645,8 +645,8 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
     sources = backend_reading.source_files(root, (".py",))
     for name, where in _built_on_named_folders(root, [path for path in sources
                                                       if path.relative_to(root).parts[0] in served]).items():
-        # inside a package that ships whole as code, only build output (dist/) needs listing
-        if _data_path(root, name) and (name.split("/")[0] not in served
+        # inside a package that ships whole as code, only build output (dist/) and .env.example need listing
+        if _data_path(root, name) and (name.split("/")[0] not in served or never_ship.kept(name)
                                        or never_ship.local_only(name, is_dir=(root / name).is_dir())):
             found.setdefault(name, where)
     for path in sources:
@@ -661,7 +661,8 @@ def _opened_folders(backend: Path, findings: Findings, settings: dict) -> None:
                       if "__file__" not in text[text.rfind("\n", 0, match.start()) + 1: match.start()]]
             # a package ships whole as code: only the build output in it (dist/) needs listing
             named += [name for name in _built_from_files(root, path, text)
-                      if name.split("/")[0] not in served or never_ship.local_only(name, is_dir=(root / name).is_dir())]
+                      if name.split("/")[0] not in served or never_ship.kept(name)
+                      or never_ship.local_only(name, is_dir=(root / name).is_dir())]
             named += [name for name in _ROOT_DATA_FILE.findall(text)
                       if (root / name).is_file() and name not in dependency_files.all_files("python")]
         for name in named:

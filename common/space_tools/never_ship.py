@@ -48,3 +48,8 @@ def never(relative: str, *, is_dir: bool = False) -> str | None:
 def local_only(relative: str, *, is_dir: bool = False) -> str | None:
     """The pattern that marks this path as local state or build output, or None."""
     return _first("local", relative, is_dir)
+
+
+def kept(relative: str) -> bool:
+    """A file sync copies and git keeps, which the image holds only when backend_files lists it (.env.example)."""
+    return _matches(rules()["keep"], PurePosixPath(relative).name, False) is not None
