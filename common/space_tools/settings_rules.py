@@ -20,7 +20,7 @@ _APP_DIR = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]
 _ASGI_APP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*(\(\))?$")
 _ENTRY_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.(ts|mts|js|mjs)$")
 _PRISMA_SCHEMA = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
-_OUTSIDE_OR_ENV = re.compile(r"^/|(^|/)\.\.(/|$)|(^|/)\.env")
+_OUTSIDE_OR_ENV = re.compile(r"^/|(^|/)\.\.(/|$)|(^|/)\.env(?!\.example$)")
 _VARIABLE_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _VARIABLE_KEYS = {"secret", "required", "default", "help"}
 _KIND_NAMES = {int: "a whole number", str: "a string", dict: "an object"}
@@ -100,7 +100,8 @@ def backend_files_problem(entries, backend: Path | None, root: Path) -> str | No
     space = root.relative_to(backend).as_posix() if inside else ""
     for entry in entries:
         if _OUTSIDE_OR_ENV.search(entry):
-            return f'"{entry}": backend_files must be paths inside the backend folder, never .env files.'
+            return (f'"{entry}": backend_files must be paths inside the backend folder, never .env files '
+                    "(.env.example may be).")
         clean = _clean(entry)
         if clean == ".":
             return (
