@@ -334,7 +334,7 @@ CHANGES = {
     "node": {**COMMON, "hf_oauth_scopes": "openid profile email read-repos", "node_version": "22",
              "js_runtime": "bun", "bun_version": "1",
              "entry_file": "server.mts", "database": "sqlite", "prisma_schema": "prisma/schema.prisma",
-             "migrate_on_start": False, "iframe": True, "sqlite_files": ["/home/node/data/other.db"],
+             "pnpm_workspace": [".", "workspace-packages/packages/db"], "migrate_on_start": False, "iframe": True, "sqlite_files": ["/home/node/data/other.db"],
              "env_vars": {"API_KEY": {"secret": True, "required": True, "default": "", "help": "Read in server.ts."},
                           "MODE": {**MODE, "help": "Read in server.ts."},
                           "ZONE": {"secret": False, "required": True, "default": "", "help": "Read in server.ts."}}},

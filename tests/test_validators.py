@@ -131,6 +131,7 @@ TEXT_ANSWERS = {
     "python_version": ({"python_version": "3.11.7\n"}, "python_version"),
     "entry_file": ({"runtime": "node", "entry_file": "auth-server.ts\n"}, "entry_file"),
     "prisma_schema": ({"runtime": "node", "prisma_schema": "prisma/schema.prisma\n"}, "prisma_schema"),
+    "pnpm_workspace": ({"runtime": "node", "pnpm_workspace": [".", "workspace-packages/db\n"]}, "pnpm_workspace"),
     "hf_oauth_scopes": ({"hf_oauth": True, "hf_oauth_scopes": "openid profile\n"}, "hf_oauth_scopes"),
     "storage_mount": ({**BUCKET, "storage_mount": "/data\n"}, "storage_mount"),
     "sqlite_files": ({**BUCKET, "sqlite_files": ["/home/user/a.db\x00"]}, "sqlite_files"),

@@ -10,6 +10,9 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from . import (
     backend_reading,
     code_imports,
@@ -20,6 +23,7 @@ from . import (
     detect_variables,
     import_time_names,
     lock_wheels,
+    never_ship,
     package_index,
     pnpm_workspace_lock,
     project_command,
@@ -151,6 +155,7 @@ def _check_python(config: SpaceConfig, folder: Path) -> list[str]:
     _refuse_an_uninstalled_prestart_tool(installed, lock[0].name if lock is not None else "", prestart)
     _refuse_a_missing_settings_file(folder, installed, lock[0].name if lock is not None else "", prestart)
     _refuse_an_import_only_an_extra_installs(config, folder, python)
+    _refuse_installs_at_start(folder, config.settings["asgi_app"], app_dir, installed)
     if (installed and "uvicorn" not in installed) or not re.search(r"(?i)\buvicorn\b|fastapi\[[^\]]*standard",
                                                                      manifests):
         notes.append("uvicorn is not among the backend's main dependencies: the image serves the app with its own "
@@ -202,6 +207,33 @@ def _unlocked_verdict(manifest: Path, python: str, specs: list[str], prestart: s
                 _refuse_source_builds(found.compiled, f"{manifest.name} (resolved)", python, better[0],
                                       others[better[0]].compiled)
         return _lock_verdict(resolved, python, specs, shown=f"{manifest.name} (resolved)"), releases
+
+
+def _refuse_installs_at_start(folder: Path, asgi_app: str, app_dir: str, installed: dict[str, str]) -> None:
+    """The app installs packages as it starts (its plugins' requirements files): the image's packages are fixed at
+    its build and read-only to the app, so whatever those files name must be among the dependencies the image
+    installs (the app then finds them there); where the lock is not read, nothing is refused."""
+    ran = import_time_names.installs_at_import(folder, asgi_app, app_dir) if installed else None
+    if ran is None:
+        return
+    root, missing = folder.resolve(), {}
+    packages = code_imports.python_imports(root, asgi_app, app_dir)  # the app's own: not a dev script's, nor a Space's
+    for path in sorted(path for package in packages if (root / package).is_dir()
+                       for path in (root / package).rglob("requirements*.txt")):
+        if not backend_reading.inside(root, path) or never_ship.never(path.relative_to(root).as_posix()):
+            continue
+        for line in backend_reading.text(path).splitlines():
+            try:
+                name = canonicalize_name(Requirement(line.split("#")[0].strip()).name)
+            except InvalidRequirement:
+                continue
+            if name not in installed:
+                missing.setdefault(path.relative_to(root).as_posix(), []).append(name)
+    if missing:
+        shown = "; ".join(f"{', '.join(names)} ({where})" for where, names in missing.items())
+        raise SpaceError(f"{ran[0]}:{ran[1]} installs packages as the app starts, and the image's packages are fixed "
+                         f"at its build, read-only to the app, so the start would fail installing {shown}: add them "
+                         "to the backend's dependencies and lock them.")
 
 
 def _refuse_an_uninstalled_prestart_tool(installed: dict[str, str], shown: str, prestart: str) -> None:

@@ -9,10 +9,8 @@ import os
 import re
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the TOML reader arrived in 3.11
-    tomllib = None
+# tomli reads TOML 1.1 too, which Python's tomllib can't: a uv.lock formatted by tombi (`sdist = {` over lines).
+import tomli
 
 from . import never_ship
 
@@ -101,10 +99,10 @@ def package_json(backend: Path) -> dict:
 
 
 def toml(path: Path) -> dict:
-    """A TOML file's data (pyproject.toml, a lock), or {} when it is absent, unreadable or on Python 3.10."""
-    if tomllib is None or not path.is_file():
+    """A TOML file's data (pyproject.toml, a lock), or {} when it is absent or unreadable."""
+    if not path.is_file():
         return {}
     try:
-        return tomllib.loads(text(path))
+        return tomli.loads(text(path))
     except ValueError:
         return {}

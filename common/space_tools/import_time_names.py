@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from pathlib import Path
 
 from . import backend_reading
@@ -282,4 +283,47 @@ def _static_folder(call: ast.Call) -> str | None:
     if isinstance(given, ast.Constant) and isinstance(given.value, str) and given.value.strip():
         folder = given.value.strip().removeprefix("./").rstrip("/")
         return folder if folder and not folder.startswith("/") and ".." not in folder.split("/") else None
+    return None
+
+
+# A package installer's command: ["uv", "pip", "install", ...], [sys.executable, "-m", "pip", "install", ...],
+# "pip install ..." (for os.system or a shell).
+_INSTALLER = re.compile(r"""["'](?:uv|pip3?)["']\s*,\s*(?:["']pip["']\s*,\s*)?["']install["']"""
+                        r"""|["']-m["']\s*,\s*["']pip["']\s*,\s*["']install["']|["'](?:uv\s+)?pip3?\s+install\b""")
+
+
+def _called(node: ast.AST) -> set[str]:
+    """The names a piece of code calls: `f()`, `module.f()`."""
+    return {call.func.id if isinstance(call.func, ast.Name) else call.func.attr for call in ast.walk(node)
+            if isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute))}
+
+
+def installs_at_import(backend: Path, asgi_app: str, app_dir: str = "") -> tuple[str, int] | None:
+    """(file, line) of a package installer the app's modules run as they load, directly or through their functions
+    (fastapi_best_architecture's main.py installs its plugins' requirements with `uv pip install`); None if none."""
+    backend = backend.resolve()
+    texts, trees = {}, {}
+    for path in _app_files(backend, asgi_app, app_dir):
+        if (tree := _parsed(path)) is not None:
+            texts[path], trees[path] = backend_reading.text(path), tree
+    functions = [(path, node) for path, tree in trees.items() for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    installing = {node.name: (path, node.lineno) for path, node in functions
+                  if _INSTALLER.search(ast.get_source_segment(texts[path], node) or "")}
+    while grown := {node.name: installing[next(iter(_called(node) & installing.keys()))] for _, node in functions
+                    if node.name not in installing and _called(node) & installing.keys()}:
+        installing |= grown
+    for path, tree in trees.items():
+        script_only = {id(inner) for node in tree.body if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+                       for inner in ast.walk(node)}  # `if __name__ == "__main__":` never runs on import
+        for statement in _loaded_statements(tree):
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or id(statement) in script_only:
+                continue
+            if isinstance(statement, (ast.If, ast.Try, ast.With)):
+                continue  # their bodies are loaded statements of their own
+            if _INSTALLER.search(ast.get_source_segment(texts[path], statement) or ""):
+                return path.relative_to(backend).as_posix(), statement.lineno
+            if called := _called(statement) & installing.keys():
+                where, line = installing[sorted(called)[0]]
+                return where.relative_to(backend).as_posix(), line
     return None
