@@ -470,10 +470,15 @@ def example_default(value: str) -> str:
 
 
 def example_values(backend: Path) -> tuple[str, dict[str, str]]:
-    """The backend's own example dotenv file (the first of _EXAMPLE_FILES it has) and its values as written."""
-    for name in _EXAMPLE_FILES:
-        path = backend / name
-        if path.is_file() and backend_reading.inside(backend.resolve(), path):
+    """The backend's own example dotenv file (the first of _EXAMPLE_FILES it has; else the one example its packages
+    hold, as fastapi_best_architecture's backend/.env.example, which its settings copy to .env) and its values."""
+    root = backend.resolve()
+    found = [root / name for name in _EXAMPLE_FILES if (root / name).is_file()]
+    below = sorted(path for name in _EXAMPLE_FILES for path in root.glob(f"*/{name}") if path.is_file()
+                   and (path.parent / "__init__.py").is_file())
+    for path in found[:1] or (below if len(below) == 1 else []):
+        if backend_reading.inside(root, path):
+            name = path.relative_to(root).as_posix()
             try:
                 return name, dotenv_files.read_env_file(path, interpolate=False)
             except SpaceError:
