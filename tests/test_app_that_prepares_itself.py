@@ -168,7 +168,7 @@ def test_an_app_that_installs_its_plugins_requirements_as_it_starts_is_refused_u
 def test_its_settings_migrations_and_plugins_reach_the_image_and_it_serves(render, cli, tmp_path):
     space = make_space(render, "python", _backend(tmp_path / "notes", ', "humanize>=4"'), "prepares-itself")
 
-    with running(cli, space) as url:
+    with running(cli, space, {"DATABASE_URL": "sqlite:///./notes.db"}) as url:  # a Secret: its example never counts
         answer = docker.http_get(f"{url}/notes")
 
     assert answer == (200, b'{"greeting":"Hello","notes":"zero"}')
