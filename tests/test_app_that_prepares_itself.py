@@ -23,7 +23,7 @@ PYPROJECT = """\
 name = "notes-api"
 version = "0.1.0"
 requires-python = ">=3.11"
-dependencies = ["fastapi>=0.115", "sqlalchemy>=2.0", "alembic>=1.16", "pydantic-settings>=2.4"{more}]
+dependencies = ["fastapi>=0.115", "sqlalchemy>=2.0", "alembic>=1.16", "pydantic-settings>=2.4", "packaging>=24"{more}]
 
 [tool.alembic]
 script_location = "%(here)s/backend/alembic"
