@@ -519,9 +519,10 @@ def _check_pnpm_workspace(config: SpaceConfig, folder: Path) -> None:
     if found != answered:
         needs = (f"needs {json.dumps(found)} (the workspace's catalogs and the packages it depends on)" if found
                  else "needs none")
-        raise SpaceError(f"pnpm_workspace answers {json.dumps(answered)}, and the backend's share of its pnpm workspace "
-                         f"{needs}, so the image's install would not match what sync writes: run `./space detect "
-                         "--write` (or `copier update --defaults --data 'pnpm_workspace=" + json.dumps(found) + "'`).")
+        raise SpaceError(f"pnpm_workspace answers {json.dumps(answered)}, and the backend's share of its pnpm "
+                         f"workspace {needs}, so the image's install would not match what sync writes: run `./space "
+                         "detect --write` (or `copier update --defaults --data 'pnpm_workspace=" + json.dumps(found)
+                         + "'`).")
 
 
 def _unmigrated(config: SpaceConfig, used: tuple[str, str] | None) -> list[str]:

@@ -200,7 +200,8 @@ _STANDARD_SOURCES = {"init_settings", "env_settings", "dotenv_settings", "file_s
 
 def _own_source(cls: ast.ClassDef) -> bool:
     for function in ast.walk(cls):
-        if isinstance(function, ast.FunctionDef) and function.name in ("settings_customise_sources", "customise_sources"):
+        if isinstance(function, ast.FunctionDef) and function.name in ("settings_customise_sources",
+                                                                        "customise_sources"):
             for node in ast.walk(function):
                 if isinstance(node, ast.Return) and node.value is not None:
                     elements = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]

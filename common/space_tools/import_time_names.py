@@ -314,10 +314,11 @@ def installs_at_import(backend: Path, asgi_app: str, app_dir: str = "") -> tuple
                     if node.name not in installing and _called(node) & installing.keys()}:
         installing |= grown
     for path, tree in trees.items():
-        script_only = {id(inner) for node in tree.body if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
-                       for inner in ast.walk(node)}  # `if __name__ == "__main__":` never runs on import
+        script_only = {id(inner) for node in tree.body if isinstance(node, ast.If)  # `if __name__ == "__main__":`
+                       and "__main__" in ast.unparse(node.test) for inner in ast.walk(node)}
         for statement in _loaded_statements(tree):
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or id(statement) in script_only:
+            if id(statement) in script_only or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                      ast.ClassDef)):
                 continue
             if isinstance(statement, (ast.If, ast.Try, ast.With)):
                 continue  # their bodies are loaded statements of their own
