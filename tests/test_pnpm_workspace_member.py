@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -226,3 +227,21 @@ def test_a_workspace_package_left_out_of_the_answers_is_refused_until_detect_wri
         '--defaults --data \'pnpm_workspace=[".", "workspace-packages/packages/greeting"]\'`).'), refused.stderr
     space_tools(space.project, "detect", "--write")
     assert space_tools(space.project, "check").returncode == 0
+
+
+def test_a_workspace_package_that_links_out_of_the_workspace_is_never_followed(render, tmp_path):
+    elsewhere = write_backend(tmp_path / "elsewhere", {k.removeprefix("packages/greeting/"): v for k, v in
+                                                       WITH_PACKAGES.items() if k.startswith("packages/greeting/")})
+    backend = _workspace(tmp_path / "acme", WITH_PACKAGES)
+    greeting = tmp_path / "acme" / "packages" / "greeting"
+    shutil.rmtree(greeting)
+    greeting.symlink_to(elsewhere)
+    space = make_space(render, "node", backend, "pnpm-member-link-out", entry_file="src/index.ts",
+                       pnpm_workspace=[".", "workspace-packages/packages/greeting"])
+
+    refused = space_tools(space.project, "sync", check=False)
+
+    assert refused.returncode == 2 and refused.stderr.strip() == (
+        f"error: the pnpm workspace's package packages/greeting is a link to {elsewhere.resolve()}, outside the "
+        "workspace: sync never follows a link out of it; move the package into it.")
+    assert not (space.project / "backend").exists()

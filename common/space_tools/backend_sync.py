@@ -187,6 +187,9 @@ def _add_workspace_share(collector: _Collector, root: Path) -> None:
                          "gives it: rename it in the backend.")
     plan_.generated[pnpm_workspace_lock.WORKSPACE_FILE] = install.workspace
     for folder, real in install.packages.items():
+        if not real.resolve().is_relative_to(root.resolve()):
+            raise SpaceError(f"the pnpm workspace's package {real.relative_to(root)} is a link to {real.resolve()}, "
+                             "outside the workspace: sync never follows a link out of it; move the package into it.")
         package = _Collector(real.resolve(), collector.root)
         package.visit(real, PurePosixPath(folder))
         plan_.files.update(package.plan.files)
