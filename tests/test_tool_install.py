@@ -105,7 +105,7 @@ def test_a_missing_dependency_is_one_line_naming_it_and_the_command_that_install
 
 def test_an_old_huggingface_hub_stops_deploy_before_it_starts_and_nothing_else(render, tmp_path):
     project = render(runtime="python")
-    python = _venv(tmp_path / "ml-stack", "huggingface_hub==0.36.0", "packaging", "pyyaml", "python-dotenv")
+    python = _venv(tmp_path / "ml-stack", "huggingface_hub==0.36.0", "packaging", "pyyaml", "python-dotenv", "tomli")
 
     deploy = subprocess.run([str(python), "-m", "space_tools", "deploy", "--dry-run"], cwd=project,
                             capture_output=True, text=True)
@@ -129,7 +129,7 @@ def test_version_names_the_template_release_the_space_was_made_from(render):
 
 @pytest.mark.parametrize("command", ["check", "sync"])
 def test_the_tools_need_no_huggingface_hub_outside_deploy(render, tmp_path, command):
-    python = _venv(tmp_path / "no-hub", "packaging", "pyyaml", "python-dotenv")
+    python = _venv(tmp_path / "no-hub", "packaging", "pyyaml", "python-dotenv", "tomli")
     result = subprocess.run([str(python), "-m", "space_tools", command], cwd=render(runtime="python"),
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
