@@ -39,8 +39,9 @@ def home(backend: Path) -> str | None:
 def setting(folder: Path, name: str, fallback: str = "") -> str | None:
     """One setting of Alembic's, from pyproject.toml's [tool.alembic] or the [alembic] section of alembic.ini in
     folder; None when alembic.ini can't be read as INI."""
-    if config_file(folder) == "pyproject.toml" and name in _in_pyproject(folder):
-        return str(_in_pyproject(folder)[name]).strip()
+    section = _in_pyproject(folder)
+    if "script_location" in section and name in section:  # config_file(folder) is pyproject.toml
+        return str(section[name]).strip()
     parser = configparser.RawConfigParser()
     try:
         parser.read_string(backend_reading.text(folder / "alembic.ini"))

@@ -10,9 +10,6 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from . import (
     backend_reading,
     code_imports,
@@ -223,11 +220,8 @@ def _refuse_installs_at_start(folder: Path, asgi_app: str, app_dir: str, install
         if not backend_reading.inside(root, path) or never_ship.never(path.relative_to(root).as_posix()):
             continue
         for line in backend_reading.text(path).splitlines():
-            try:
-                name = canonicalize_name(Requirement(line.split("#")[0].strip()).name)
-            except InvalidRequirement:
-                continue
-            if name not in installed:
+            name = detect_python.distribution(line.split("#")[0]) if not line.lstrip().startswith("-") else ""
+            if name and name not in installed:
                 missing.setdefault(path.relative_to(root).as_posix(), []).append(name)
     if missing:
         shown = "; ".join(f"{', '.join(names)} ({where})" for where, names in missing.items())
@@ -460,8 +454,9 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
     if workspace is not None:
         with tempfile.TemporaryDirectory(prefix="space-lock-") as scratch:
             lock = Path(scratch) / pnpm_workspace_lock.LOCK
-            lock.write_bytes(pnpm_workspace_lock.export(folder, workspace).lock)
-            _check_pnpm_workspace(config, folder)
+            install = pnpm_workspace_lock.export(folder, workspace)
+            lock.write_bytes(install.lock)
+            _check_pnpm_workspace(config, install.folders)
             _check_lock_matches(manifest, lock, shown=workspace / pnpm_workspace_lock.LOCK)
             _check_packages(manifest, folder, imports, lock)
             _check_reaches_better_auth(config, folder, imports)
@@ -481,7 +476,7 @@ def _check_node(config: SpaceConfig, folder: Path) -> list[str]:
                          f"{locks[0]} ({detect_node.install_command(folder / locks[0])}): delete the lock your team "
                          "no longer uses (a stale one fails or installs other versions).")
     lock = folder / locks[0]
-    _check_pnpm_workspace(config, folder)
+    _check_pnpm_workspace(config, [])
     _check_berry(manifest, lock)
     if lock.name in ("package-lock.json", "pnpm-lock.yaml"):
         _check_lock_matches(manifest, lock)
@@ -513,9 +508,10 @@ def _check_packages(manifest: dict, folder: Path, imports: code_imports.NodeImpo
                                  f"backend's (`pnpm add {package}` in the backend).")
 
 
-def _check_pnpm_workspace(config: SpaceConfig, folder: Path) -> None:
-    """The Dockerfile installs and builds the share of the pnpm workspace sync writes, as pnpm_workspace names it."""
-    found, answered = detect_node.pnpm_workspace(folder), list(config.settings.get("pnpm_workspace") or [])
+def _check_pnpm_workspace(config: SpaceConfig, found: list[str]) -> None:
+    """The Dockerfile installs and builds the share of the pnpm workspace sync writes (`found`), as pnpm_workspace
+    names it."""
+    answered = list(config.settings.get("pnpm_workspace") or [])
     if found != answered:
         needs = (f"needs {json.dumps(found)} (the workspace's catalogs and the packages it depends on)" if found
                  else "needs none")

@@ -331,15 +331,18 @@ def _bun_drivers(backend: Path) -> dict[str, str]:
     return found
 
 
-def pnpm_workspace(backend: Path) -> list[str]:
-    """The answer pnpm_workspace: "." and the workspace packages' folders in ./backend, when the backend's share of
-    its pnpm workspace needs a pnpm-workspace.yaml; [] otherwise, or when check will refuse the workspace's lock."""
+def _pnpm_workspace(backend: Path, findings: Findings, settings: dict) -> None:
+    """The share of its pnpm workspace the image installs with the backend (none when check will refuse the
+    workspace's lock, which says why); said also when an earlier answer named one the backend no longer has."""
     root = pnpm_workspace_lock.needs_export(backend)
     try:
-        install = pnpm_workspace_lock.export(backend, root) if root is not None else None
+        folders = pnpm_workspace_lock.export(backend, root).folders if root is not None else []
     except SpaceError:
-        return []
-    return [".", *sorted(install.packages)] if install is not None and install.workspace is not None else []
+        folders = []
+    if folders or settings.get("pnpm_workspace"):
+        findings.add("pnpm_workspace", folders, "the workspace's catalogs and the workspace packages the backend "
+                     "depends on, which sync copies and the build installs and builds with it" if folders else
+                     "no catalog or workspace package of a pnpm workspace: the backend's own lock is enough")
 
 
 def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
@@ -372,10 +375,6 @@ def _dependencies(backend: Path, package: dict, findings: Findings) -> None:
     if workspace is not None:
         findings.notes.append(f"dependencies: pnpm workspace member, its pins in {workspace / pnpm_workspace_lock.LOCK}, "
                               f"written by sync as the backend's own {pnpm_workspace_lock.LOCK}")
-        folders = pnpm_workspace(backend)
-        findings.add("pnpm_workspace", folders, "the workspace's catalogs and the workspace packages the backend "
-                     "depends on, which sync copies and the build installs and builds with it" if folders else
-                     "no catalog or workspace package: the backend's own lock is enough")
         return
     findings.notes.append(f"dependencies: {used[0] if used else 'package.json without a lock'}"
                           + (f" ({install_command(backend / used[0])})" if used else "") + (f", packageManager {manager}" if manager else ""))
@@ -586,6 +585,7 @@ def find(backend: Path, findings: Findings, settings: dict) -> None:
     _js_runtime(backend, package, findings, str(settings.get("js_runtime", "node")))
     _node_version(backend, package, findings, str(settings.get("node_version", "")))
     _dependencies(backend, package, findings)
+    _pnpm_workspace(backend, findings, settings)
     _prisma(backend, findings)
     _better_auth_config(backend, findings, settings)
     _prestart(backend, package, findings, settings)

@@ -41,6 +41,11 @@ class MemberInstall:
     workspace: bytes | None = None
     packages: dict[str, Path] = field(default_factory=dict)
 
+    @property
+    def folders(self) -> list[str]:
+        """The answer pnpm_workspace: "." and the packages' folders when a pnpm-workspace.yaml goes with the lock."""
+        return [".", *sorted(self.packages)] if self.workspace is not None else []
+
 
 def workspace_root(backend: Path) -> Path | None:
     """The pnpm workspace whose lock holds this backend's pins (an importer for its folder), or None."""
