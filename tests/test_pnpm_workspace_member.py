@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from harness import docker
-from tests.conftest import REPO, space_tools
+from tests.conftest import REPO, copy_node_backend, space_tools
 from tests.support.shapes import make_space, running, sign_up, write_backend
 
 WORKSPACE = {
@@ -245,3 +245,16 @@ def test_a_workspace_package_that_links_out_of_the_workspace_is_never_followed(r
         f"error: the pnpm workspace's package packages/greeting is a link to {elsewhere.resolve()}, outside the "
         "workspace: sync never follows a link out of it; move the package into it.")
     assert not (space.project / "backend").exists()
+
+
+def test_an_answer_naming_a_workspace_the_backend_no_longer_has_is_refused_and_detect_clears_it(render, tmp_path):
+    # The backend left its monorepo with its own lock; the Space still answers the workspace's packages.
+    space = make_space(render, "node", copy_node_backend(tmp_path / "backend"), "pnpm-member-left",
+                       pnpm_workspace=[".", "workspace-packages/packages/greeting"])
+
+    refused = space_tools(space.project, "check", check=False)
+
+    assert refused.returncode == 2 and "needs none" in refused.stderr and "./space detect --write" in refused.stderr
+    space_tools(space.project, "detect", "--write")
+    assert space.settings["pnpm_workspace"] == []
+    assert space_tools(space.project, "check").returncode == 0
